@@ -111,8 +111,8 @@ class ConsentsConfig(AppConfig):
         from consents import clock_sources, navigation
         from consents.selectors import recipient_choices, recipients_served
         from consents.services.catalogue import recipient_endpoint_link
+        from consents.services.child_stops import consents_stop_for_child
         from consents.services.duties import duties_open_for_rectification
-        from consents.services.withdrawals import consents_stop_for_child
         from integrations.recipients import RecipientDirectory, register_recipient_directory
         from subjects.follow_ups import register_after_rectification
 

@@ -1,6 +1,6 @@
 """The consents a customer outgrew: given by a guardian alone while the customer was under 7, now that
 the customer's own agreement is due (`rule.own_agreement_due`), which the daily job stops
-(`consents.services.withdrawals.consents_stop_outgrown`)."""
+(`consents.services.child_stops.consents_stop_outgrown`)."""
 
 from __future__ import annotations
 

@@ -92,7 +92,7 @@ def child_born(born: date | None, on: date) -> bool:
 def own_agreement_due_from(born: date | None) -> date | None:
     """The day from which a consent needs the customer's own agreement (`own_agreement_due`): their 7th
     birthday; None when the date of birth is unknown. The daily job stops the consents a guardian gave
-    alone as of that day's start (`consents.services.withdrawals.consents_stop_outgrown`)."""
+    alone as of that day's start (`consents.services.child_stops.consents_stop_outgrown`)."""
     return None if born is None else birthday_at(born, GUARDIAN_ONLY_BELOW_AGE)
 
 

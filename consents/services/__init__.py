@@ -7,6 +7,7 @@ from consents.services.catalogue import (
     recipient_create,
     recipient_rename_en,
 )
+from consents.services.child_stops import consents_stop_outgrown
 from consents.services.duties import duty_acknowledge
 from consents.services.duty_evidence import duty_notes_erase
 from consents.services.grants import consent_grant, consent_grant_in_transaction
@@ -47,7 +48,6 @@ from consents.services.withdrawals import (
     consent_reasons_erase,
     consent_withdraw,
     consent_withdraw_in_transaction,
-    consents_stop_outgrown,
     consents_withdraw_for_subject,
     consents_withdraw_for_subject_in_transaction,
 )

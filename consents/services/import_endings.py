@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 
 from consents.models import Consent, ConsentEvent, ConsentStatus
 from consents.selectors.rule import consent_outgrown, own_agreement_due_from
+from consents.services.child_stops import outgrown_stop_locked
 from consents.services.import_columns import not_after
 from consents.services.rules import GrantRequest
-from consents.services.withdrawals import consent_withdraw_imported_locked, outgrown_stop_locked
+from consents.services.withdrawals import consent_withdraw_imported_locked
 from core.actors import Actor
 from core.errors import Conflict
 

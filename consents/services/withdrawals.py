@@ -9,9 +9,7 @@ the caller's transaction (the dsr app's `withdraw` requests); the plain names ar
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,28 +18,17 @@ from django.utils.translation import gettext_lazy as _
 from consents.catalogue import purpose_in_force
 from consents.follow_ups import after_withdrawal
 from consents.models import REASON_ERASED, Channel, Consent, ConsentEvent, ConsentStatus, LegalBasis, Purpose
-from consents.selectors.outgrown import consents_outgrown_due
-from consents.selectors.rule import consent_outgrown, own_agreement_due_from
 from consents.services.duties import duties_open_for_withdrawal
 from consents.services.records import MAX_REASON_LENGTH, consent_locked, consent_transition, live_within_term
 from consents.services.rules import (
-    barred_for_children,
     channel_validate,
     evidence_length_validate,
     not_consent_based_error,
-)
-from consents.services.stop_notices import (
-    CAUSE_AGREEMENT_MISSING,
-    CAUSE_CHILD_ALONE,
-    CAUSE_TURNED_SEVEN,
-    platform_stops_notify,
 )
 from consents.states import CONSENT_MACHINE
 from core.actors import Actor
 from core.db import durable_entry_point, encrypted_update
 from core.errors import InvalidInput, InvalidTransition
-from deadlines.policy import local_midnight
-from subjects.children import shown_to_be_child
 from subjects.locks import subjects_lock
 from subjects.models import DataSubject
 
@@ -67,7 +54,7 @@ def _refuse_unless_consent_based(purpose: Purpose, now: datetime) -> None:
         raise not_consent_based_error(purpose, legal_basis)
 
 
-def _live_consents_locked(queryset, now: datetime) -> list[Consent]:
+def live_consents_locked(queryset, now: datetime) -> list[Consent]:
     """The subject's live consents in `queryset`, locked, whose purpose relies on consent by the version
     in force at `now` (one query for the versions of all)."""
     live = (
@@ -80,7 +67,7 @@ def _live_consents_locked(queryset, now: datetime) -> list[Consent]:
     return [consent for consent in live if purpose_in_force(consent.purpose, now).consent_based]
 
 
-def _withdraw_locked(
+def withdraw_locked(
     *,
     actor: Actor,
     consent: Consent,
@@ -95,11 +82,11 @@ def _withdraw_locked(
     term_judged_at: datetime | None = None,
 ) -> Consent | None:
     """Withdraw a locked consent in force whose purpose relies on consent (the caller has checked it), in
-    the caller's transaction; None when its term had run out
-    before the withdrawal was received (not yet swept): its expiry is recorded instead, as the sweep would,
-    its recipients told to stop as the expiry's, from the end of its term. `effective_at`: a platform's
-    stop that took effect before it was recorded (`consents_stop_outgrown`), which dates the end, the
-    event and the recipients' time unless `received_at` says when the platform learnt of it (an import).
+    the caller's transaction; None when its term had run out before the withdrawal was received (not yet
+    swept): its expiry is recorded instead, as the sweep would, its recipients told to stop as the
+    expiry's, from the end of its term. `effective_at`: a platform's stop that took effect before it was
+    recorded (`child_stops.consents_stop_outgrown`), which dates the end, the event and the recipients'
+    time unless `received_at` says when the platform learnt of it (an import).
     `import_key`: the import row it comes from (`consent_transition`). `term_judged_at`: when the term is
     judged, if not when it was received (a customer's withdrawal from a file: the form's day)."""
     # The table `consent_withdraw_refusal` reads too, so the pages offer what is taken here.
@@ -156,7 +143,7 @@ def consent_withdraw_in_transaction(
         # Read the clock once the row is ours, so the history's times follow the order of commits.
         now = now or timezone.now()
         _refuse_unless_consent_based(consent.purpose, now)
-        if _withdraw_locked(actor=actor, consent=consent, channel=channel, reason=reason, source=source,
+        if withdraw_locked(actor=actor, consent=consent, channel=channel, reason=reason, source=source,
                             now=now, evidence=evidence) is not None:
             after_withdrawal(actor=actor, subject=consent.subject, purposes=[consent.purpose],
                              channel=channel, source=source, now=now)
@@ -190,10 +177,10 @@ def consent_withdraw_imported_locked(
     the form's day (`withdrawn_at`: its end, its event); the recipients' time runs from `now`, when the
     platform learnt of it, as they could not stop before. Judged as on that day: refused unless the
     purpose relied on consent then; None when its term had run out by then (its expiry recorded
-    instead, `_withdraw_locked`)."""
+    instead, `withdraw_locked`)."""
     _validate_withdrawal_input(actor, channel, "", source=source, evidence=evidence)
     _refuse_unless_consent_based(consent.purpose, withdrawn_at)
-    withdrawn = _withdraw_locked(actor=actor, consent=consent, channel=channel, reason="", source=source,
+    withdrawn = withdraw_locked(actor=actor, consent=consent, channel=channel, reason="", source=source,
                                  now=now, received_at=now, evidence=evidence, effective_at=withdrawn_at,
                                  import_key=import_key, term_judged_at=withdrawn_at)
     if withdrawn is not None:
@@ -238,9 +225,9 @@ def consents_withdraw_for_subject_in_transaction(
         if received_at is not None:
             queryset = queryset.filter(granted_at__lte=received_at)
         now = now or timezone.now()  # after the subject's lock, as in consent_withdraw_in_transaction
-        consents = _live_consents_locked(queryset, now)
+        consents = live_consents_locked(queryset, now)
         withdrawn = (
-            _withdraw_locked(
+            withdraw_locked(
                 actor=actor,
                 consent=consent,
                 channel=channel,
@@ -277,9 +264,6 @@ OUTGROWN_STOP_REASON = (
 )
 # The platform's own reasons, which are no one's words: an erasure leaves them.
 PLATFORM_STOP_REASONS = (CHILD_STOP_REASON, CHILD_AGREEMENT_STOP_REASON, OUTGROWN_STOP_REASON)
-# The source and actor of the daily job's stops (`consents_stop_outgrown`).
-OUTGROWN_STOP_SOURCE = "consents.outgrown"
-OUTGROWN_STOP_ACTOR = Actor.system("consents.stop_outgrown")
 
 
 def withdrawal_reason_is_persons_words(reason: str) -> bool:
@@ -306,94 +290,3 @@ def consent_reasons_erase(*, subject_id) -> int:
         value=REASON_ERASED,
         where=lambda reason: reason != REASON_ERASED and withdrawal_reason_is_persons_words(reason),
     )
-
-
-def consents_stop_for_child(*, actor: Actor, subject: DataSubject, changed: frozenset[str],
-                            before: Mapping[str, Any], now: datetime, source: str = "") -> list[Consent]:
-    """After a rectification (`subjects.follow_ups`), in its transaction. When a corrected date of birth
-    (or an eKYC adult status taken back) shows the customer may be a child, the consents a child could
-    not have given alone stop at once, as withdrawals, so the check answers "withdrawn" and recipients
-    are told to stop: those for purposes barred to children and those given without a guardian.
-    Domain notes: a child's data collected without guardian consent is deleted or its use stopped at
-    once. So do the guardian's consents given alone for a child the corrected date of birth shows was
-    7 or over that day (recorded younger, or of unknown age): from 7 the child's own agreement is
-    needed beside the guardian's (Decree 13/2023 Art. 20), and it was never asked. The other consents
-    a guardian gave stand. The stops record their own source, `subjects.rectified`, whatever made the
-    correction (`source`): the platform stops them, no request asked it to. The family hears of the
-    stops once, in the same transaction (`stop_notices.platform_stops_notify`)."""
-    if not shown_to_be_child(subject, changed=changed, on=timezone.localdate(now)):
-        return []
-    stopped = []
-    for consent in _live_consents_locked(Consent.objects.filter(subject=subject), now):
-        if consent.guardian_id is None or barred_for_children(consent.purpose, consent.notice):
-            reason, cause = CHILD_STOP_REASON, CAUSE_CHILD_ALONE
-        elif _child_agreement_missing(consent, subject):
-            reason, cause = CHILD_AGREEMENT_STOP_REASON, CAUSE_AGREEMENT_MISSING
-        else:
-            continue
-        if _platform_stop(actor=actor, consent=consent, reason=reason, source="subjects.rectified",
-                          now=now):
-            stopped.append((consent, cause))
-    platform_stops_notify(actor=actor, subject=subject, stops=stopped, now=now)
-    return [consent for consent, _cause in stopped]
-
-
-def _platform_stop(*, actor: Actor, consent: Consent, reason: str, source: str, now: datetime,
-                   effective_at: datetime | None = None, received_at: datetime | None = None) -> bool:
-    """Stop a locked live consent as the platform's own withdrawal (no channel, the platform's `reason`),
-    in the caller's transaction: its event and audit entry, and the recipients' duties to stop with
-    their `consent.withdrawn` notices. False when its term had run out first (its expiry recorded)."""
-    return _withdraw_locked(actor=actor, consent=consent, channel="", reason=reason, source=source, now=now,
-                            effective_at=effective_at, received_at=received_at) is not None
-
-
-def _child_agreement_missing(consent: Consent, subject: DataSubject) -> bool:
-    """Whether a guardian's consent lacks the agreement of a child who, by the date of birth on the
-    record, was 7 or over the day it was given: outgrown already then (`rule.consent_outgrown`)."""
-    return consent_outgrown(consent, subject.date_of_birth, timezone.localdate(consent.granted_at))
-
-
-def consents_stop_outgrown(*, now: datetime | None = None, limit: int = 500) -> int:
-    """The daily job (`consents.stop_outgrown`): stop the consents a guardian gave alone for a customer
-    then under 7 whose own agreement is now due (`consents_outgrown_due`, by the check's rule), which
-    the check has answered `reconsent_required` since their 7th birthday. Each stops as a corrected date
-    of birth stops one (`_platform_stop`: a withdrawal with its event, audit entry and the recipients'
-    duties), dated the start of that birthday in Vietnam time, whenever the job runs (on the day, or
-    late), but never before the consent was given. One transaction per customer, the customer locked
-    first, each consent judged again once locked: a second run finds nothing (and tells no one again).
-    The family hears once per customer, in that transaction (`stop_notices.platform_stops_notify`).
-    Returns how many consents
-    it found due (`limit` at most: the task queues itself again while a batch was full)."""
-    now = now or timezone.now()
-    due = consents_outgrown_due(now=now, limit=limit)
-    by_customer: dict[Any, list] = {}
-    for consent_id, subject_id in due:
-        by_customer.setdefault(subject_id, []).append(consent_id)
-    for subject_id, consent_ids in by_customer.items():
-        with transaction.atomic(durable=True):
-            subjects_lock([subject_id])
-            outgrown_stop_locked(Consent.objects.filter(pk__in=consent_ids), now=now)
-    return len(due)
-
-
-def outgrown_stop_locked(queryset, *, now: datetime, learned_at: datetime | None = None) -> list[Consent]:
-    """Stop the consents of `queryset` (one customer's, held) still outgrown once locked, and tell the
-    family once of them all; return those stopped. Each ends at the 7th birthday's start (never before
-    it was given), and so does the recipients' time, unless the platform only learnt of the consent
-    later (`learned_at`: an import of an old paper form), from which they could stop."""
-    on = timezone.localdate(now)
-    stopped = []
-    for consent in _live_consents_locked(queryset.select_related("subject"), now):
-        born = consent.subject.date_of_birth
-        if not consent_outgrown(consent, born, on):
-            continue
-        effective_at = max(local_midnight(own_agreement_due_from(born)), consent.granted_at)
-        received_at = max(effective_at, learned_at) if learned_at else None
-        if _platform_stop(actor=OUTGROWN_STOP_ACTOR, consent=consent, reason=OUTGROWN_STOP_REASON,
-                          source=OUTGROWN_STOP_SOURCE, now=now, effective_at=effective_at,
-                          received_at=received_at):
-            stopped.append((consent, CAUSE_TURNED_SEVEN))
-    if stopped:  # one customer's consents: one message to the family (`platform_stops_notify`)
-        platform_stops_notify(actor=OUTGROWN_STOP_ACTOR, subject=stopped[0][0].subject, stops=stopped,
-                              now=now)
-    return [consent for consent, _cause in stopped]

@@ -12,7 +12,8 @@ from django.utils import timezone
 from consents.models import Consent, WithdrawalDuty
 from consents.selectors.rule import own_agreement_due_from
 from consents.services import consents_import_csv
-from consents.services.withdrawals import OUTGROWN_STOP_REASON, consents_stop_outgrown
+from consents.services.child_stops import consents_stop_outgrown
+from consents.services.withdrawals import OUTGROWN_STOP_REASON
 from deadlines.policy import local_midnight
 from notifications.models import Notification
 from tests.consents.factories import child_of, make_purpose, make_recipient

@@ -18,7 +18,8 @@ from consents import services, tasks
 from consents.models import ConsentEvent, ConsentStatus, WithdrawalDuty
 from consents.selectors import consent_check
 from consents.selectors.report import consent_report_month
-from consents.services.withdrawals import OUTGROWN_STOP_REASON, OUTGROWN_STOP_SOURCE
+from consents.services.child_stops import OUTGROWN_STOP_SOURCE
+from consents.services.withdrawals import OUTGROWN_STOP_REASON
 from deadlines.policy import LOCAL_TZ, local_midnight
 from subjects import services as subject_services
 from tests.consents.factories import SYSTEM, child_of, grant, make_purpose, make_recipient
