@@ -171,8 +171,8 @@ class OutboxMessage(models.Model):
             models.Index(
                 fields=["next_attempt_at"], condition=models.Q(status="pending"), name="outbox_pending_due"
             ),
-            # The nightly purge's look-up (`integrations.outbox.outbox_purge_delivered`): e-mails and SMS
-            # whose address and body are still kept, by age. Emptied ones (most of the table) and
+            # The nightly purge's look-up (`integrations.outbox_retention.outbox_purge_delivered`): e-mails
+            # and SMS whose address and body are still kept, by age. Emptied ones (most of the table) and
             # webhooks, which are never emptied, stay out of it.
             models.Index(
                 fields=["created_at"],

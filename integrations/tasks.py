@@ -51,7 +51,7 @@ def expire_idempotency_keys() -> int:
 def purge_delivered_outbox() -> int:
     """Empty the address and body of e-mails and SMS sent or cancelled long enough ago; a full batch
     re-enqueues the job."""
-    from integrations.outbox import OUTBOX_PURGE_BATCH, outbox_purge_delivered
+    from integrations.outbox_retention import OUTBOX_PURGE_BATCH, outbox_purge_delivered
 
     return again_if_full(purge_delivered_outbox, outbox_purge_delivered(), batch=OUTBOX_PURGE_BATCH)
 

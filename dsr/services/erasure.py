@@ -40,7 +40,7 @@ from dsr.models import (
 from dsr.services.base import requests_lock
 from dsr.services.exports import exports_purge, task_results_erase
 from dsr.states import CLOSED, OPEN
-from integrations.outbox import outbox_erase
+from integrations.outbox_retention import outbox_erase
 from integrations.services import idempotency_answers_erase
 from notifications.services import notifications_erase
 from subjects.categories import CATEGORY_FIELDS

@@ -27,7 +27,8 @@ from dsr.services.exports import export_download
 from dsr.services.profile import CONTACT_CHANGES_KEPT_FOR, contact_change_start, contact_changes_purge
 from integrations.delivery import outbox_deliver
 from integrations.models import OutboxMessage
-from integrations.outbox import outbox_enqueue_email, outbox_purge_delivered
+from integrations.outbox import outbox_enqueue_email
+from integrations.outbox_retention import outbox_purge_delivered
 from notifications.models import Notification
 from subjects.models import DataSubject
 from tests.consents.factories import grant, make_purpose

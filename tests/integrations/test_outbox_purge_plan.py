@@ -15,7 +15,8 @@ from django.db import connection
 from django.utils import timezone
 
 from integrations.models import OutboxMessage
-from integrations.outbox import email_message, outbox_content_due, outbox_purge_delivered
+from integrations.outbox import email_message
+from integrations.outbox_retention import outbox_content_due, outbox_purge_delivered
 
 pytestmark = pytest.mark.django_db
 

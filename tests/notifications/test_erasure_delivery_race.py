@@ -18,7 +18,8 @@ from core.actors import Actor
 from integrations import delivery
 from integrations.delivery import outbox_deliver
 from integrations.models import OutboxMessage
-from integrations.outbox import outbox_enqueue_email, outbox_erase
+from integrations.outbox import outbox_enqueue_email
+from integrations.outbox_retention import outbox_erase
 from notifications.models import Notification
 from notifications.services import notification_preference_set, notifications_erase
 from tests.factories import make_subject

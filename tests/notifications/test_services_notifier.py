@@ -20,7 +20,8 @@ from core.errors import InvalidInput
 from integrations import delivery
 from integrations.delivery import MAX_ATTEMPTS, outbox_deliver
 from integrations.models import OutboxMessage
-from integrations.outbox import outbox_due_ids, outbox_erase
+from integrations.outbox import outbox_due_ids
+from integrations.outbox_retention import outbox_erase
 from integrations.sms import FileSmsGateway, HttpSmsGateway, sms_gateway
 from notifications.models import Notification, NotificationAttempt
 from notifications.selectors import notification_text
