@@ -7,8 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consents.selectors import announcements_failing
-from consents.services.announcements import announcements_upcoming_for_subject
+from consents.selectors import announcements_failing, announcements_upcoming_for_subject
 from core.access import subject_for_user
 from core.navigation import (
     MenuItem,

@@ -7,12 +7,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consents.models import (
     ConsentState,
+    ConsentStatus,
     DataCategory,
     LegalBasis,
     NoticeAnnouncement,
@@ -161,4 +164,21 @@ def announcements_in_words(announcements: Iterable[NoticeAnnouncement]) -> list[
             leaves_consent=_leaves_consent_after(before[announcement.notice_id], announcement.notice),
         )
         for announcement in announcements
+    ]
+
+
+def announcements_upcoming_for_subject(subject, *, now: datetime | None = None) -> list[NoticeAnnouncement]:
+    """Announced changes not yet in effect that concern this customer, as `announcement_affected` finds
+    them: to purposes they have a live consent to, and those moving a purpose they said no to off consent."""
+    now = now or timezone.now()
+    answers = dict(ConsentState.objects.filter(subject=subject).values_list("purpose_id", "status"))
+    upcoming = NoticeAnnouncement.objects.filter(
+        status=NoticeAnnouncement.Status.SENT, notice__effective_at__gt=now, notice__purpose_id__in=answers
+    ).select_related("notice__purpose").order_by("notice__effective_at", "pk")
+    leaving = notices_leaving_consent([a.notice for a in upcoming if answers[a.notice.purpose_id] in SAID_NO])
+    return [
+        announcement
+        for announcement in upcoming
+        if answers[announcement.notice.purpose_id] == ConsentStatus.GRANTED
+        or (answers[announcement.notice.purpose_id] in SAID_NO and announcement.notice.pk in leaving)
     ]

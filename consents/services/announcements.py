@@ -30,20 +30,16 @@ from consents.catalogue import catalogue_invalidate
 from consents.models import (
     AnnouncementStatusChange,
     Consent,
-    ConsentState,
-    ConsentStatus,
     LegalBasis,
     NoticeAnnouncement,
     NoticeVersion,
 )
 from consents.selectors import (
-    SAID_NO,
     consents_on_notice_older_than,
     consents_said_no,
     consents_widened,
     notice_leaves_consent,
     notice_widenings_in_words,
-    notices_leaving_consent,
 )
 from consents.states import ANNOUNCEMENT_MACHINE
 from core.actors import Actor
@@ -380,20 +376,3 @@ def _mail(
         now=now,
         data={"purpose": notice.purpose.code, "version": notice.version, "customers": reached},
     )
-
-
-def announcements_upcoming_for_subject(subject, *, now: datetime | None = None) -> list[NoticeAnnouncement]:
-    """Announced changes not yet in effect that concern this customer, as `announcement_affected` finds
-    them: to purposes they have a live consent to, and those moving a purpose they said no to off consent."""
-    now = now or timezone.now()
-    answers = dict(ConsentState.objects.filter(subject=subject).values_list("purpose_id", "status"))
-    upcoming = NoticeAnnouncement.objects.filter(
-        status=NoticeAnnouncement.Status.SENT, notice__effective_at__gt=now, notice__purpose_id__in=answers
-    ).select_related("notice__purpose").order_by("notice__effective_at", "pk")
-    leaving = notices_leaving_consent([a.notice for a in upcoming if answers[a.notice.purpose_id] in SAID_NO])
-    return [
-        announcement
-        for announcement in upcoming
-        if answers[announcement.notice.purpose_id] == ConsentStatus.GRANTED
-        or (answers[announcement.notice.purpose_id] in SAID_NO and announcement.notice.pk in leaving)
-    ]

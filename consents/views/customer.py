@@ -18,7 +18,6 @@ from consents import selectors, services
 from consents.models import Channel
 from consents.scope import purpose_scope, scope_recipients_in_reader_language
 from consents.selectors.rule import own_agreement_due
-from consents.services.announcements import announcements_upcoming_for_subject
 from core.access import customer_required, found_or_404
 from core.actors import actor_for_user
 from core.context import request_context
@@ -164,7 +163,9 @@ def me_consents(request, subject):
     )
     # Nothing is inferred from silence: upcoming widenings are announced here, and a consent given to
     # an older version is asked again once the widening is in effect.
-    upcoming = selectors.announcements_in_words(announcements_upcoming_for_subject(subject, now=now))
+    upcoming = selectors.announcements_in_words(
+        selectors.announcements_upcoming_for_subject(subject, now=now)
+    )
     wards = [
         {
             "ward": ward,

@@ -15,6 +15,7 @@ from consents.selectors import (
     announcement_allowed_actions,
     announcements_failing,
     announcements_in_words,
+    announcements_upcoming_for_subject,
 )
 from consents.services import announcements as service
 from consents.services.announcement_runs import announcement_retry as announcement_retry_service
@@ -96,5 +97,5 @@ def announcement_retry(request, pk):
 
 @customer_required
 def me_notice_changes(request, subject):
-    upcoming = announcements_in_words(service.announcements_upcoming_for_subject(subject))
+    upcoming = announcements_in_words(announcements_upcoming_for_subject(subject))
     return render(request, "regulator/me_notice_changes.html", {"upcoming": upcoming})

@@ -13,11 +13,15 @@ from django.utils import timezone
 
 from consents import services
 from consents.models import NoticeAnnouncement
-from consents.selectors import ask_again_counts, consent_check, purposes_catalogue
+from consents.selectors import (
+    announcements_upcoming_for_subject,
+    ask_again_counts,
+    consent_check,
+    purposes_catalogue,
+)
 from consents.services.announcements import (
     announcement_ask_fresh_consent,
     announcement_send,
-    announcements_upcoming_for_subject,
 )
 from integrations.delivery import outbox_deliver
 from integrations.models import OutboxMessage

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from audit.models import AuditEntry
 from consents import services
 from consents.models import NoticeAnnouncement
+from consents.selectors import announcements_upcoming_for_subject
 from consents.services import announcements as announcement_services
 from consents.services.announcement_runs import RETRY_FIRST_WAIT, announcements_run_due
 from consents.services.announcements import (
@@ -21,7 +22,6 @@ from consents.services.announcements import (
     announcement_ask_fresh_consent,
     announcement_schedule,
     announcement_send,
-    announcements_upcoming_for_subject,
 )
 from core.errors import Conflict, InvalidInput
 from integrations.models import OutboxMessage
