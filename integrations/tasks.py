@@ -11,6 +11,7 @@ from celery import current_app, shared_task
 from core.tasks import again_if_full
 from integrations.delivery import outbox_deliver
 from integrations.jobs import job_inputs_purge, jobs_stale
+from integrations.outbox_retention import OUTBOX_PURGE_BATCH, outbox_purge_delivered
 from integrations.services import IDEMPOTENCY_EXPIRE_BATCH, idempotency_keys_expire
 
 DISPATCH_BATCH = 500
@@ -51,8 +52,6 @@ def expire_idempotency_keys() -> int:
 def purge_delivered_outbox() -> int:
     """Empty the address and body of e-mails and SMS sent or cancelled long enough ago; a full batch
     re-enqueues the job."""
-    from integrations.outbox_retention import OUTBOX_PURGE_BATCH, outbox_purge_delivered
-
     return again_if_full(purge_delivered_outbox, outbox_purge_delivered(), batch=OUTBOX_PURGE_BATCH)
 
 
