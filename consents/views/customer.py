@@ -33,6 +33,11 @@ CHILD_AGREES_ELSEWHERE = gettext_lazy(
     "The child's own agreement cannot be given on the guardian's page: it is recorded at a branch, with its "
     "evidence, or by the bank through its systems. Nothing was recorded."
 )
+# The grant's own refusal speaks of "the customer" to the officer; the customer reads it beside the box.
+SENSITIVE_NOT_TICKED = gettext_lazy(
+    "Tick the box below to confirm that you understand this purpose uses sensitive personal data and that "
+    "you explicitly agree. Nothing was recorded."
+)
 
 
 def _session_ref(request) -> str:
@@ -253,6 +258,11 @@ def me_consent_set(request, code, subject):
             )
             url = reverse("consents:me_consent_confirm", kwargs={"code": code})
             return redirect(f"{url}?ward={ward_id}" if ward_id else url)
+        if error.field == "sensitive_acknowledged":
+            # Answered where the box is, the notice still in front of the customer: one tick finishes it.
+            return _confirm_page(
+                request, code, whose, guardian, ward_id, ack_error=SENSITIVE_NOT_TICKED, status=400
+            )
         messages.error(request, error.text, extra_tags=_card(code, ward_id))
     else:
         form_succeeded(
@@ -271,8 +281,11 @@ def me_consent_confirm(request, code, subject):
     return _confirm_page(request, code, whose, guardian, ward_id)
 
 
-def _confirm_page(request, code, whose, guardian, ward_id, *, error: str = "", status: int = 200):
-    """The confirmation of a grant; `error`: why the answer posted from it was refused, nothing recorded.
+def _confirm_page(
+    request, code, whose, guardian, ward_id, *, error: str = "", ack_error: str = "", status: int = 200
+):
+    """The confirmation of a grant; `error`: why the answer posted from it was refused, nothing recorded;
+    `ack_error`: the same, said beside the acknowledgement of sensitive data left unticked.
     A ward of 7 or over is told that their own agreement is given at a branch, not on the guardian's page."""
     now = timezone.now()
     switches = selectors.consent_switches_of([whose], now=now, notice_texts=True)
@@ -295,6 +308,7 @@ def _confirm_page(request, code, whose, guardian, ward_id, *, error: str = "", s
             "child_agrees_elsewhere": guardian is not None
             and own_agreement_due(whose.date_of_birth, timezone.localdate(now)),
             "error": error,
+            "ack_error": ack_error,
         },
         status=status,
     )
