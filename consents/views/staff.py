@@ -17,7 +17,7 @@ from consents.forms import (
     WithdrawForm,
 )
 from consents.models import ConsentEvent
-from consents.scope import scope_recipients_in_reader_language
+from consents.scope import data_categories_named, scope_recipients_in_reader_language
 from consents.views.receipts import receipt_response
 from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
@@ -102,6 +102,7 @@ def _purpose_block(form, notice, language: str, names_en: dict[int, str], if_no:
         **_notice_for_customer(notice, language),
         # The notice is in the customer's language; the page's own words, these too, in the reader's.
         "recipients": scope_recipients_in_reader_language(notice.scope.get("recipients") or [], names_en),
+        "data_categories": data_categories_named(notice.scope.get("data_categories")),
         "answer": form[f"answer_{code}"],
         "sensitive": form[sensitive] if sensitive in form.fields else None,
         "child_agreed": form[f"child_agreed_{code}"] if form.asks_about_child else None,
