@@ -24,7 +24,7 @@ from core.context import request_context
 from core.errors import DomainError
 from core.forms import call_with_messages, form_succeeded
 from integrations.form_once import posted_once
-from subjects.children import may_be_child
+from subjects.children import consents_only_with_guardian, may_be_child
 from subjects.crypto import fingerprint
 from subjects.selectors import ward_verified_by_id, wards_verified
 
@@ -259,6 +259,9 @@ def me_consent_set(request, code, subject):
             )
             url = reverse("consents:me_consent_confirm", kwargs={"code": code})
             return redirect(f"{url}?ward={ward_id}" if ward_id else url)
+        if error.field == "guardian" and guardian is None:
+            # A child on their own login: the confirmation says how their consent is given instead.
+            return _confirm_page(request, code, whose, guardian, ward_id, status=400)
         if error.field == "sensitive_acknowledged":
             # Answered where the box is, the notice still in front of the customer: one tick finishes it.
             return _confirm_page(
@@ -287,7 +290,8 @@ def _confirm_page(
 ):
     """The confirmation of a grant; `error`: why the answer posted from it was refused, nothing recorded;
     `ack_error`: the same, said beside the acknowledgement of sensitive data left unticked.
-    A ward of 7 or over is told that their own agreement is given at a branch, not on the guardian's page."""
+    A ward of 7 or over is told that their own agreement is given at a branch, not on the guardian's page;
+    a child on their own login, that their guardian consents with them there."""
     now = timezone.now()
     switches = selectors.consent_switches_of([whose], now=now, notice_texts=True)
     rows = _rows(whose, switches.needing_consent(whose), now=now, names_en=selectors.recipient_names_en())
@@ -308,6 +312,9 @@ def _confirm_page(
             "back": _anchor(code, ward_id),
             "child_agrees_elsewhere": guardian is not None
             and own_agreement_due(whose.date_of_birth, timezone.localdate(now)),
+            # A child on their own login cannot consent alone: told how it is given, with no button.
+            "child_consents_with_guardian": guardian is None
+            and consents_only_with_guardian(whose, on=timezone.localdate(now)),
             "error": error,
             "ack_error": ack_error,
         },
