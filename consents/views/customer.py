@@ -217,6 +217,15 @@ def me_consent_set(request, code, subject):
     whose, guardian = _acting_for(subject, ward_id)
     purpose = found_or_404(selectors.purpose_by_code(code, active_only=True))
     if request.POST.get("on") != "1":
+        if selectors.consent_granted(whose, purpose) is None:
+            # Nothing chosen and nothing standing: no consent is given and none withdrawn.
+            messages.info(
+                request,
+                _("Nothing changed: you have not agreed to “%(purpose)s”, and it stays off.")
+                % {"purpose": purpose.name},
+                extra_tags=_card(code, ward_id),
+            )
+            return _back(ward_id, code)
         url = reverse("consents:me_withdraw", kwargs={"code": code})
         return redirect(f"{url}?ward={ward_id}" if ward_id else url)
     if request.POST.get("confirmed") != "1":
