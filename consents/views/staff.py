@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from consents import selectors, services
@@ -80,12 +80,26 @@ def _notice_for_customer(notice, language: str) -> dict:
     summary = ""
     if selectors.notice_summary_written_for(notice):
         summary = in_language(purpose.description_vi, purpose.description_en, language=language)
+    shown = _notice_language_shown(notice, language)
     return {
         "notice": notice,
-        "language": _notice_language_shown(notice, language),
+        "language": shown,
         "summary": summary,
         "text": in_language(notice.text_vi, notice.text_en, language=language),
+        "sensitive_said": _sensitive_said(notice, shown),
     }
+
+
+def _sensitive_said(notice, language: str) -> str:
+    """What the script read out or handed over says of a purpose using sensitive data, in the language
+    the notice is shown in: the customer is told the data is sensitive, and which (Law 91/2025, Decree
+    356/2025), not only the officer asked to say it in the page's language. Empty for other purposes."""
+    if not notice.scope.get("sensitive"):
+        return ""
+    with translation.override(language):
+        categories = data_categories_named(notice.scope.get("data_categories"))
+        named = [f"{category['label']}." for category in categories if category["sensitive"]]
+        return " ".join([_("This purpose uses sensitive personal data."), *named])
 
 
 # A service error about one answer's own field, and the form field beside that purpose it belongs to.
