@@ -38,3 +38,12 @@ def test_the_childs_own_confirmation_says_how_and_offers_no_yes(child_login):
     assert posted.status_code == 400
     assert "Give the guardian" not in html.unescape(posted.content.decode())
 
+
+
+def test_with_no_yes_offered_the_way_out_is_not_called_a_no(child_login):
+    """With nothing to agree to on the page, the link back is not an answer ("No, I do not agree")."""
+    _child, login = child_login
+    page = html.unescape(signed_in(login).get("/en/me/consents/sharing/confirm/").content.decode())
+
+    back = page.split('data-testid="cancel-consent"', 1)[1].split("</a>", 1)[0]
+    assert "No, I do not agree" not in back and "Back to my consents" in back
