@@ -16,6 +16,7 @@ from typing import Any
 from consents.models import (
     SENSITIVE_DATA_CATEGORIES,
     Consent,
+    DataCategory,
     NoticeVersion,
     Purpose,
     PurposeCategory,
@@ -54,6 +55,20 @@ def scope_recipients_in_reader_language(
     return [
         {**entry, "name": in_reader_language(entry["name"], names_en.get(entry[key], ""))}
         for entry in entries
+    ]
+
+
+def data_categories_named(codes) -> list[dict[str, Any]]:
+    """A scope's data categories as a page names them, in the reader's language, each marked when it is
+    sensitive (Decree 13/2023 Art. 2.4, carried into Law 91/2025): the customer is told which data a
+    purpose uses, and which of it is sensitive, before agreeing, as the receipt repeats after. A code this
+    version no longer knows is shown as stored."""
+    return [
+        {
+            "label": str(DataCategory(code).label) if code in DataCategory.values else code,
+            "sensitive": code in SENSITIVE_DATA_CATEGORIES,
+        }
+        for code in codes or ()
     ]
 
 

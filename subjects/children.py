@@ -56,6 +56,13 @@ def may_be_child(subject: DataSubject, *, on: date) -> bool:
     return age_on(subject.date_of_birth, on) < CHILD_BELOW_AGE
 
 
+def consents_only_with_guardian(subject: DataSubject, *, on: date) -> bool:
+    """Whether the customer's own consent needs their guardian: a date of birth showing under 16
+    (Decree 13/2023 Art. 20; the grant's `_children_validate` refuses it without one). A customer of
+    unknown age answers alone, the purposes barred to children aside."""
+    return subject.date_of_birth is not None and age_on(subject.date_of_birth, on) < CHILD_BELOW_AGE
+
+
 def shown_to_be_child(subject: DataSubject, *, changed: frozenset[str], on: date) -> bool:
     """After a rectification: whether it corrected the customer's age and the customer may be a child."""
     return bool(changed & AGE_FIELDS) and may_be_child(subject, on=on)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from consents import selectors, services
 from consents.models import Channel
-from consents.scope import purpose_scope, scope_recipients_in_reader_language
+from consents.scope import data_categories_named, purpose_scope, scope_recipients_in_reader_language
 from consents.selectors.rule import own_agreement_due
 from core.access import customer_required, found_or_404
 from core.actors import actor_for_user
@@ -24,7 +24,7 @@ from core.context import request_context
 from core.errors import DomainError
 from core.forms import call_with_messages, form_succeeded
 from integrations.form_once import posted_once
-from subjects.children import may_be_child
+from subjects.children import consents_only_with_guardian, may_be_child
 from subjects.crypto import fingerprint
 from subjects.selectors import ward_verified_by_id, wards_verified
 
@@ -32,6 +32,11 @@ CUSTOMER_CHANNEL = Channel.INTERNET_BANKING
 CHILD_AGREES_ELSEWHERE = gettext_lazy(
     "The child's own agreement cannot be given on the guardian's page: it is recorded at a branch, with its "
     "evidence, or by the bank through its systems. Nothing was recorded."
+)
+# The grant's own refusal speaks of "the customer" to the officer; the customer reads it beside the box.
+SENSITIVE_NOT_TICKED = gettext_lazy(
+    "Tick the box below to confirm that you understand this purpose uses sensitive personal data and that "
+    "you explicitly agree. Nothing was recorded."
 )
 
 
@@ -78,6 +83,7 @@ def _rows(
                 "notice_version": notice,
                 "scope": scope,
                 "recipients": scope_recipients_in_reader_language(scope["recipients"], names_en),
+                "data_categories": data_categories_named(scope.get("data_categories")),
             }
         )
     return rows
@@ -211,6 +217,15 @@ def me_consent_set(request, code, subject):
     whose, guardian = _acting_for(subject, ward_id)
     purpose = found_or_404(selectors.purpose_by_code(code, active_only=True))
     if request.POST.get("on") != "1":
+        if selectors.consent_granted(whose, purpose) is None:
+            # Nothing chosen and nothing standing: no consent is given and none withdrawn.
+            messages.info(
+                request,
+                _("Nothing changed: you have not agreed to “%(purpose)s”, and it stays off.")
+                % {"purpose": purpose.name},
+                extra_tags=_card(code, ward_id),
+            )
+            return _back(ward_id, code)
         url = reverse("consents:me_withdraw", kwargs={"code": code})
         return redirect(f"{url}?ward={ward_id}" if ward_id else url)
     if request.POST.get("confirmed") != "1":
@@ -253,6 +268,14 @@ def me_consent_set(request, code, subject):
             )
             url = reverse("consents:me_consent_confirm", kwargs={"code": code})
             return redirect(f"{url}?ward={ward_id}" if ward_id else url)
+        if error.field == "guardian" and guardian is None:
+            # A child on their own login: the confirmation says how their consent is given instead.
+            return _confirm_page(request, code, whose, guardian, ward_id, status=400)
+        if error.field == "sensitive_acknowledged":
+            # Answered where the box is, the notice still in front of the customer: one tick finishes it.
+            return _confirm_page(
+                request, code, whose, guardian, ward_id, ack_error=SENSITIVE_NOT_TICKED, status=400
+            )
         messages.error(request, error.text, extra_tags=_card(code, ward_id))
     else:
         form_succeeded(
@@ -271,9 +294,13 @@ def me_consent_confirm(request, code, subject):
     return _confirm_page(request, code, whose, guardian, ward_id)
 
 
-def _confirm_page(request, code, whose, guardian, ward_id, *, error: str = "", status: int = 200):
-    """The confirmation of a grant; `error`: why the answer posted from it was refused, nothing recorded.
-    A ward of 7 or over is told that their own agreement is given at a branch, not on the guardian's page."""
+def _confirm_page(
+    request, code, whose, guardian, ward_id, *, error: str = "", ack_error: str = "", status: int = 200
+):
+    """The confirmation of a grant; `error`: why the answer posted from it was refused, nothing recorded;
+    `ack_error`: the same, said beside the acknowledgement of sensitive data left unticked.
+    A ward of 7 or over is told that their own agreement is given at a branch, not on the guardian's page;
+    a child on their own login, that their guardian consents with them there."""
     now = timezone.now()
     switches = selectors.consent_switches_of([whose], now=now, notice_texts=True)
     rows = _rows(whose, switches.needing_consent(whose), now=now, names_en=selectors.recipient_names_en())
@@ -294,7 +321,11 @@ def _confirm_page(request, code, whose, guardian, ward_id, *, error: str = "", s
             "back": _anchor(code, ward_id),
             "child_agrees_elsewhere": guardian is not None
             and own_agreement_due(whose.date_of_birth, timezone.localdate(now)),
+            # A child on their own login cannot consent alone: told how it is given, with no button.
+            "child_consents_with_guardian": guardian is None
+            and consents_only_with_guardian(whose, on=timezone.localdate(now)),
             "error": error,
+            "ack_error": ack_error,
         },
         status=status,
     )

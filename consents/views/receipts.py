@@ -6,7 +6,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 
 from consents import selectors
-from consents.models import Consent, DataCategory, LegalBasis
+from consents.models import Consent, LegalBasis
 from consents.receipts import (
     consent_receipt,
     notice_texts_in_order,
@@ -14,7 +14,7 @@ from consents.receipts import (
     recipient_stops,
     who_acted_for_customer,
 )
-from consents.scope import scope_recipients_in_reader_language
+from consents.scope import data_categories_named, scope_recipients_in_reader_language
 from core.access import customer_required, found_or_404
 from core.actors import actor_display
 from core.errors import DomainError
@@ -90,8 +90,8 @@ def receipt_response(
             "recorded_by": recorded_by,
             "later_event": None if this_event["event"].is_answer else this_event,
             "data_categories": [
-                str(DataCategory(code).label) if code in DataCategory.values else code
-                for code in receipt["purpose"].get("data_categories") or []
+                category["label"]
+                for category in data_categories_named(receipt["purpose"].get("data_categories"))
             ],
             "for_customer": for_customer,
             # The basis of the version the customer agreed to, frozen in the receipt as its download

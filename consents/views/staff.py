@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from consents import selectors, services
@@ -17,7 +17,7 @@ from consents.forms import (
     WithdrawForm,
 )
 from consents.models import ConsentEvent
-from consents.scope import scope_recipients_in_reader_language
+from consents.scope import data_categories_named, scope_recipients_in_reader_language
 from consents.views.receipts import receipt_response
 from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
@@ -80,12 +80,26 @@ def _notice_for_customer(notice, language: str) -> dict:
     summary = ""
     if selectors.notice_summary_written_for(notice):
         summary = in_language(purpose.description_vi, purpose.description_en, language=language)
+    shown = _notice_language_shown(notice, language)
     return {
         "notice": notice,
-        "language": _notice_language_shown(notice, language),
+        "language": shown,
         "summary": summary,
         "text": in_language(notice.text_vi, notice.text_en, language=language),
+        "sensitive_said": _sensitive_said(notice, shown),
     }
+
+
+def _sensitive_said(notice, language: str) -> str:
+    """What the script read out or handed over says of a purpose using sensitive data, in the language
+    the notice is shown in: the customer is told the data is sensitive, and which (Law 91/2025, Decree
+    356/2025), not only the officer asked to say it in the page's language. Empty for other purposes."""
+    if not notice.scope.get("sensitive"):
+        return ""
+    with translation.override(language):
+        categories = data_categories_named(notice.scope.get("data_categories"))
+        named = [f"{category['label']}." for category in categories if category["sensitive"]]
+        return " ".join([_("This purpose uses sensitive personal data."), *named])
 
 
 # A service error about one answer's own field, and the form field beside that purpose it belongs to.
@@ -102,6 +116,7 @@ def _purpose_block(form, notice, language: str, names_en: dict[int, str], if_no:
         **_notice_for_customer(notice, language),
         # The notice is in the customer's language; the page's own words, these too, in the reader's.
         "recipients": scope_recipients_in_reader_language(notice.scope.get("recipients") or [], names_en),
+        "data_categories": data_categories_named(notice.scope.get("data_categories")),
         "answer": form[f"answer_{code}"],
         "sensitive": form[sensitive] if sensitive in form.fields else None,
         "child_agreed": form[f"child_agreed_{code}"] if form.asks_about_child else None,
