@@ -378,7 +378,10 @@ def request_verify_identity_in_transaction(
                 actor=actor,
                 subject=request.subject_id,
                 target=request,
-                data={"method": method, "document_type": kind, "visit_confirmed": bool(seen_at)},
+                # The evidence itself (the number masked): the trail alone says how the requester was known.
+                data={"method": method, "requester": "guardian" if request.guardian_id else "customer",
+                      "reference": reference, "document_type": kind, "document_masked": masked,
+                      "seen_at_branch": seen_at, "visit_confirmed": bool(seen_at)},
                 now=now,
             )
             # In force now, not at completion: the systems' tasks then confirm that each one stopped.
