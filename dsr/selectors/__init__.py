@@ -34,6 +34,7 @@ from dsr.selectors.identity import (
     customer_identity_step_offered,
     identity_check_awaited,
     identity_document_needs_visit,
+    registered_phone_changed_since_request,
     request_requester,
     requester_is,
 )
@@ -136,6 +137,7 @@ __all__ = [
     "request_counts",
     "request_detail",
     "request_for_work_check",
+    "registered_phone_changed_since_request",
     "request_identity_verified",
     "request_requester",
     "requester_is",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from audit.models import AuditEntry
 from dsr.models import Channel, DataSubjectRequest
 from dsr.selectors.guardians import request_guardian_refusal
 from dsr.states import RequestStatus
@@ -57,3 +58,16 @@ def customer_identity_code_offered(
     """Whether the signed-in `subject` may ask for a code to their registered phone and type it on their
     request's page (`dsr.services.identity_self`): the check is awaited and they are the requester."""
     return requester_is(subject, request) and customer_identity_step_offered(request, now=now)
+
+
+def registered_phone_changed_since_request(request: DataSubjectRequest) -> bool:
+    """Whether the requester's phone on record was changed after the request came in (read from the
+    trail's rectifications, which name the fields changed). A code to that phone then shows only that
+    someone got the number changed, not that the customer asked: an insider or a caller who talked an
+    officer into the change would verify the request themself."""
+    rectifications = AuditEntry.objects.filter(
+        subject_id=request.guardian_id or request.subject_id,
+        action="core.subject.rectified",
+        recorded_at__gte=request.received_at,
+    ).values_list("data", flat=True)
+    return any("phone" in (data or {}).get("changed", {}) for data in rectifications)

@@ -35,7 +35,7 @@ from dsr.models import (
     IdentityDocument,
     IdentityMethod,
 )
-from dsr.selectors import identity_check_awaited, request_requester
+from dsr.selectors import identity_check_awaited, registered_phone_changed_since_request, request_requester
 from dsr.services.base import request_locked
 from dsr.services.deletion import deletion_stops_third_parties
 from dsr.services.identity_documents import document_checked, visit_checked
@@ -114,6 +114,14 @@ def request_identity_otp_send(
                     "or eKYC."
                 ),
                 code="no_registered_phone",
+            )
+        if registered_phone_changed_since_request(request):
+            raise Conflict(
+                _(
+                    "The phone number on the record was changed after this request came in: a code to it "
+                    "does not show who asked. Verify with an identity document at a branch or eKYC."
+                ),
+                code="registered_phone_changed",
             )
         refusal = _code_cap_refusal(request, actor=actor, now=now, sending=True)
         if refusal is None:
