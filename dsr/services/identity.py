@@ -279,6 +279,18 @@ def request_verify_identity_in_transaction(
     with transaction.atomic(savepoint=False):
         request, now = request_locked(request_id, now=now)
         _verifiable(request, now=now)
+        if method == IdentityMethod.EKYC and request.created_by_id is not None and (
+            request.created_by_id == actor.user_id
+        ):
+            # The one check the platform cannot repeat: a second person looks the session up.
+            raise InvalidInput(
+                _(
+                    "You took this request in: another staff member looks the eKYC session up and records "
+                    "its reference. You may verify by a code to the registered phone or a document seen in "
+                    "person."
+                ),
+                field="method",
+            )
         masked, kind, seen_at = "", "", ""
         if method == IdentityMethod.BRANCH_DOCUMENTS:
             seen_at = visit_checked(request, customer_present, seen_at_branch)
