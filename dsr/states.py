@@ -160,6 +160,13 @@ NOTE_REQUIRED: dict[str, str] = {
         "earlier requests it repeats); the customer reads it."
     ),
     OutcomeReason.OTHER: _("Explain the reason in the note."),
+    # Refusing because who asks could not be shown to be the customer: what was tried and asked of them
+    # (codes, a visit to a branch, by when) and what they can still do, or the refusal reads as disbelief.
+    OutcomeReason.IDENTITY_NOT_VERIFIED: _(
+        "Say in the note what was tried to verify the requester and what was asked of them (for example, "
+        "wrong codes, or a visit to a branch with their CCCD by a date), and how they can ask again; the "
+        "customer reads it."
+    ),
 }
 
 

@@ -48,5 +48,7 @@ urlpatterns = [
     path("me/requests/<uuid:pk>/", customer.my_request, name="me_detail"),
     path("me/requests/<uuid:pk>/cancel/", customer.cancel, name="me_cancel"),
     path("me/requests/<uuid:pk>/reply/", customer.reply, name="me_reply"),
+    path("me/requests/<uuid:pk>/identity-code/", customer.identity_code_send, name="me_identity_code"),
+    path("me/requests/<uuid:pk>/identity/", customer.identity_verify, name="me_identity"),
     path("me/requests/<uuid:pk>/export.<str:fmt>", customer.download, name="me_download"),
 ]

@@ -6,6 +6,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from core.api.actions import ActingRight, AllowedActionsField, caller_allowed_actions
+from core.roles import Role, user_role
 from dsr.models import (
     DataSubjectRequest,
     FulfilmentTask,
@@ -238,6 +239,10 @@ class RequestDetailSerializer(RequestOutputSerializer):
         "also needs the `requests:work` scope). The customer: reply (`reply/`) while the bank waits for "
         "their answer, and cancel. Empty for a closed request."
     )
+    identity_verified_by = serializers.SerializerMethodField(
+        help_text="Who checked the requester: staff read the login; the customer reads `staff`, or "
+        "`customer` for the code they typed themself. Empty until verified."
+    )
     cancel_lifts = serializers.SerializerMethodField(
         help_text="What cancelling would lift, when `cancel` is allowed: the names of the purposes the "
         "request's restriction or objection in force covers (the bank and the partners told to stop may "
@@ -257,6 +262,8 @@ class RequestDetailSerializer(RequestOutputSerializer):
             "identity_document_type",
             "identity_document_masked",
             "identity_seen_at_branch",
+            "identity_reference",
+            "identity_verified_by",
             "outcome_note",
             "extension_note",
             "history",
@@ -279,6 +286,14 @@ class RequestDetailSerializer(RequestOutputSerializer):
             for action, answer in CLOSING_ANSWERS.items()
             if action in allowed
         }
+
+    def get_identity_verified_by(self, obj) -> str:
+        checker = obj.identity_verified_by
+        if checker is None:
+            return ""
+        if self.context.get("customer"):
+            return "customer" if user_role(checker) == Role.CUSTOMER else "staff"
+        return checker.get_username()
 
     def get_cancel_lifts(self, obj) -> list[str]:
         return restriction_lifted_by_cancel(obj) if "cancel" in self.get_allowed_actions(obj) else []

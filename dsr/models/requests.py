@@ -30,6 +30,9 @@ class IdentityMethod(models.TextChoices):
 
 # What staff and integration clients may record: a signed-in customer's own code is the platform's to record.
 STAFF_IDENTITY_METHODS = [c for c in IdentityMethod.choices if c[0] != IdentityMethod.SELF_SERVICE]
+# What a signed-in customer's own check may be: the code sent to the phone on record, typed on their request's
+# page, or their own confirmed code (self-service); never an eKYC reference or a document they vouch for.
+CUSTOMER_IDENTITY_METHODS = (IdentityMethod.OTP_PHONE, IdentityMethod.SELF_SERVICE)
 
 
 # Which request types carry which details: the intake service refuses the others, the forms show only these.

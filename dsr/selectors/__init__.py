@@ -30,9 +30,13 @@ from dsr.selectors.deadlines import (
 from dsr.selectors.guardians import request_guardian_notice, request_guardian_refusal
 from dsr.selectors.identity import (
     IDENTITY_VERIFIABLE,
+    customer_identity_code_offered,
     customer_identity_step_offered,
     identity_check_awaited,
     identity_document_needs_visit,
+    registered_phone_changed_since_request,
+    request_requester,
+    requester_is,
 )
 from dsr.selectors.inventory import (
     data_category_by_id,
@@ -120,6 +124,7 @@ __all__ = [
     "overdue_bank_q",
     "overdue_q",
     "overdue_statutory_q",
+    "customer_identity_code_offered",
     "customer_identity_step_offered",
     "identity_check_awaited",
     "identity_document_needs_visit",
@@ -132,7 +137,10 @@ __all__ = [
     "request_counts",
     "request_detail",
     "request_for_work_check",
+    "registered_phone_changed_since_request",
     "request_identity_verified",
+    "request_requester",
+    "requester_is",
     "request_list",
     "request_not_covered",
     "request_purposes_named",

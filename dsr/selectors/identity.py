@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from audit.models import AuditEntry
 from dsr.models import Channel, DataSubjectRequest
 from dsr.selectors.guardians import request_guardian_refusal
 from dsr.states import RequestStatus
+from subjects.models import DataSubject
 
 # Where identity can still be verified: before the work starts, or while waiting for the customer.
 IDENTITY_VERIFIABLE = frozenset(
@@ -25,6 +27,17 @@ def identity_document_needs_visit(request: DataSubjectRequest) -> bool:
     return request.channel not in IN_PERSON_CHANNELS
 
 
+def request_requester(request: DataSubjectRequest) -> DataSubject:
+    """Whose identity is checked: the guardian acting for a child, else the customer."""
+    return DataSubject.objects.get(pk=request.guardian_id or request.subject_id)
+
+
+def requester_is(subject: DataSubject, request: DataSubjectRequest) -> bool:
+    """Whether `subject` is the person who asks: the guardian who filed for a child, else the customer. Only
+    they prove who they are by the code to their phone; a child does not verify their guardian's request."""
+    return subject.pk == (request.guardian_id or request.subject_id)
+
+
 def identity_check_awaited(request: DataSubjectRequest) -> bool:
     """Whether the requester's identity is yet to be checked and still can be: not verified yet, and the
     request not past the check (`IDENTITY_VERIFIABLE`). The one rule the verifying services
@@ -37,3 +50,24 @@ def customer_identity_step_offered(request: DataSubjectRequest, *, now: datetime
     step: while the check is awaited (`identity_check_awaited`) and, for a guardian's request, the
     guardian still acts for the child (`request_guardian_refusal`), as the verifying services require."""
     return identity_check_awaited(request) and request_guardian_refusal(request, now=now) is None
+
+
+def customer_identity_code_offered(
+    request: DataSubjectRequest, subject: DataSubject, *, now: datetime
+) -> bool:
+    """Whether the signed-in `subject` may ask for a code to their registered phone and type it on their
+    request's page (`dsr.services.identity_self`): the check is awaited and they are the requester."""
+    return requester_is(subject, request) and customer_identity_step_offered(request, now=now)
+
+
+def registered_phone_changed_since_request(request: DataSubjectRequest) -> bool:
+    """Whether the requester's phone on record was changed after the request came in (read from the
+    trail's rectifications, which name the fields changed). A code to that phone then shows only that
+    someone got the number changed, not that the customer asked: an insider or a caller who talked an
+    officer into the change would verify the request themself."""
+    rectifications = AuditEntry.objects.filter(
+        subject_id=request.guardian_id or request.subject_id,
+        action="core.subject.rectified",
+        recorded_at__gte=request.received_at,
+    ).values_list("data", flat=True)
+    return any("phone" in (data or {}).get("changed", {}) for data in rectifications)

@@ -3,6 +3,10 @@
 from dsr.services.exports import export_download, exports_purge_expired, request_results_purge_expired
 from dsr.services.fulfilment import request_restriction_lift
 from dsr.services.identity import request_identity_otp_send, request_verify_identity
+from dsr.services.identity_self import (
+    request_identity_code_send_by_customer,
+    request_verify_identity_by_customer,
+)
 from dsr.services.in_force import withdrawal_pauses_revoke, withdrawals_catch_up
 from dsr.services.intake import received_on_moment, request_create
 from dsr.services.repeats import Repeat
@@ -36,6 +40,7 @@ __all__ = [
     "request_create",
     "request_customer_reply",
     "request_extend",
+    "request_identity_code_send_by_customer",
     "request_identity_otp_send",
     "request_overdue_reason_record",
     "request_reject",
@@ -43,6 +48,7 @@ __all__ = [
     "request_restriction_lift",
     "request_transition",
     "request_verify_identity",
+    "request_verify_identity_by_customer",
     "task_complete",
     "withdrawal_pauses_revoke",
     "withdrawals_catch_up",

@@ -5,8 +5,9 @@ Three ways, each a real check: an identity document whose number matches the cus
 the blind index, never a decrypted comparison of lists), a one-time code sent to the registered phone
 and typed back, or the reference of an eKYC session. A document is checked only with the customer in
 person: for a request not received at a branch, once the officer confirms the customer came to one with
-the original and names where (`_visit_check`). The request keeps the method, the document type and its
-number masked, where the original was seen, who checked and when; the page shows them.
+the original and names where (`dsr.services.identity_documents`). The request keeps the method, the
+document type and its number masked, where the original was seen, who checked and when; the page shows
+them.
 """
 
 from __future__ import annotations
@@ -27,10 +28,17 @@ from core.db import durable_entry_point
 from core.errors import Conflict, InvalidInput, InvalidTransition
 from deadlines.models import RequestType
 from dsr.contact_codes import CODES_PER_HOUR_CAP, codes_per_hour_refusal
-from dsr.models import DataSubjectRequest, IdentityDocument, IdentityMethod
-from dsr.selectors import identity_check_awaited, identity_document_needs_visit
+from dsr.models import (
+    CUSTOMER_IDENTITY_METHODS,
+    STAFF_IDENTITY_METHODS,
+    DataSubjectRequest,
+    IdentityDocument,
+    IdentityMethod,
+)
+from dsr.selectors import identity_check_awaited, registered_phone_changed_since_request, request_requester
 from dsr.services.base import request_locked
 from dsr.services.deletion import deletion_stops_third_parties
+from dsr.services.identity_documents import document_checked, visit_checked
 from dsr.services.in_force import restriction_put_in_force, withdrawal_put_in_force
 from dsr.services.moves import (
     RESTRICTION_TYPES,
@@ -41,8 +49,6 @@ from dsr.services.moves import (
 from integrations.models import OutboxMessage
 from integrations.outbox import outbox_enqueue_email
 from subjects.crypto import blind_index, blind_index_candidates
-from subjects.models import DataSubject
-from subjects.validators import normalize_national_id, normalize_passport_number
 
 OTP_VALID_FOR = timedelta(minutes=10)
 # Wrong codes allowed for one request, whatever the number of codes sent: past it, a document or eKYC.
@@ -51,16 +57,6 @@ OTP_DIGITS = 6
 ONE_HOUR = timedelta(hours=1)
 CODE_SENT = "dsr.request.identity_code_sent"
 CODE_CAPPED = "dsr.request.identity_code_capped"
-SEEN_AT_MAX_LENGTH = 100
-
-
-def _requester(request: DataSubjectRequest) -> DataSubject:
-    """Whose identity is checked: the guardian acting for a child, else the customer."""
-    return DataSubject.objects.get(pk=request.guardian_id or request.subject_id)
-
-
-def mask_document_number(number: str) -> str:
-    return "•" * max(len(number) - 3, 0) + number[-3:]
 
 
 def _otp_hash(request_id, code: str) -> str:
@@ -110,7 +106,7 @@ def request_identity_otp_send(
     with transaction.atomic(durable=True):
         request, now = request_locked(request_id, now=now)
         _verifiable(request, now=now)
-        phone = _requester(request).phone
+        phone = request_requester(request).phone
         if not phone:
             raise Conflict(
                 _(
@@ -118,6 +114,14 @@ def request_identity_otp_send(
                     "or eKYC."
                 ),
                 code="no_registered_phone",
+            )
+        if registered_phone_changed_since_request(request):
+            raise Conflict(
+                _(
+                    "The phone number on the record was changed after this request came in: a code to it "
+                    "does not show who asked. Verify with an identity document at a branch or eKYC."
+                ),
+                code="registered_phone_changed",
             )
         refusal = _code_cap_refusal(request, actor=actor, now=now, sending=True)
         if refusal is None:
@@ -156,78 +160,9 @@ def _otp_send(request: DataSubjectRequest, phone: str, *, actor: Actor, now: dat
         topic="dsr.identity_code",
         dedupe_key=f"dsr.identity_code:{request.pk}:{now.isoformat()}",
         subject_id=request.subject_id,
-        language=language_for_subject(_requester(request)),
+        language=language_for_subject(request_requester(request)),
         now=now,
     )
-
-
-def _visit_check(request: DataSubjectRequest, customer_present: bool, seen_at_branch: str) -> str:
-    """Where the original document was seen (and by whom), for a request not received at a branch; blank for
-    one that was. Checked before the number is compared, so a caller learns nothing from a refusal."""
-    if not identity_document_needs_visit(request):
-        return ""
-    if not customer_present:
-        raise InvalidInput(
-            _(
-                "This request did not come in at a branch: an identity document is checked only with the "
-                "customer in person at a branch, showing the original. Confirm that they came and the "
-                "original was seen, or verify by a code sent to the registered phone or by eKYC."
-            ),
-            field="customer_present",
-        )
-    seen_at_branch = (seen_at_branch or "").strip()
-    if not seen_at_branch:
-        raise InvalidInput(
-            _("Name the branch where the original document was seen, and who saw it."),
-            field="seen_at_branch",
-        )
-    if len(seen_at_branch) > SEEN_AT_MAX_LENGTH:
-        raise InvalidInput(
-            _("The branch and who saw the document take at most 100 characters."), field="seen_at_branch"
-        )
-    return seen_at_branch
-
-
-def _check_document(request: DataSubjectRequest, document_type: str, number: str) -> str:
-    if document_type not in IdentityDocument.values:
-        raise InvalidInput(_("Choose the type of identity document checked."), field="document_type")
-    if not number.strip():
-        raise InvalidInput(_("Type the number printed on the document."), field="document_number")
-    requester = _requester(request)
-    if document_type == IdentityDocument.PASSPORT:
-        normalised, matches = _passport_matches(requester, number)
-    else:
-        normalised, matches = _national_id_matches(requester, number)
-    if not matches:
-        raise InvalidInput(
-            _(
-                "This document number does not match the customer record: the identity is not verified. "
-                "Check the document again, or verify by a code sent to the registered phone."
-            ),
-            field="document_number",
-        )
-    return mask_document_number(normalised)
-
-
-def _national_id_matches(requester: DataSubject, number: str) -> tuple[str, bool]:
-    try:
-        normalised = normalize_national_id(number)
-    except InvalidInput:
-        raise InvalidInput(
-            _("A citizen ID (CCCD) or 12-digit identity card number has exactly 12 digits."),
-            field="document_number",
-        ) from None
-    on_record = requester.national_id_index
-    return normalised, bool(on_record) and on_record in blind_index_candidates(normalised)
-
-
-def _passport_matches(requester: DataSubject, number: str) -> tuple[str, bool]:
-    """The number shown and the one on file, each in the one form (`normalize_passport_number`; a record
-    kept before it may still hold spaces). The record has no blind index of it (no look-up by
-    passport): the number on file is compared in constant time."""
-    normalised = normalize_passport_number(number)
-    on_record = normalize_passport_number(requester.passport_number)
-    return normalised, bool(on_record) and hmac.compare_digest(normalised.encode(), on_record.encode())
 
 
 def _otp_attempts_exhausted() -> Conflict:
@@ -321,16 +256,15 @@ def request_verify_identity_in_transaction(
     """Record how staff verified the requester, after checking it, and start the work.
 
     `branch_documents`: the document's number must match the requester's record, and a request not
-    received at a branch needs `customer_present` and `seen_at_branch` (`_visit_check`); `otp_phone`: the code
-    sent by `request_identity_otp_send` must be typed back in time; `ekyc`: the session reference is
+    received at a branch needs `customer_present` and `seen_at_branch` (`visit_checked`); `otp_phone`: the
+    code sent by `request_identity_otp_send` must be typed back in time; `ekyc`: the session reference is
     recorded; `self_service`: the customer's own confirmed code (dsr.services.profile), never staff's.
     A request still waiting for acknowledgement is acknowledged first, so the history shows both
     moves. Inside the caller's transaction, which raises the refusal it returns (`verified_request`);
     `request_verify_identity` commits first, so a wrong code stays counted.
     """
-    if method not in IdentityMethod.values:
-        raise InvalidInput(_("Choose how the identity was verified."), field="method")
-    if method == IdentityMethod.SELF_SERVICE and not actor.is_customer:
+    allowed = CUSTOMER_IDENTITY_METHODS if actor.is_customer else dict(STAFF_IDENTITY_METHODS)
+    if method not in allowed:
         raise InvalidInput(_("Choose how the identity was verified."), field="method")
     reference = (reference or "").strip()
     if method == IdentityMethod.EKYC and not reference:
@@ -345,10 +279,22 @@ def request_verify_identity_in_transaction(
     with transaction.atomic(savepoint=False):
         request, now = request_locked(request_id, now=now)
         _verifiable(request, now=now)
+        if method == IdentityMethod.EKYC and request.created_by_id is not None and (
+            request.created_by_id == actor.user_id
+        ):
+            # The one check the platform cannot repeat: a second person looks the session up.
+            raise InvalidInput(
+                _(
+                    "You took this request in: another staff member looks the eKYC session up and records "
+                    "its reference. You may verify by a code to the registered phone or a document seen in "
+                    "person."
+                ),
+                field="method",
+            )
         masked, kind, seen_at = "", "", ""
         if method == IdentityMethod.BRANCH_DOCUMENTS:
-            seen_at = _visit_check(request, customer_present, seen_at_branch)
-            masked, kind = _check_document(request, document_type, document_number), document_type
+            seen_at = visit_checked(request, customer_present, seen_at_branch)
+            masked, kind = document_checked(request, document_type, document_number), document_type
             reference = ""
         elif method == IdentityMethod.OTP_PHONE:
             refusal = _code_cap_refusal(request, actor=actor, now=now, sending=False)
@@ -378,7 +324,10 @@ def request_verify_identity_in_transaction(
                 actor=actor,
                 subject=request.subject_id,
                 target=request,
-                data={"method": method, "document_type": kind, "visit_confirmed": bool(seen_at)},
+                # The evidence itself (the number masked): the trail alone says how the requester was known.
+                data={"method": method, "requester": "guardian" if request.guardian_id else "customer",
+                      "reference": reference, "document_type": kind, "document_masked": masked,
+                      "seen_at_branch": seen_at, "visit_confirmed": bool(seen_at)},
                 now=now,
             )
             # In force now, not at completion: the systems' tasks then confirm that each one stopped.

@@ -9,16 +9,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.access import customer_required, found_or_404
+from core.access import customer_required, found_or_404, subject_for_user
 from core.actors import actor_for_user
 from core.errors import DomainError
 from core.forms import call_with_messages, form_error, form_succeeded
 from deadlines.models import RequestType
 from dsr import services
-from dsr.forms import CustomerReplyForm, CustomerRequestForm
+from dsr.forms import ContactCodeForm, CustomerReplyForm, CustomerRequestForm
 from dsr.models import CORRECTION_TYPES, PURPOSE_TYPES, Channel
 from dsr.selectors import (
     SELF_SERVICE_IDENTITY_STEPS,
+    customer_identity_code_offered,
     customer_identity_step_offered,
     deletion_records,
     holds_for_request,
@@ -68,8 +69,8 @@ def new_request(request, subject):
                 form_succeeded(
                     request,
                     _(
-                        "We have received your request. We will verify your identity first: watch for a "
-                        "one-time code (OTP) sent to the phone number registered with the bank."
+                        "We have received your request. We verify your identity first: below, ask for a "
+                        "code to the phone number registered with the bank and type it here."
                     ),
                 )
                 return redirect("dsr:me_detail", pk=created.pk)
@@ -100,8 +101,9 @@ def my_request(request, subject, pk):
     return _detail_page(request, _own(subject, pk))
 
 
-def _detail_page(request, found, *, reply_form=None, status=200):
+def _detail_page(request, found, *, reply_form=None, code_form=None, status=200):
     now = timezone.now()
+    own = subject_for_user(request.user)
     actions = request_allowed_actions(found, request.user, now=now)
     context = {
         "req": found,
@@ -118,6 +120,9 @@ def _detail_page(request, found, *, reply_form=None, status=200):
         if customer_identity_step_offered(found, now=now)
         else (),
         "reply_form": (reply_form or CustomerReplyForm()) if "reply" in actions else None,
+        # The requester types the code sent to their registered phone here, never to someone who calls.
+        "code_form": (code_form or ContactCodeForm())
+        if customer_identity_code_offered(found, own, now=now) else None,
         # A refused answer is shown at the reply's address, which takes POST only: the page names its
         # own, for the address bar and the language switch (js/behaviours.js, partials/lang_switch.html).
         "page_url": reverse("dsr:me_detail", args=[found.pk]) if request.method == "POST" else "",
@@ -150,6 +155,48 @@ def reply(request, subject, pk):
             )
         return redirect("dsr:me_detail", pk=found.pk)
     return _detail_page(request, found, reply_form=form, status=400)
+
+
+@customer_required
+@require_POST
+@posted_once
+def identity_code_send(request, subject, pk):
+    """Send the requester a code to the phone on their record, to type on this page."""
+    found = _own(subject, pk)
+    call_with_messages(
+        request,
+        lambda: services.request_identity_code_send_by_customer(
+            actor=actor_for_user(request.user), request_id=found.pk, subject=subject
+        ),
+        _("We sent a code to the phone number registered with the bank. Type it below."),
+    )
+    return redirect("dsr:me_detail", pk=found.pk)
+
+
+@customer_required
+@require_POST
+@posted_once
+def identity_verify(request, subject, pk):
+    """Check the code the requester typed; a wrong one is counted and shown on the page again."""
+    found = _own(subject, pk)
+    form = ContactCodeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_verify_identity_by_customer(
+                actor=actor_for_user(request.user), request_id=found.pk, subject=subject,
+                code=form.cleaned_data["code"],
+            )
+        except DomainError as error:
+            if error.status != 400:
+                messages.error(request, error.text)
+                return redirect("dsr:me_detail", pk=found.pk)
+            form.add_error("code", error.text)
+        else:
+            form_succeeded(
+                request, _("Thank you: your identity is verified and we are working on your request.")
+            )
+            return redirect("dsr:me_detail", pk=found.pk)
+    return _detail_page(request, found, code_form=form, status=400)
 
 
 @customer_required

@@ -107,7 +107,7 @@ def make_inventory(*, corebank_client=None) -> dict[str, System]:
 
 
 # What the officer records when a customer whose request came by phone, on paper or online shows the
-# original document at a branch (`dsr.services.identity._visit_check`).
+# original document at a branch (`dsr.services.identity_documents.visit_checked`).
 BRANCH_VISIT = {"customer_present": True, "seen_at_branch": "CN Hoàn Kiếm - giao dịch viên"}
 
 

@@ -77,7 +77,9 @@ def test_a_former_guardians_open_request_cannot_be_verified_and_fulfilled(custom
     assert refused.value.code == "guardian_authority_ended"
     assert not OutboxMessage.objects.filter(topic="dsr.identity_code").exists()
     # Staff refuse it; the new guardian files their own.
-    dsr_services.request_reject(actor=SYSTEM, request_id=request.pk, reason="identity_not_verified")
+    dsr_services.request_reject(
+        actor=SYSTEM, request_id=request.pk, reason="identity_not_verified", note="Không xác minh được."
+    )
     assert verify(filed_by(new, child), new.national_id).status == "in_progress"
 
 
@@ -159,7 +161,8 @@ def test_the_page_shows_the_refusal_on_the_form_and_offers_no_answer(
     page = client.get(detail_url).content.decode()
     assert 'data-testid="guardian-authority"' in page and "no longer acts for this customer" in page
     dsr_services.request_reject(
-        actor=actor_for_user(privacy_officer), request_id=verified.pk, reason="identity_not_verified"
+        actor=actor_for_user(privacy_officer), request_id=verified.pk, reason="identity_not_verified",
+        note="Không xác minh được.",
     )
 
 
@@ -229,7 +232,8 @@ def test_a_former_guardians_request_does_not_go_back_to_work_after_waiting(custo
     assert DataSubjectRequest.objects.get(pk=waiting.pk).status == "awaiting_customer"
 
     assert dsr_services.request_reject(
-        actor=SYSTEM, request_id=waiting.pk, reason="identity_not_verified"
+        actor=SYSTEM, request_id=waiting.pk, reason="identity_not_verified",
+        note="Không xác minh được.",
     ).status == "rejected"
 
 
@@ -250,7 +254,8 @@ def test_a_former_guardians_request_is_neither_acknowledged_nor_put_on_waiting(c
     assert DataSubjectRequest.objects.get(pk=in_progress.pk).status == "in_progress"
     # The refusal still acknowledges receipt (both clocks' acknowledgement is met).
     rejected = dsr_services.request_reject(
-        actor=SYSTEM, request_id=received.pk, reason="identity_not_verified"
+        actor=SYSTEM, request_id=received.pk, reason="identity_not_verified",
+        note="Không xác minh được.",
     )
     assert rejected.acknowledged_at is not None
 
@@ -299,7 +304,9 @@ def test_a_former_guardians_withdrawal_in_force_is_completed_not_left_open(
         )
     assert refused.value.code == "guardian_authority_ended"
     with pytest.raises(Conflict) as refused:
-        dsr_services.request_reject(actor=SYSTEM, request_id=request.pk, reason="identity_not_verified")
+        dsr_services.request_reject(
+            actor=SYSTEM, request_id=request.pk, reason="identity_not_verified", note="Không xác minh được."
+        )
     assert refused.value.code == "withdrawal_in_force"
 
     closed = dsr_services.request_complete(actor=actor_for_user(privacy_officer), request_id=request.pk)

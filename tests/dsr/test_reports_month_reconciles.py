@@ -67,7 +67,8 @@ def build_old_history(subject):
     complete(answered, now=local(2025, 3, 3, 9, 0))
     refused = make_request(subject, type="delete", now=local(2025, 3, 9, 9, 0))
     services.request_transition(actor=STAFF, request_id=refused.pk, to="rejected",
-                                reason="identity_not_verified", now=local(2025, 3, 10, 9, 0))
+                                reason="identity_not_verified",
+                                note="Không xác minh được.", now=local(2025, 3, 10, 9, 0))
     cancelled = make_request(subject, type="complaint", now=local(2025, 3, 30, 9, 0))
     services.request_cancel(actor=STAFF, request_id=cancelled.pk, now=local(2025, 4, 1, 9, 0))
     waited = verified_request(subject, type="copy", now=local(2025, 12, 20, 9, 0))

@@ -122,7 +122,9 @@ def test_a_former_guardian_no_longer_hears_of_the_childs_request(customer_a):
     # 2): staff refuse it, and the answer goes to the child's own record.
     with pytest.raises(Conflict):
         services.request_complete(actor=STAFF, request_id=request.pk)
-    services.request_reject(actor=STAFF, request_id=request.pk, reason="identity_not_verified")
+    services.request_reject(
+        actor=STAFF, request_id=request.pk, reason="identity_not_verified", note="Không xác minh được."
+    )
 
     [rejected] = told.filter(topic="dsr.customer.rejected")
     assert rejected.subject_id == child.pk

@@ -505,6 +505,8 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     "me/requests/<uuid:pk>/": ("GET", "/me/requests/{request_a}/", A),
     "me/requests/<uuid:pk>/cancel/": ("POST", "/me/requests/{request_open_a}/cancel/", A),
     "me/requests/<uuid:pk>/reply/": ("POST", "/me/requests/{request_open_a}/reply/", A),
+    "me/requests/<uuid:pk>/identity-code/": ("POST", "/me/requests/{request_open_a}/identity-code/", A),
+    "me/requests/<uuid:pk>/identity/": ("POST", "/me/requests/{request_open_a}/identity/", A),
     "me/requests/<uuid:pk>/export.<str:fmt>": ("GET", "/me/requests/{request_a}/export.json", A),
 }
 
@@ -687,4 +689,6 @@ def test_customer_b_cannot_act_on_customer_a_through_pages(world, client):
     assert client.post(world.fill("/me/requests/{request_open_a}/cancel/")).status_code in (403, 404)
     reply = client.post(world.fill("/me/requests/{request_open_a}/reply/"), {"text": "not mine"})
     assert reply.status_code in (403, 404)
+    for url in ("/me/requests/{request_open_a}/identity-code/", "/me/requests/{request_open_a}/identity/"):
+        assert client.post(world.fill(url), {"code": "123456"}).status_code in (403, 404), url
     assert DataSubjectRequest.objects.get(pk=world.ids["request_open_a"]).status != "cancelled"
