@@ -25,8 +25,15 @@ class WithdrawalDutyQuerySet(models.QuerySet):
         return self.filter(kind=WithdrawalDuty.Kind.WITHDRAWAL)
 
     def stops_of_any_cause(self) -> WithdrawalDutyQuerySet:
-        """Every duty to stop processing: a consent's end, and a restriction or objection in force."""
-        return self.filter(kind__in=(WithdrawalDuty.Kind.WITHDRAWAL, WithdrawalDuty.Kind.RESTRICTION))
+        """Every duty to stop processing: a consent's end, a restriction or objection in force, and the
+        bank's own narrowing or retiring of a consented purpose."""
+        return self.filter(
+            kind__in=(
+                WithdrawalDuty.Kind.WITHDRAWAL,
+                WithdrawalDuty.Kind.RESTRICTION,
+                WithdrawalDuty.Kind.PURPOSE_CHANGE,
+            )
+        )
 
 
 class WithdrawalDuty(StatefulModel):
@@ -60,6 +67,9 @@ class WithdrawalDuty(StatefulModel):
         RECTIFICATION = "rectification", _("Correct the data (rectification)")
         RESTRICTION = "restriction", _("Stop processing (restriction or objection)")
         ERASURE = "erasure", _("Delete the data (erasure)")
+        # The bank removed the recipient from a consented purpose, or retired the purpose: the consent
+        # stands, but this recipient may no longer process under it (`consents.services.scope_stops`).
+        PURPOSE_CHANGE = "purpose_change", _("Stop processing (purpose narrowed or retired)")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.WITHDRAWAL)
