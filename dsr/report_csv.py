@@ -36,6 +36,8 @@ CSV_COLUMNS = (
     "label",
     # Then the requests whose deadline was extended in the period (Law 91: once, with a reason).
     "extended",
+    # Then the requests received in the period that repeat an earlier one (excessive repetition).
+    "repeats",
 )
 
 
@@ -63,6 +65,8 @@ MONTHLY_COLUMNS = (
     "reason",
     "count",
     "label",
+    # Then the requests received in the month that repeat an earlier one (excessive repetition).
+    "repeats",
 )
 
 
