@@ -4,7 +4,9 @@ purpose retired from the catalogue. The customers' consents stand (they withdraw
 recipients who received data under them must stop, and confirm it, exactly as after a withdrawal (domain
 notes: the bank makes recipients and processors stop, keeping their acknowledgements): one duty per live
 consent and recipient, its signed notice on the withdrawal's topic with its `cause`, due by the bank's
-committed deadline, in the caller's transaction.
+committed deadline, in the caller's transaction. The customer (or the guardian acting for them, as for
+the platform's own stops: `stop_notices.family_readers`) is told once per change which recipients must
+stop and why, and sees them on their consents page.
 
 Deliberately one transaction for the whole fan-out: a purpose's live consents are tens of thousands at
 most, and a narrowing half told would leave recipients processing with no trace of why."""
@@ -15,7 +17,9 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
+from accounts.languages import language_for_subject
 from audit.services import audit_record
 from consents.models import Consent, ConsentStatus, Purpose, Recipient, WithdrawalDuty
 from consents.selectors import withdrawal_recipients
@@ -25,13 +29,19 @@ from consents.selectors.withdrawals import (
     purpose_change_source,
 )
 from consents.services.duty_opening import duty_open, recipients_audience
+from consents.services.stop_notices import family_readers
 from core.actors import Actor
+from core.labels import in_language
 from deadlines.policy import due_at_for
+from integrations.links import absolute_url_in
+from notifications.services import notify
 
 # The topic every stop shares (`consents.services.duties.WITHDRAWAL_NOTICE_TOPIC`): receivers already
 # subscribe to it; `cause` says the bank changed the purpose.
 STOP_TOPIC = "consent.withdrawn"
-__all__ = ["CAUSE_PURPOSE_RETIRED", "CAUSE_RECIPIENT_REMOVED", "scope_stops_open"]
+__all__ = ["CAUSE_PURPOSE_RETIRED", "CAUSE_RECIPIENT_REMOVED", "CUSTOMER_TOPIC", "scope_stops_open"]
+CUSTOMER_TEMPLATE = "consents/email/purpose_change_stop"
+CUSTOMER_TOPIC = "consents.customer.purpose_change_stop"
 
 
 def scope_stops_open(
@@ -75,12 +85,40 @@ def scope_stops_open(
                 )
                 for recipient in told
             ]
+            readers = _customer_told(consent, told, cause=cause, key=str(opened[-1].pk), now=now)
             audit_record(
                 action="consents.duty.purpose_change_opened",
                 actor=actor,
                 subject=consent.subject_id,
                 target=consent,
                 now=now,
-                data={"recipients": [r.pk for r in told], "due_at": due_at.isoformat(), "cause": cause},
+                data={"recipients": [r.pk for r in told], "due_at": due_at.isoformat(), "cause": cause,
+                      "customer_told": readers},
             )
     return opened
+
+
+def _customer_told(consent: Consent, told: list[Recipient], *, cause: str, key: str, now: datetime) -> int:
+    """Queue the message telling the customer (or the guardian acting for them) that these recipients
+    must stop using their data for the consent's purpose, and why; once per change (`key`: a duty it
+    opened). Returns how many were queued."""
+    subject = consent.subject
+    readers = family_readers(subject, on=timezone.localdate(now))
+    for reader in readers:
+        language = language_for_subject(reader)
+        notify(
+            subject=reader,
+            template=CUSTOMER_TEMPLATE,
+            topic=CUSTOMER_TOPIC,
+            dedupe_key=f"consents.purpose_change_stop:{key}:{reader.pk}",
+            now=now,
+            context={
+                "purpose": in_language(consent.purpose.name_vi, consent.purpose.name_en, language=language),
+                "recipients": [in_language(r.name, r.name_en, language=language) for r in told],
+                "retired": cause == CAUSE_PURPOSE_RETIRED,
+                "to_guardian": reader.pk != subject.pk,
+                "child_name": subject.full_name,
+                "link": absolute_url_in(language, "consents:me_consents"),
+            },
+        )
+    return len(readers)

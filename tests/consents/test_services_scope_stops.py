@@ -11,6 +11,9 @@ from django.utils import timezone
 
 from consents import services
 from consents.models import WithdrawalDuty
+from consents.services.scope_stops import CUSTOMER_TOPIC
+from notifications.models import Notification
+from notifications.selectors import notification_text
 from tests.consents.factories import STAFF, grant, make_purpose, make_recipient
 from tests.factories import signed_in
 from tests.html_tree import parse
@@ -97,3 +100,21 @@ def test_the_customer_sees_on_their_page_which_recipients_were_told_to_stop_and_
     )
     assert any("Insurer A" in row and "Old offers" in row and "no longer offers" in row for row in rows)
     assert all("waiting for its confirmation" in row for row in rows), rows
+
+
+def test_each_customer_who_consented_is_told_once_which_recipients_must_stop_and_why():
+    insurer, broker = make_recipient("Bảo hiểm A", name_en="Insurer A"), make_recipient("Môi giới B")
+    purpose = _sharing(insurer, broker)
+    consent = grant(purpose=purpose, now=timezone.now() - timedelta(days=20))
+    withdrawn = grant(purpose=purpose, now=timezone.now() - timedelta(days=20))
+    services.consent_withdraw(actor=STAFF, consent_id=withdrawn.pk, channel="branch")
+
+    services.purpose_update(actor=STAFF, code=purpose.code, changes={}, recipients=[insurer])
+    services.purpose_update(actor=STAFF, code=purpose.code, changes={"active": False})
+
+    told = Notification.objects.filter(topic=CUSTOMER_TOPIC).order_by("created_at")
+    assert [n.subject_id for n in told] == [consent.subject_id, consent.subject_id]
+    removed, retired = (notification_text(n) for n in told)
+    assert "Môi giới B" in removed.body and "Mục đích partner-sharing" in removed.body
+    assert "Bảo hiểm A" in retired.body and "Môi giới B" not in retired.body
+    assert removed.body != retired.body and "/me/consents/" in retired.body

@@ -124,7 +124,7 @@ def test_the_replacement_notice_says_why(sharing):
 
     assert set(_told(first)) == {partner.pk}
     # The narrowing itself told the partner to stop (`recipient_removed`); the replacement ends the consent.
-    bodies = [_body(message) for message in OutboxMessage.objects.all()]
+    bodies = [_body(message) for message in OutboxMessage.objects.filter(topic="consent.withdrawn")]
     causes = sorted((body["cause"], body["consent"]) for body in bodies)
     assert causes == [("recipient_removed", str(first.pk)), ("superseded", str(first.pk))]
 
