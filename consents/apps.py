@@ -42,6 +42,9 @@ class ConsentsConfig(AppConfig):
                 "consents.restriction.applied": _("Processing restricted or objected to"),
                 "consents.restriction.lifted": _("Processing restriction lifted"),
                 "consents.duty.opened": _("Recipients told to stop processing after a withdrawal"),
+                "consents.duty.purpose_change_opened": _(
+                    "Recipients told to stop processing after a purpose was narrowed or retired"
+                ),
                 "consents.duty.told": _("Recipient's notice of a duty delivered"),
                 "consents.duty.acknowledged": _("Recipient acknowledged a withdrawal or a correction"),
                 "consents.duty.rectification_opened": _(

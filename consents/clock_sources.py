@@ -1,5 +1,5 @@
-"""Recipients' duties' clock (to stop after a withdrawal or a restriction, to correct after a rectification,
-to delete after an erasure), plugged into
+"""Recipients' duties' clock (to stop after a withdrawal, a restriction or a purpose change, to correct
+after a rectification, to delete after an erasure), plugged into
 the deadline machinery (`core.clocks`): the privacy officers are reminded before a recipient's 72 hours
 run out, and a passed deadline is a breach."""
 
@@ -32,6 +32,8 @@ def label(row: dict[str, Any]) -> str:
         text = gettext("Correction notice to %(recipient)s #%(id)s")
     elif row["kind"] == WithdrawalDuty.Kind.RESTRICTION:
         text = gettext("Restriction stop of %(recipient)s #%(id)s")
+    elif row["kind"] == WithdrawalDuty.Kind.PURPOSE_CHANGE:
+        text = gettext("Stop after a purpose change, of %(recipient)s #%(id)s")
     elif row["kind"] == WithdrawalDuty.Kind.ERASURE:
         text = gettext("Erasure notice to %(recipient)s #%(id)s")
     else:

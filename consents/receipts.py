@@ -281,7 +281,8 @@ def reason_disclosed(event: ConsentEvent, disclosure: Disclosure | None) -> str:
 
 
 NOTICE_STATES = {
-    "none": _("No endpoint"),
+    # Why none was sent is the duty's `notice_withheld`, recorded when it was opened (`duty_told`).
+    "none": _("No notice sent"),
     "pending": _("Notice waiting to be delivered"),
     "parked": _("Notice not delivered"),
     "cancelled": _("Notice not delivered"),
@@ -296,8 +297,9 @@ LEARNT_UNDELIVERED = {
 
 def duty_told(duty: WithdrawalDuty) -> dict[str, Any]:
     """When and how the recipient learnt of its duty and how it confirmed, whatever the duty's kind: the
-    evidence beside each stop or correction. `notice`: "delivered" (at `told_at`), "none" (no endpoint),
-    or its outbox status (pending, parked, cancelled; "sent" only after the recipient confirmed);
+    evidence beside each stop or correction. `notice`: "delivered" (at `told_at`), "none" (none sent:
+    `withheld` says why, as recorded when the duty was opened), or its outbox status (pending, parked,
+    cancelled; "sent" only after the recipient confirmed);
     `learnt`, `confirmed_through` as recorded at the confirmation; `told`, that said in words. Reads the
     `notice_status` the duty lists annotate (`with_notice_status`): no query."""
     if duty.told_at is not None:
@@ -305,6 +307,8 @@ def duty_told(duty: WithdrawalDuty) -> dict[str, Any]:
     else:
         notice = (getattr(duty, "notice_status", None) or "none") if duty.notice_message_id else "none"
         words = str(NOTICE_STATES.get(notice, _("Notice not delivered")))
+        if notice == "none" and duty.notice_withheld:
+            words = str(duty.get_notice_withheld_display())
         if duty.learnt_how in LEARNT_UNDELIVERED:
             words = f"{words}: {LEARNT_UNDELIVERED[duty.learnt_how]}"
         elif duty.status == WithdrawalDuty.Status.OPEN and notice != "pending":
@@ -312,6 +316,7 @@ def duty_told(duty: WithdrawalDuty) -> dict[str, Any]:
     return {
         "told_at": duty.told_at,
         "notice": notice,
+        "withheld": duty.notice_withheld or None,
         "told": words,
         "learnt": duty.learnt_how or None,
         "confirmed_through": duty.confirmed_through or None,

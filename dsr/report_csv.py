@@ -36,6 +36,8 @@ CSV_COLUMNS = (
     "label",
     # Then the requests whose deadline was extended in the period (Law 91: once, with a reason).
     "extended",
+    # Then the requests received in the period that repeat an earlier one (excessive repetition).
+    "repeats",
 )
 
 
@@ -58,6 +60,13 @@ MONTHLY_COLUMNS = (
     "cancelled_late",
     # Deadlines extended in the month (Law 91: once, with a reason).
     "extended",
+    # Then the `refusals` lines: the month's refusals and partial answers, by status and legal reason.
+    "status",
+    "reason",
+    "count",
+    "label",
+    # Then the requests received in the month that repeat an earlier one (excessive repetition).
+    "repeats",
 )
 
 
@@ -102,8 +111,11 @@ def report_csv(report: dict[str, Any]) -> str:
     return out.getvalue()
 
 
-def monthly_csv(month: dict[str, Any], *, bank_name: str) -> str:
-    """The monthly figures as CSV (codes and numbers, for the regulator's spreadsheet)."""
+def monthly_csv(month: dict[str, Any], *, bank_name: str, refusals: list[dict[str, Any]]) -> str:
+    """The monthly figures as CSV (codes and numbers, for the regulator's spreadsheet): a line per request
+    type, then one `refusals` line per status and legal reason of the month's refusals and partial
+    answers (`refusals`: the labelled `deadline_report(...)["refusals"]` of the month, the table the
+    monthly page shows), then the totals, last as ever."""
     out = io.StringIO()
     writer = SpreadsheetWriter(out)
     writer.writerow(["bank", bank_name])
@@ -111,6 +123,7 @@ def monthly_csv(month: dict[str, Any], *, bank_name: str) -> str:
     writer.writerow(["since", month["since"].isoformat(), "until", month["until"].isoformat(),
                      "as_of", month["as_of"].isoformat()])
     writer.writerow(MONTHLY_COLUMNS)
-    for row in [*month["by_type"], {**month["totals"], "type": "total"}]:
-        writer.writerow([row[c] for c in MONTHLY_COLUMNS])
+    refusal_lines = [{"type": "refusals", **row} for row in refusals]
+    for row in [*month["by_type"], *refusal_lines, {**month["totals"], "type": "total"}]:
+        writer.writerow([row.get(c, "") for c in MONTHLY_COLUMNS])
     return out.getvalue()

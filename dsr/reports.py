@@ -95,6 +95,15 @@ def _extended_q(since: datetime, until: datetime) -> Q:
     return Q(extended_at__gte=since, extended_at__lt=until)
 
 
+def _received_q(since: datetime, until: datetime) -> Q:
+    return Q(received_at__gte=since, received_at__lt=until)
+
+
+# A request recorded as asking again what an open one of the customer's asks (`dsr.services.repeats`):
+# rights are free except for manifestly excessive repetition, which the DPO judges from this count.
+REPEAT = Q(repeat_of__isnull=False)
+
+
 def _acknowledged_q(since: datetime, until: datetime) -> Q:
     return Q(acknowledged_at__gte=since, acknowledged_at__lt=until)
 
@@ -120,6 +129,7 @@ _EMPTY = {
     "acknowledged_on_time": 0,
     "acknowledged_late": 0,
     "extended": 0,
+    "repeats": 0,
 }
 
 
@@ -137,13 +147,17 @@ def _grouped(field: str, choices, *, now: datetime, since: datetime, until: date
     # A request is extended while open (before its statutory date): one extended in the period is open
     # now or was closed since the period began, a branch on `closed_at`'s index.
     extended = _extended_q(since, until)
-    counted = is_open | closed | _acknowledged_q(since, until) | (Q(closed_at__gte=since) & extended)
+    received = _received_q(since, until)
+    counted = (
+        is_open | closed | _acknowledged_q(since, until) | (Q(closed_at__gte=since) & (extended | received))
+    )
     found = {
         row[field]: row
         for row in DataSubjectRequest.objects.filter(counted)
         .values(field)
         .annotate(**_open_figures(now, among=is_open), **_closed_figures(among=closed),
-                  **_acknowledged_figures(since, until), extended=Count("pk", filter=extended))
+                  **_acknowledged_figures(since, until), extended=Count("pk", filter=extended),
+                  repeats=Count("pk", filter=received & REPEAT))
         .order_by()
     }
     rows = []
@@ -328,7 +342,7 @@ def monthly_figures(*, since: datetime, until: datetime, now: datetime | None = 
     against their acknowledgement deadline. A month not yet over is counted so far (`so_far`): its
     "end" is `now` (`as_of`), so a request not yet due is not overdue at it."""
     as_of = min(now or timezone.now(), until)
-    received = Q(received_at__gte=since, received_at__lt=until)
+    received = _received_q(since, until)
     closed_in_month = Q(closed_at__gte=since, closed_at__lt=until)
     cancelled = closed_in_month & Q(status=RequestStatus.CANCELLED)
     answered = closed_in_month & ~Q(status=RequestStatus.CANCELLED)
@@ -340,6 +354,8 @@ def monthly_figures(*, since: datetime, until: datetime, now: datetime | None = 
     overdue_at_end = open_at[as_of] & (overdue_bank_q(as_of) | overdue_statutory_q(as_of))
     figures = {
         "received": Count("pk", filter=received),
+        # Of those received, the repeats of an earlier request (added last in the CSV).
+        "repeats": Count("pk", filter=received & REPEAT),
         "closed": Count("pk", filter=answered),
         "closed_on_time": Count("pk", filter=answered & ~late),
         "closed_late": Count("pk", filter=answered & late),

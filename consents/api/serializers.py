@@ -176,7 +176,15 @@ class DutyOutputSerializer(serializers.ModelSerializer):
         read_only=True,
         allow_null=True,
         help_text="The notice's state in the outbox: pending, sent, parked, cancelled (a confirmation "
-        "cancels the notice still waiting); null when the recipient has no endpoint.",
+        "cancels the notice still waiting); null when no notice was sent (`notice_withheld` says why).",
+    )
+    notice_withheld = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        source="notice_withheld_or_none",
+        help_text="Why no notice was sent, recorded when the duty was opened: no_endpoint, "
+        "recipient_inactive, endpoint_off (switched off or not taking the topic), purpose_not_served (the "
+        "recipient's client does not serve the purpose); null when one was.",
     )
     told_at = serializers.DateTimeField(
         read_only=True,
@@ -213,6 +221,7 @@ class DutyOutputSerializer(serializers.ModelSerializer):
             "fields",
             "consent",
             "subject",
+            "notice_withheld",
             "purpose",
             "recipient",
             "status",

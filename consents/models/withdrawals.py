@@ -25,8 +25,15 @@ class WithdrawalDutyQuerySet(models.QuerySet):
         return self.filter(kind=WithdrawalDuty.Kind.WITHDRAWAL)
 
     def stops_of_any_cause(self) -> WithdrawalDutyQuerySet:
-        """Every duty to stop processing: a consent's end, and a restriction or objection in force."""
-        return self.filter(kind__in=(WithdrawalDuty.Kind.WITHDRAWAL, WithdrawalDuty.Kind.RESTRICTION))
+        """Every duty to stop processing: a consent's end, a restriction or objection in force, and the
+        bank's own narrowing or retiring of a consented purpose."""
+        return self.filter(
+            kind__in=(
+                WithdrawalDuty.Kind.WITHDRAWAL,
+                WithdrawalDuty.Kind.RESTRICTION,
+                WithdrawalDuty.Kind.PURPOSE_CHANGE,
+            )
+        )
 
 
 class WithdrawalDuty(StatefulModel):
@@ -51,6 +58,19 @@ class WithdrawalDuty(StatefulModel):
         API = "api", _("Learnt through the API")
         BY_HAND = "by_hand", _("Reached by hand")
 
+    class NoticeWithheld(models.TextChoices):
+        """Why a duty was opened without a notice (`duty_opening.duty_open`), recorded then: the
+        recipient's set-up when the duty was opened, not as it stands when staff read it."""
+
+        NO_ENDPOINT = "no_endpoint", _("No endpoint")
+        RECIPIENT_INACTIVE = "recipient_inactive", _("Not sent: the bank no longer works with the recipient")
+        ENDPOINT_OFF = "endpoint_off", _(
+            "Not sent: its endpoint is switched off or does not take this notice"
+        )
+        PURPOSE_NOT_SERVED = "purpose_not_served", _(
+            "Withheld: the recipient's integration client does not serve this purpose"
+        )
+
     class ConfirmedThrough(models.TextChoices):
         RECIPIENT_API = "recipient_api", _("The recipient's own API client")
         STAFF = "staff", _("Recorded by staff")
@@ -60,6 +80,9 @@ class WithdrawalDuty(StatefulModel):
         RECTIFICATION = "rectification", _("Correct the data (rectification)")
         RESTRICTION = "restriction", _("Stop processing (restriction or objection)")
         ERASURE = "erasure", _("Delete the data (erasure)")
+        # The bank removed the recipient from a consented purpose, or retired the purpose: the consent
+        # stands, but this recipient may no longer process under it (`consents.services.scope_stops`).
+        PURPOSE_CHANGE = "purpose_change", _("Stop processing (purpose narrowed or retired)")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.WITHDRAWAL)
@@ -82,6 +105,8 @@ class WithdrawalDuty(StatefulModel):
     received_at = models.DateTimeField()
     due_at = models.DateTimeField()
     notice_message_id = models.UUIDField(null=True, blank=True)
+    # Blank when a notice was queued, and for the duties opened before the reason was recorded.
+    notice_withheld = models.CharField(max_length=24, choices=NoticeWithheld.choices, blank=True)
     # When its notice reached the recipient's endpoint, copied in the delivery's transaction while the
     # duty is open (`consents.services.duty_evidence`): the outbox keeps no audit of deliveries, and a
     # notice delivered after the recipient confirmed did not tell it.
@@ -149,6 +174,10 @@ class WithdrawalDuty(StatefulModel):
         if self.status == self.Status.CALLED_OFF:
             return False
         return (self.acknowledged_at or now) > self.due_at
+
+    @property
+    def notice_withheld_or_none(self) -> str | None:
+        return self.notice_withheld or None
 
     @property
     def purpose_shared(self) -> Purpose | None:

@@ -340,3 +340,27 @@ def withdrawal_complete(consent: Consent) -> bool:
         consent.status == ConsentStatus.WITHDRAWN
         and not consent.duties.stops().filter(status=WithdrawalDuty.Status.OPEN).exists()
     )
+
+
+# Why the bank told a recipient to stop although the customer's consent stands (`scope_stops_open`),
+# kept in the duty's `source` as "consents.purpose_change:<cause>:<purpose code>".
+CAUSE_RECIPIENT_REMOVED = "recipient_removed"
+CAUSE_PURPOSE_RETIRED = "purpose_retired"
+
+
+def purpose_change_source(cause: str, code: str) -> str:
+    return f"consents.purpose_change:{cause}:{code}"
+
+
+def purpose_change_stops_of_subject(subject_id) -> list[WithdrawalDuty]:
+    """The recipients the bank told to stop processing the customer's data when it narrowed or retired a
+    purpose they consented to, the latest first, each with its recipient, purpose and `cause`: the
+    customer's page shows them, as it shows whom a withdrawal told."""
+    duties = list(
+        WithdrawalDuty.objects.filter(subject_id=subject_id, kind=WithdrawalDuty.Kind.PURPOSE_CHANGE)
+        .select_related("recipient", "consent__purpose")
+        .order_by("-received_at", "recipient__name")
+    )
+    for duty in duties:
+        duty.cause = duty.source.split(":")[1] if duty.source.count(":") == 2 else ""
+    return duties

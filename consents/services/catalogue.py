@@ -37,6 +37,7 @@ from consents.services.notices import (
     notice_texts_paired,
     purpose_version_add,
 )
+from consents.services.scope_stops import CAUSE_PURPOSE_RETIRED, scope_stops_open
 from core.actors import Actor
 from core.db import conflict_on_duplicate
 from core.errors import Conflict, InvalidInput, NotFound
@@ -275,6 +276,11 @@ def purpose_update(
         for name in WORDING_FIELDS:
             setattr(purpose, name, getattr(proposed, name))
         purpose.save()
+        if diff.get("active", {}).get("after") is False:
+            scope_stops_open(
+                actor=actor, purpose=purpose, recipients=purpose.recipients.all(),
+                cause=CAUSE_PURPOSE_RETIRED, now=now,
+            )
         version = None
         if scope != base:
             version = purpose_version_add(

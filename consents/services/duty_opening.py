@@ -14,11 +14,19 @@ from integrations.outbox import outbox_enqueue_webhook
 from subjects.models import DataSubject
 
 
-def notified_by_webhook(recipient: Recipient, topic: str) -> bool:
-    """A notice goes to the recipient's endpoint only while the bank still works with the recipient: the
-    payload names the customer, and an ended relationship's endpoint is nobody's to watch. Otherwise the
-    duty is open without a notice and the duties page shows staff they must reach the recipient."""
-    return recipient.active and recipient.endpoint is not None and recipient.endpoint.wants(topic)
+def notice_withheld_for(recipient: Recipient, topic: str) -> str:
+    """Why no notice goes to the recipient's endpoint ("" when one may): it goes only while the bank still
+    works with the recipient (the payload names the customer, and an ended relationship's endpoint is
+    nobody's to watch), to an endpoint that is on and takes the topic. Otherwise the duty is open without
+    a notice and the duties page shows staff why, and that they must reach the recipient."""
+    withheld = WithdrawalDuty.NoticeWithheld
+    if not recipient.active:
+        return withheld.RECIPIENT_INACTIVE
+    if recipient.endpoint is None:
+        return withheld.NO_ENDPOINT
+    if not recipient.endpoint.wants(topic):
+        return withheld.ENDPOINT_OFF
+    return ""
 
 
 def duty_open(
@@ -34,11 +42,13 @@ def duty_open(
     The notice names only the purposes the endpoint's client serves (`audience`, read once for the
     fan-out), and is not sent when it serves none of them: the duty stays open for staff to reach it."""
     subject = subject or consent.subject
+    withheld = notice_withheld_for(recipient, topic)
     duty = WithdrawalDuty.objects.create(
         consent=consent, purpose=None if consent else purpose, subject_id=subject.pk, recipient=recipient,
         kind=kind, fields=fields or [], received_at=received_at, due_at=due_at, source=source,
+        notice_withheld=withheld,
     )
-    if not notified_by_webhook(recipient, topic):
+    if withheld:
         return duty
     payload = audience.notice_for(recipient.endpoint, {
         "event": topic,
@@ -49,6 +59,8 @@ def duty_open(
         "acknowledge": f"/api/v1/withdrawal-duties/{duty.pk}/acknowledge/",
     })
     if payload is None:
+        duty.notice_withheld = WithdrawalDuty.NoticeWithheld.PURPOSE_NOT_SERVED
+        duty.save(update_fields=["notice_withheld"])
         return duty
     if consent is not None and consent.purpose.code not in payload.get("purposes", [consent.purpose.code]):
         # The consent it first received the data under is of a purpose its client does not serve.

@@ -16,6 +16,7 @@ from consents.models import NoticeVersion, Purpose, notices_in_force_by
 from consents.scope import SCOPE_FIELDS, purpose_scope
 from consents.selectors import purpose_for_code
 from consents.services.announcements import announcement_create_locked, lead_days_for
+from consents.services.scope_stops import CAUSE_RECIPIENT_REMOVED, scope_stops_open
 from core.actors import Actor
 from core.db import conflict_on_duplicate
 from core.errors import Conflict, InvalidInput
@@ -119,21 +120,27 @@ def purpose_version_add(
         now=now,
     )
     if at_once:
-        _scope_apply(purpose, notice, now=now)
+        _scope_apply(purpose, notice, actor=actor, now=now)
     else:
         announcement_create_locked(actor=actor, notice=notice, now=now)
     return notice
 
 
-def _scope_apply(purpose: Purpose, notice: NoticeVersion, *, now: datetime) -> None:
-    """Copy a version's scope onto the purpose row once it is in effect."""
+def _scope_apply(purpose: Purpose, notice: NoticeVersion, *, actor: Actor, now: datetime) -> None:
+    """Copy a version's scope onto the purpose row once it is in effect; the recipients it no longer
+    names are told to stop under the consents that let them receive the data."""
     scope = notice.scope
+    kept = [r["id"] for r in scope["recipients"]]
+    scope_stops_open(
+        actor=actor, purpose=purpose, recipients=purpose.recipients.exclude(pk__in=kept),
+        cause=CAUSE_RECIPIENT_REMOVED, now=now,
+    )
     # A version scheduled by a release that kept the category as wording has none: the purpose keeps its own.
     for name in SCOPE_FIELDS:
         if name != "recipients" and name in scope:
             setattr(purpose, name, scope[name])
     purpose.save()
-    purpose.recipients.set([r["id"] for r in scope["recipients"]])
+    purpose.recipients.set(kept)
     notice.applied_at = now
     notice.save(update_fields=["applied_at"])
 
@@ -150,7 +157,7 @@ def purpose_versions_apply_due(*, now: datetime | None = None) -> int:
             if notice is None:
                 continue
             purpose = Purpose.objects.select_for_update().get(pk=notice.purpose_id)
-            _scope_apply(purpose, notice, now=now)
+            _scope_apply(purpose, notice, actor=actor, now=now)
             audit_record(
                 action="consents.purpose.version_applied",
                 actor=actor,

@@ -36,7 +36,7 @@ from consents.services.duties import (
     duty_transition,
 )
 from consents.services.duty_evidence import duty_notices_cancel, duty_notices_waiting_locked
-from consents.services.duty_opening import duty_open, notified_by_webhook, recipients_audience
+from consents.services.duty_opening import duty_open, notice_withheld_for, recipients_audience
 from core.actors import Actor
 from deadlines.policy import due_at_for
 from integrations.models import OutboxMessage
@@ -154,7 +154,7 @@ def resumption_notify(
     _stops_call_off(locked.open, actor=actor, now=now)
     audience = recipients_audience(duty.recipient for duty in first_of.values())
     for duty in first_of.values():
-        if not notified_by_webhook(duty.recipient, RESUMPTION_NOTICE_TOPIC):
+        if notice_withheld_for(duty.recipient, RESUMPTION_NOTICE_TOPIC):
             continue
         outbox_enqueue_webhook(
             endpoint=duty.recipient.endpoint,

@@ -41,7 +41,7 @@ TOPIC = "consents.customer.platform_stop"
 AUDIT_ACTION = "consents.consent.stop_notice_sent"
 
 
-def _readers(subject: DataSubject, *, on) -> list[DataSubject]:
+def family_readers(subject: DataSubject, *, on) -> list[DataSubject]:
     """Who is written to about the customer's stops: the guardian acting for them, and the customer
     themselves when no guardian acts, or when they are 7 or over and the bank holds their own e-mail
     or phone."""
@@ -70,14 +70,14 @@ def platform_stops_notify(
     *, actor: Actor, subject: DataSubject, stops: Iterable[tuple[Consent, str]], now: datetime
 ) -> int:
     """In the transaction of the stops: one message about all of `subject`'s consents the platform
-    just stopped (each with its cause, `CAUSE_*`) to each reader (`_readers`), and its audit entry on
+    just stopped (each with its cause, `CAUSE_*`) to each reader (`family_readers`), and its audit entry on
     the customer's trail. Nothing when nothing stopped. Returns how many messages were queued."""
     stops = sorted(stops, key=lambda stop: stop[0].purpose.code)
     if not stops:
         return 0
     # A consent stops once: its id keys the message, so the same stops never write twice.
     first = min(str(consent.pk) for consent, _ in stops)
-    readers = _readers(subject, on=timezone.localdate(now))
+    readers = family_readers(subject, on=timezone.localdate(now))
     for reader in readers:
         notification = notify(
             subject=reader,

@@ -194,6 +194,7 @@ def me_consents(request, subject):
             "consent_groups": _by_category(consent_rows),
             "other_rows": _rows(subject, switches.on_other_basis(subject), now=now, names_en=names_en),
             "no_longer_offered": _no_longer_offered(subject, switches=switches),
+            "told_to_stop": selectors.purpose_change_stops_of_subject(subject.pk),
             "wards": wards,
             "upcoming": upcoming,
             "ask_again": [r for r in consent_rows if r["outdated"] and not r["withdraw_only"]],

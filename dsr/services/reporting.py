@@ -79,7 +79,8 @@ def report_send(*, kind: str, now: datetime | None = None) -> int:
         if kind == "monthly":
             # The regulator's CSV of the month, as the monthly page downloads it.
             files.append((f"deadline-report-{since:%Y-%m}.csv",
-                          monthly_csv(report["month"], bank_name=settings.BANK_NAME)))
+                          monthly_csv(report["month"], bank_name=settings.BANK_NAME,
+                                      refusals=report["refusals"])))
         csv_files = [{"filename": name, "content": spreadsheet_file(text), "mimetype": "text/csv"}
                      for name, text in files]
         return {"report": report, "link": link, "csv_files": csv_files}

@@ -69,7 +69,8 @@ def monthly(request, year: int, month: int):
         figures = monthly_figures(since=since, until=until, now=now)
     if request.GET.get("format") == "csv":
         return spreadsheet_download(
-            monthly_csv(figures, bank_name=settings.BANK_NAME), f"deadline-report-{first:%Y-%m}.csv"
+            monthly_csv(figures, bank_name=settings.BANK_NAME, refusals=report["refusals"]),
+            f"deadline-report-{first:%Y-%m}.csv",
         )
     return render(
         request,

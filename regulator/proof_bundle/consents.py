@@ -35,6 +35,7 @@ NOTICE_SECTIONS = (
     (WithdrawalDuty.Kind.RECTIFICATION, "rectification_notices"),
     (WithdrawalDuty.Kind.RESTRICTION, "restriction_notices"),
     (WithdrawalDuty.Kind.ERASURE, "erasure_notices"),
+    (WithdrawalDuty.Kind.PURPOSE_CHANGE, "purpose_change_stops"),
 )
 
 
@@ -73,9 +74,9 @@ def consents_section(subject, period: Period, *, now: datetime) -> list[dict[str
             purpose["_granted_before"] = purpose["_granted_before"] or consent.status not in (
                 ConsentStatus.REFUSED, ConsentStatus.VOIDED
             )
-    # A correction's notices, a restriction's stops and an erasure's deletions, under the purpose the
-    # recipient received the data for: one resting on no consent (a contract's processor) has no event,
-    # its notices alone.
+    # A correction's notices, a restriction's stops, an erasure's deletions and the stops of a purpose the
+    # bank narrowed or retired, under the purpose the recipient received the data for: one resting on no
+    # consent (a contract's processor) has no event, its notices alone.
     by_kind = notices_by_kind_and_purpose(subject.pk, kinds=[kind for kind, _key in NOTICE_SECTIONS])
     for kind, key in NOTICE_SECTIONS:
         for code, notices in by_kind.get(kind, {}).items():

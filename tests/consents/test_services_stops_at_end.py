@@ -123,8 +123,10 @@ def test_the_replacement_notice_says_why(sharing):
     grant(subject=first.subject, purpose=purpose, notice_version=version)
 
     assert set(_told(first)) == {partner.pk}
-    message = OutboxMessage.objects.get()
-    assert (_body(message)["cause"], _body(message)["consent"]) == ("superseded", str(first.pk))
+    # The narrowing itself told the partner to stop (`recipient_removed`); the replacement ends the consent.
+    bodies = [_body(message) for message in OutboxMessage.objects.filter(topic="consent.withdrawn")]
+    causes = sorted((body["cause"], body["consent"]) for body in bodies)
+    assert causes == [("recipient_removed", str(first.pk)), ("superseded", str(first.pk))]
 
 
 def test_the_import_that_records_an_expiry_tells_the_recipients(sharing):

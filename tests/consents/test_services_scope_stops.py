@@ -1,0 +1,120 @@
+"""A recipient removed from a consented purpose, or a purpose retired, must stop processing the data of
+the customers who consented (domain notes: the bank makes recipients and processors stop, keeping their
+acknowledgements): a duty per consent and recipient, with the withdrawal's machinery."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from consents import services
+from consents.models import WithdrawalDuty
+from consents.services.scope_stops import CUSTOMER_TOPIC
+from notifications.models import Notification
+from notifications.selectors import notification_text
+from tests.consents.factories import STAFF, grant, make_purpose, make_recipient
+from tests.factories import signed_in
+from tests.html_tree import parse
+
+pytestmark = pytest.mark.django_db
+
+
+def _sharing(*recipients):
+    return make_purpose(
+        "partner-sharing", category="sharing", recipients=list(recipients),
+        effective_at=timezone.now() - timedelta(days=30),
+    )
+
+
+def test_a_recipient_removed_from_a_consented_purpose_is_told_to_stop_for_each_live_consent():
+    insurer, broker = make_recipient("Insurer"), make_recipient("Broker")
+    purpose = _sharing(insurer, broker)
+    live = grant(purpose=purpose, now=timezone.now() - timedelta(days=20))
+    ended = grant(purpose=purpose, now=timezone.now() - timedelta(days=20))
+    services.consent_withdraw(actor=STAFF, consent_id=ended.pk, channel="branch")
+    before = set(WithdrawalDuty.objects.values_list("pk", flat=True))
+
+    services.purpose_update(actor=STAFF, code=purpose.code, changes={}, recipients=[insurer])
+
+    opened = WithdrawalDuty.objects.exclude(pk__in=before)
+    assert [(d.consent_id, d.recipient.name, d.kind, d.status) for d in opened] == [
+        (live.pk, "Broker", WithdrawalDuty.Kind.PURPOSE_CHANGE, WithdrawalDuty.Status.OPEN)
+    ]
+    assert opened.get().due_at > timezone.now()
+
+
+def test_a_narrowing_announced_ahead_tells_the_recipient_when_it_takes_effect():
+    insurer, broker = make_recipient("Insurer"), make_recipient("Broker")
+    purpose = _sharing(insurer, broker)
+    grant(purpose=purpose, now=timezone.now() - timedelta(days=20))
+    services.purpose_update(
+        actor=STAFF, code=purpose.code, changes={}, recipients=[insurer],
+        effective_at=timezone.now() + timedelta(days=8),
+    )
+    assert not WithdrawalDuty.objects.exists()
+
+    services.purpose_versions_apply_due(now=timezone.now() + timedelta(days=9))
+
+    assert list(WithdrawalDuty.objects.values_list("recipient__name", "kind")) == [
+        ("Broker", WithdrawalDuty.Kind.PURPOSE_CHANGE)
+    ]
+
+
+def test_retiring_a_consented_purpose_tells_every_recipient_of_each_live_consent_to_stop():
+    insurer, broker = make_recipient("Insurer"), make_recipient("Broker")
+    purpose = _sharing(insurer, broker)
+    consent = grant(purpose=purpose, now=timezone.now() - timedelta(days=20))
+
+    services.purpose_update(actor=STAFF, code=purpose.code, changes={"active": False})
+
+    told = WithdrawalDuty.objects.filter(consent=consent, kind=WithdrawalDuty.Kind.PURPOSE_CHANGE)
+    assert sorted(told.values_list("recipient__name", flat=True)) == ["Broker", "Insurer"]
+    # Rewording the retired purpose again tells nobody twice.
+    services.purpose_update(actor=STAFF, code=purpose.code, changes={"name_en": "Old sharing"})
+    assert told.count() == 2
+
+
+def test_the_customer_sees_on_their_page_which_recipients_were_told_to_stop_and_why(customer_a):
+    subject = customer_a.customer_account.subject
+    insurer = make_recipient("Bảo hiểm A", name_en="Insurer A")
+    broker = make_recipient("Môi giới B", name_en="Broker B")
+    sharing = _sharing(insurer, broker)
+    offers = make_purpose(
+        "old-offers", category="sharing", recipients=[insurer], name_en="Old offers",
+        effective_at=timezone.now() - timedelta(days=30),
+    )
+    grant(subject, sharing, now=timezone.now() - timedelta(days=20))
+    grant(subject, offers, now=timezone.now() - timedelta(days=20))
+    services.purpose_update(actor=STAFF, code=sharing.code, changes={}, recipients=[insurer])
+    services.purpose_update(actor=STAFF, code=offers.code, changes={"active": False})
+
+    page = parse(signed_in(customer_a).get("/en/me/consents/").content)
+
+    section = page.find(**{"data-testid": "recipients-told-to-stop"})
+    assert section is not None
+    rows = [" ".join(row.text().split()) for row in section.find_all("li")]
+    assert any(
+        "Broker B" in row and "Purpose partner-sharing" in row and "no longer one of" in row for row in rows
+    )
+    assert any("Insurer A" in row and "Old offers" in row and "no longer offers" in row for row in rows)
+    assert all("waiting for its confirmation" in row for row in rows), rows
+
+
+def test_each_customer_who_consented_is_told_once_which_recipients_must_stop_and_why():
+    insurer, broker = make_recipient("Bảo hiểm A", name_en="Insurer A"), make_recipient("Môi giới B")
+    purpose = _sharing(insurer, broker)
+    consent = grant(purpose=purpose, now=timezone.now() - timedelta(days=20))
+    withdrawn = grant(purpose=purpose, now=timezone.now() - timedelta(days=20))
+    services.consent_withdraw(actor=STAFF, consent_id=withdrawn.pk, channel="branch")
+
+    services.purpose_update(actor=STAFF, code=purpose.code, changes={}, recipients=[insurer])
+    services.purpose_update(actor=STAFF, code=purpose.code, changes={"active": False})
+
+    told = Notification.objects.filter(topic=CUSTOMER_TOPIC).order_by("created_at")
+    assert [n.subject_id for n in told] == [consent.subject_id, consent.subject_id]
+    removed, retired = (notification_text(n) for n in told)
+    assert "Môi giới B" in removed.body and "Mục đích partner-sharing" in removed.body
+    assert "Bảo hiểm A" in retired.body and "Môi giới B" not in retired.body
+    assert removed.body != retired.body and "/me/consents/" in retired.body
