@@ -1,0 +1,58 @@
+"""A customer's relationship with the bank ends (every account closed): the consents they gave for it no
+longer let the bank process their data. Their data stays only as long as a law keeps it, and then
+serves only that law (domain notes, "Retention and deletion"): a former customer is no one's marketing
+"yes", and recipients who received it for sharing are told to stop."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from consents.models import WithdrawalDuty
+from consents.selectors import consent_check, consent_check_bulk
+from subjects import services as subject_services
+from tests.consents.factories import STAFF, grant, make_purpose, make_recipient
+from tests.factories import make_subject
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def purposes():
+    partner = make_recipient("Partner A")
+    return {
+        "marketing": make_purpose("marketing", category="marketing"),
+        "sharing": make_purpose("sharing", category="sharing", recipients=[partner]),
+        "kyc": make_purpose("kyc", legal_basis="legal_obligation", category="compliance"),
+    }
+
+
+def _end(customer, *, days_ago: int = 0):
+    ended_on = timezone.localdate() - timedelta(days=days_ago)
+    subject_services.subject_rectify(actor=STAFF, subject_id=customer.pk,
+                                     changes={"relationship_ended_on": ended_on}, reason="accounts closed")
+
+
+def test_a_former_customer_is_no_longer_a_marketing_yes(purposes):
+    customer = make_subject()
+    grant(customer, purposes["marketing"])
+    grant(customer, purposes["sharing"])
+
+    _end(customer)
+
+    for code in ("marketing", "sharing"):
+        answer = consent_check(subject_ref=customer.external_ref, purpose_code=code)
+        assert (code, answer.allowed) == (code, False)
+    campaign = consent_check_bulk(purpose_code="marketing", subject_refs=[customer.external_ref])
+    assert not campaign[customer.external_ref].allowed
+    assert WithdrawalDuty.objects.filter(consent__purpose__code="sharing").count() == 1
+
+
+def test_what_a_law_keeps_still_serves_that_law(purposes):
+    customer = make_subject()
+    _end(customer)
+
+    assert consent_check(subject_ref=customer.external_ref, purpose_code="kyc").allowed
+
