@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from consents.models import WithdrawalDuty
 from consents.selectors import consent_check, consent_check_bulk
+from core.errors import Conflict
 from subjects import services as subject_services
 from tests.consents.factories import STAFF, grant, make_purpose, make_recipient
 from tests.factories import make_subject
@@ -56,3 +57,30 @@ def test_what_a_law_keeps_still_serves_that_law(purposes):
 
     assert consent_check(subject_ref=customer.external_ref, purpose_code="kyc").allowed
 
+
+def test_a_former_customers_consent_is_refused_until_the_relationship_is_open_again(purposes):
+    customer = make_subject()
+    _end(customer, days_ago=3)
+
+    with pytest.raises(Conflict) as refused:
+        grant(customer, purposes["marketing"])
+    assert refused.value.code == "relationship_ended"
+
+    subject_services.subject_rectify(actor=STAFF, subject_id=customer.pk,
+                                     changes={"relationship_ended_on": None}, reason="came back")
+    grant(customer, purposes["marketing"])
+    assert consent_check(subject_ref=customer.external_ref, purpose_code="marketing").allowed
+
+
+def test_the_api_answers_a_former_customers_consent_with_409(purposes, as_user, officer):
+    customer = make_subject()
+    _end(customer)
+    api = as_user(officer)
+
+    answer = api.post("/api/v1/consents/", {
+        "subject": customer.external_ref, "purpose": "marketing", "notice_version": "v1",
+        "channel": "branch", "evidence": "form-2026-001",
+    }, format="json")
+
+    assert answer.status_code == 409, answer.content
+    assert "ended" in answer.json()["detail"]
