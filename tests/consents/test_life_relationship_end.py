@@ -83,4 +83,4 @@ def test_the_api_answers_a_former_customers_consent_with_409(purposes, as_user, 
     }, format="json")
 
     assert answer.status_code == 409, answer.content
-    assert "ended" in answer.json()["detail"]
+    assert answer.json()["code"] == "relationship_ended"
