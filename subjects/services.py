@@ -37,6 +37,7 @@ from subjects.validators import validate_external_ref
 RECTIFIABLE_FIELDS = (
     "full_name", "national_id", "passport_number", "date_of_birth", "phone", "email", "address", "guardian",
     "relationship_ended_on",
+    "deceased_on",
     "adult_verified",
 )
 

@@ -158,9 +158,18 @@ def grant_validate(
 
 
 def _relationship_open_validate(subject: DataSubject) -> None:
-    """A former customer's consent is not recorded: their consents stopped when the relationship ended
-    (`consents.services.relationship_stops`), and what the bank still holds serves only the law that
-    keeps it. A customer who came back has the end date cleared on their record first."""
+    """A former or deceased customer's consent is not recorded: their consents stopped when the
+    relationship ended or the death was recorded (`consents.services.relationship_stops`), and what the
+    bank still holds serves only the law that keeps it. A customer who came back has the end date cleared
+    on their record first."""
+    if subject.deceased_on is not None:
+        raise Conflict(
+            _("This customer died on %(day)s: no consent is recorded in their name. Processing a deceased "
+              "person's data needs the consent of their spouse or adult children, or parents (Law 91/2025); "
+              "refer the family to the Data Protection Officer."),
+            code="subject_deceased",
+            day=subject.deceased_on.strftime("%d/%m/%Y"),
+        )
     ended_on = subject.relationship_ended_on
     if ended_on is not None:
         raise Conflict(
