@@ -15,7 +15,8 @@ from consents.models import WithdrawalDuty
 from consents.selectors import consent_check
 from core.errors import Conflict, InvalidInput
 from subjects import services as subject_services
-from tests.consents.factories import STAFF, grant, make_purpose, make_recipient
+from subjects.children import guardian_not_acting
+from tests.consents.factories import STAFF, child_of, grant, make_purpose, make_recipient
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +97,20 @@ def test_the_branch_records_the_death_on_the_customer_page(purposes, client, off
     assert customer.deceased_on == timezone.localdate()
     assert customer.relationship_ended_on is None
     assert not consent_check(subject_ref=customer.external_ref, purpose_code="marketing").allowed
+
+
+def test_a_guardians_death_ends_their_authority_over_the_child(purposes):
+    parent = make_subject()
+    child = child_of(parent, age=10)
+    support = make_purpose("support", category="support")
+
+    _died(parent, days_ago=1)
+
+    child.refresh_from_db()
+    assert child.guardian_verified_at is None
+    assert guardian_not_acting(child, parent, on=timezone.localdate()) is not None
+    with pytest.raises(Conflict):
+        grant(child, support, guardian=parent, child_agreed=True, child_evidence="form signed")
+    with pytest.raises(InvalidInput) as refused:
+        subject_services.subject_guardian_verify(actor=STAFF, subject_id=child.pk, evidence="birth cert")
+    assert (refused.value.field, refused.value.code) == ("guardian", "guardian_deceased")
