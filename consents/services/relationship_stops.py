@@ -23,13 +23,11 @@ from consents.services.withdrawals import (
     withdraw_locked,
 )
 from core.actors import Actor
+from subjects.follow_ups import LIFE_END_SOURCES, life_end_recorded
 from subjects.models import DataSubject
 
-# Each event that ends the consents: the field that records it, the withdrawal's reason and source.
-_ENDINGS = (
-    ("deceased_on", DECEASED_STOP_REASON, "subjects.deceased"),
-    ("relationship_ended_on", RELATIONSHIP_END_STOP_REASON, "subjects.relationship_ended"),
-)
+# The withdrawal's reason, by the field that recorded the end (`subjects.follow_ups.LIFE_END_SOURCES`).
+_REASONS = {"deceased_on": DECEASED_STOP_REASON, "relationship_ended_on": RELATIONSHIP_END_STOP_REASON}
 
 
 def consents_stop_for_relationship_end(
@@ -39,17 +37,10 @@ def consents_stop_for_relationship_end(
     """After a rectification (`subjects.follow_ups`) that recorded the death or the end of the relationship
     (the death's reason first when both): each live consent stops now, as the platform's withdrawal (its
     event, audit entry and the recipients' duties). A corrected date, or one cleared, stops nothing more."""
-    ending = next(
-        (
-            (reason, stop_source)
-            for field, reason, stop_source in _ENDINGS
-            if field in changed and getattr(subject, field) is not None
-        ),
-        None,
-    )
-    if ending is None:
+    ended_by = life_end_recorded(subject, changed)
+    if ended_by is None:
         return []
-    reason, stop_source = ending
+    reason, stop_source = _REASONS[ended_by], LIFE_END_SOURCES[ended_by]
     stopped = []
     for consent in live_consents_locked(Consent.objects.filter(subject=subject), now):
         if withdraw_locked(actor=actor, consent=consent, channel="", reason=reason, source=stop_source,
