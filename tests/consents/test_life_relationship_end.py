@@ -14,6 +14,7 @@ from consents.models import WithdrawalDuty
 from consents.selectors import consent_check, consent_check_bulk
 from core.errors import Conflict
 from subjects import services as subject_services
+from subjects.models import DataSubject
 from tests.consents.factories import STAFF, grant, make_purpose, make_recipient
 from tests.factories import make_subject
 
@@ -84,3 +85,23 @@ def test_the_api_answers_a_former_customers_consent_with_409(purposes, as_user, 
 
     assert answer.status_code == 409, answer.content
     assert answer.json()["code"] == "relationship_ended"
+
+
+@pytest.mark.parametrize(("field", "reason"), [("relationship_ended_on", "relationship_ended"),
+                                                ("deceased_on", "deceased")])
+def test_the_check_answers_no_for_a_former_or_deceased_customer_whatever_consent_is_on_file(
+    purposes, field, reason
+):
+    """A customer recorded as ended before the platform stopped consents on it (or by a path that wrote
+    the date alone, an upgrade's data) still holds a live consent: the check answers by the record."""
+    customer = make_subject()
+    grant(customer, purposes["marketing"])
+    DataSubject.objects.filter(pk=customer.pk).update(**{field: timezone.localdate() - timedelta(days=40)})
+
+    answer = consent_check(subject_ref=customer.external_ref, purpose_code="marketing")
+    campaign = consent_check_bulk(purpose_code="marketing", subject_refs=[customer.external_ref])
+
+    assert (answer.allowed, answer.reason) == (False, reason)
+    in_campaign = campaign[customer.external_ref]
+    assert (in_campaign.allowed, in_campaign.reason) == (False, reason)
+    assert consent_check(subject_ref=customer.external_ref, purpose_code="kyc").allowed
