@@ -191,7 +191,7 @@ def decide(
     marketing; `agreement_due(subject_id)`: whether the customer's own agreement is due now
     (`own_agreement_due`), asked only of a consent the guardian gave alone; `ended`: the customer's life
     with the bank is over (`life_ended_reason`), which a purpose the law or a contract bases stands past,
-    and one relying on consent does not. The purpose is read as its
+    and a consent still on file does not. The purpose is read as its
     version in force at `now` has it, whether or not the job has updated its row yet."""
     purpose = purpose.in_force(now)
     blocked_by = _restriction_reason(purpose, restriction)
@@ -201,12 +201,14 @@ def decide(
         return _answer(False, Reason.PURPOSE_INACTIVE, now=now)
     if purpose.legal_basis != LegalBasis.CONSENT:
         return _answer(True, Reason.LEGAL_BASIS, now=now)
-    if ended is not None:
-        return _answer(False, ended, now=now, consent=state[0] if state else None)
     # Only wards (subjects with a guardian) can be children, so only theirs is decrypted.
     if is_marketing(purpose) and ward and is_child(subject_id):
         return _answer(False, Reason.CHILD, now=now)
-    return consent_answer(purpose, state=state, now=now, agreement_due=lambda: agreement_due(subject_id))
+    answer = consent_answer(purpose, state=state, now=now, agreement_due=lambda: agreement_due(subject_id))
+    # A "no" the consent gives by itself (withdrawn, expired, ...) says the more precise reason.
+    if ended is not None and answer.allowed:
+        return _answer(False, ended, now=now, consent=answer.consent)
+    return answer
 
 
 def consent_answer(
