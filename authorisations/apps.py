@@ -54,6 +54,7 @@ class AuthorisationsConfig(AppConfig):
         from authorisations.selectors import withdrawal_ends_access_explained
         from authorisations.services.rights import (
             authorisations_revoke_for_child,
+            authorisations_revoke_for_life_end,
             authorisations_revoke_for_withdrawal_locked,
         )
         from consents.follow_ups import register_after_withdrawal, register_withdrawal_explained
@@ -61,6 +62,7 @@ class AuthorisationsConfig(AppConfig):
 
         navigation.register()
         register_after_rectification(authorisations_revoke_for_child)
+        register_after_rectification(authorisations_revoke_for_life_end)
         # Withdrawal works through any channel: the consent switch and the API as a request does.
         register_after_withdrawal(authorisations_revoke_for_withdrawal_locked)
         # ... and the customer is told so before they confirm it, with the other consequences.

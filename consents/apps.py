@@ -116,6 +116,7 @@ class ConsentsConfig(AppConfig):
         from consents.services.catalogue import recipient_endpoint_link
         from consents.services.child_stops import consents_stop_for_child
         from consents.services.duties import duties_open_for_rectification
+        from consents.services.relationship_stops import consents_stop_for_relationship_end
         from integrations.recipients import RecipientDirectory, register_recipient_directory
         from subjects.follow_ups import register_after_rectification
 
@@ -125,5 +126,6 @@ class ConsentsConfig(AppConfig):
             choices=recipient_choices, served=recipients_served, link=recipient_endpoint_link
         ))
         register_after_rectification(consents_stop_for_child)
+        register_after_rectification(consents_stop_for_relationship_end)
         # After the child's consents stopped: their recipients are told to stop, and of the correction.
         register_after_rectification(duties_open_for_rectification)

@@ -14,22 +14,28 @@ class SubjectsConfig(AppConfig):
         from core.references import register_cif_lookup
         from core.roles import Role, grant_permissions
         from subjects import checks  # registers the key canary system check
+        from subjects.follow_ups import register_after_rectification
+        from subjects.logins import customer_login_close_on_death
         from subjects.selectors import cifs_of, subject_id_for_cif
 
         register_actions({
             "core.subject.created": _("Data subject created"),
             "core.subject.rectified": _("Data subject's personal data rectified"),
             "core.subject.guardian_verified": _("Guardian's authority verified"),
-            "core.subject.guardian_unverified": _("Guardian's authority withdrawn: not an adult"),
+            "core.subject.guardian_unverified": _(
+                "Guardian's authority withdrawn: the guardian cannot act (not an adult, or deceased)"
+            ),
             "core.subject.national_id_shared": _("A second customer number allowed to share a citizen ID"),
             "core.subject.viewed": _("Personal data viewed by staff"),
             "core.subject.language_changed": _("Customer's preferred language changed"),
             "core.account.linked": _("Customer login linked to a data subject"),
+            "core.account.closed_on_death": _("Customer login closed: the customer died"),
             "core.profile.language_changed": _("Staff member's preferred language changed"),
             "core.keys.rotation_started": _("Encryption and blind-index key rotation started"),
             "core.keys.rotation_finished": _("Encryption and blind-index key rotation finished"),
         })
         register_cif_lookup(subject_id_for_cif, cifs_of)
+        register_after_rectification(customer_login_close_on_death)
         # Celery must refuse to start with keys that cannot read the stored data, like manage.py does.
         worker_init.connect(checks.refuse_to_start_on_errors, weak=False, dispatch_uid="core.keys.worker")
         beat_init.connect(checks.refuse_to_start_on_errors, weak=False, dispatch_uid="core.keys.beat")

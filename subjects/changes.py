@@ -70,6 +70,11 @@ def personal_fields_clean(
                     _("Give the day the relationship ended, today or earlier, as YYYY-MM-DD."),
                     field="relationship_ended_on",
                 )
+        elif name == "deceased_on" and value is not None:
+            if not isinstance(value, date) or value > timezone.localdate(now):
+                raise InvalidInput(
+                    _("Give the day the customer died, today or earlier, as YYYY-MM-DD."), field="deceased_on"
+                )
         clean[name] = value
     if clean.get("relationship_ended_on") is not None:
         born = clean.get("date_of_birth", date_of_birth)

@@ -27,6 +27,8 @@ GUARDIAN_NOT_VERIFIED = "guardian_not_verified"
 WARD_ACTS_ALONE = "ward_acts_alone"
 # The guardian is a minor themselves (`guardian_unfit`): also the code of `guardian_minor_error`.
 GUARDIAN_MINOR = "guardian_minor"
+# The guardian has died: the guardianship ended (`guardian_minor_error`'s code then).
+GUARDIAN_DECEASED = "guardian_deceased"
 
 
 @dataclass(frozen=True)
@@ -68,10 +70,18 @@ def shown_to_be_child(subject: DataSubject, *, changed: frozenset[str], on: date
     return bool(changed & AGE_FIELDS) and may_be_child(subject, on=on)
 
 
+def _died_by(subject: DataSubject, on: date) -> bool:
+    return subject.deceased_on is not None and subject.deceased_on <= on
+
+
 def guardian_unfit(guardian: DataSubject, *, on: date) -> str | None:
-    """Why this customer cannot be anyone's guardian on the day `on`, or None: they are under
-    guardianship themselves, or under 18 by their date of birth (Civil Code 2015 Art. 49). Worded for
+    """Why this customer cannot be anyone's guardian on the day `on`, or None: they have died, they are
+    under guardianship themselves, or under 18 by their date of birth (Civil Code 2015 Art. 49). Worded for
     the officer acting for the child: the cause, and that another guardian must be named."""
+    if _died_by(guardian, on):
+        # Civil Code 2015 Art. 62: a guardianship ends with the guardian's death.
+        return _("The guardian named for this customer has died and no longer acts for the child. Name "
+                 "another guardian, an adult, on the child's record.")
     if guardian.guardian_id is not None:
         return _("The guardian named for this customer is a minor under guardianship themselves and "
                  "cannot act for the child. Name another guardian, an adult, on the child's record.")
@@ -82,20 +92,24 @@ def guardian_unfit(guardian: DataSubject, *, on: date) -> str | None:
 
 
 def guardian_minor_error(guardian: DataSubject, *, on: date) -> InvalidInput | None:
-    """The one refusal (400 on `guardian`, code `guardian_minor`) of a guardian who is a minor on the day
-    `on` (`guardian_unfit`), on every path that names or relies on one (registering or correcting a
-    customer, verifying the guardian's authority, a request, a consent); None when they may be one."""
+    """The one refusal (400 on `guardian`, code `guardian_minor`, or `guardian_deceased`) of a guardian
+    who cannot be one on the day `on` (`guardian_unfit`), on every path that names or relies on one
+    (registering or correcting a customer, verifying the guardian's authority, a request, a consent); None
+    when they may be one."""
     unfit = guardian_unfit(guardian, on=on)
-    return None if unfit is None else InvalidInput(unfit, code=GUARDIAN_MINOR, field="guardian")
+    if unfit is None:
+        return None
+    code = GUARDIAN_DECEASED if _died_by(guardian, on) else GUARDIAN_MINOR
+    return InvalidInput(unfit, code=code, field="guardian")
 
 
 def guardian_not_acting(ward: DataSubject, guardian: DataSubject | None, *, on: date) -> str | None:
     """Why the customer `guardian` does not act for `ward` on the day `on`, or None when they do:
-    the ward's guardian is someone else or no one (`GUARDIAN_REPLACED`), the guardian is a minor and
+    the ward's guardian is someone else, no one or has died (`GUARDIAN_REPLACED`), the guardian is a minor and
     cannot be one (`guardian_unfit`: `GUARDIAN_MINOR`, whatever the bank verified before), the bank has
     not verified the guardian's authority (`GUARDIAN_NOT_VERIFIED`), or the ward is 16 or over
     (`WARD_ACTS_ALONE`). Read from the records as they stand."""
-    if guardian is None or ward.guardian_id != guardian.pk:
+    if guardian is None or ward.guardian_id != guardian.pk or _died_by(guardian, on):
         return GUARDIAN_REPLACED
     if guardian_unfit(guardian, on=on) is not None:
         return GUARDIAN_MINOR

@@ -17,6 +17,13 @@ from typing import Any
 from core.actors import Actor
 from subjects.models import DataSubject
 
+# The fields that record the end of the customer's life with the bank, the death first, each with the
+# source of what its recording ends (the customer's consents and authorisations: `life_end_recorded`).
+LIFE_END_SOURCES = {
+    "deceased_on": "subjects.deceased",
+    "relationship_ended_on": "subjects.relationship_ended",
+}
+
 # Each is called as follow_up(actor=..., subject=..., changed=frozenset of field names,
 # before={field: value before the change} for each changed field, now=..., source=...).
 _follow_ups: list[Callable[..., None]] = []
@@ -33,3 +40,9 @@ def after_rectification(
     changed = frozenset(before)
     for follow_up in _follow_ups:
         follow_up(actor=actor, subject=subject, changed=changed, before=before, now=now, source=source)
+
+
+def life_end_recorded(subject: DataSubject, changed: frozenset[str]) -> str | None:
+    """The field of `LIFE_END_SOURCES` a rectification just set (the death's when both), or None: a date
+    corrected again or cleared, or neither changed, ends nothing more than the first recording did."""
+    return next((field for field in LIFE_END_SOURCES if field in changed and getattr(subject, field)), None)

@@ -39,11 +39,17 @@ class SubjectCreateForm(forms.Form):
 
 
 class RelationshipEndForm(forms.Form):
-    """Staff record the day the customer relationship ended: retention periods run from it."""
+    """Staff record the day the customer relationship ended (retention periods run from it) and the day
+    the customer died, each ending their consents."""
 
     relationship_ended_on = DayFormField(
         label=_("Relationship ended on"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Legal holds (e.g. 5 years under the AML law) run from this day; empty while open."),
+    )
+    deceased_on = DayFormField(
+        label=_("Deceased on"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("From the death certificate you saw. The customer's consents stop; their family's "
+                    "consent is needed to process their data (Law 91/2025)."),
     )
 
 

@@ -37,6 +37,7 @@ from subjects.validators import validate_external_ref
 RECTIFIABLE_FIELDS = (
     "full_name", "national_id", "passport_number", "date_of_birth", "phone", "email", "address", "guardian",
     "relationship_ended_on",
+    "deceased_on",
     "adult_verified",
 )
 
@@ -76,10 +77,10 @@ def _check_guardian(subject_id, guardian: DataSubject | None) -> None:
 
 
 def _wards_unverify(*, actor: Actor, guardian: DataSubject, changed: dict, now: datetime) -> None:
-    """A rectification that shows a guardian cannot be one (under 18 by the corrected date of birth, or
-    under guardianship themselves) takes back the bank's verification of their authority over every
+    """A rectification that shows a guardian cannot be one (deceased, under 18 by the corrected date of
+    birth, or under guardianship themselves) takes back the bank's verification of their authority over every
     ward, in its transaction: they act for no one until staff verify the authority of a fit guardian."""
-    if not {"date_of_birth", "guardian"} & set(changed):
+    if not {"date_of_birth", "guardian", "deceased_on"} & set(changed):
         return
     if guardian_unfit(guardian, on=timezone.localdate(now)) is None:
         return

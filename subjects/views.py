@@ -55,7 +55,9 @@ def customer_detail(request, pk):
     age = age_on(subject.date_of_birth, timezone.localdate()) if subject.date_of_birth else None
     may_change = request.user.has_perm("subjects.change_datasubject")
     relationship_form = (
-        RelationshipEndForm(initial={"relationship_ended_on": subject.relationship_ended_on})
+        RelationshipEndForm(initial={
+            "relationship_ended_on": subject.relationship_ended_on, "deceased_on": subject.deceased_on,
+        })
         if may_change
         else None
     )
@@ -87,7 +89,8 @@ def guardian_verify(request, pk):
 @require_POST
 @staff_required("subjects.change_datasubject")
 def customer_relationship_end(request, pk):
-    """Record (or clear) the end of the customer relationship, as an audited rectification."""
+    """Record (or clear) the end of the customer relationship and the customer's death, as an audited
+    rectification."""
     form = RelationshipEndForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -97,7 +100,7 @@ def customer_relationship_end(request, pk):
     try:
         services.subject_rectify(
             actor=actor_for_user(request.user), subject_id=pk,
-            changes={"relationship_ended_on": form.cleaned_data["relationship_ended_on"]},
+            changes=form.cleaned_data,
             reason="portal.relationship_end",
         )
     except DomainError as error:

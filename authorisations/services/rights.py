@@ -23,6 +23,7 @@ from authorisations.states import (
 from consents.models import ProcessingRestriction
 from core.actors import Actor
 from subjects.children import shown_to_be_child
+from subjects.follow_ups import LIFE_END_SOURCES, life_end_recorded
 
 S = AuthorisationStatus
 # The source (and reason) of the revocations a correction showing a child makes, whoever corrected it.
@@ -90,6 +91,23 @@ def authorisations_revoke_for_child(
         return 0
     return authorisations_revoke_for_subject_locked(
         actor=actor, subject=subject, source=RECTIFIED_SOURCE, now=now
+    )
+
+
+def authorisations_revoke_for_life_end(
+    *, actor: Actor, subject, changed: frozenset[str], before: Mapping[str, Any], now: datetime,
+    source: str = "",
+) -> int:
+    """After a rectification (`subjects.follow_ups`), in its transaction: the customer's relationship with
+    the bank ended or their death was recorded (`life_end_recorded`), so every live authorisation is
+    revoked, tokens ended and third parties told: the accounts a connector read are no longer the
+    customer's to open to it, and a deceased person's data needs their family's consent (Law 91/2025).
+    The source says which (`LIFE_END_SOURCES`), as on the consents it stops."""
+    ended_by = life_end_recorded(subject, changed)
+    if ended_by is None:
+        return 0
+    return authorisations_revoke_for_subject_locked(
+        actor=actor, subject=subject, source=LIFE_END_SOURCES[ended_by], now=now
     )
 
 

@@ -30,6 +30,7 @@ from consents.selectors.rule import (
     decide,
     guardian_alone,
     is_marketing,
+    life_ended_reason,
     own_agreement_due,
 )
 from core.db import prepared_cursor
@@ -95,7 +96,7 @@ def _check_sql(*, either_case: bool) -> str:
     # Kinds sort legal_hold < object < restrict, widest reach first (`_restriction_reason`). Table
     # names come from the models and every value is a bound parameter.
     return (
-        f"SELECT s.id, s.guardian_id, s.date_of_birth, "  # noqa: S608
+        f"SELECT s.id, s.guardian_id, s.date_of_birth, s.relationship_ended_on, s.deceased_on, "  # noqa: S608
         f"(SELECT r.kind FROM {restriction} r WHERE r.subject_id = s.id AND r.lifted_at IS NULL "
         f"AND (r.purpose_id IS NULL OR r.purpose_id = %s) ORDER BY r.kind LIMIT 1), "
         f"cs.consent_id, cs.status, cs.notice_id, cs.expires_at, c.guardian_id, c.child_agreed "
@@ -135,8 +136,8 @@ def consent_check(*, subject_ref: str, purpose_code: str, now: datetime | None =
         row = cursor.fetchone()
     if row is None:
         raise NotFound(_("No customer with this customer number (CIF)."), code="subject_not_found")
-    (subject_id, guardian_id, born, restriction, consent_id, status, notice_id, expires_at,
-     given_by, child_agreed) = row
+    (subject_id, guardian_id, born, relationship_ended_on, deceased_on, restriction, consent_id, status,
+     notice_id, expires_at, given_by, child_agreed) = row
     state = (
         None
         if status is None
@@ -154,6 +155,7 @@ def consent_check(*, subject_ref: str, purpose_code: str, now: datetime | None =
         now=now,
         is_child=birth_date.is_child,
         agreement_due=birth_date.agreement_due,
+        ended=life_ended_reason(relationship_ended_on, deceased_on),
     )
 
 
@@ -261,12 +263,13 @@ def consent_check_bulk(
         chunk = refs[start : start + _BULK_CHUNK]
         # Each CIF as typed names one customer by the one rule (`cif_pick`); two typings of the same
         # customer ("cif1", "CIF1") each get its answer.
-        stored = {
-            ref: (pk, guardian_id)
-            for pk, ref, guardian_id in DataSubject.objects.filter(
-                external_ref__in=set().union(*map(cif_spellings, chunk))
-            ).values_list("pk", "external_ref", "guardian_id")
-        }
+        stored = {}
+        ended = {}
+        for pk, ref, guardian_id, relationship_ended_on, deceased_on in DataSubject.objects.filter(
+            external_ref__in=set().union(*map(cif_spellings, chunk))
+        ).values_list("pk", "external_ref", "guardian_id", "relationship_ended_on", "deceased_on"):
+            stored[ref] = (pk, guardian_id)
+            ended[pk] = life_ended_reason(relationship_ended_on, deceased_on)
         named = {ref: cif_pick(stored, ref) for ref in chunk}
         subjects = dict(found for found in named.values() if found is not None)
         restrictions: dict = {}
@@ -305,6 +308,7 @@ def consent_check_bulk(
                 now=now,
                 is_child=_by_birth(child_born, born, on=on),
                 agreement_due=_by_birth(own_agreement_due, born, on=on),
+                ended=ended[subject_id],
             )
             for subject_id, guardian_id in subjects.items()
         }

@@ -38,6 +38,9 @@ class Reason:
     REFUSED = "refused"
     # A record voided as made in error: the customer never consented, and the systems told so.
     VOIDED = "voided"
+    # The customer's life with the bank is over: no consent they gave serves any more.
+    RELATIONSHIP_ENDED = "relationship_ended"
+    DECEASED = "deceased"
 
 
 REASON_LABELS = {
@@ -56,6 +59,10 @@ REASON_LABELS = {
     Reason.PURPOSE_INACTIVE: _("Purpose no longer offered"),
     Reason.REFUSED: _("The customer refused consent"),
     Reason.VOIDED: _("The consent was recorded in error and voided: the customer never gave it"),
+    Reason.RELATIONSHIP_ENDED: _(
+        "The customer's relationship with the bank has ended: what the bank keeps serves only the law"
+    ),
+    Reason.DECEASED: _("The customer has died: their data needs their family's consent (Law 91/2025)"),
 }
 
 # The same code, when the consent was given by a guardian alone while the customer was under 7.
@@ -128,6 +135,16 @@ def consent_outgrown(consent, born: date | None, on: date) -> bool:
     return guardian_consent_outgrown(by_guardian_alone, lambda: own_agreement_due(born, on))
 
 
+def life_ended_reason(relationship_ended_on: date | None, deceased_on: date | None) -> str | None:
+    """Why no consent of this customer serves any more (`decide`'s `ended`): their death, or the end of
+    their relationship with the bank; None while they are a living customer. The consents themselves
+    stop when staff record it (`consents.services.relationship_stops`); the check answers by the record
+    too, for a consent still on file from before that (an upgrade's data)."""
+    if deceased_on is not None:
+        return Reason.DECEASED
+    return None if relationship_ended_on is None else Reason.RELATIONSHIP_ENDED
+
+
 def is_marketing(purpose: PurposeEntry) -> bool:
     """Children's data is never used for marketing (domain notes "People and roles"): the one purpose
     the check answers `child` for; the wider bar at consent time is `rules.barred_for_children`."""
@@ -166,12 +183,15 @@ def decide(
     now: datetime,
     is_child: Callable[..., bool],
     agreement_due: Callable[..., bool],
+    ended: str | None = None,
 ) -> CheckResult:
     """The answer for one customer and purpose. `restriction`: the first kind in force covering the
     purpose (legal_hold < object < restrict); `state`: (consent id, status, notice id, expiry, given by
     the guardian alone) of the current answer, or None; `is_child(subject_id)`: asked only of a ward, for
     marketing; `agreement_due(subject_id)`: whether the customer's own agreement is due now
-    (`own_agreement_due`), asked only of a consent the guardian gave alone. The purpose is read as its
+    (`own_agreement_due`), asked only of a consent the guardian gave alone; `ended`: the customer's life
+    with the bank is over (`life_ended_reason`), which a purpose the law or a contract bases stands past,
+    and a consent still on file does not. The purpose is read as its
     version in force at `now` has it, whether or not the job has updated its row yet."""
     purpose = purpose.in_force(now)
     blocked_by = _restriction_reason(purpose, restriction)
@@ -184,7 +204,11 @@ def decide(
     # Only wards (subjects with a guardian) can be children, so only theirs is decrypted.
     if is_marketing(purpose) and ward and is_child(subject_id):
         return _answer(False, Reason.CHILD, now=now)
-    return consent_answer(purpose, state=state, now=now, agreement_due=lambda: agreement_due(subject_id))
+    answer = consent_answer(purpose, state=state, now=now, agreement_due=lambda: agreement_due(subject_id))
+    # A "no" the consent gives by itself (withdrawn, expired, ...) says the more precise reason.
+    if ended is not None and answer.allowed:
+        return _answer(False, ended, now=now, consent=answer.consent)
+    return answer
 
 
 def consent_answer(

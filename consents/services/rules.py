@@ -148,12 +148,37 @@ def grant_validate(
             code="purpose_inactive",
             purpose=request.purpose.code,
         )
+    _relationship_open_validate(request.subject)
     answer_validate(request, current_notice=current_notice)
     if current_notice.scope["sensitive"] and not request.sensitive_acknowledged:
         raise sensitive_unacknowledged_error()
     if request.expires_at is not None and request.expires_at <= now:
         raise InvalidInput(_("The expiry must be in the future."), field="expires_at")
     _children_validate(request, now=now, notice=current_notice, guardianship=guardianship)
+
+
+def _relationship_open_validate(subject: DataSubject) -> None:
+    """A former or deceased customer's consent is not recorded: their consents stopped when the
+    relationship ended or the death was recorded (`consents.services.relationship_stops`), and what the
+    bank still holds serves only the law that keeps it. A customer who came back has the end date cleared
+    on their record first."""
+    if subject.deceased_on is not None:
+        raise Conflict(
+            _("This customer died on %(day)s: no consent is recorded in their name. Processing a deceased "
+              "person's data needs the consent of their spouse or adult children, or parents (Law 91/2025); "
+              "refer the family to the Data Protection Officer."),
+            code="subject_deceased",
+            day=subject.deceased_on.strftime("%d/%m/%Y"),
+        )
+    ended_on = subject.relationship_ended_on
+    if ended_on is not None:
+        raise Conflict(
+            _("This customer's relationship with the bank ended on %(day)s: no consent is recorded for a "
+              "former customer. If they have become a customer again, clear the end date on their record "
+              "first."),
+            code="relationship_ended",
+            day=ended_on.strftime("%d/%m/%Y"),
+        )
 
 
 def evidence_length_validate(value: str, *, field: str = "evidence") -> None:

@@ -262,8 +262,19 @@ OUTGROWN_STOP_REASON = (
     "Stopped by the platform: the guardian gave this consent alone while the customer was under 7; from "
     "their 7th birthday the customer's own agreement is needed (beside the guardian's until 16)."
 )
+RELATIONSHIP_END_STOP_REASON = (
+    "Stopped by the platform: the customer's relationship with the bank ended; what a law makes the bank "
+    "keep serves only that law from then on."
+)
+DECEASED_STOP_REASON = (
+    "Stopped by the platform: the customer died; a deceased person's data is processed only with the "
+    "consent of their spouse or adult children, or parents (Law 91/2025)."
+)
 # The platform's own reasons, which are no one's words: an erasure leaves them.
-PLATFORM_STOP_REASONS = (CHILD_STOP_REASON, CHILD_AGREEMENT_STOP_REASON, OUTGROWN_STOP_REASON)
+PLATFORM_STOP_REASONS = (
+    CHILD_STOP_REASON, CHILD_AGREEMENT_STOP_REASON, OUTGROWN_STOP_REASON, RELATIONSHIP_END_STOP_REASON,
+    DECEASED_STOP_REASON,
+)
 
 
 def withdrawal_reason_is_persons_words(reason: str) -> bool:

@@ -64,9 +64,10 @@ RECEIVED_AT_MAX_DAYS_BACK = 30
 
 
 # Guardians are corrected through their own procedure (authority re-checked), and the end of the
-# relationship and an eKYC check of adulthood are the bank's records, not a customer's correction.
+# relationship, a death and an eKYC check of adulthood are the bank's records, not a customer's correction.
 CORRECTABLE_FIELDS = tuple(
-    f for f in RECTIFIABLE_FIELDS if f not in ("guardian", "relationship_ended_on", "adult_verified")
+    f for f in RECTIFIABLE_FIELDS
+    if f not in ("guardian", "relationship_ended_on", "deceased_on", "adult_verified")
 )
 
 # What a correction may remove rather than replace: a contact detail or passport number that is not the

@@ -31,7 +31,7 @@ class SubjectOutputSerializer(serializers.ModelSerializer):
         fields = [
             "id", "external_ref", "full_name", "national_id", "passport_number", "date_of_birth", "phone",
             "email", "address", "guardian", "guardian_verified_at", "adult_verified", "preferred_language",
-            "relationship_ended_on", "created_at", "updated_at", "masked",
+            "relationship_ended_on", "deceased_on", "created_at", "updated_at", "masked",
         ]
         read_only_fields = fields
 
@@ -84,6 +84,12 @@ class SubjectRectifySerializer(ChangeSerializer):
         required=False,
         allow_null=True,
         help_text="The day the customer relationship ended; retention periods run from it (null: open).",
+    )
+    deceased_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="The day the customer died, from the death certificate seen (null: not known to have "
+        "died). Their consents stop; none is recorded in their name from then.",
     )
     preferred_language = preferred_language_field()
     adult_verified = serializers.BooleanField(required=False, help_text="The result of an eKYC adult check.")
