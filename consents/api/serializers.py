@@ -113,9 +113,11 @@ class ConsentCreateSerializer(serializers.Serializer):
     expires_at = MomentField(required=False, allow_null=True, default=None)
     outcome = serializers.ChoiceField(
         choices=[("granted", "granted"), ("refused", "refused")],
-        default="granted",
-        help_text="`refused` records the customer's explicit no (same proof as a grant); the consent "
-        "check then answers `refused` until a later grant.",
+        required=False,
+        help_text="The customer's answer: `granted`, or `refused` for the customer's explicit no (same "
+        "proof as a grant; the consent check then answers `refused` until a later grant). Send it: "
+        "omitted, a grant is recorded, and its audit entry says `outcome_defaulted: true` (the client "
+        "never stated the customer's answer).",
     )
 
 

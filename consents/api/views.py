@@ -102,7 +102,7 @@ class ConsentListCreateView(generics.GenericAPIView):
         values = validated_body(ConsentCreateSerializer, request)
         purpose_served_check(request, values["purpose"])
         guardian = _subject_or_400(values["guardian"], "guardian") if values.get("guardian") else None
-        record = services.consent_refuse if values["outcome"] == "refused" else services.consent_grant
+        record = services.consent_refuse if values.get("outcome") == "refused" else services.consent_grant
         consent = record(
             actor=actor_for_user(request.user),
             request=services.GrantRequest(
@@ -119,6 +119,7 @@ class ConsentListCreateView(generics.GenericAPIView):
                 session_ref=values["session"],
                 device=values["device"],
                 notice_language=values["notice_language"],
+                outcome_defaulted="outcome" not in values,
             ),
         )
         return Response(ConsentOutputSerializer(consent).data, status=status.HTTP_201_CREATED)

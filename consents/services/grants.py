@@ -128,6 +128,7 @@ def consent_grant_in_transaction(
                 "sensitive_acknowledged": request.sensitive_acknowledged,
                 "child_agreed": request.child_agreed,
                 **({"source": source[:100], "answered_at": utc_iso(answered_at)} if source else {}),
+                **({"outcome_defaulted": True} if request.outcome_defaulted else {}),
             },
         )
     return consent

@@ -32,9 +32,11 @@ KEY_COLUMNS = ("subject", "purpose", "notice_version", "channel", "evidence", "g
                "sensitive_acknowledged")
 CHILD_COLUMNS = ("child_agreed", "child_evidence")
 TRUE_WORDS = {"1", "true", "yes", "y", "x", "có", "co"}
-# The `outcome` column (the API's word): the customer's answer on the form. Empty is a grant, as in files
-# made before the column existed; a refusal ("no" on the form) is proof too, recorded by the same rules.
-GRANTED_WORDS = {"", "granted", "grant", "đồng ý", "dong y"}
+# The `outcome` column (the API's word): the customer's answer on the form; a refusal ("no" on the form) is
+# proof too, recorded by the same rules. A file without the column declares every row a grant, as files
+# made before the column did; in a file with it a blank cell is a form the customer ticked nothing on,
+# and silence is not consent (the DPO's decision), so the row is refused.
+GRANTED_WORDS = {"granted", "grant", "đồng ý", "dong y"}
 REFUSED_WORDS = {"refused", "refuse", "từ chối", "tu choi"}
 # A withdrawal from a legacy file: it ends the consent the customer gave before it, on the row's day.
 WITHDRAWN_WORDS = {"withdrawn", "withdraw", "rút", "đã rút", "rut", "da rut"}
@@ -100,16 +102,23 @@ def import_key(row: dict[str, str]) -> str:
 
 
 def _outcome_kind(row: dict[str, str]) -> str | None:
-    """`GRANTED`, `REFUSED` or `WITHDRAWN` by the row's `outcome` word; None for any other word."""
-    return OUTCOME_WORDS.get(nfc(row.get("outcome", "")).lower())
+    """`GRANTED`, `REFUSED` or `WITHDRAWN` by the row's `outcome` word (`GRANTED` in a file without the
+    column); None for a blank cell or any other word."""
+    if "outcome" not in row:
+        return GRANTED
+    return OUTCOME_WORDS.get(nfc(row["outcome"]).lower())
 
 
 def outcome(row: dict[str, str]) -> str:
-    """What the row records: `GRANTED`, `REFUSED` or `WITHDRAWN`; an unknown word refuses the row."""
+    """What the row records: `GRANTED`, `REFUSED` or `WITHDRAWN`; a blank cell or an unknown word refuses
+    the row."""
     kind = _outcome_kind(row)
+    if kind is None and not row["outcome"].strip():
+        raise InvalidInput(_("outcome is blank: write granted or refused (đồng ý or từ chối); a blank is not "
+                             "consent."))
     if kind is None:
         raise InvalidInput(_("outcome must be “granted”, “refused” or “withdrawn” (“đồng ý”, “từ chối” or "
-                             "“rút”), or empty for a grant."))
+                             "“rút”)."))
     return kind
 
 

@@ -14,10 +14,11 @@ consents together with the job's cursor, so a killed worker resumes without impo
 Columns: subject, purpose, notice_version, channel, evidence, granted_at (ISO date or date-time, local
 time when no offset, or dd/mm/yyyy [hh:mm] as Excel writes dates on a Vietnamese Windows), guardian
 (optional CIF), sensitive_acknowledged (optional yes/true/1), child_agreed (optional yes/true/1) and
-child_evidence for a child of 7 to under 16, outcome (optional: empty, granted or đồng ý for a consent;
+child_evidence for a child of 7 to under 16, outcome (optional: granted or đồng ý for a consent;
 refused or từ chối for the customer's refusal, recorded through `consent_refuse_in_transaction` with the
-same date, evidence and later-answer rules). The file is UTF-8 (Excel's byte order mark welcome),
-separated by "," or ";" (`consents.services.import_file`).
+same date, evidence and later-answer rules; withdrawn or rút for a withdrawal; a blank cell is a bad row,
+since silence is not consent, while a file without the column declares every row a grant). The file is
+UTF-8 (Excel's byte order mark welcome), separated by "," or ";" (`consents.services.import_file`).
 """
 
 from __future__ import annotations

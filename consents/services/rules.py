@@ -57,6 +57,9 @@ class GrantRequest:
     device: str = ""
     # The language the customer read the notice in ("vi", "en"); blank when the bank does not know it.
     notice_language: str = ""
+    # An API client that sent no `outcome` gets a grant (the public contract's default); its proof says the
+    # customer's answer was never stated, since silence is not consent.
+    outcome_defaulted: bool = False
 
 
 def not_consent_based_error(purpose: Purpose, legal_basis: str | None = None) -> Conflict:

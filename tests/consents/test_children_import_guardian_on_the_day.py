@@ -29,7 +29,7 @@ def _guardianship_passed(*, former_verified: bool = True):
     return former, new, child
 
 
-def _form(child, guardian, *, purpose: str = "group-sharing", outcome: str = "") -> str:
+def _form(child, guardian, *, purpose: str = "group-sharing", outcome: str = "granted") -> str:
     """A paper form signed before today's change by the guardian and the child."""
     return (f"{child.external_ref},{purpose},v1,paper_form,scan-1,{IMPORTED_ON},{guardian.external_ref},"
             f"yes,signed by the child,{outcome}\n")

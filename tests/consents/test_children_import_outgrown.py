@@ -38,7 +38,7 @@ def test_an_outgrown_guardian_consent_is_imported_ended_at_the_birthday_its_stop
     now = timezone.now()
     day = (timezone.localdate() - timedelta(days=6 * 365)).isoformat()  # the child was 4
     run = consents_import_csv(actor=IMPORTER, filename="legacy.csv", now=now, lines=csv_lines(
-        f"{child.external_ref},savings-offers,v1,paper_form,SCAN-2020-7,{day},{parent.external_ref},,"))
+        f"{child.external_ref},savings-offers,v1,paper_form,SCAN-2020-7,{day},{parent.external_ref},,granted"))
 
     assert (run.imported, run.refused) == (1, 0), run.errors
     consent = Consent.objects.get(subject=child)
@@ -61,7 +61,7 @@ def test_a_guardian_consent_the_child_has_not_outgrown_is_imported_live(savings_
     child = child_of(parent, age=5)
     day = (timezone.localdate() - timedelta(days=365)).isoformat()
     run = consents_import_csv(actor=IMPORTER, filename="legacy.csv", lines=csv_lines(
-        f"{child.external_ref},savings-offers,v1,paper_form,SCAN-2024-7,{day},{parent.external_ref},,"))
+        f"{child.external_ref},savings-offers,v1,paper_form,SCAN-2024-7,{day},{parent.external_ref},,granted"))
 
     assert (run.imported, run.notes) == (1, []), run.errors
     assert Consent.objects.get(subject=child).status == "granted"

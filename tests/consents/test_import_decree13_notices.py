@@ -71,8 +71,8 @@ def test_decree13_consents_land_on_the_past_versions_the_dpo_recorded(marketing,
         actor=actor_for_user(dpo),
         filename="legacy.csv",
         lines=_lines(
-            f"{a.external_ref},marketing,v2022,paper_form,SCAN-2022-0001,2022-05-10,,,",
-            f"{b.external_ref},marketing,v2024,paper_form,SCAN-2024-0001,2024-03-18,,,",
+            f"{a.external_ref},marketing,v2022,paper_form,SCAN-2022-0001,2022-05-10,,,granted",
+            f"{b.external_ref},marketing,v2024,paper_form,SCAN-2024-0001,2024-03-18,,,granted",
         ),
     )
     assert (run.imported, run.errors) == (2, [])
@@ -152,7 +152,7 @@ def test_an_import_row_older_than_every_notice_says_to_record_the_past_version(m
     run = consents_import_csv(
         actor=SYSTEM,
         filename="legacy.csv",
-        lines=_lines(f"{a.external_ref},marketing,v1,paper_form,SCAN-2024-0001,2024-03-18,,,"),
+        lines=_lines(f"{a.external_ref},marketing,v1,paper_form,SCAN-2024-0001,2024-03-18,,,granted"),
     )
     assert run.imported == 0
     reason = run.errors[0]["reason"]

@@ -52,7 +52,7 @@ def test_a_legacy_withdrawal_ends_the_consent_on_its_day_and_its_stops_run_from_
 def test_the_withdrawal_words_are_read_in_both_languages_and_any_unicode_form(marketing, word):
     a = make_subject()
     run = consents_import_csv(actor=IMPORTER, filename="legacy.csv", lines=csv_lines(
-        f"{a.external_ref},marketing,v1,paper_form,SCAN-1,2024-01-10,,,",
+        f"{a.external_ref},marketing,v1,paper_form,SCAN-1,2024-01-10,,,granted",
         f"{a.external_ref},marketing,v1,paper_form,SCAN-2,10/06/2024,,,{word}",
     ))
     assert (run.imported, run.withdrawals_recorded, run.refused) == (1, 1, 0), run.errors
@@ -61,7 +61,7 @@ def test_the_withdrawal_words_are_read_in_both_languages_and_any_unicode_form(ma
 
 def test_the_same_file_again_records_no_second_withdrawal(marketing):
     a = make_subject()
-    lines = csv_lines(f"{a.external_ref},marketing,v1,paper_form,SCAN-1,2024-01-10,,,",
+    lines = csv_lines(f"{a.external_ref},marketing,v1,paper_form,SCAN-1,2024-01-10,,,granted",
                    f"{a.external_ref},marketing,v1,paper_form,SCAN-2,2024-06-10,,,rút")
     consents_import_csv(actor=IMPORTER, filename="legacy.csv", lines=lines)
 
@@ -76,9 +76,9 @@ def test_a_withdrawal_with_no_consent_given_before_it_is_refused(marketing):
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
     run = consents_import_csv(actor=IMPORTER, filename="legacy.csv", lines=csv_lines(
         f"{a.external_ref},marketing,v1,paper_form,SCAN-1,2024-06-10,,,withdrawn",  # nothing to end
-        f"{b.external_ref},marketing,v1,paper_form,SCAN-2,2024-03-01,,,",
+        f"{b.external_ref},marketing,v1,paper_form,SCAN-2,2024-03-01,,,granted",
         f"{b.external_ref},marketing,v1,paper_form,SCAN-3,2024-02-01,,,withdrawn",  # before the consent
-        f"{c.external_ref},marketing,v1,paper_form,SCAN-4,2024-03-01,,,",
+        f"{c.external_ref},marketing,v1,paper_form,SCAN-4,2024-03-01,,,granted",
         f"{c.external_ref},marketing,v1,paper_form,SCAN-5,{tomorrow},,,withdrawn",  # in the future
     ))
 
@@ -93,9 +93,9 @@ def test_a_withdrawal_with_no_consent_given_before_it_is_refused(marketing):
 def test_a_withdrawal_older_than_a_later_answer_is_refused(marketing):
     a = make_subject()
     run = consents_import_csv(actor=IMPORTER, filename="legacy.csv", lines=csv_lines(
-        f"{a.external_ref},marketing,v1,paper_form,SCAN-1,2024-01-10,,,",
+        f"{a.external_ref},marketing,v1,paper_form,SCAN-1,2024-01-10,,,granted",
         f"{a.external_ref},marketing,v1,paper_form,SCAN-2,2024-06-10,,,withdrawn",
-        f"{a.external_ref},marketing,v1,paper_form,SCAN-3,2024-09-01,,,",
+        f"{a.external_ref},marketing,v1,paper_form,SCAN-3,2024-09-01,,,granted",
         f"{a.external_ref},marketing,v1,paper_form,SCAN-4,2024-07-01,,,withdrawn",  # older than SCAN-3
     ))
     assert (run.imported, run.withdrawals_recorded, run.refused) == (2, 1, 1), run.errors

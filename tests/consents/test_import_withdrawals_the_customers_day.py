@@ -28,7 +28,7 @@ def test_a_guardians_withdrawal_before_the_7th_birthday_ends_the_consent_on_its_
     granted = (timezone.localdate() - timedelta(days=6 * 365)).isoformat()  # the child was 4
     withdrawn = (timezone.localdate() - timedelta(days=5 * 365)).isoformat()  # the child was 5
     run = consents_import_csv(actor=IMPORTER, filename="legacy.csv", lines=csv_lines(
-        f"{child.external_ref},savings-offers,v1,paper_form,SCAN-1,{granted},{parent.external_ref},,",
+        f"{child.external_ref},savings-offers,v1,paper_form,SCAN-1,{granted},{parent.external_ref},,granted",
         f"{child.external_ref},savings-offers,v1,paper_form,SCAN-2,{withdrawn},{parent.external_ref},,rút",
     ))
     consent = Consent.objects.get(subject=child)
@@ -49,7 +49,7 @@ def test_a_guardians_withdrawal_after_the_7th_birthday_leaves_the_consent_ended_
     granted = (timezone.localdate() - timedelta(days=6 * 365)).isoformat()  # the child was 4
     withdrawn = (timezone.localdate() - timedelta(days=2 * 365)).isoformat()  # the child was 8
     run = consents_import_csv(actor=IMPORTER, filename="legacy.csv", lines=csv_lines(
-        f"{child.external_ref},savings-offers,v1,paper_form,SCAN-1,{granted},{parent.external_ref},,",
+        f"{child.external_ref},savings-offers,v1,paper_form,SCAN-1,{granted},{parent.external_ref},,granted",
         f"{child.external_ref},savings-offers,v1,paper_form,SCAN-2,{withdrawn},{parent.external_ref},,rút",
     ))
     consent = Consent.objects.get(subject=child)
@@ -69,7 +69,7 @@ def test_a_guardians_consent_outgrown_without_a_withdrawal_is_still_stopped_at_t
     child = child_of(parent, age=10)
     granted = (timezone.localdate() - timedelta(days=6 * 365)).isoformat()
     run = consents_import_csv(actor=IMPORTER, filename="legacy.csv", lines=csv_lines(
-        f"{child.external_ref},savings-offers,v1,paper_form,SCAN-1,{granted},{parent.external_ref},,",
+        f"{child.external_ref},savings-offers,v1,paper_form,SCAN-1,{granted},{parent.external_ref},,granted",
     ))
     consent = Consent.objects.get(subject=child)
     assert (run.imported, run.refused) == (1, 0), run.errors
@@ -111,7 +111,7 @@ def test_a_withdrawal_given_while_the_purpose_relied_on_consent_is_recorded_afte
                            effective_at=now.replace(year=2023))
     a = make_subject()
     run = consents_import_csv(actor=IMPORTER, filename="g.csv", lines=csv_lines(
-        f"{a.external_ref},offers,v1,paper_form,SCAN-1,2024-01-10,,,"))
+        f"{a.external_ref},offers,v1,paper_form,SCAN-1,2024-01-10,,,granted"))
     assert run.imported == 1, run.errors
     # A later version, in force 10 days ago, rests the purpose on a contract.
     scope = {**purpose_scope(purpose), "legal_basis": "contract"}

@@ -49,7 +49,7 @@ def test_a_refusal_row_is_recorded_as_the_customers_dated_no_and_counted_apart(c
         f"{b.external_ref},marketing,v1,paper_form,scan-2,{day},,Từ chối",
         f"{b.external_ref},biometric,v1,paper_form,scan-2,{day},,từ chối",  # no acknowledgement to say no
         f"{c.external_ref},marketing,v1,paper_form,scan-3,{day},,đồng ý",
-        f"{c.external_ref},sharing,v1,paper_form,scan-3,{day},,",  # empty: a grant, as before
+        f"{c.external_ref},sharing,v1,paper_form,scan-3,{day},,granted",  # written out: blank is no consent
     ))
 
     assert (run.rows, run.imported, run.refusals_recorded, run.refused) == (6, 3, 3, 0), run.errors

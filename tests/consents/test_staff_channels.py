@@ -154,7 +154,8 @@ def test_an_import_run_by_staff_keeps_the_channel_its_rows_transcribe(dpo):
     header = "subject,purpose,notice_version,channel,evidence,granted_at,outcome\n"
     run = services.consents_import_csv(
         actor=actor_for_user(dpo),
-        lines=[header, f"{subject.external_ref},marketing,v1,mobile_app,APP-LOG-0001,{IMPORTED_ON},\n"],
+        lines=[header,
+               f"{subject.external_ref},marketing,v1,mobile_app,APP-LOG-0001,{IMPORTED_ON},granted\n"],
         filename="legacy-app.csv",
     )
     assert (run.imported, run.refused) == (1, 0), run.errors
