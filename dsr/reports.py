@@ -227,9 +227,12 @@ def _closed(since: datetime, until: datetime):
 
 
 def deadline_report(
-    *, now: datetime | None = None, since: datetime | None = None, until: datetime | None = None
+    *, now: datetime | None = None, since: datetime | None = None, until: datetime | None = None,
+    act_on_at: datetime | None = None,
 ) -> dict[str, Any]:
-    """Every figure of the deadline report, as plain data (JSON-ready but for datetimes)."""
+    """Every figure of the deadline report, as plain data (JSON-ready but for datetimes): as of `now`, but
+    the requests to act on as they stand at `act_on_at` (`now` by default; a month is reported as of its
+    end, yet the DPO acts on what is late today)."""
     now = now or timezone.now()
     until = until or now
     since = since or until - DEFAULT_PERIOD
@@ -292,7 +295,7 @@ def deadline_report(
             "by_type_and_status": list(status_counts),
             "withdrawal_duties": duties,
             "breaches": breaches,
-            "to_act_on": to_act_on(now=now),
+            "to_act_on": to_act_on(now=act_on_at or now),
         }
     )
 

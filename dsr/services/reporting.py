@@ -19,7 +19,7 @@ from core.roles import Role
 from core.spreadsheets import spreadsheet_file
 from deadlines.policy import LOCAL_TZ, add_months, local_midnight
 from dsr.report_csv import monthly_csv, report_csv
-from dsr.reports import deadline_report, monthly_figures, report_labelled, to_act_on
+from dsr.reports import deadline_report, monthly_figures, report_labelled
 from integrations.outbox import absolute_url, outbox_email_staff
 
 logger = logging.getLogger(__name__)
@@ -60,11 +60,10 @@ def report_send(*, kind: str, now: datetime | None = None) -> int:
     # only the labels, the CSV and the link are worded in each DPO's language.
     @functools.cache
     def figures() -> dict[str, Any]:
-        report = deadline_report(now=as_of, since=since, until=until)
+        report = deadline_report(now=as_of, since=since, until=until, act_on_at=now)
         if kind != "monthly":
             return report
-        return {**report, "to_act_on": to_act_on(now=now),
-                "month": monthly_figures(since=since, until=until, now=now)}
+        return {**report, "month": monthly_figures(since=since, until=until, now=now)}
 
     def worded() -> dict[str, Any]:
         report = report_labelled(figures())

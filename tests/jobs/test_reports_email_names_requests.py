@@ -11,10 +11,11 @@ from django.core import mail
 
 from dsr.models import DataSubjectRequest
 from dsr.reports import deadline_report
+from dsr.selectors import requests_to_act_on
 from dsr.services.reporting import report_send
 from integrations.delivery import outbox_deliver
 from integrations.models import OutboxMessage
-from tests.jobs.factories import NOW, request_due, staff
+from tests.jobs.factories import NOW, monthly_report_emailed, request_due, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +61,19 @@ def test_beyond_the_listed_ones_the_email_gives_their_number_and_the_queue(subje
     email = _daily_email()
     assert first.reference in email.body and second.reference not in email.body
     assert "2 yêu cầu" in email.body and "/portal/requests/?due=attention" in email.body
+
+
+def test_the_monthly_report_reads_its_requests_to_act_on_once(subject, monkeypatch):
+    """The month's figures are as of its end, the requests to act on as they stand now: the list is read
+    once, as of now, not once inside the month's report and again to replace it."""
+    reads = []
+    listed = requests_to_act_on
+
+    def counted(*, now):
+        reads.append(now)
+        return listed(now=now)
+
+    monkeypatch.setattr("dsr.reports.requests_to_act_on", counted)
+    request_due(subject, due_at=NOW - timedelta(hours=1))
+    monthly_report_emailed(NOW)
+    assert reads == [NOW]
