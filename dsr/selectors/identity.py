@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from audit.models import AuditEntry
-from dsr.models import Channel, DataSubjectRequest
+from core.actors import Actor
+from dsr.models import (
+    CUSTOMER_IDENTITY_METHODS,
+    STAFF_IDENTITY_METHODS,
+    Channel,
+    DataSubjectRequest,
+    IdentityMethod,
+)
 from dsr.selectors.guardians import request_guardian_refusal
 from dsr.states import RequestStatus
 from subjects.models import DataSubject
@@ -36,6 +43,21 @@ def requester_is(subject: DataSubject, request: DataSubjectRequest) -> bool:
     """Whether `subject` is the person who asks: the guardian who filed for a child, else the customer. Only
     they prove who they are by the code to their phone; a child does not verify their guardian's request."""
     return subject.pk == (request.guardian_id or request.subject_id)
+
+
+def identity_methods_recordable(request: DataSubjectRequest, actor: Actor) -> list[str]:
+    """The identity methods `actor` may record for `request`, in the order the forms show them: a customer
+    only the code to their phone or their own confirmed code; staff and clients any other, except that the
+    person who took the request in records no eKYC reference for it (the one check the platform cannot
+    repeat: a second person looks the session up). The verifying service, the staff form and the API
+    detail read this one rule."""
+    if actor.is_customer:
+        return list(CUSTOMER_IDENTITY_METHODS)
+    took_it_in = request.created_by_id is not None and request.created_by_id == actor.user_id
+    return [
+        method for method, _label in STAFF_IDENTITY_METHODS
+        if not (took_it_in and method == IdentityMethod.EKYC)
+    ]
 
 
 def identity_check_awaited(request: DataSubjectRequest) -> bool:
