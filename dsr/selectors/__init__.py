@@ -29,8 +29,10 @@ from dsr.selectors.deadlines import (
 )
 from dsr.selectors.guardians import request_guardian_notice, request_guardian_refusal
 from dsr.selectors.identity import (
+    CODE_OFFERED,
+    CODE_PHONE_CHANGED,
     IDENTITY_VERIFIABLE,
-    customer_identity_code_offered,
+    customer_identity_code_step,
     customer_identity_step_offered,
     identity_check_awaited,
     identity_document_needs_visit,
@@ -125,7 +127,9 @@ __all__ = [
     "overdue_bank_q",
     "overdue_q",
     "overdue_statutory_q",
-    "customer_identity_code_offered",
+    "CODE_OFFERED",
+    "CODE_PHONE_CHANGED",
+    "customer_identity_code_step",
     "customer_identity_step_offered",
     "identity_check_awaited",
     "identity_document_needs_visit",

@@ -74,22 +74,31 @@ def customer_identity_step_offered(request: DataSubjectRequest, *, now: datetime
     return identity_check_awaited(request) and request_guardian_refusal(request, now=now) is None
 
 
-def customer_identity_code_offered(
-    request: DataSubjectRequest, subject: DataSubject, *, now: datetime
-) -> bool:
-    """Whether the signed-in `subject` may ask for a code to their registered phone and type it on their
-    request's page (`dsr.services.identity_self`): the check is awaited and they are the requester."""
-    return requester_is(subject, request) and customer_identity_step_offered(request, now=now)
+# What the signed-in requester's page offers for the code (`customer_identity_code_step`).
+CODE_OFFERED = "offered"
+CODE_PHONE_CHANGED = "phone_changed"
+
+
+def customer_identity_code_step(request: DataSubjectRequest, subject: DataSubject, *, now: datetime) -> str:
+    """What the signed-in `subject`'s page offers for a code to their registered phone, typed on their
+    request's page (`dsr.services.identity_self`): nothing ("") unless the check is awaited and they are the
+    requester; `CODE_PHONE_CHANGED` when that phone was changed after the request came in (the code is
+    refused, `registered_phone_changed_since_request`: the page says why and what else to do); else
+    `CODE_OFFERED`."""
+    if not (requester_is(subject, request) and customer_identity_step_offered(request, now=now)):
+        return ""
+    return CODE_PHONE_CHANGED if registered_phone_changed_since_request(request) else CODE_OFFERED
 
 
 def registered_phone_changed_since_request(request: DataSubjectRequest) -> bool:
     """Whether the requester's phone on record was changed after the request came in (read from the
-    trail's rectifications, which name the fields changed). A code to that phone then shows only that
-    someone got the number changed, not that the customer asked: an insider or a caller who talked an
-    officer into the change would verify the request themself."""
-    rectifications = AuditEntry.objects.filter(
+    trail's rectifications, which name the fields changed), whoever changed it: staff, or the customer's
+    own signed-in session (a session someone else holds could change it as well). A code to that phone then
+    shows only that someone got the number changed, not that the customer asked: an insider or a caller who
+    talked an officer into the change would verify the request themself. One query, one row at most."""
+    return AuditEntry.objects.filter(
         subject_id=request.guardian_id or request.subject_id,
         action="core.subject.rectified",
         recorded_at__gte=request.received_at,
-    ).values_list("data", flat=True)
-    return any("phone" in (data or {}).get("changed", {}) for data in rectifications)
+        data__changed__has_key="phone",
+    ).exists()
