@@ -29,9 +29,11 @@ from dsr.selectors.deadlines import (
 )
 from dsr.selectors.guardians import request_guardian_notice, request_guardian_refusal
 from dsr.selectors.identity import (
+    CODE_ATTEMPTS_EXHAUSTED,
     CODE_OFFERED,
     CODE_PHONE_CHANGED,
     IDENTITY_VERIFIABLE,
+    OTP_MAX_ATTEMPTS,
     customer_identity_code_step,
     customer_identity_step_offered,
     identity_check_awaited,
@@ -127,7 +129,9 @@ __all__ = [
     "overdue_bank_q",
     "overdue_q",
     "overdue_statutory_q",
+    "CODE_ATTEMPTS_EXHAUSTED",
     "CODE_OFFERED",
+    "OTP_MAX_ATTEMPTS",
     "CODE_PHONE_CHANGED",
     "customer_identity_code_step",
     "customer_identity_step_offered",

@@ -74,19 +74,26 @@ def customer_identity_step_offered(request: DataSubjectRequest, *, now: datetime
     return identity_check_awaited(request) and request_guardian_refusal(request, now=now) is None
 
 
+# Wrong codes allowed for one request, whatever the number of codes sent: past it, a document or eKYC.
+OTP_MAX_ATTEMPTS = 5
+
 # What the signed-in requester's page offers for the code (`customer_identity_code_step`).
 CODE_OFFERED = "offered"
 CODE_PHONE_CHANGED = "phone_changed"
+CODE_ATTEMPTS_EXHAUSTED = "attempts_exhausted"
 
 
 def customer_identity_code_step(request: DataSubjectRequest, subject: DataSubject, *, now: datetime) -> str:
     """What the signed-in `subject`'s page offers for a code to their registered phone, typed on their
     request's page (`dsr.services.identity_self`): nothing ("") unless the check is awaited and they are the
-    requester; `CODE_PHONE_CHANGED` when that phone was changed after the request came in (the code is
-    refused, `registered_phone_changed_since_request`: the page says why and what else to do); else
-    `CODE_OFFERED`."""
+    requester; `CODE_ATTEMPTS_EXHAUSTED` once `OTP_MAX_ATTEMPTS` wrong codes were typed, or
+    `CODE_PHONE_CHANGED` when that phone was changed after the request came in
+    (`registered_phone_changed_since_request`), both refused by the services, the page saying why and what
+    else to do; else `CODE_OFFERED`."""
     if not (requester_is(subject, request) and customer_identity_step_offered(request, now=now)):
         return ""
+    if request.identity_otp_attempts >= OTP_MAX_ATTEMPTS:
+        return CODE_ATTEMPTS_EXHAUSTED
     return CODE_PHONE_CHANGED if registered_phone_changed_since_request(request) else CODE_OFFERED
 
 

@@ -30,6 +30,7 @@ from deadlines.models import RequestType
 from dsr.contact_codes import CODES_PER_HOUR_CAP, codes_per_hour_refusal
 from dsr.models import DataSubjectRequest, IdentityDocument, IdentityMethod
 from dsr.selectors import (
+    OTP_MAX_ATTEMPTS,
     identity_check_awaited,
     identity_methods_recordable,
     registered_phone_changed_since_request,
@@ -50,8 +51,6 @@ from integrations.outbox import outbox_enqueue_email
 from subjects.crypto import blind_index, blind_index_candidates
 
 OTP_VALID_FOR = timedelta(minutes=10)
-# Wrong codes allowed for one request, whatever the number of codes sent: past it, a document or eKYC.
-OTP_MAX_ATTEMPTS = 5
 OTP_DIGITS = 6
 ONE_HOUR = timedelta(hours=1)
 CODE_SENT = "dsr.request.identity_code_sent"

@@ -18,6 +18,7 @@ from dsr import services
 from dsr.forms import ContactCodeForm, CustomerReplyForm, CustomerRequestForm
 from dsr.models import CORRECTION_TYPES, PURPOSE_TYPES, Channel
 from dsr.selectors import (
+    CODE_ATTEMPTS_EXHAUSTED,
     CODE_OFFERED,
     CODE_PHONE_CHANGED,
     SELF_SERVICE_IDENTITY_STEPS,
@@ -125,6 +126,7 @@ def _detail_page(request, found, *, reply_form=None, code_form=None, status=200)
         # The requester types the code sent to their registered phone here, never to someone who calls.
         "code_form": (code_form or ContactCodeForm()) if code_step == CODE_OFFERED else None,
         "code_phone_changed": code_step == CODE_PHONE_CHANGED,
+        "code_attempts_exhausted": code_step == CODE_ATTEMPTS_EXHAUSTED,
         # A refused answer is shown at the reply's address, which takes POST only: the page names its
         # own, for the address bar and the language switch (js/behaviours.js, partials/lang_switch.html).
         "page_url": reverse("dsr:me_detail", args=[found.pk]) if request.method == "POST" else "",
