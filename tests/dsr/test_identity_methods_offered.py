@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from core.actors import actor_for_user
 from dsr.models import IdentityMethod
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def _method_values(page) -> set[str]:
     form = page.context["verify_form"]
-    return {value for value, _label in form.fields["method"].choices}
+    return {value for value, _label in form.fields["method"].widget.choices}
 
 
 def test_the_officer_who_took_the_request_in_is_not_offered_ekyc(client, officer):
@@ -59,3 +60,15 @@ def test_the_api_detail_names_the_methods_the_caller_may_record(as_user, officer
     assert "ekyc" not in taken_in["identity_methods"] and "otp_phone" in taken_in["identity_methods"]
     other = as_user(privacy_officer).get(f"/api/v1/requests/{request.pk}/").json()
     assert "ekyc" in other["identity_methods"]
+
+
+def test_a_page_left_open_still_posting_ekyc_is_told_why_by_the_service(client, officer):
+    """A page loaded before the rule (or forged) still says why, in the service's words, not a bare
+    "Select a valid choice"."""
+    request = make_request(make_subject(), channel="call_centre", actor=actor_for_user(officer))
+    client.force_login(officer)
+    with translation.override("en"):
+        url = reverse("dsr:act", args=[request.pk, "verify"])
+    refused = client.post(url, {"method": "ekyc", "reference": "EKYC-1"})
+    assert refused.status_code == 400
+    assert "another staff member looks the eKYC session up" in refused.content.decode()
