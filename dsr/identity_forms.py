@@ -62,8 +62,12 @@ class VerifyIdentityForm(forms.Form):
     }
     VISIT_FIELDS = ("customer_present", "seen_at_branch")
 
-    def __init__(self, *args, needs_visit: bool = True, **kwargs):
+    def __init__(self, *args, needs_visit: bool = True, methods: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if methods is not None:
+            # Offered: only what this person may record for this request (`identity_methods_recordable`).
+            # Accepted: any, so a page left open before the rule hears the service say why it is refused.
+            self.fields["method"].widget.choices = [c for c in STAFF_IDENTITY_METHODS if c[0] in methods]
         if not needs_visit:
             for name in self.VISIT_FIELDS:
                 del self.fields[name]

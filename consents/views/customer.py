@@ -304,9 +304,16 @@ def _confirm_page(
     a child on their own login, that their guardian consents with them there."""
     now = timezone.now()
     switches = selectors.consent_switches_of([whose], now=now, notice_texts=True)
-    rows = _rows(whose, switches.needing_consent(whose), now=now, names_en=selectors.recipient_names_en())
+    # The purposes the consents page offers, and only those: one barred for children is not offered to a
+    # ward or a child, and its confirmation would send them to a branch that must refuse it.
+    rows = _for_consent(
+        whose,
+        _rows(whose, switches.needing_consent(whose), now=now, names_en=selectors.recipient_names_en()),
+        now=now,
+        screened=guardian is not None or may_be_child(whose, on=timezone.localdate(now)),
+    )
     row = next((r for r in rows if r["purpose"].code == code), None)
-    if row is None:
+    if row is None or (row["withdraw_only"] and not row["agreed"]):
         raise Http404
     if row["agreed"]:
         messages.info(request, _("You have already agreed to this purpose."))

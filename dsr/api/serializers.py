@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from rest_framework import serializers
 
+from core.actors import actor_for_user
 from core.api.actions import ActingRight, AllowedActionsField, caller_allowed_actions
 from core.roles import Role, user_role
 from dsr.models import (
@@ -17,6 +18,7 @@ from dsr.models import (
     RequestStatusChange,
 )
 from dsr.selectors import (
+    identity_methods_recordable,
     request_allowed_actions,
     request_corrections,
     request_not_covered,
@@ -243,6 +245,10 @@ class RequestDetailSerializer(RequestOutputSerializer):
         help_text="Who checked the requester: staff read the login; the customer reads `staff`, or "
         "`customer` for the code they typed themself. Empty until verified."
     )
+    identity_methods = serializers.SerializerMethodField(
+        help_text="When `verify` is allowed: the methods the caller may record with it (`method`); the "
+        "staff member who took the request in records no `ekyc` reference for it. Empty otherwise."
+    )
     cancel_lifts = serializers.SerializerMethodField(
         help_text="What cancelling would lift, when `cancel` is allowed: the names of the purposes the "
         "request's restriction or objection in force covers (the bank and the partners told to stop may "
@@ -264,6 +270,7 @@ class RequestDetailSerializer(RequestOutputSerializer):
             "identity_seen_at_branch",
             "identity_reference",
             "identity_verified_by",
+            "identity_methods",
             "outcome_note",
             "extension_note",
             "history",
@@ -294,6 +301,11 @@ class RequestDetailSerializer(RequestOutputSerializer):
         if self.context.get("customer"):
             return "customer" if user_role(checker) == Role.CUSTOMER else "staff"
         return checker.get_username()
+
+    def get_identity_methods(self, obj) -> list[str]:
+        if "verify" not in self.get_allowed_actions(obj):
+            return []
+        return identity_methods_recordable(obj, actor_for_user(self.context["request"].user))
 
     def get_cancel_lifts(self, obj) -> list[str]:
         return restriction_lifted_by_cancel(obj) if "cancel" in self.get_allowed_actions(obj) else []

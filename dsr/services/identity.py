@@ -28,14 +28,14 @@ from core.db import durable_entry_point
 from core.errors import Conflict, InvalidInput, InvalidTransition
 from deadlines.models import RequestType
 from dsr.contact_codes import CODES_PER_HOUR_CAP, codes_per_hour_refusal
-from dsr.models import (
-    CUSTOMER_IDENTITY_METHODS,
-    STAFF_IDENTITY_METHODS,
-    DataSubjectRequest,
-    IdentityDocument,
-    IdentityMethod,
+from dsr.models import DataSubjectRequest, IdentityDocument, IdentityMethod
+from dsr.selectors import (
+    OTP_MAX_ATTEMPTS,
+    identity_check_awaited,
+    identity_methods_recordable,
+    registered_phone_changed_since_request,
+    request_requester,
 )
-from dsr.selectors import identity_check_awaited, registered_phone_changed_since_request, request_requester
 from dsr.services.base import request_locked
 from dsr.services.deletion import deletion_stops_third_parties
 from dsr.services.identity_documents import document_checked, visit_checked
@@ -51,8 +51,6 @@ from integrations.outbox import outbox_enqueue_email
 from subjects.crypto import blind_index, blind_index_candidates
 
 OTP_VALID_FOR = timedelta(minutes=10)
-# Wrong codes allowed for one request, whatever the number of codes sent: past it, a document or eKYC.
-OTP_MAX_ATTEMPTS = 5
 OTP_DIGITS = 6
 ONE_HOUR = timedelta(hours=1)
 CODE_SENT = "dsr.request.identity_code_sent"
@@ -226,6 +224,23 @@ def _otp_wrong_code(request: DataSubjectRequest, *, actor: Actor, now: datetime)
     return InvalidInput(_("The code does not match the one sent to the registered phone."), field="otp_code")
 
 
+def _method_recordable(request: DataSubjectRequest, actor: Actor, method: str) -> None:
+    """Refuse a method `actor` may not record for `request` (`identity_methods_recordable`), saying why."""
+    if method in identity_methods_recordable(request, actor):
+        return
+    if method == IdentityMethod.EKYC and not actor.is_customer:
+        # The one check the platform cannot repeat: a second person looks the session up.
+        raise InvalidInput(
+            _(
+                "You took this request in: another staff member looks the eKYC session up and records "
+                "its reference. You may verify by a code to the registered phone or a document seen in "
+                "person."
+            ),
+            field="method",
+        )
+    raise InvalidInput(_("Choose how the identity was verified."), field="method")
+
+
 class IdentityVerification(NamedTuple):
     """The request verified, or the refusal (a wrong code, counted) to raise once the count commits."""
 
@@ -263,8 +278,7 @@ def request_verify_identity_in_transaction(
     moves. Inside the caller's transaction, which raises the refusal it returns (`verified_request`);
     `request_verify_identity` commits first, so a wrong code stays counted.
     """
-    allowed = CUSTOMER_IDENTITY_METHODS if actor.is_customer else dict(STAFF_IDENTITY_METHODS)
-    if method not in allowed:
+    if method not in IdentityMethod.values:
         raise InvalidInput(_("Choose how the identity was verified."), field="method")
     reference = (reference or "").strip()
     if method == IdentityMethod.EKYC and not reference:
@@ -279,18 +293,7 @@ def request_verify_identity_in_transaction(
     with transaction.atomic(savepoint=False):
         request, now = request_locked(request_id, now=now)
         _verifiable(request, now=now)
-        if method == IdentityMethod.EKYC and request.created_by_id is not None and (
-            request.created_by_id == actor.user_id
-        ):
-            # The one check the platform cannot repeat: a second person looks the session up.
-            raise InvalidInput(
-                _(
-                    "You took this request in: another staff member looks the eKYC session up and records "
-                    "its reference. You may verify by a code to the registered phone or a document seen in "
-                    "person."
-                ),
-                field="method",
-            )
+        _method_recordable(request, actor, method)
         masked, kind, seen_at = "", "", ""
         if method == IdentityMethod.BRANCH_DOCUMENTS:
             seen_at = visit_checked(request, customer_present, seen_at_branch)

@@ -18,8 +18,11 @@ from dsr import services
 from dsr.forms import ContactCodeForm, CustomerReplyForm, CustomerRequestForm
 from dsr.models import CORRECTION_TYPES, PURPOSE_TYPES, Channel
 from dsr.selectors import (
+    CODE_ATTEMPTS_EXHAUSTED,
+    CODE_OFFERED,
+    CODE_PHONE_CHANGED,
     SELF_SERVICE_IDENTITY_STEPS,
-    customer_identity_code_offered,
+    customer_identity_code_step,
     customer_identity_step_offered,
     deletion_records,
     holds_for_request,
@@ -103,7 +106,7 @@ def my_request(request, subject, pk):
 
 def _detail_page(request, found, *, reply_form=None, code_form=None, status=200):
     now = timezone.now()
-    own = subject_for_user(request.user)
+    code_step = customer_identity_code_step(found, subject_for_user(request.user), now=now)
     actions = request_allowed_actions(found, request.user, now=now)
     context = {
         "req": found,
@@ -121,8 +124,9 @@ def _detail_page(request, found, *, reply_form=None, code_form=None, status=200)
         else (),
         "reply_form": (reply_form or CustomerReplyForm()) if "reply" in actions else None,
         # The requester types the code sent to their registered phone here, never to someone who calls.
-        "code_form": (code_form or ContactCodeForm())
-        if customer_identity_code_offered(found, own, now=now) else None,
+        "code_form": (code_form or ContactCodeForm()) if code_step == CODE_OFFERED else None,
+        "code_phone_changed": code_step == CODE_PHONE_CHANGED,
+        "code_attempts_exhausted": code_step == CODE_ATTEMPTS_EXHAUSTED,
         # A refused answer is shown at the reply's address, which takes POST only: the page names its
         # own, for the address bar and the language switch (js/behaviours.js, partials/lang_switch.html).
         "page_url": reverse("dsr:me_detail", args=[found.pk]) if request.method == "POST" else "",

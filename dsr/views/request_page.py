@@ -28,6 +28,7 @@ from dsr.models import DataSubjectRequest, IdentityMethod
 from dsr.selectors import (
     deletion_records,
     identity_document_needs_visit,
+    identity_methods_recordable,
     request_allowed_actions,
     request_corrections,
     request_detail,
@@ -123,6 +124,7 @@ def request_page(request, pk, *, reveal_post=None, failed=None, task_failed=None
             initial=_verify_initial(request),
             auto_id=form_ids("verify"),
             needs_visit=identity_document_needs_visit(found),
+            methods=identity_methods_recordable(found, actor),
         ),
         "assign_form": AssignForm(
             staff_queryset=work_staff(), initial={"assignee": found.assignee_id}, auto_id=form_ids("assign")

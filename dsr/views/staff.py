@@ -38,6 +38,7 @@ from dsr.models import CORRECTION_TYPES, PURPOSE_TYPES
 from dsr.selectors import (
     DUE_SOON,
     identity_document_needs_visit,
+    identity_methods_recordable,
     request_allowed_actions,
     request_detail,
     request_for_work_check,
@@ -325,7 +326,10 @@ def _verify(request, found, actor):
     """On a refused check the page comes back with the method and values the officer chose."""
     pk = found.pk
     form = VerifyIdentityForm(
-        request.POST, auto_id=form_ids("verify"), needs_visit=identity_document_needs_visit(found)
+        request.POST,
+        auto_id=form_ids("verify"),
+        needs_visit=identity_document_needs_visit(found),
+        methods=identity_methods_recordable(found, actor),
     )
     if form_submit(
         request,

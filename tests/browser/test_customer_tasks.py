@@ -112,7 +112,10 @@ def test_customer_files_an_access_request_then_cancels_it_after_a_confirmation(
     page.check("input[name=type][value=access]")
     page.get_by_test_id("submit-request").click()
     _settle(page)
-    assert "one-time code (OTP)" in page.locator(".flash").first.inner_text()
+    # The code is asked for and typed on the request's own page, never read out to someone who calls.
+    assert "ask for a code" in page.locator(".flash").first.inner_text()
+    assert page.get_by_test_id("identity-code-send").is_visible()
+    assert page.get_by_test_id("identity-code-form").is_visible()
     detail_url = page.url
 
     page.goto(live_url("/en/me/requests/"))

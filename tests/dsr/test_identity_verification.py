@@ -97,8 +97,9 @@ def test_the_page_refuses_a_mismatch_keeps_the_method_and_shows_what_was_checked
     assert refused.status_code == 400 and "does not match the customer record" in page
     assert re.search(r'value="branch_documents"[^>]*checked', page)
     assert re.search(r'<option value="cmnd12" selected', page) and other.national_id in page
-    ekyc = client.post(url, {"method": "ekyc", "reference": ""})
-    assert re.search(r'value="ekyc"[^>]*checked', ekyc.content.decode())
+    # (A method this officer may record: they took the request in, so eKYC is not theirs to record.)
+    no_code = client.post(url, {"method": "otp_phone", "otp_code": ""})
+    assert re.search(r'value="otp_phone"[^>]*checked', no_code.content.decode())
 
     client.post(
         url, {"method": "branch_documents", "document_type": "cccd", "document_number": subject.national_id}
