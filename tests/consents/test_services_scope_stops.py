@@ -185,3 +185,22 @@ def test_each_stops_clock_starts_when_the_narrowing_took_effect_not_when_the_job
     duty = WithdrawalDuty.objects.get()
     assert duty.received_at == effective
     assert duty.due_at == effective + timedelta(hours=72)
+
+
+def test_switching_a_retired_purpose_back_on_tells_no_recipient_to_resume_and_the_page_says_so(dpo):
+    insurer, broker = make_recipient("Insurer"), make_recipient("Broker")
+    purpose = _sharing(insurer, broker)
+    grant(purpose=purpose, now=timezone.now() - timedelta(days=20))
+    services.purpose_update(actor=STAFF, code=purpose.code, changes={"active": False})
+    services.scope_stops_run_queued()
+
+    services.purpose_update(actor=STAFF, code=purpose.code, changes={"active": True})
+    services.purpose_update(actor=STAFF, code=purpose.code, changes={"active": False})
+    services.scope_stops_run_queued()
+
+    # Told once: the stop stands until the customer consents afresh; nothing tells them to resume.
+    assert WithdrawalDuty.objects.count() == 2
+    for prefix, words in (("/en", "stays stopped until the customer consents again"),
+                          ("", "vẫn phải dừng cho đến khi khách hàng đồng ý lại")):
+        page = signed_in(dpo).get(f"{prefix}/portal/purposes/{purpose.code}/edit/").content.decode()
+        assert words in " ".join(page.split()), prefix
