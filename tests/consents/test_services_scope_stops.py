@@ -12,6 +12,7 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from consents import services
 from consents.models import PurposeChangeStops, WithdrawalDuty
+from consents.selectors import withdrawal_complete
 from consents.services.scope_stops import CUSTOMER_TOPIC, scope_stops_run
 from integrations.models import BackgroundJob
 from integrations.states import JobStatus
@@ -204,3 +205,20 @@ def test_switching_a_retired_purpose_back_on_tells_no_recipient_to_resume_and_th
                           ("", "vẫn phải dừng cho đến khi khách hàng đồng ý lại")):
         page = signed_in(dpo).get(f"{prefix}/portal/purposes/{purpose.code}/edit/").content.decode()
         assert words in " ".join(page.split()), prefix
+
+
+def test_a_recipient_that_confirmed_a_purpose_change_stop_is_not_told_again_on_withdrawal():
+    insurer, broker = make_recipient("Insurer"), make_recipient("Broker")
+    purpose = _sharing(insurer, broker)
+    consent = grant(purpose=purpose, now=timezone.now() - timedelta(days=20))
+    services.purpose_update(actor=STAFF, code=purpose.code, changes={}, recipients=[insurer])
+    services.scope_stops_run_queued()
+    services.duty_acknowledge(actor=STAFF, duty_id=WithdrawalDuty.objects.get().pk, note="Letter of 3 May")
+
+    services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="branch")
+
+    stops = WithdrawalDuty.objects.stops().filter(consent=consent)
+    assert list(stops.values_list("recipient__name", flat=True)) == ["Insurer"]
+    services.duty_acknowledge(actor=STAFF, duty_id=stops.get().pk, note="Letter of 4 May")
+    consent.refresh_from_db()
+    assert withdrawal_complete(consent)
