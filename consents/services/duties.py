@@ -91,7 +91,8 @@ def duties_open_for_withdrawal(
     """Create the duties to stop of a consent just ended, and queue their notices (caller's transaction):
     withdrawn, voided, expired, or superseded by `successor`, its replacement, whose own recipients are
     not told (they still receive the data under it), nor those that confirmed a purpose change's stop.
-    The cause is the consent's status, which is final once it ended: the notice says it (`cause`), and the report and proof bundle read it from there.
+    The cause is the consent's status, which is final once it ended: the notice says it (`cause`), and
+    the report and proof bundle read it from there.
 
     The recipients' 72 hours run from `received_at`, when the bank received the withdrawal (a
     request's intake, not its completion) or the term ended; by default, now."""
