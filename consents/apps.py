@@ -42,6 +42,9 @@ class ConsentsConfig(AppConfig):
                 "consents.restriction.applied": _("Processing restricted or objected to"),
                 "consents.restriction.lifted": _("Processing restriction lifted"),
                 "consents.duty.opened": _("Recipients told to stop processing after a withdrawal"),
+                "consents.purpose.stops_queued": _(
+                    "Purpose narrowed or retired: recipients to be told to stop under its consents"
+                ),
                 "consents.duty.purpose_change_opened": _(
                     "Recipients told to stop processing after a purpose was narrowed or retired"
                 ),

@@ -232,7 +232,16 @@ class PurposeForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    active = forms.BooleanField(label=_("Offered to customers"), required=False, initial=True)
+    active = forms.BooleanField(
+        label=_("Offered to customers"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Switching off a purpose customers consented to tells its recipients to stop using their data. "
+            "Switching it back on tells no one to resume: a recipient told to stop stays stopped until the "
+            "customer consents again."
+        ),
+    )
     notice_version = forms.CharField(
         label=_("First notice version"),
         max_length=32,

@@ -43,3 +43,14 @@ def run_import(job_id: str) -> None:
     job = consent_import_run(job_id=job_id)
     if job is not None and job.status == JobStatus.RUNNING:
         run_import.delay(job_id)
+
+
+@shared_task(name="consents.open_scope_stops", ignore_result=True, acks_late=True)
+def open_scope_stops(job_id: str) -> None:
+    """Carry a purpose change's stops on from its cursor; a slice that used its time hands over to a new
+    task."""
+    from consents.services import scope_stops_run
+
+    job = scope_stops_run(job_id=job_id)
+    if job is not None and job.status == JobStatus.RUNNING:
+        open_scope_stops.delay(job_id)

@@ -102,6 +102,21 @@ def _refuse_if_disclosure_stopped(subject, third_party: ThirdParty) -> None:
         )
 
 
+def _refuse_if_life_with_bank_ended(subject) -> None:
+    """Recording the end of the relationship or the death revoked every authorisation
+    (`services.rights`), and what the bank still holds then serves only the law that keeps it: a former
+    customer's login stays open for their rights, but lets no third party read bank data any more, as no
+    new consent is recorded for them (`consents.services.rules`). A deceased customer's login is closed."""
+    if subject.deceased_on is not None or subject.relationship_ended_on is not None:
+        raise Conflict(
+            _(
+                "Your relationship with the bank has ended, so the bank no longer lets a company read your "
+                "bank data. Nothing was shared. If you have become a customer again, ask at a branch."
+            ),
+            code="subject_deceased" if subject.deceased_on is not None else "relationship_ended",
+        )
+
+
 def authorisation_grantor_check(*, subject, third_party: ThirdParty, now: datetime | None = None) -> None:
     """Whether this customer may authorise a third party at all. A third party reading bank data is a
     consent to disclose sensitive data (Decree 13 Art. 2.4: customer information held by credit
@@ -109,7 +124,8 @@ def authorisation_grantor_check(*, subject, third_party: ThirdParty, now: dateti
     under 16, or whose age is unknown, cannot grant it. The bank offers it to no guardian either, so
     the refusal sends nobody to a step the platform does not have. Nor can a customer whose objection
     or restriction covering disclosure to third parties is in force (`third_party` is named in the
-    refusal)."""
+    refusal), nor a former or deceased customer (`_refuse_if_life_with_bank_ended`)."""
+    _refuse_if_life_with_bank_ended(subject)
     _refuse_if_disclosure_stopped(subject, third_party)
     if not may_be_child(subject, on=timezone.localdate(now or timezone.now())):
         return

@@ -30,7 +30,7 @@ from consents.models.records import (
     VoidReason,
     ends_at,
 )
-from consents.models.withdrawals import WithdrawalDuty, WithdrawalDutyStatusChange
+from consents.models.withdrawals import PurposeChangeStops, WithdrawalDuty, WithdrawalDutyStatusChange
 
 __all__ = [
     "LAPSED",
@@ -52,6 +52,7 @@ __all__ = [
     "ProcessingRestriction",
     "Purpose",
     "PurposeCategory",
+    "PurposeChangeStops",
     "Recipient",
     "SENSITIVE_DATA_CATEGORIES",
     "TransferExemption",

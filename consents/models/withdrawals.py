@@ -192,3 +192,26 @@ class WithdrawalDutyStatusChange(StatusChange):
 
     class Meta(StatusChange.Meta):
         verbose_name = _("withdrawal duty status change")
+
+
+class PurposeChangeStops(models.Model):
+    """A change of a consented purpose that ends what its consents let some recipients do (a version that
+    no longer names them, the purpose retired), recorded in the transaction of the change. Its job
+    (`consents.services.scope_stops`) opens the recipients' duties under each live consent in bounded
+    batches; each duty's clock runs from `effective_at`, when the change took effect, not from the batch."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    purpose = models.ForeignKey(Purpose, on_delete=models.PROTECT, related_name="+")
+    # `consents.selectors.withdrawals.CAUSE_RECIPIENT_REMOVED` or `CAUSE_PURPOSE_RETIRED`.
+    cause = models.CharField(max_length=30)
+    recipients = models.ManyToManyField(Recipient, related_name="+")
+    effective_at = models.DateTimeField()
+    job = models.OneToOneField(
+        "integrations.BackgroundJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("purpose change telling recipients to stop")
+
+    def __str__(self) -> str:
+        return f"PurposeChangeStops {self.pk} {self.cause}"

@@ -71,6 +71,15 @@ def withdrawal_recipients(consent: Consent) -> list[Recipient]:
     return list(Recipient.objects.filter(told).distinct().select_related("endpoint").order_by("pk"))
 
 
+def purpose_change_recipients(consent: Consent, removed: list[Recipient]) -> list[Recipient]:
+    """Of the recipients a change of the consent's purpose `removed` (all of them its recipients just
+    before the change), those `withdrawal_recipients` would have named for the consent then: named in what
+    the customer agreed to, or still active, or any of them when the agreement names none. Read from the
+    change's own list, since the purpose's recipients may have changed since."""
+    named = recipient_ids_agreed(consent)
+    return [r for r in removed if named is None or r.pk in named or r.active]
+
+
 def withdrawal_consequences(consent: Consent, *, now: datetime | None = None) -> list[str]:
     """What withdrawing the consent means, stated before it takes effect (domain notes: consequences
     explained first), in the reader's language.

@@ -43,6 +43,7 @@ from consents.services.restrictions import (
     restrictions_lift_in_transaction,
 )
 from consents.services.rules import GrantRequest, purpose_offered_to_ward
+from consents.services.scope_stops import scope_stops_run, scope_stops_run_queued
 from consents.services.voids import consent_void, consent_void_notes_erase
 from consents.services.withdrawals import (
     consent_reasons_erase,
@@ -53,6 +54,8 @@ from consents.services.withdrawals import (
 )
 
 __all__ = [
+    "scope_stops_run",
+    "scope_stops_run_queued",
     "FormAnswer",
     "GrantRequest",
     "consent_form_record",

@@ -90,14 +90,23 @@ def duties_open_for_withdrawal(
 ) -> list[WithdrawalDuty]:
     """Create the duties to stop of a consent just ended, and queue their notices (caller's transaction):
     withdrawn, voided, expired, or superseded by `successor`, its replacement, whose own recipients are
-    not told (they still receive the data under it). The cause is the consent's status, which is final
-    once it ended: the notice says it (`cause`), and the report and proof bundle read it from there.
+    not told (they still receive the data under it), nor those that confirmed a purpose change's stop.
+    The cause is the consent's status, which is final once it ended: the notice says it (`cause`), and
+    the report and proof bundle read it from there.
 
     The recipients' 72 hours run from `received_at`, when the bank received the withdrawal (a
     request's intake, not its completion) or the term ended; by default, now."""
     received_at = received_at or now
 
-    recipients = withdrawal_recipients(consent)
+    # A recipient that already confirmed it stopped under this consent when the bank narrowed or
+    # retired the purpose has nothing left to stop: telling it again is noise it must answer. One whose
+    # purpose-change stop is still open is told: the withdrawal's completion waits on its own duties.
+    confirmed = set(
+        consent.duties.filter(
+            kind=WithdrawalDuty.Kind.PURPOSE_CHANGE, status=WithdrawalDuty.Status.ACKNOWLEDGED
+        ).values_list("recipient_id", flat=True)
+    )
+    recipients = [recipient for recipient in withdrawal_recipients(consent) if recipient.pk not in confirmed]
     if successor is not None:
         kept = {recipient.pk for recipient in withdrawal_recipients(successor)}
         recipients = [recipient for recipient in recipients if recipient.pk not in kept]

@@ -128,12 +128,13 @@ def purpose_version_add(
 
 def _scope_apply(purpose: Purpose, notice: NoticeVersion, *, actor: Actor, now: datetime) -> None:
     """Copy a version's scope onto the purpose row once it is in effect; the recipients it no longer
-    names are told to stop under the consents that let them receive the data."""
+    names are told to stop under the consents that let them receive the data, their clock running from
+    when the version took effect (the job may apply it later)."""
     scope = notice.scope
     kept = [r["id"] for r in scope["recipients"]]
     scope_stops_open(
         actor=actor, purpose=purpose, recipients=purpose.recipients.exclude(pk__in=kept),
-        cause=CAUSE_RECIPIENT_REMOVED, now=now,
+        cause=CAUSE_RECIPIENT_REMOVED, now=now, effective_at=min(notice.effective_at, now),
     )
     # A version scheduled by a release that kept the category as wording has none: the purpose keeps its own.
     for name in SCOPE_FIELDS:

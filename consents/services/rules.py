@@ -151,7 +151,7 @@ def grant_validate(
             code="purpose_inactive",
             purpose=request.purpose.code,
         )
-    _relationship_open_validate(request.subject)
+    _relationship_open_validate(request.subject, channel=request.channel)
     answer_validate(request, current_notice=current_notice)
     if current_notice.scope["sensitive"] and not request.sensitive_acknowledged:
         raise sensitive_unacknowledged_error()
@@ -160,11 +160,12 @@ def grant_validate(
     _children_validate(request, now=now, notice=current_notice, guardianship=guardianship)
 
 
-def _relationship_open_validate(subject: DataSubject) -> None:
+def _relationship_open_validate(subject: DataSubject, *, channel: str) -> None:
     """A former or deceased customer's consent is not recorded: their consents stopped when the
     relationship ended or the death was recorded (`consents.services.relationship_stops`), and what the
     bank still holds serves only the law that keeps it. A customer who came back has the end date cleared
-    on their record first."""
+    on their record first. Through a self-service channel the former customer reads the refusal
+    themselves (a deceased one's login is closed), so it is worded for them, not for staff."""
     if subject.deceased_on is not None:
         raise Conflict(
             _("This customer died on %(day)s: no consent is recorded in their name. Processing a deceased "
@@ -174,6 +175,12 @@ def _relationship_open_validate(subject: DataSubject) -> None:
             day=subject.deceased_on.strftime("%d/%m/%Y"),
         )
     ended_on = subject.relationship_ended_on
+    if ended_on is not None and channel in SELF_SERVICE_CHANNELS:
+        raise Conflict(
+            _("Your relationship with the bank has ended, so no new consent can be recorded for you. If you "
+              "have become a customer again, ask at a branch."),
+            code="relationship_ended",
+        )
     if ended_on is not None:
         raise Conflict(
             _("This customer's relationship with the bank ended on %(day)s: no consent is recorded for a "

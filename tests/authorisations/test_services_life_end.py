@@ -10,7 +10,9 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
+from authorisations.models import Authorisation
 from core.actors import Actor
+from core.errors import Conflict
 from subjects import services as subject_services
 from tests.authorisations.factories import authorise
 from tests.factories import make_customer, make_subject
@@ -29,3 +31,17 @@ def test_the_end_of_the_customers_life_with_the_bank_revokes_third_party_access(
 
     authorisation.refresh_from_db()
     assert authorisation.status == "revoked"
+
+
+def test_a_former_customer_cannot_let_a_third_party_read_their_bank_data():
+    customer = make_customer(subject=make_subject(date_of_birth=date(1980, 1, 1)), username="former")
+    subject_services.subject_rectify(actor=STAFF, subject_id=customer.customer_account.subject.pk,
+                                     changes={"relationship_ended_on": timezone.localdate()},
+                                     reason="accounts closed")
+    customer.customer_account.subject.refresh_from_db()
+
+    with pytest.raises(Conflict) as refused:
+        authorise(customer)
+
+    assert refused.value.code == "relationship_ended"
+    assert not Authorisation.objects.filter(subject=customer.customer_account.subject).exists()

@@ -16,7 +16,7 @@ from core.errors import Conflict
 from subjects import services as subject_services
 from subjects.models import DataSubject
 from tests.consents.factories import STAFF, grant, make_purpose, make_recipient
-from tests.factories import make_subject
+from tests.factories import make_subject, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +105,14 @@ def test_the_check_answers_no_for_a_former_or_deceased_customer_whatever_consent
     in_campaign = campaign[customer.external_ref]
     assert (in_campaign.allowed, in_campaign.reason) == (False, reason)
     assert consent_check(subject_ref=customer.external_ref, purpose_code="kyc").allowed
+
+
+def test_a_former_customer_turning_a_switch_on_is_told_in_words_for_them(purposes, customer_a):
+    _end(customer_a.customer_account.subject)
+    form = {"on": "1", "confirmed": "1", "notice_version": purposes["marketing"].notices.get().version}
+
+    page = signed_in(customer_a).post("/en/me/consents/marketing/", form, follow=True).content.decode()
+
+    text = " ".join(page.split())
+    assert "Your relationship with the bank has ended" in text
+    assert "clear the end date on their record" not in text

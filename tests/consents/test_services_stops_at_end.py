@@ -118,6 +118,7 @@ def test_the_replacement_notice_says_why(sharing):
     purpose, partner, bureau = sharing
     first = grant(purpose=purpose)
     services.purpose_update(actor=SYSTEM, code="share", changes={}, recipients=[bureau])
+    services.scope_stops_run_queued()
     version = purpose.notices.order_by("-effective_at").first().version
 
     grant(subject=first.subject, purpose=purpose, notice_version=version)

@@ -28,6 +28,7 @@ def test_a_recipient_removed_from_a_consented_purpose_is_listed_under_it(subject
     )
     grant(subject, purpose, now=timezone.now() - timedelta(days=2))
     services.purpose_update(actor=DPO, code=purpose.code, changes={}, recipients=[kept])
+    services.scope_stops_run_queued()
 
     bundle = proof_bundle(subject, generated_by=DPO, role="dpo", now=timezone.now() + timedelta(minutes=1))
 
