@@ -205,6 +205,19 @@ def child_of(guardian, *, age: int, verified: bool = True):
     return child
 
 
+IMPORT_HEADER = "subject,purpose,notice_version,channel,evidence,granted_at,sensitive_acknowledged,outcome"
+
+
+def import_lines(*rows: str, header: str = IMPORT_HEADER) -> list[str]:
+    """An import file's lines as the import reads them: `header`, then `rows`."""
+    return io.StringIO("\n".join([header, *rows]) + "\n").readlines()
+
+
+def local_day_ago(days: int) -> str:
+    """The local date `days` ago as an import file writes it (ISO)."""
+    return (timezone.localdate() - timedelta(days=days)).isoformat()
+
+
 def import_csv(text: str):
     """Run the synchronous consent import (`consents_import_csv`) on the CSV `text`, header line first."""
     return services.consents_import_csv(

@@ -3,32 +3,20 @@ customer ticked nothing, never a "yes". A file without the column declares every
 
 from __future__ import annotations
 
-import io
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone, translation
+from django.utils import translation
 
 from consents.models import Consent
 from consents.services import consents_import_csv
 from core.actors import Actor
-from tests.consents.factories import make_purpose
+from tests.consents.factories import import_lines, local_day_ago, make_purpose
 from tests.factories import make_subject, signed_in
 
 pytestmark = pytest.mark.django_db
 ACTOR = Actor.system("tests.import")
-HEADER = "subject,purpose,notice_version,channel,evidence,granted_at,sensitive_acknowledged,outcome"
 BLANK_EN = "outcome is blank: write granted or refused (đồng ý or từ chối); a blank is not consent."
 BLANK_VI = ("outcome để trống: hãy ghi granted hoặc refused (đồng ý hoặc từ chối); để trống không phải là "
             "đồng ý.")
-
-
-def _csv(*rows: str, header: str = HEADER) -> list[str]:
-    return io.StringIO("\n".join([header, *rows]) + "\n").readlines()
-
-
-def _day(days_ago: int) -> str:
-    return (timezone.localdate() - timedelta(days=days_ago)).isoformat()
 
 
 @pytest.fixture
@@ -39,9 +27,9 @@ def catalogue():
 
 def test_a_blank_outcome_is_a_bad_row_not_a_consent(catalogue):
     ticked, blank, short = make_subject(), make_subject(), make_subject()
-    day = _day(3)
+    day = local_day_ago(3)
 
-    run = consents_import_csv(actor=ACTOR, filename="forms.csv", lines=_csv(
+    run = consents_import_csv(actor=ACTOR, filename="forms.csv", lines=import_lines(
         f"{ticked.external_ref},marketing,v1,paper_form,scan-1,{day},,granted",
         f"{blank.external_ref},marketing,v1,paper_form,scan-2,{day},,",
         f"{blank.external_ref},sharing,v1,paper_form,scan-2,{day},,   ",
@@ -58,8 +46,8 @@ def test_the_blank_outcome_is_explained_in_vietnamese(catalogue):
     customer = make_subject()
 
     with translation.override("vi"):
-        run = consents_import_csv(actor=ACTOR, filename="forms.csv", lines=_csv(
-            f"{customer.external_ref},marketing,v1,paper_form,scan-1,{_day(3)},,",
+        run = consents_import_csv(actor=ACTOR, filename="forms.csv", lines=import_lines(
+            f"{customer.external_ref},marketing,v1,paper_form,scan-1,{local_day_ago(3)},,",
         ))
 
     assert run.errors == [{"line": 2, "reason": BLANK_VI}]
@@ -70,8 +58,8 @@ def test_a_file_without_the_outcome_column_declares_every_row_a_grant(catalogue)
     customer = make_subject()
     header = "subject,purpose,notice_version,channel,evidence,granted_at,sensitive_acknowledged"
 
-    run = consents_import_csv(actor=ACTOR, filename="legacy.csv", lines=_csv(
-        f"{customer.external_ref},marketing,v1,paper_form,scan-1,{_day(3)},", header=header,
+    run = consents_import_csv(actor=ACTOR, filename="legacy.csv", lines=import_lines(
+        f"{customer.external_ref},marketing,v1,paper_form,scan-1,{local_day_ago(3)},", header=header,
     ))
 
     assert (run.imported, run.refused) == (1, 0), run.errors

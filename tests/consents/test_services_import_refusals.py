@@ -3,7 +3,6 @@ same proof and rules as a grant, through the refusal service the pages use."""
 
 from __future__ import annotations
 
-import io
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -17,20 +16,11 @@ from consents.receipts import consent_receipt
 from consents.selectors import consent_check, consent_check_as_of
 from consents.services import consent_import_run, consents_import_csv
 from core.actors import Actor
-from tests.consents.factories import grant, make_purpose
+from tests.consents.factories import grant, import_lines, local_day_ago, make_purpose
 from tests.factories import make_subject, signed_in
 
 pytestmark = pytest.mark.django_db
 ACTOR = Actor.system("tests.import")
-HEADER = "subject,purpose,notice_version,channel,evidence,granted_at,sensitive_acknowledged,outcome"
-
-
-def _csv(*rows: str, header: str = HEADER) -> list[str]:
-    return io.StringIO("\n".join([header, *rows]) + "\n").readlines()
-
-
-def _day(days_ago: int) -> str:
-    return (timezone.localdate() - timedelta(days=days_ago)).isoformat()
 
 
 @pytest.fixture
@@ -42,8 +32,8 @@ def catalogue():
 
 def test_a_refusal_row_is_recorded_as_the_customers_dated_no_and_counted_apart(catalogue):
     a, b, c = make_subject(), make_subject(), make_subject()
-    day = _day(3)
-    run = consents_import_csv(actor=ACTOR, filename="forms.csv", lines=_csv(
+    day = local_day_ago(3)
+    run = consents_import_csv(actor=ACTOR, filename="forms.csv", lines=import_lines(
         f"{a.external_ref},marketing,v1,paper_form,scan-1,{day},,refused",
         f"{a.external_ref},sharing,v1,paper_form,scan-1,{day},,granted",
         f"{b.external_ref},marketing,v1,paper_form,scan-2,{day},,Từ chối",
@@ -69,7 +59,7 @@ def test_a_refusal_row_is_recorded_as_the_customers_dated_no_and_counted_apart(c
     assert all(e.recorded_at > timezone.now() - timedelta(hours=1) for e in audited)
     assert {e.data["source"] for e in audited} == {f"import:{run.pk}"}
 
-    again = consents_import_csv(actor=ACTOR, filename="forms.csv", lines=_csv(
+    again = consents_import_csv(actor=ACTOR, filename="forms.csv", lines=import_lines(
         f"{a.external_ref},marketing,v1,paper_form,scan-1,{day},,refused",
         f"{a.external_ref},sharing,v1,paper_form,scan-1,{day},,granted",
     ))
@@ -87,14 +77,15 @@ def test_a_refusal_row_follows_the_rules_of_a_grant(catalogue):
                               now=timezone.now() - timedelta(days=5))
     grant(live, marketing, now=timezone.now() - timedelta(days=10))
 
-    run = consents_import_csv(actor=ACTOR, filename="forms.csv", lines=_csv(
-        f"{customer.external_ref},marketing,v1,paper_form,scan-1,{_day(20)},,refused",  # 2 before withdrawal
-        f"{other.external_ref},marketing,v1,paper_form,,{_day(3)},,refused",  # 3 no evidence
+    run = consents_import_csv(actor=ACTOR, filename="forms.csv", lines=import_lines(
+        # 2: before the withdrawal
+        f"{customer.external_ref},marketing,v1,paper_form,scan-1,{local_day_ago(20)},,refused",
+        f"{other.external_ref},marketing,v1,paper_form,,{local_day_ago(3)},,refused",  # 3 no evidence
         f"{other.external_ref},marketing,v1,paper_form,scan-2,,,refused",  # 4 no date
-        f"{other.external_ref},marketing,v9,paper_form,scan-2,{_day(3)},,refused",  # 5 wrong version
-        f"{other.external_ref},marketing,v1,paper_form,scan-2,{_day(3)},,maybe",  # 6 unknown outcome
-        f"{live.external_ref},marketing,v1,paper_form,scan-3,{_day(2)},,refused",  # 7 live consent
-        f"{other.external_ref},marketing,v1,fax,scan-2,{_day(3)},,refused",  # 8 unknown channel
+        f"{other.external_ref},marketing,v9,paper_form,scan-2,{local_day_ago(3)},,refused",  # 5 wrong version
+        f"{other.external_ref},marketing,v1,paper_form,scan-2,{local_day_ago(3)},,maybe",  # 6 unknown outcome
+        f"{live.external_ref},marketing,v1,paper_form,scan-3,{local_day_ago(2)},,refused",  # 7 live consent
+        f"{other.external_ref},marketing,v1,fax,scan-2,{local_day_ago(3)},,refused",  # 8 unknown channel
     ))
 
     assert (run.imported, run.refusals_recorded, run.refused) == (0, 0, 7)
@@ -110,11 +101,11 @@ def test_answers_in_one_file_are_judged_in_date_order_of_the_customer(catalogue)
     """A refusal then a later yes in the same file: both kept, the yes stands. A yes then an older no:
     the no cannot overturn it."""
     first, second = make_subject(), make_subject()
-    run = consents_import_csv(actor=ACTOR, filename="forms.csv", batch_size=10, lines=_csv(
-        f"{first.external_ref},marketing,v1,paper_form,scan-1,{_day(9)},,refused",
-        f"{first.external_ref},marketing,v1,paper_form,scan-2,{_day(4)},,granted",
-        f"{second.external_ref},marketing,v1,paper_form,scan-3,{_day(4)},,granted",
-        f"{second.external_ref},marketing,v1,paper_form,scan-4,{_day(9)},,refused",
+    run = consents_import_csv(actor=ACTOR, filename="forms.csv", batch_size=10, lines=import_lines(
+        f"{first.external_ref},marketing,v1,paper_form,scan-1,{local_day_ago(9)},,refused",
+        f"{first.external_ref},marketing,v1,paper_form,scan-2,{local_day_ago(4)},,granted",
+        f"{second.external_ref},marketing,v1,paper_form,scan-3,{local_day_ago(4)},,granted",
+        f"{second.external_ref},marketing,v1,paper_form,scan-4,{local_day_ago(9)},,refused",
     ))
 
     assert (run.imported, run.refusals_recorded, [e["line"] for e in run.errors]) == (2, 1, [5])
@@ -130,10 +121,10 @@ def test_answers_in_one_file_are_judged_in_date_order_of_the_customer(catalogue)
 def test_a_file_imported_before_the_outcome_column_keeps_its_row_keys(catalogue):
     customer = make_subject()
     old_header = "subject,purpose,notice_version,channel,evidence,granted_at,sensitive_acknowledged"
-    row = f"{customer.external_ref},marketing,v1,paper_form,scan-1,{_day(3)},"
-    consents_import_csv(actor=ACTOR, filename="old.csv", lines=_csv(row, header=old_header))
+    row = f"{customer.external_ref},marketing,v1,paper_form,scan-1,{local_day_ago(3)},"
+    consents_import_csv(actor=ACTOR, filename="old.csv", lines=import_lines(row, header=old_header))
 
-    again = consents_import_csv(actor=ACTOR, filename="new.csv", lines=_csv(f"{row},granted"))
+    again = consents_import_csv(actor=ACTOR, filename="new.csv", lines=import_lines(f"{row},granted"))
 
     assert (again.imported, again.already_imported, again.refused) == (0, 1, 0)
 
@@ -144,9 +135,9 @@ def test_the_import_page_explains_the_outcome_column_and_counts_refusals(dpo, ca
     form = client.get("/en/portal/consents/import/").content.decode()
     assert "outcome" in form and "refused" in form
 
-    upload = SimpleUploadedFile("forms.csv", "".join(_csv(
-        f"{customer.external_ref},marketing,v1,paper_form,scan-1,{_day(3)},,refused",
-        f"{customer.external_ref},sharing,v1,paper_form,scan-1,{_day(3)},,granted",
+    upload = SimpleUploadedFile("forms.csv", "".join(import_lines(
+        f"{customer.external_ref},marketing,v1,paper_form,scan-1,{local_day_ago(3)},,refused",
+        f"{customer.external_ref},sharing,v1,paper_form,scan-1,{local_day_ago(3)},,granted",
     )).encode(), content_type="text/csv")
     started = client.post("/en/portal/consents/import/", {"file": upload})
     consent_import_run(job_id=started["Location"].rstrip("/").rsplit("/", 1)[-1])
@@ -157,7 +148,8 @@ def test_the_import_page_explains_the_outcome_column_and_counts_refusals(dpo, ca
 
 def test_the_api_import_answers_with_the_refusals_recorded(dpo, catalogue, as_user):
     customer = make_subject()
-    body = "".join(_csv(f"{customer.external_ref},marketing,v1,paper_form,scan-1,{_day(3)},,refused"))
+    row = f"{customer.external_ref},marketing,v1,paper_form,scan-1,{local_day_ago(3)},,refused"
+    body = "".join(import_lines(row))
 
     response = as_user(dpo).post(
         "/api/v1/consent-imports/?wait=true",
