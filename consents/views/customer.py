@@ -24,7 +24,7 @@ from core.context import request_context
 from core.errors import DomainError
 from core.forms import call_with_messages, form_succeeded
 from integrations.form_once import posted_once
-from subjects.children import consents_only_with_guardian, may_be_child
+from subjects.children import consents_only_with_guardian, guardian_to_be_recorded, may_be_child
 from subjects.crypto import fingerprint
 from subjects.selectors import ward_verified_by_id, wards_verified
 
@@ -334,6 +334,9 @@ def _confirm_page(
             "back": _anchor(code, ward_id),
             "child_agrees_elsewhere": child_agrees_elsewhere,
             "child_consents_with_guardian": child_consents_with_guardian,
+            # ...and, when no guardian on file can act for them (theirs has died), that one is recorded first.
+            "guardian_to_be_recorded": child_consents_with_guardian
+            and guardian_to_be_recorded(whose, on=today),
             # A former or deceased customer's "yes" would be refused: the row's `why` says so instead.
             "offers_yes": not (row["closed"] or child_agrees_elsewhere or child_consents_with_guardian),
             "error": error,
