@@ -91,6 +91,15 @@ def guardian_unfit(guardian: DataSubject, *, on: date) -> str | None:
     return None
 
 
+def guardian_to_be_recorded(subject: DataSubject, *, on: date) -> bool:
+    """Whether the customer's consent waits for the bank to record a guardian first: they consent only
+    with a guardian (`consents_only_with_guardian`), and none on file can act for them (none is named, or
+    the one named has died or cannot be one, `guardian_unfit`)."""
+    if not consents_only_with_guardian(subject, on=on):
+        return False
+    return subject.guardian_id is None or guardian_unfit(subject.guardian, on=on) is not None
+
+
 def guardian_minor_error(guardian: DataSubject, *, on: date) -> InvalidInput | None:
     """The one refusal (400 on `guardian`, code `guardian_minor`, or `guardian_deceased`) of a guardian
     who cannot be one on the day `on` (`guardian_unfit`), on every path that names or relies on one

@@ -71,6 +71,7 @@ from consents.selectors.records import (
     restrictions_in_force_of,
 )
 from consents.selectors.rule import CheckResult, Reason
+from consents.selectors.stops_progress import StopsProgress, purpose_stops_progress
 from consents.selectors.switches import ConsentSwitch, ConsentSwitches, consent_switches_of
 from consents.selectors.versions import VersionInHistory, notice_version_history
 from consents.selectors.withdrawals import (
@@ -101,6 +102,7 @@ __all__ = [
     "ConsentSwitches",
     "ConsentVoid",
     "Reason",
+    "StopsProgress",
     "announcement_allowed_actions",
     "announcements_failing",
     "ask_again_count",
@@ -173,6 +175,7 @@ __all__ = [
     "consents_widened",
     "subjects_to_ask_again",
     "purpose_change_stops_of_subject",
+    "purpose_stops_progress",
     "withdrawal_complete",
     "withdrawal_consequences",
     "withdrawal_consequences_of_subject",

@@ -38,6 +38,7 @@ from consents.selectors.rule import (
     decide,
     guardian_alone,
     guardian_consent_outgrown,
+    life_ended_reason,
     own_agreement_due,
 )
 from subjects.models import DataSubject
@@ -79,6 +80,27 @@ AWAITS_CHILD_FOR_WARD = _(
     "on again together with the child; until then the bank does not use it."
 )
 
+# Why no consent can be given at all (`ConsentSwitch.closed`), as the customer reads it and as their
+# guardian reads it of a ward: the grant refuses it (`rules._relationship_open_validate`), so no "yes" is
+# offered; a consent still on file can still be withdrawn.
+CLOSED_FOR_CUSTOMER = {
+    Reason.RELATIONSHIP_ENDED: _(
+        "Your relationship with the bank has ended, so no consent can be given here. If you want to be a "
+        "customer again, ask at a branch to reopen it. You can still withdraw a consent you gave."
+    ),
+    Reason.DECEASED: _(
+        "This customer is recorded as deceased, so no consent can be given in their name. If this record is "
+        "wrong, contact the bank's Data Protection Officer."
+    ),
+}
+CLOSED_FOR_WARD = {
+    Reason.RELATIONSHIP_ENDED: _(
+        "The relationship of %(ward)s with the bank has ended, so no consent can be given for them. To "
+        "reopen it, ask at a branch. You can still withdraw a consent given for them."
+    ),
+    Reason.DECEASED: _("%(ward)s is recorded as deceased, so no consent can be given in their name."),
+}
+
 # The switch's state, by who agreed (`ConsentSwitch.state_label`).
 SWITCH_ON = {
     "you": _("On: you agreed"),
@@ -111,6 +133,13 @@ class ConsentSwitch:
     awaits_child: bool = False
     # The customer is 16 or over and consents alone (`awaits_child` then waits for their own consent).
     acts_alone: bool = False
+    # Why the customer's life with the bank is over (`life_ended_reason`), or None: no consent is given.
+    life_ended: str | None = None
+
+    @property
+    def closed(self) -> bool:
+        """No consent can be given for the purpose: the customer is a former customer or deceased."""
+        return self.life_ended is not None
 
     @property
     def consent_based(self) -> bool:
@@ -172,6 +201,10 @@ class ConsentSwitch:
     def why(self, *, ward: DataSubject | None = None) -> str:
         """Why the bank does not process for the purpose, for the customer, or for the guardian reading
         their `ward`'s switch; empty when it does, or when the switch being off says it all."""
+        if self.closed:
+            if ward is not None:
+                return str(CLOSED_FOR_WARD[self.life_ended]) % {"ward": ward.external_ref}
+            return str(CLOSED_FOR_CUSTOMER[self.life_ended])
         if self.on:
             return ""
         if self.awaits_child:
@@ -262,6 +295,7 @@ def consent_switches_of(
     switches: dict[uuid.UUID, dict[int, ConsentSwitch]] = {}
     for subject in subjects:
         kinds = _restriction_kinds(restrictions[subject.pk], purposes)
+        ended = life_ended_reason(subject.relationship_ended_on, subject.deceased_on)
         of_subject = states.get(subject.pk, {})
         switches[subject.pk] = {}
         for purpose in purposes:
@@ -284,6 +318,7 @@ def consent_switches_of(
                 now=now,
                 is_child=is_child,
                 agreement_due=agreement_due,
+                ended=ended,
             )
             due = partial(agreement_due, subject.pk)
             given = consent_answer(entry, state=facts, now=now, agreement_due=due)
@@ -293,5 +328,6 @@ def consent_switches_of(
                 outdated=asked_again and entry.outdates(state.notice_id, now),
                 awaits_child=asked_again and guardian_consent_outgrown(facts[-1], due),
                 acts_alone=not is_child(subject.pk),
+                life_ended=ended,
             )
     return ConsentSwitches(purposes=purposes, switches=switches, restrictions=dict(restrictions))

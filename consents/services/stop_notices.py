@@ -44,12 +44,13 @@ AUDIT_ACTION = "consents.consent.stop_notice_sent"
 def family_readers(subject: DataSubject, *, on) -> list[DataSubject]:
     """Who is written to about the customer's stops: the guardian acting for them, and the customer
     themselves when no guardian acts, or when they are 7 or over and the bank holds their own e-mail
-    or phone."""
+    or phone. A customer recorded as deceased is not written to (a consent of theirs still on file dates
+    from before deaths stopped consents); their recipients are told to stop all the same."""
     guardian = subject.guardian if subject.guardian_id else None
     guardian_acts = guardian_not_acting(subject, guardian, on=on) is None
     readers = [guardian] if guardian_acts else []
     own_say = own_agreement_due(subject.date_of_birth, on)
-    if not guardian_acts or (own_say and (subject.email or subject.phone)):
+    if subject.deceased_on is None and (not guardian_acts or (own_say and (subject.email or subject.phone))):
         readers.append(subject)
     return readers
 

@@ -95,7 +95,8 @@ def purpose_edit(request, code=None):
         lambda saved: _("Purpose “%(code)s” saved.") % {"code": saved.code},
     ):
         return redirect("consents:purpose_list")
-    return render(request, "consents/purpose_form.html", {"form": form, "purpose": purpose})
+    stops = selectors.purpose_stops_progress(purpose) if purpose is not None else []
+    return render(request, "consents/purpose_form.html", {"form": form, "purpose": purpose, "stops": stops})
 
 
 @staff_required("consents.manage_catalogue")

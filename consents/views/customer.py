@@ -24,7 +24,7 @@ from core.context import request_context
 from core.errors import DomainError
 from core.forms import call_with_messages, form_succeeded
 from integrations.form_once import posted_once
-from subjects.children import consents_only_with_guardian, may_be_child
+from subjects.children import consents_only_with_guardian, guardian_to_be_recorded, may_be_child
 from subjects.crypto import fingerprint
 from subjects.selectors import ward_verified_by_id, wards_verified
 
@@ -76,6 +76,7 @@ def _rows(
                 "outdated": switch.outdated,
                 "stands": switch.stands,
                 "withdrawn_apart": switch.withdrawn_apart,
+                "closed": switch.closed,
                 "why": switch.why(ward=subject if ward_id else None),
                 "state_label": switch.state_label(ward=subject if ward_id else None),
                 "notice": notice,
@@ -318,6 +319,10 @@ def _confirm_page(
     if row["agreed"]:
         messages.info(request, _("You have already agreed to this purpose."))
         return _back(ward_id, code)
+    today = timezone.localdate(now)
+    child_agrees_elsewhere = guardian is not None and own_agreement_due(whose.date_of_birth, today)
+    # A child on their own login cannot consent alone: told how it is given, with no button.
+    child_consents_with_guardian = guardian is None and consents_only_with_guardian(whose, on=today)
     return render(
         request,
         "consents/me_confirm.html",
@@ -327,11 +332,13 @@ def _confirm_page(
             "ward": whose if guardian else None,
             "ward_id": ward_id,
             "back": _anchor(code, ward_id),
-            "child_agrees_elsewhere": guardian is not None
-            and own_agreement_due(whose.date_of_birth, timezone.localdate(now)),
-            # A child on their own login cannot consent alone: told how it is given, with no button.
-            "child_consents_with_guardian": guardian is None
-            and consents_only_with_guardian(whose, on=timezone.localdate(now)),
+            "child_agrees_elsewhere": child_agrees_elsewhere,
+            "child_consents_with_guardian": child_consents_with_guardian,
+            # ...and, when no guardian on file can act for them (theirs has died), that one is recorded first.
+            "guardian_to_be_recorded": child_consents_with_guardian
+            and guardian_to_be_recorded(whose, on=today),
+            # A former or deceased customer's "yes" would be refused: the row's `why` says so instead.
+            "offers_yes": not (row["closed"] or child_agrees_elsewhere or child_consents_with_guardian),
             "error": error,
             "ack_error": ack_error,
         },

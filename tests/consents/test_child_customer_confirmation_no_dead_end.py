@@ -8,11 +8,14 @@ records nothing and says the same."""
 from __future__ import annotations
 
 import html
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from consents.models import Consent
-from tests.consents.factories import child_of
+from subjects import services as subject_services
+from tests.consents.factories import STAFF, child_of
 from tests.factories import make_customer, make_subject, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -47,3 +50,20 @@ def test_with_no_yes_offered_the_way_out_is_not_called_a_no(child_login):
 
     back = page.split('data-testid="cancel-consent"', 1)[1].split("</a>", 1)[0]
     assert "No, I do not agree" not in back and "Back to my consents" in back
+
+
+@pytest.mark.parametrize(("prefix", "said"), [("/en", "must first record another guardian"),
+                                              ("", "phải ghi nhận người giám hộ khác")])
+def test_a_child_whose_guardian_died_is_told_the_bank_must_first_record_another(child_login, prefix, said):
+    child, login = child_login
+    subject_services.subject_rectify(
+        actor=STAFF, subject_id=child.guardian_id,
+        changes={"deceased_on": timezone.localdate() - timedelta(days=2)}, reason="death certificate",
+    )
+    response = signed_in(login).get(f"{prefix}/me/consents/sharing/confirm/")
+
+    page = " ".join(html.unescape(response.content.decode()).split())
+
+    assert said in page
+    assert "Come to a branch with your guardian" not in page and "cùng người giám hộ" not in page
+    assert 'data-testid="confirm-consent"' not in page

@@ -222,3 +222,21 @@ def test_a_recipient_that_confirmed_a_purpose_change_stop_is_not_told_again_on_w
     services.duty_acknowledge(actor=STAFF, duty_id=stops.get().pk, note="Letter of 4 May")
     consent.refresh_from_db()
     assert withdrawal_complete(consent)
+
+
+def test_a_customer_recorded_as_deceased_is_not_written_to_but_the_recipient_is_still_told_to_stop():
+    insurer, broker = make_recipient("Insurer"), make_recipient("Broker")
+    purpose = _sharing(insurer, broker)
+    consent = grant(purpose=purpose, now=timezone.now() - timedelta(days=20))
+    # A consent still on file from before deaths stopped consents: the record shows the death only.
+    type(consent.subject).objects.filter(pk=consent.subject_id).update(
+        deceased_on=timezone.localdate() - timedelta(days=3)
+    )
+
+    services.purpose_update(actor=STAFF, code=purpose.code, changes={}, recipients=[insurer])
+    services.scope_stops_run_queued()
+
+    assert not Notification.objects.filter(topic=CUSTOMER_TOPIC).exists()
+    assert list(WithdrawalDuty.objects.filter(consent=consent).values_list("recipient__name", flat=True)) == [
+        "Broker"
+    ]
