@@ -277,6 +277,12 @@ def job_checkpoint(
     return bool(updated)
 
 
+def job_checkpoint_noted(job: BackgroundJob) -> dict[str, Any]:
+    """What a job that pages by key noted at its last checkpoint (`report[0]`): `after`, the key of the
+    last row its committed batches covered, and its running counts; empty before the first batch."""
+    return job.report[0] if job.report else {}
+
+
 def job_set_total(*, job_id, total: int) -> None:
     BackgroundJob.objects.filter(pk=job_id, rows_total__isnull=True).update(rows_total=total)
 

@@ -43,6 +43,7 @@ from deadlines.policy import due_at_for
 from integrations.jobs import (
     SLICE_SECONDS,
     job_checkpoint,
+    job_checkpoint_noted,
     job_claim,
     job_create,
     job_dispatch_on_commit,
@@ -125,8 +126,8 @@ def scope_stops_run(
         job_set_total(job_id=job.pk, total=live.count())
     started = time_module.monotonic()
     while True:
-        cursor, after = job.cursor, _last_done(job)
-        remaining = live if after is None else live.filter(pk__gt=after)
+        cursor, progress = job.cursor, job_checkpoint_noted(job)
+        remaining = live if "after" not in progress else live.filter(pk__gt=progress["after"])
         batch = list(remaining.values_list("pk", flat=True)[:size])
         if not batch:
             with transaction.atomic(durable=True):
@@ -135,7 +136,7 @@ def scope_stops_run(
             opened = _batch_open(change, removed, batch, actor=actor, now=now or timezone.now())
             moved = job_checkpoint(
                 job, expected_cursor=cursor, cursor=cursor + len(batch), done=job.rows_done + len(batch),
-                refused=0, report=[{"after": str(batch[-1]), "opened": _opened(job) + opened}],
+                refused=0, report=[{"after": str(batch[-1]), "opened": progress.get("opened", 0) + opened}],
                 now=now or timezone.now(),
             )
             if not moved:  # another worker took the job over meanwhile: leave the batch to it
@@ -158,15 +159,6 @@ def scope_stops_run_queued(*, batch_size: int | None = None, now: datetime | Non
             job = scope_stops_run(job_id=job_id, batch_size=batch_size, budget_seconds=float("inf"), now=now)
         ran += 1
     return ran
-
-
-def _opened(job: BackgroundJob) -> int:
-    return int(job.report[0].get("opened", 0)) if job.report else 0
-
-
-def _last_done(job: BackgroundJob) -> str | None:
-    """The id of the last consent the committed batches covered; None before the first batch."""
-    return job.report[0].get("after") if job.report else None
 
 
 def _batch_open(

@@ -21,6 +21,7 @@ from integrations.jobs import (
     SLICE_SECONDS,
     job_cancel_requested,
     job_checkpoint,
+    job_checkpoint_noted,
     job_claim,
     job_create,
     job_dispatch_on_commit,
@@ -182,10 +183,10 @@ def breach_customers_notify_run(
         if time_module.monotonic() - started > budget_seconds:
             job_handover(job_id=job.pk)
             return job
-        cursor, after = job.cursor, _last_told(job)
+        cursor, progress = job.cursor, job_checkpoint_noted(job)
         # From the last customer told, by id, not by position: one leaving the list meanwhile (a consent
         # voided as recorded in error) must not shift the next chunk past someone never told.
-        remaining = subjects if after is None else subjects.filter(pk__gt=after)
+        remaining = subjects if "after" not in progress else subjects.filter(pk__gt=progress["after"])
         chunk = list(remaining.only("pk", "email", "phone", "preferred_language")[:size])
         if not chunk:
             return _mailing_end(job, breach, actor=actor, to=JobStatus.DONE, now=now)
@@ -196,21 +197,13 @@ def breach_customers_notify_run(
             )
             moved = job_checkpoint(
                 job, expected_cursor=cursor, cursor=cursor + len(chunk), done=job.rows_done + len(chunk),
-                refused=0, report=[{"queued": _queued(job) + queued, "after": str(chunk[-1].pk)}],
+                refused=0,
+                report=[{"queued": progress.get("queued", 0) + queued, "after": str(chunk[-1].pk)}],
                 now=now or timezone.now(),
             )
             if not moved:  # another worker took the job over meanwhile: leave the chunk to it
                 transaction.set_rollback(True)
                 return None
-
-
-def _queued(job: BackgroundJob) -> int:
-    return int(job.report[0].get("queued", 0)) if job.report else 0
-
-
-def _last_told(job: BackgroundJob) -> str | None:
-    """The id of the last customer the committed chunks told; None before the first chunk."""
-    return job.report[0].get("after") if job.report else None
 
 
 def _mailing_end(
@@ -227,7 +220,8 @@ def _mailing_end(
             fields.append("customers_notified_at")
             audit_record(
                 action="regulator.breach.customers_notified", actor=actor, target=breach, now=now,
-                data={"reference": breach.reference, "messages": job.rows_done, "queued": _queued(job)},
+                data={"reference": breach.reference, "messages": job.rows_done,
+                      "queued": job_checkpoint_noted(job).get("queued", 0)},
             )
         breach.save(update_fields=fields)
         return job_move(job, to=to, actor=Actor.system("breach-mailing"), now=now)
