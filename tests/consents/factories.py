@@ -20,6 +20,7 @@ from consents.models import (
 from consents.services.announcements import announcement_send
 from core.actors import Actor
 from integrations.models import WebhookEndpoint
+from subjects import services as subject_services
 from tests.factories import UserFactory, make_customer, make_subject
 
 SYSTEM = Actor.system("tests")
@@ -187,8 +188,6 @@ def customer_told_of_a_widening_and_a_move_off_consent(username: str, capture_on
 
 
 def child_of(guardian, *, age: int, verified: bool = True):
-    from subjects import services as core_services
-
     today = timezone.localdate()
     child = make_subject(
         # Ten days past the birthday (and never 29 February), so the age holds whatever day tests run.
@@ -199,7 +198,7 @@ def child_of(guardian, *, age: int, verified: bool = True):
         email="",
     )
     if verified:
-        child = core_services.subject_guardian_verify(
+        child = subject_services.subject_guardian_verify(
             actor=SYSTEM, subject_id=child.pk, evidence="birth-certificate-scan-1"
         )
     return child
@@ -216,6 +215,25 @@ def import_lines(*rows: str, header: str = IMPORT_HEADER) -> list[str]:
 def local_day_ago(days: int) -> str:
     """The local date `days` ago as an import file writes it (ISO)."""
     return (timezone.localdate() - timedelta(days=days)).isoformat()
+
+
+def life_event_recorded(customer, field: str, *, days_ago: int = 0, reason: str = "records"):
+    """Staff record the day a customer's relationship ended (`relationship_ended_on`) or they died
+    (`deceased_on`), `days_ago` days back."""
+    return subject_services.subject_rectify(
+        actor=STAFF, subject_id=customer.pk,
+        changes={field: timezone.localdate() - timedelta(days=days_ago)}, reason=reason,
+    )
+
+
+def purposes_for_life_events() -> dict[str, Purpose]:
+    """Marketing and sharing with a partner on consent, and KYC on a legal obligation."""
+    partner = make_recipient("Partner A")
+    return {
+        "marketing": make_purpose("marketing", category="marketing"),
+        "sharing": make_purpose("sharing", category="sharing", recipients=[partner]),
+        "kyc": make_purpose("kyc", legal_basis="legal_obligation", category="compliance"),
+    }
 
 
 def import_csv(text: str):

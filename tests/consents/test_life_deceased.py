@@ -16,7 +16,14 @@ from consents.selectors import consent_check
 from core.errors import Conflict, InvalidInput
 from subjects import services as subject_services
 from subjects.children import guardian_not_acting
-from tests.consents.factories import STAFF, child_of, grant, make_purpose, make_recipient
+from tests.consents.factories import (
+    STAFF,
+    child_of,
+    grant,
+    life_event_recorded,
+    make_purpose,
+    purposes_for_life_events,
+)
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
@@ -24,19 +31,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def purposes():
-    partner = make_recipient("Partner A")
-    return {
-        "marketing": make_purpose("marketing", category="marketing"),
-        "sharing": make_purpose("sharing", category="sharing", recipients=[partner]),
-        "kyc": make_purpose("kyc", legal_basis="legal_obligation", category="compliance"),
-    }
+    return purposes_for_life_events()
 
 
 def _died(customer, *, days_ago: int = 2):
-    return subject_services.subject_rectify(
-        actor=STAFF, subject_id=customer.pk,
-        changes={"deceased_on": timezone.localdate() - timedelta(days=days_ago)}, reason="death certificate",
-    )
+    return life_event_recorded(customer, "deceased_on", days_ago=days_ago, reason="death certificate")
 
 
 def test_a_deceased_customers_consents_stop_and_recipients_are_told(purposes):

@@ -15,7 +15,12 @@ from consents.selectors import consent_check, consent_check_bulk
 from core.errors import Conflict
 from subjects import services as subject_services
 from subjects.models import DataSubject
-from tests.consents.factories import STAFF, grant, make_purpose, make_recipient
+from tests.consents.factories import (
+    STAFF,
+    grant,
+    life_event_recorded,
+    purposes_for_life_events,
+)
 from tests.factories import make_subject, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -23,18 +28,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def purposes():
-    partner = make_recipient("Partner A")
-    return {
-        "marketing": make_purpose("marketing", category="marketing"),
-        "sharing": make_purpose("sharing", category="sharing", recipients=[partner]),
-        "kyc": make_purpose("kyc", legal_basis="legal_obligation", category="compliance"),
-    }
+    return purposes_for_life_events()
 
 
 def _end(customer, *, days_ago: int = 0):
-    ended_on = timezone.localdate() - timedelta(days=days_ago)
-    subject_services.subject_rectify(actor=STAFF, subject_id=customer.pk,
-                                     changes={"relationship_ended_on": ended_on}, reason="accounts closed")
+    life_event_recorded(customer, "relationship_ended_on", days_ago=days_ago, reason="accounts closed")
 
 
 def test_a_former_customer_is_no_longer_a_marketing_yes(purposes):

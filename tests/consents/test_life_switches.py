@@ -3,23 +3,22 @@ the confirmation of a grant say why, in the customer's words, and withdrawing st
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.utils import timezone
 
-from subjects import services as subject_services
-from tests.consents.factories import STAFF, child_of, grant, make_purpose
+from tests.consents.factories import (
+    child_of,
+    grant,
+    life_event_recorded,
+    make_purpose,
+)
 from tests.factories import signed_in
 
 pytestmark = pytest.mark.django_db
 
 
 def _record(customer, field: str):
-    subject_services.subject_rectify(
-        actor=STAFF, subject_id=customer.pk, changes={field: timezone.localdate() - timedelta(days=1)},
-        reason="records",
-    )
+    life_event_recorded(customer, field, days_ago=1)
 
 
 def _text(response) -> str:
