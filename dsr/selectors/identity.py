@@ -34,15 +34,20 @@ def identity_document_needs_visit(request: DataSubjectRequest) -> bool:
     return request.channel not in IN_PERSON_CHANNELS
 
 
+def requester_id(request: DataSubjectRequest):
+    """The id of whose identity is checked: the guardian acting for a child, else the customer."""
+    return request.guardian_id or request.subject_id
+
+
 def request_requester(request: DataSubjectRequest) -> DataSubject:
-    """Whose identity is checked: the guardian acting for a child, else the customer."""
-    return DataSubject.objects.get(pk=request.guardian_id or request.subject_id)
+    """Whose identity is checked (`requester_id`)."""
+    return DataSubject.objects.get(pk=requester_id(request))
 
 
 def requester_is(subject: DataSubject, request: DataSubjectRequest) -> bool:
     """Whether `subject` is the person who asks: the guardian who filed for a child, else the customer. Only
     they prove who they are by the code to their phone; a child does not verify their guardian's request."""
-    return subject.pk == (request.guardian_id or request.subject_id)
+    return subject.pk == requester_id(request)
 
 
 def identity_methods_recordable(request: DataSubjectRequest, actor: Actor) -> list[str]:
@@ -104,7 +109,7 @@ def registered_phone_changed_since_request(request: DataSubjectRequest) -> bool:
     shows only that someone got the number changed, not that the customer asked: an insider or a caller who
     talked an officer into the change would verify the request themself. One query, one row at most."""
     return AuditEntry.objects.filter(
-        subject_id=request.guardian_id or request.subject_id,
+        subject_id=requester_id(request),
         action="core.subject.rectified",
         recorded_at__gte=request.received_at,
         data__changed__has_key="phone",
