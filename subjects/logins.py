@@ -11,6 +11,7 @@ from typing import Any
 
 from audit.services import audit_record
 from core.actors import Actor
+from subjects.follow_ups import life_end_recorded
 from subjects.models import CustomerAccount, DataSubject
 
 
@@ -21,7 +22,7 @@ def customer_login_close_on_death(
     """After a rectification (`subjects.follow_ups`) that recorded the customer's death, in its
     transaction: their login is made inactive, which ends its sessions too (Django's session look-up
     refuses an inactive user), audited. Returns whether a login was closed."""
-    if "deceased_on" not in changed or subject.deceased_on is None:
+    if life_end_recorded(subject, changed) != "deceased_on":
         return False
     account = CustomerAccount.objects.select_related("user").filter(subject=subject).first()
     if account is None or not account.user.is_active:
