@@ -286,9 +286,13 @@ def _duty_list_page(request, *, refused: tuple | None = None):
     status = request.GET.get("status", WithdrawalDuty.Status.OPEN)
     kind = request.GET.get("kind", "")
     subject_ref = request.GET.get("subject", "")
+    recipient = request.GET.get("recipient", "")
 
     def duties(status: str, **order):
-        params = {"status": "" if status == DUTY_STATUS_ALL else status, "kind": kind, "subject": subject_ref}
+        params = {
+            "status": "" if status == DUTY_STATUS_ALL else status, "kind": kind, "subject": subject_ref,
+            "recipient": recipient,
+        }
         return DutyFilterSet.apply(params, selectors.withdrawal_duties(now=now, **order))
 
     recent = []
@@ -316,6 +320,8 @@ def _duty_list_page(request, *, refused: tuple | None = None):
             "kind": kind,
             "kinds": WithdrawalDuty.Kind.choices,
             "subject_ref": subject_ref,
+            "recipient": recipient,
+            "recipients": selectors.recipient_choices(active_only=False),
             "filter_error": filter_error,
             "ack_refused_id": refused and refused[0],
             "ack_form": refused and refused[1],
