@@ -142,8 +142,11 @@ def webhook_endpoint_update(
         if changed:
             endpoint.save(update_fields=list(changed))
         if change.recipient is not _UNSET:
-            recipient_directory().link(endpoint=endpoint, recipient_id=change.recipient)
-            changed["recipient"] = change.recipient
+            # Which recipient the endpoint served until now is the proof of who received its notices.
+            previous = recipient_directory().link(endpoint=endpoint, recipient_id=change.recipient)
+            if previous != change.recipient:
+                old["recipient"] = previous
+                changed["recipient"] = change.recipient
         data = {"old": old, "new": changed}
         if changed.get("active") is True:
             data["resumed"] = outbox_resume_endpoint(endpoint, now=timezone.now())

@@ -352,13 +352,17 @@ def recipient_create(
     return recipient
 
 
-def recipient_endpoint_link(*, endpoint, recipient_id: int | None) -> None:
+def recipient_endpoint_link(*, endpoint, recipient_id: int | None) -> int | None:
     """Make `endpoint` the webhook endpoint of one recipient (None: of none), in the caller's
-    transaction (the endpoint services of `integrations`, through its recipient directory)."""
+    transaction (the endpoint services of `integrations`, through its recipient directory, which audit
+    the change). Returns the recipient it served before (None: none); the same one again changes nothing."""
     with transaction.atomic(savepoint=False):
-        Recipient.objects.filter(endpoint=endpoint).exclude(pk=recipient_id).update(endpoint=None)
+        previous = Recipient.objects.filter(endpoint=endpoint).values_list("pk", flat=True).first()
+        if previous == recipient_id:
+            return previous
+        Recipient.objects.filter(endpoint=endpoint).update(endpoint=None)
         if recipient_id is None:
-            return
+            return previous
         recipient = Recipient.objects.select_for_update().filter(pk=recipient_id, active=True).first()
         if recipient is None:
             raise InvalidInput(_("Unknown recipient."), field="recipient")
@@ -367,6 +371,7 @@ def recipient_endpoint_link(*, endpoint, recipient_id: int | None) -> None:
         recipient.endpoint = endpoint
         recipient.client_id = endpoint.client_id
         recipient.save(update_fields=["endpoint", "client"])
+    return previous
 
 
 def recipient_rename_en(
