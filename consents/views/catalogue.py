@@ -18,6 +18,7 @@ from consents.forms import (
     ImportForm,
     NoticeForm,
     PurposeForm,
+    RecipientEndForm,
     RecipientEnglishNameForm,
     RecipientForm,
 )
@@ -200,6 +201,22 @@ def recipient_rename_en(request, pk):
     ):
         return redirect("consents:recipient_list")
     return render(request, "consents/recipient_name_en.html", {"recipient": recipient, "form": form})
+
+
+@staff_required("consents.manage_catalogue")
+def recipient_end(request, pk):
+    recipient = found_or_404(selectors.recipient_by_id(pk))
+    form = RecipientEndForm(request.POST or None)
+    if request.method == "POST" and form_submit(
+        request,
+        form,
+        lambda: services.recipient_end(
+            actor=actor_for_user(request.user), recipient_id=recipient.pk, **form.cleaned_data
+        ),
+        _("The relationship with the recipient was recorded as ended."),
+    ):
+        return redirect("consents:recipient_list")
+    return render(request, "consents/recipient_end.html", {"recipient": recipient, "form": form})
 
 
 @staff_required("consents.import_consents")
