@@ -30,6 +30,7 @@ class ConsentsConfig(AppConfig):
                 "consents.notice.history_recorded": _("Past notice version recorded (before the platform)"),
                 "consents.recipient.created": _("Recipient added"),
                 "consents.recipient.renamed_en": _("Recipient's English name set or corrected"),
+                "consents.recipient.ended": _("The bank's relationship with a recipient ended"),
                 "consents.consent.granted": _("Consent granted"),
                 "consents.consent.withdrawn": _("Consent withdrawn"),
                 "consents.consent.expired": _("Consent expired"),
@@ -116,9 +117,9 @@ class ConsentsConfig(AppConfig):
         )
         from consents import clock_sources, navigation
         from consents.selectors import recipient_choices, recipients_served
-        from consents.services.catalogue import recipient_endpoint_link
         from consents.services.child_stops import consents_stop_for_child
         from consents.services.duties import duties_open_for_rectification
+        from consents.services.recipients import recipient_endpoint_link
         from consents.services.relationship_stops import consents_stop_for_relationship_end
         from integrations.recipients import RecipientDirectory, register_recipient_directory
         from subjects.follow_ups import register_after_rectification

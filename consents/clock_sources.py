@@ -6,6 +6,7 @@ run out, and a passed deadline is a breach."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -43,7 +44,9 @@ def label(row: dict[str, Any]) -> str:
 
 
 def link(row: dict[str, Any]) -> str:
-    return reverse("consents:duty_list")
+    # The recipient's own open notices: among every recipient's, the one reminded of may be far down.
+    query = urlencode({"status": WithdrawalDuty.Status.OPEN.value, "recipient": row["recipient_id"]})
+    return f"{reverse('consents:duty_list')}?{query}"
 
 
 def register() -> None:
@@ -54,7 +57,7 @@ def register() -> None:
             open_items=open_duties,
             label=label,
             link=link,
-            fields=("recipient__name", "recipient__name_en", "kind"),
+            fields=("recipient_id", "recipient__name", "recipient__name_en", "kind"),
             clock_labels={"due": _("recipient's deadline to stop, correct or delete")},
         )
     )

@@ -339,6 +339,14 @@ class RecipientEnglishNameForm(forms.Form):
     name_en = _english_name_field()
 
 
+class RecipientEndForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the bank no longer works with this recipient"),
+        help_text=_("For example: the contract ended on 30/11/2026."),
+        max_length=200,
+    )
+
+
 class AcknowledgeForm(forms.Form):
     note = forms.CharField(label=_("How the recipient confirmed"), max_length=500, required=False)
     # Checked by the service (`duty_reference_checked`); kept after the customer's erasure.

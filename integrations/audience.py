@@ -7,9 +7,12 @@ a restriction or an erasure under another purpose. A notice naming a purpose (`p
 not serve is not sent to it; one naming several (`purposes`) is sent naming only those it serves, or not
 at all. A notice naming no purpose goes as before.
 
-A client serves every purpose when one of its live tokens names none, or when it has no live token (no
-limit was ever given); otherwise the union of its live tokens' purposes. The tokens of all the clients a
-fan-out reaches are read in one query (`PurposeAudience.of_endpoints`), not once per endpoint.
+A client serves every purpose when one of its live tokens names none; otherwise the union of its live
+tokens' purposes. A client with no live token (suspended, or between a revoked key and its successor)
+keeps the limit it was last given, its latest token's: revoking a marketing platform's only key must not
+widen its webhooks to every purpose. Only a client never given a token serves every purpose. The tokens
+of all the clients a fan-out reaches are read in one query (`PurposeAudience.of_endpoints`), not once
+per endpoint.
 """
 from __future__ import annotations
 
@@ -29,14 +32,21 @@ def clients_purposes_served(client_ids: Iterable[int]) -> dict[int, frozenset[st
     ids = set(client_ids)
     limited: dict[int, frozenset[str]] = {}
     unlimited: set[int] = set()
-    live = ApiToken.objects.filter(user_id__in=ids, revoked_at__isnull=True).values_list("user_id", "scopes")
-    for user_id, scopes in live:
+    # Without a live token, the latest revoked one: the tokens come newest first.
+    latest_revoked: dict[int, frozenset[str] | None] = {}
+    tokens = ApiToken.objects.filter(user_id__in=ids).order_by("-created_at", "-pk")
+    for user_id, scopes, revoked_at in tokens.values_list("user_id", "scopes", "revoked_at"):
         served = ApiToken(scopes=scopes).purposes_served()
-        if served is None:
+        if revoked_at is not None:
+            latest_revoked.setdefault(user_id, served)
+        elif served is None:
             unlimited.add(user_id)
         else:
             limited[user_id] = limited.get(user_id, frozenset()) | served
-    return {pk: None if pk in unlimited or pk not in limited else limited[pk] for pk in ids}
+    return {
+        pk: None if pk in unlimited else limited[pk] if pk in limited else latest_revoked.get(pk)
+        for pk in ids
+    }
 
 
 def names_a_purpose(payload: Mapping[str, Any]) -> bool:

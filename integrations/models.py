@@ -108,8 +108,12 @@ class WebhookEndpoint(models.Model):
     def __str__(self) -> str:
         return f"WebhookEndpoint {self.pk} {self.name}"
 
+    def takes(self, topic: str) -> bool:
+        """Whether the endpoint subscribes to `topic`, switched on or not."""
+        return not self.events or topic in self.events
+
     def wants(self, topic: str) -> bool:
-        return self.active and (not self.events or topic in self.events)
+        return self.active and self.takes(topic)
 
     def previous_secret_at(self, now) -> str:
         """The rotated-out secret while its grace period lasts, else ""."""

@@ -17,8 +17,9 @@ class RecipientDirectory:
     choices: Callable[[], list[tuple[int, str]]]
     # endpoint ids → {endpoint id: (recipient id, name)}
     served: Callable[[Iterable[int]], dict[int, tuple[int, str]]]
-    # link(endpoint=..., recipient_id=...) in the caller's transaction; NotFound for no such recipient
-    link: Callable[..., None]
+    # link(endpoint=..., recipient_id=...) in the caller's transaction, returning the id of the recipient
+    # the endpoint served before (None: none), for the audit entry; 400 `recipient` for no such recipient
+    link: Callable[..., int | None]
 
 
 _NOBODY = RecipientDirectory(choices=list, served=lambda ids: {}, link=lambda **kwargs: None)

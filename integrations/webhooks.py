@@ -142,8 +142,11 @@ def webhook_endpoint_update(
         if changed:
             endpoint.save(update_fields=list(changed))
         if change.recipient is not _UNSET:
-            recipient_directory().link(endpoint=endpoint, recipient_id=change.recipient)
-            changed["recipient"] = change.recipient
+            # Which recipient the endpoint served until now is the proof of who received its notices.
+            previous = recipient_directory().link(endpoint=endpoint, recipient_id=change.recipient)
+            if previous != change.recipient:
+                old["recipient"] = previous
+                changed["recipient"] = change.recipient
         data = {"old": old, "new": changed}
         if changed.get("active") is True:
             data["resumed"] = outbox_resume_endpoint(endpoint, now=timezone.now())
@@ -196,8 +199,11 @@ def webhook_endpoint_test(
 def webhook_delivery_redeliver(
     *, actor: Actor, endpoint: WebhookEndpoint, message_id, now: datetime | None = None
 ) -> OutboxMessage:
-    """Send a notice of this endpoint again, whatever became of it: the same id and body, a fresh
-    timestamp and signature, a fresh round of attempts (the DPO's "redeliver", audited)."""
+    """Send a notice of this endpoint again, sent or parked: the same id and body, a fresh timestamp and
+    signature, a fresh round of attempts (the DPO's "redeliver", audited). A notice the platform
+    cancelled is refused (409 `notice_cancelled`): it was cancelled because it no longer held (a stop
+    whose restriction was lifted first, a duty its recipient confirmed before the notice reached it), and
+    sent now it would tell the recipient to stop again, or reopen what it closed."""
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         message = OutboxMessage.objects.select_for_update().filter(
@@ -205,6 +211,12 @@ def webhook_delivery_redeliver(
         ).first()
         if message is None:
             raise NotFound()
+        if message.status == OutboxMessage.Status.CANCELLED:
+            raise Conflict(
+                _("This notice was cancelled because it no longer applied (its recipient confirmed first, or "
+                  "what it announced was undone): it is not sent again."),
+                code="notice_cancelled",
+            )
         previous = message.status
         outbox_rearm(message, now=now)
         audit_record(action="integrations.webhook.redelivered", actor=actor, subject=message.subject_id,

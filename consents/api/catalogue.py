@@ -171,6 +171,7 @@ class DutyListView(generics.GenericAPIView):
             OpenApiParameter("status", str, enum=WithdrawalDuty.Status.values),
             OpenApiParameter("kind", str, enum=WithdrawalDuty.Kind.values),
             OpenApiParameter("subject", str, description="The customer's number (CIF)."),
+            OpenApiParameter("recipient", int, description="One recipient's id: every notice it was sent."),
         ],
         description="Recipients' duties: to stop processing after a withdrawal (`kind=withdrawal`) or while "
         "a restriction or objection is in force (`kind=restriction`), to correct the customer's data "

@@ -363,12 +363,14 @@ def recipients_by_ids(ids: Iterable[int]) -> list[Recipient]:
     return list(Recipient.objects.filter(pk__in=list(ids)))
 
 
-def recipient_choices() -> list[tuple[int, str]]:
+def recipient_choices(*, active_only: bool = True) -> list[tuple[int, str]]:
     """Active recipients as (id, name in the reader's language), for a webhook endpoint's "serves"
-    choice, in Vietnamese alphabetical order of that name."""
+    choice, in Vietnamese alphabetical order of that name; every recipient with `active_only=False`
+    (the notices page's filter: the bank answers for what it sent one it no longer works with)."""
+    recipients = Recipient.objects.filter(active=True) if active_only else Recipient.objects.all()
     names = [
         (recipient.pk, recipient.name_in_reader_language)
-        for recipient in Recipient.objects.filter(active=True).only("pk", "name", "name_en")
+        for recipient in recipients.only("pk", "name", "name_en")
     ]
     return sorted(names, key=lambda row: vietnamese_sort_key(row[1]))
 

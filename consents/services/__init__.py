@@ -4,8 +4,6 @@ from consents.services.catalogue import (
     purpose_create,
     purpose_scopes_refresh,
     purpose_update,
-    recipient_create,
-    recipient_rename_en,
 )
 from consents.services.child_stops import consents_stop_outgrown
 from consents.services.duties import duty_acknowledge
@@ -24,6 +22,7 @@ from consents.services.notices import (
     notice_publish,
     purpose_versions_apply_due,
 )
+from consents.services.recipients import recipient_create, recipient_end, recipient_rename_en
 from consents.services.records import consent_transition, consents_expire_due
 from consents.services.refusals import (
     FormAnswer,
@@ -91,6 +90,7 @@ __all__ = [
     "purpose_update",
     "purpose_versions_apply_due",
     "recipient_create",
+    "recipient_end",
     "recipient_rename_en",
     "restrictions_apply",
     "restriction_stops_lock",

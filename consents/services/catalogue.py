@@ -1,5 +1,5 @@
-"""Managing the purpose catalogue and its recipients (the DPO's work); new versions of a purpose's
-notice are in `consents.services.notices`."""
+"""Managing the purpose catalogue (the DPO's work); its recipients are `consents.services.recipients`,
+new versions of a purpose's notice are in `consents.services.notices`."""
 
 from __future__ import annotations
 
@@ -40,8 +40,7 @@ from consents.services.notices import (
 from consents.services.scope_stops import CAUSE_PURPOSE_RETIRED, scope_stops_open
 from core.actors import Actor
 from core.db import conflict_on_duplicate
-from core.errors import Conflict, InvalidInput, NotFound
-from core.text import nfc
+from core.errors import Conflict, InvalidInput
 
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,63}$")
 # Wording and offer fields: they change at once. The scope fields (`SCOPE_FIELDS`, the category among
@@ -305,94 +304,3 @@ def purpose_update(
         )
         catalogue_invalidate()
     return purpose
-
-
-def recipient_create(
-    *,
-    actor: Actor,
-    name: str,
-    kind: str,
-    name_en: str = "",
-    country: str = "VN",
-    client=None,
-    endpoint=None,
-    now: datetime | None = None,
-) -> Recipient:
-    # Composed (NFC): the same name typed on a Mac (decomposed) is the same recipient.
-    name = " ".join(nfc(name or "").split())
-    name_en = " ".join(nfc(name_en or "").split())
-    if not name:
-        raise InvalidInput(_("Give the recipient's name."), field="name")
-    if kind not in Recipient.Kind.values:
-        raise InvalidInput(_("Unknown kind of recipient."), field="kind")
-    country = (country or "").strip().upper()
-    if not re.fullmatch(r"[A-Z]{2}", country):
-        raise InvalidInput(_("Give the country as a two-letter ISO code, e.g. VN."), field="country")
-    # The endpoint's owner is the integration client that acknowledges this recipient's duties.
-    client = client or (endpoint.client if endpoint is not None else None)
-    if endpoint is not None and endpoint.client_id != client.pk:
-        raise InvalidInput(_("The webhook endpoint belongs to another integration client."), field="endpoint")
-    duplicate = Conflict(_("A recipient with this name already exists."), code="duplicate_name", field="name")
-    with transaction.atomic(durable=True):
-        # The unique index decides, except for a name stored decomposed before names were composed: the
-        # stored names are left as they are (versions and dossiers quote them), and compared composed.
-        if any(nfc(stored) == name for stored in Recipient.objects.values_list("name", flat=True)):
-            raise duplicate
-        with conflict_on_duplicate(duplicate):
-            recipient = Recipient.objects.create(
-                name=name, name_en=name_en, kind=kind, country=country, client=client, endpoint=endpoint
-            )
-        audit_record(
-            action="consents.recipient.created",
-            actor=actor,
-            target=recipient,
-            now=now,
-            data={"kind": kind, "country": country, "client": client.pk if client else None},
-        )
-    return recipient
-
-
-def recipient_endpoint_link(*, endpoint, recipient_id: int | None) -> None:
-    """Make `endpoint` the webhook endpoint of one recipient (None: of none), in the caller's
-    transaction (the endpoint services of `integrations`, through its recipient directory)."""
-    with transaction.atomic(savepoint=False):
-        Recipient.objects.filter(endpoint=endpoint).exclude(pk=recipient_id).update(endpoint=None)
-        if recipient_id is None:
-            return
-        recipient = Recipient.objects.select_for_update().filter(pk=recipient_id, active=True).first()
-        if recipient is None:
-            raise InvalidInput(_("Unknown recipient."), field="recipient")
-        if recipient.client_id not in (None, endpoint.client_id):
-            raise InvalidInput(_("The recipient belongs to another integration client."), field="recipient")
-        recipient.endpoint = endpoint
-        recipient.client_id = endpoint.client_id
-        recipient.save(update_fields=["endpoint", "client"])
-
-
-def recipient_rename_en(
-    *, actor: Actor, recipient_id: int, name_en: str, now: datetime | None = None
-) -> Recipient:
-    """Set or correct the English name of a recipient, the one pages and exports read in English show
-    (blank: they show the Vietnamese name). Only that: the Vietnamese `name` is quoted frozen by the
-    scopes of purpose versions and consents' receipts. Wording, not scope: no new version, no widening.
-    The same name again writes nothing."""
-    name_en = " ".join(nfc(name_en or "").split())
-    if len(name_en) > Recipient._meta.get_field("name_en").max_length:
-        raise InvalidInput(_("The English name is too long (200 characters at most)."), field="name_en")
-    with transaction.atomic(durable=True):
-        recipient = Recipient.objects.select_for_update().filter(pk=recipient_id).first()
-        if recipient is None:
-            raise NotFound(_("No such recipient."))
-        before = recipient.name_en
-        if before == name_en:
-            return recipient
-        recipient.name_en = name_en
-        recipient.save(update_fields=["name_en"])
-        audit_record(
-            action="consents.recipient.renamed_en",
-            actor=actor,
-            target=recipient,
-            now=now,
-            data={"name_en": {"before": before, "after": name_en}},
-        )
-    return recipient

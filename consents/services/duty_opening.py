@@ -17,14 +17,16 @@ from subjects.models import DataSubject
 def notice_withheld_for(recipient: Recipient, topic: str) -> str:
     """Why no notice goes to the recipient's endpoint ("" when one may): it goes only while the bank still
     works with the recipient (the payload names the customer, and an ended relationship's endpoint is
-    nobody's to watch), to an endpoint that is on and takes the topic. Otherwise the duty is open without
-    a notice and the duties page shows staff why, and that they must reach the recipient."""
+    nobody's to watch), to an endpoint that takes the topic. Otherwise the duty is open without a notice
+    and the duties page shows staff why, and that they must reach the recipient. An endpoint switched off
+    for a while is no reason: the notice waits for it, parked, as those queued before the pause do, and
+    goes when it is switched on again (`integrations.outbox.outbox_resume_endpoint`)."""
     withheld = WithdrawalDuty.NoticeWithheld
     if not recipient.active:
         return withheld.RECIPIENT_INACTIVE
     if recipient.endpoint is None:
         return withheld.NO_ENDPOINT
-    if not recipient.endpoint.wants(topic):
+    if not recipient.endpoint.takes(topic):
         return withheld.ENDPOINT_OFF
     return ""
 

@@ -12,6 +12,7 @@ from consents.views.catalogue import (
     purpose_ask_again,
     purpose_edit,
     purpose_list,
+    recipient_end,
     recipient_list,
     recipient_rename_en,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "purpose_versions",
     "purpose_edit",
     "purpose_list",
+    "recipient_end",
     "recipient_list",
     "recipient_rename_en",
     "report",

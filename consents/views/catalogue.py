@@ -18,6 +18,7 @@ from consents.forms import (
     ImportForm,
     NoticeForm,
     PurposeForm,
+    RecipientEndForm,
     RecipientEnglishNameForm,
     RecipientForm,
 )
@@ -202,6 +203,22 @@ def recipient_rename_en(request, pk):
     return render(request, "consents/recipient_name_en.html", {"recipient": recipient, "form": form})
 
 
+@staff_required("consents.manage_catalogue")
+def recipient_end(request, pk):
+    recipient = found_or_404(selectors.recipient_by_id(pk))
+    form = RecipientEndForm(request.POST or None)
+    if request.method == "POST" and form_submit(
+        request,
+        form,
+        lambda: services.recipient_end(
+            actor=actor_for_user(request.user), recipient_id=recipient.pk, **form.cleaned_data
+        ),
+        _("The relationship with the recipient was recorded as ended."),
+    ):
+        return redirect("consents:recipient_list")
+    return render(request, "consents/recipient_end.html", {"recipient": recipient, "form": form})
+
+
 @staff_required("consents.import_consents")
 def consent_import(request):
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -286,9 +303,13 @@ def _duty_list_page(request, *, refused: tuple | None = None):
     status = request.GET.get("status", WithdrawalDuty.Status.OPEN)
     kind = request.GET.get("kind", "")
     subject_ref = request.GET.get("subject", "")
+    recipient = request.GET.get("recipient", "")
 
     def duties(status: str, **order):
-        params = {"status": "" if status == DUTY_STATUS_ALL else status, "kind": kind, "subject": subject_ref}
+        params = {
+            "status": "" if status == DUTY_STATUS_ALL else status, "kind": kind, "subject": subject_ref,
+            "recipient": recipient,
+        }
         return DutyFilterSet.apply(params, selectors.withdrawal_duties(now=now, **order))
 
     recent = []
@@ -316,6 +337,8 @@ def _duty_list_page(request, *, refused: tuple | None = None):
             "kind": kind,
             "kinds": WithdrawalDuty.Kind.choices,
             "subject_ref": subject_ref,
+            "recipient": recipient,
+            "recipients": selectors.recipient_choices(active_only=False),
             "filter_error": filter_error,
             "ack_refused_id": refused and refused[0],
             "ack_form": refused and refused[1],

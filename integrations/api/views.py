@@ -124,7 +124,11 @@ class EndpointDeliveriesView(_EndpointView):
 class EndpointRedeliverView(_EndpointView):
     required_permissions = {"POST": CHANGE}
 
-    @extend_schema(request=None, responses={202: DeliverySerializer})
+    @extend_schema(
+        request=None, responses={202: DeliverySerializer},
+        description="Send a notice again (sent, parked or pending). 409 `notice_cancelled`: the platform "
+        "cancelled it because it no longer applied; it is not sent again.",
+    )
     def post(self, request, pk, message_id):
         message = webhooks.webhook_delivery_redeliver(
             actor=actor_for_user(request.user), endpoint=self.endpoint(pk), message_id=message_id

@@ -9,6 +9,7 @@ import pytest
 from django.utils import translation
 
 from consents import clock_sources, services
+from consents.models import WithdrawalDuty
 from deadlines.clocks import ITEM_COLUMNS
 from deadlines.clocks import clock_sources as registered_sources
 from tests.consents.factories import STAFF, grant, make_purpose, make_recipient
@@ -36,3 +37,14 @@ def test_the_withdrawal_duty_is_labelled_with_the_recipients_name_in_the_readers
         vietnamese = clock_sources.label(row)
     assert english.startswith("Withdrawal duty of") and ENGLISH in english and VIETNAMESE not in english
     assert VIETNAMESE in vietnamese and ENGLISH not in vietnamese
+
+
+def test_the_reminder_links_to_the_recipients_open_notices(subject):
+    """A privacy officer reminded that a recipient has not answered lands on that recipient's open
+    notices, not on every recipient's, where the one reminded of may sit below two hundred others."""
+    row = _duty_row(subject)
+    recipient_id = WithdrawalDuty.objects.get().recipient_id
+
+    link = clock_sources.link(row)
+
+    assert link.endswith(f"?status=open&recipient={recipient_id}")

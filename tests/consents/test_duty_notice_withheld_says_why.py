@@ -1,7 +1,7 @@
 """A duty opened without a notice says why on the staff duties page: the recipient has no endpoint, is
-no longer active, its endpoint is switched off or does not take this notice, or its client does not
-serve the purpose (`integrations.audience`). Every one of them used to read "No endpoint", which sent
-staff to configure an endpoint that already existed."""
+no longer active, its endpoint does not take this notice (one switched off for a while keeps it
+waiting), or its client does not serve the purpose (`integrations.audience`). Every one of them used to
+read "No endpoint", which sent staff to configure an endpoint that already existed."""
 
 from __future__ import annotations
 
@@ -31,7 +31,8 @@ def _told_cell(page: str, recipient_name: str) -> str:
 def test_each_withheld_notice_says_why_on_the_duties_page(dpo):
     other_purpose = _partner("Marketer", "purpose:marketing")
     switched_off = _partner("Switched")
-    switched_off.endpoint.active = False
+    # An endpoint switched off only for a while keeps the notice waiting; one not taking it never gets it.
+    switched_off.endpoint.events = ["consent.data_rectified"]
     switched_off.endpoint.save()
     by_hand = make_recipient("ByHand")
     purpose = make_purpose("sharing", category="sharing", recipients=[other_purpose, switched_off, by_hand])
@@ -51,7 +52,8 @@ def test_each_withheld_notice_says_why_on_the_duties_page(dpo):
 
 def test_the_api_says_why_no_notice_was_sent(dpo):
     switched_off = _partner("Switched")
-    switched_off.endpoint.active = False
+    # An endpoint switched off only for a while keeps the notice waiting; one not taking it never gets it.
+    switched_off.endpoint.events = ["consent.data_rectified"]
     switched_off.endpoint.save()
     hooked = _partner("Hooked")
     purpose = make_purpose("sharing", category="sharing", recipients=[switched_off, hooked])

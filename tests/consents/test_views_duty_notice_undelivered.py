@@ -33,7 +33,8 @@ def paused_partner():
 def _row(staff, name: str) -> str:
     with translation.override("en"):
         page = signed_in(staff).get(reverse("consents:duty_list")).content.decode()
-    page = html.unescape(page)
+    # The table's rows, after the filters (whose recipient choice names every recipient too).
+    page = html.unescape(page).split('data-testid="duty-table"', 1)[1]
     return page[page.index(name):].split("</tr>")[0]
 
 

@@ -1,5 +1,5 @@
 """The purposes a client's webhooks hear of (`integrations.audience`): those of its live tokens, every
-purpose when one names none (or it has no live token), and a notice narrowed to them by the outbox."""
+purpose when one names none (or it never had a token), and a notice narrowed to them by the outbox."""
 
 from __future__ import annotations
 

@@ -352,6 +352,7 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     "portal/recipients/<int:pk>/english-name/": (
         "GET", "/portal/recipients/{absent_int}/english-name/", Absent(DPO)
     ),
+    "portal/recipients/<int:pk>/end/": ("GET", "/portal/recipients/{absent_int}/end/", Absent(DPO)),
     "portal/withdrawal-duties/": ("GET", "/portal/withdrawal-duties/", STAFF),
     "portal/withdrawal-duties/<uuid:pk>/acknowledge/": (
         "POST",
