@@ -318,10 +318,12 @@ def _deadline(
     paused: timedelta,
     extended: bool,
 ) -> datetime:
-    period = _period(row, processor_involved)
+    due = add_period(starts_at, _period(row, processor_involved), row.unit, calendar)
     if extended and row.extension_period is not None:
-        period += row.extension_period
-    due = add_period(starts_at, period, row.unit, calendar)
+        # The extension runs on from the end of the period it extends (GDPR: "two further months"):
+        # 31 January's month ends on 28 February, its two further months on 28 April, not on the
+        # 30 April of three months counted afresh from receipt. Hours and days come out the same.
+        due = add_period(due, row.extension_period, row.unit, calendar)
     if row.pausable and paused > timedelta(0):
         due += paused
     return due
