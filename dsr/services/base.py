@@ -206,13 +206,15 @@ def clock_record(
     note: str = "",
 ) -> None:
     """A clock event of the request at `at` (by default `now`: a clock started on a receipt recorded
-    later starts at the receipt), and its audit entry, stamped `now`."""
+    later starts at the receipt), and its audit entry, stamped `now`; both name the regime whose
+    deadline the statutory date is."""
     RequestClockEvent.objects.create(
         request=request,
         kind=kind,
         at=at or now,
         due_at=request.due_at,
         statutory_due_at=request.statutory_due_at,
+        statutory_regime=request.statutory_regime,
         actor_label=actor.label[:150],
         note=note,
     )
@@ -225,6 +227,7 @@ def clock_record(
         data={
             "due_at": request.due_at.isoformat(),
             "statutory_due_at": request.statutory_due_at.isoformat() if request.statutory_due_at else None,
+            "statutory_regime": request.statutory_regime or None,
         },
     )
 
