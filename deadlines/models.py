@@ -52,6 +52,9 @@ class DeadlineRegime(models.TextChoices):
 # Vietnam's statutory clocks never stand still while the bank waits for the customer: Law 91 / Decree 356
 # have a one-time extension and no pause, and Decree 13's periods run from receipt without one.
 NO_PAUSE_REGIMES = frozenset({DeadlineRegime.VN_LAW_91, DeadlineRegime.VN_DECREE_13})
+# The regimes the working-day calendar (`CalendarDay`: Vietnam's public holidays) counts working days
+# for: the bank's own and Vietnam's laws. Another country's law does not skip Tết.
+VIETNAMESE_CALENDAR_REGIMES = frozenset({DeadlineRegime.BANK, *NO_PAUSE_REGIMES})
 
 
 class ClockStart(models.TextChoices):

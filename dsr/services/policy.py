@@ -19,6 +19,7 @@ from deadlines.models import (
     OCCURRENCE_TYPES,
     PERIOD_MAX,
     PERIOD_MIN,
+    VIETNAMESE_CALENDAR_REGIMES,
     CalendarDay,
     ClockStart,
     DeadlinePolicy,
@@ -58,6 +59,7 @@ def deadline_policy_update(*, actor: Actor, policy_id: int, changes: dict[str, A
                 diff[name] = {"before": str(old), "after": str(value)}
                 setattr(policy, name, value)
         _check_periods(policy)
+        _check_calendar(policy)
         if policy.pausable and policy.regime in NO_PAUSE_REGIMES:
             raise InvalidInput(
                 _("%(regime)s has no pause: its clock keeps running while the bank waits for the customer."),
@@ -102,6 +104,23 @@ def _check_periods(policy: DeadlinePolicy) -> None:
         if getattr(policy, name) is not None and largest is not None and getattr(policy, name) > largest:
             raise InvalidInput(_("Give a period of at most %(largest)s %(unit)s (a year)."), field=name,
                                largest=largest, unit=PeriodUnit(unit).label)
+
+
+def _check_calendar(policy: DeadlinePolicy) -> None:
+    """A foreign regime's row counts no working days: the calendar holds Vietnam's holidays
+    (`VIETNAMESE_CALENDAR_REGIMES`)."""
+    if policy.regime in VIETNAMESE_CALENDAR_REGIMES:
+        return
+    counted = {"unit": policy.period is not None and policy.unit,
+               "acknowledge_unit": policy.acknowledge_period is not None and policy.acknowledge_unit}
+    for field, unit in counted.items():
+        if unit == PeriodUnit.WORKING_DAYS:
+            raise InvalidInput(
+                _("%(regime)s does not follow Vietnam's working-day calendar (its holidays are Vietnamese): "
+                  "give this period in calendar days, hours or months."),
+                field=field,
+                regime=policy.get_regime_display(),
+            )
 
 
 def calendar_day_set(
