@@ -49,12 +49,15 @@ class DeadlineRegime(models.TextChoices):
     CN_PIPL = "cn_pipl", _("China: PIPL and PBOC guidance")
 
 
+# Vietnam's own laws. Where another regime's deadline falls at the same moment, the statutory deadline
+# is credited to them: the bank answers to a Vietnamese inspector first.
+VIETNAMESE_LAWS = frozenset({DeadlineRegime.VN_LAW_91, DeadlineRegime.VN_DECREE_13})
 # Vietnam's statutory clocks never stand still while the bank waits for the customer: Law 91 / Decree 356
 # have a one-time extension and no pause, and Decree 13's periods run from receipt without one.
-NO_PAUSE_REGIMES = frozenset({DeadlineRegime.VN_LAW_91, DeadlineRegime.VN_DECREE_13})
+NO_PAUSE_REGIMES = VIETNAMESE_LAWS
 # The regimes the working-day calendar (`CalendarDay`: Vietnam's public holidays) counts working days
 # for: the bank's own and Vietnam's laws. Another country's law does not skip Tết.
-VIETNAMESE_CALENDAR_REGIMES = frozenset({DeadlineRegime.BANK, *NO_PAUSE_REGIMES})
+VIETNAMESE_CALENDAR_REGIMES = frozenset({DeadlineRegime.BANK, *VIETNAMESE_LAWS})
 
 
 class ClockStart(models.TextChoices):
