@@ -82,6 +82,17 @@ class PeriodUnit(models.TextChoices):
     MONTHS = "months", _("calendar months")
 
 
+# The most a foreign law gives, per unit a row of it may count in: (its own period, with the extension).
+# GDPR Art. 12(3): one month, extended by at most two further months; in days the shortest month (28)
+# and the shortest three (89: February to April). PBOC: a complaint answered in 15 days, 60 at most.
+# A row longer than its law would time requests by a date that law's inspector holds late.
+LEGAL_CEILINGS = {
+    DeadlineRegime.EU_GDPR: {
+        PeriodUnit.MONTHS: (1, 3), PeriodUnit.DAYS: (28, 89), PeriodUnit.HOURS: (28 * 24, 89 * 24)
+    },
+    DeadlineRegime.CN_PIPL: {PeriodUnit.DAYS: (15, 60), PeriodUnit.HOURS: (15 * 24, 60 * 24)},
+}
+
 # The longest period a policy row takes, in each unit: a year. A longer one is a typing mistake, and
 # one of billions of hours overflowed every deadline computed from the row.
 # The shortest: a period of 0 puts the deadline at the moment of receipt.
