@@ -49,9 +49,15 @@ class DeadlineRegime(models.TextChoices):
     CN_PIPL = "cn_pipl", _("China: PIPL and PBOC guidance")
 
 
+# Vietnam's own laws. Where another regime's deadline falls at the same moment, the statutory deadline
+# is credited to them: the bank answers to a Vietnamese inspector first.
+VIETNAMESE_LAWS = frozenset({DeadlineRegime.VN_LAW_91, DeadlineRegime.VN_DECREE_13})
 # Vietnam's statutory clocks never stand still while the bank waits for the customer: Law 91 / Decree 356
 # have a one-time extension and no pause, and Decree 13's periods run from receipt without one.
-NO_PAUSE_REGIMES = frozenset({DeadlineRegime.VN_LAW_91, DeadlineRegime.VN_DECREE_13})
+NO_PAUSE_REGIMES = VIETNAMESE_LAWS
+# The regimes the working-day calendar (`CalendarDay`: Vietnam's public holidays) counts working days
+# for: the bank's own and Vietnam's laws. Another country's law does not skip Tết.
+VIETNAMESE_CALENDAR_REGIMES = frozenset({DeadlineRegime.BANK, *VIETNAMESE_LAWS})
 
 
 class ClockStart(models.TextChoices):
@@ -75,6 +81,17 @@ class PeriodUnit(models.TextChoices):
     WORKING_DAYS = "working_days", _("working days")
     MONTHS = "months", _("calendar months")
 
+
+# The most a foreign law gives, per unit a row of it may count in: (its own period, with the extension).
+# GDPR Art. 12(3): one month, extended by at most two further months; in days the shortest month (28)
+# and the shortest three (89: February to April). PBOC: a complaint answered in 15 days, 60 at most.
+# A row longer than its law would time requests by a date that law's inspector holds late.
+LEGAL_CEILINGS = {
+    DeadlineRegime.EU_GDPR: {
+        PeriodUnit.MONTHS: (1, 3), PeriodUnit.DAYS: (28, 89), PeriodUnit.HOURS: (28 * 24, 89 * 24)
+    },
+    DeadlineRegime.CN_PIPL: {PeriodUnit.DAYS: (15, 60), PeriodUnit.HOURS: (15 * 24, 60 * 24)},
+}
 
 # The longest period a policy row takes, in each unit: a year. A longer one is a typing mistake, and
 # one of billions of hours overflowed every deadline computed from the row.

@@ -30,7 +30,14 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import Conflict
 from deadlines.local_days import LOCAL_TZ, add_months, local_midnight
-from deadlines.models import CalendarDay, ClockStart, DeadlinePolicy, DeadlineRegime, PeriodUnit
+from deadlines.models import (
+    VIETNAMESE_LAWS,
+    CalendarDay,
+    ClockStart,
+    DeadlinePolicy,
+    DeadlineRegime,
+    PeriodUnit,
+)
 
 
 def local_isoformat(moment: datetime | None) -> str | None:
@@ -128,7 +135,9 @@ def deadlines_for(
         first_day, days=(_local_day(received_at) - first_day).days + _CALENDAR_LOOKAHEAD_DAYS
     )
     bank = _bank_row(rows)
+    # Vietnam's laws first: a foreign deadline at the same moment does not take the credit for it.
     statutory = [row for row in rows if row.regime != DeadlineRegime.BANK]
+    statutory.sort(key=lambda row: row.regime not in VIETNAMESE_LAWS)
 
     def deadline_of(row: DeadlinePolicy) -> datetime:
         """`row`'s deadline for this work, counted from its own clock start: bank and law alike."""
@@ -318,10 +327,11 @@ def _deadline(
     paused: timedelta,
     extended: bool,
 ) -> datetime:
-    period = _period(row, processor_involved)
+    due = add_period(starts_at, _period(row, processor_involved), row.unit, calendar)
     if extended and row.extension_period is not None:
-        period += row.extension_period
-    due = add_period(starts_at, period, row.unit, calendar)
+        # The extension runs on from the end of the period it extends (GDPR's "two further months": 31
+        # January's month ends on 28 February, extended on 28 April, not 30 April). Days come out the same.
+        due = add_period(due, row.extension_period, row.unit, calendar)
     if row.pausable and paused > timedelta(0):
         due += paused
     return due

@@ -113,7 +113,9 @@ def _detail_path(language: str | None) -> str:
 def record_breaches(rows: list[dict[str, Any]], now: datetime) -> None:
     """The breach on the request's clock history (its timeline shows it), one row per request."""
     ids = [uuid.UUID(row["clock_item_id"]) for row in rows]
-    requests = DataSubjectRequest.objects.filter(pk__in=ids).values("pk", "due_at", "statutory_due_at")
+    requests = DataSubjectRequest.objects.filter(pk__in=ids).values(
+        "pk", "due_at", "statutory_due_at", "statutory_regime"
+    )
     RequestClockEvent.objects.bulk_create(
         [
             RequestClockEvent(
@@ -122,6 +124,7 @@ def record_breaches(rows: list[dict[str, Any]], now: datetime) -> None:
                 at=now,
                 due_at=r["due_at"],
                 statutory_due_at=r["statutory_due_at"],
+                statutory_regime=r["statutory_regime"],
                 actor_label="core.sweep_deadlines",
             )
             for r in requests

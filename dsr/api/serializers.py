@@ -67,7 +67,7 @@ class StatusChangeSerializer(serializers.ModelSerializer):
 class ClockEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = RequestClockEvent
-        fields = ["kind", "at", "due_at", "statutory_due_at"]
+        fields = ["kind", "at", "due_at", "statutory_due_at", "statutory_regime"]
 
 
 class TaskSerializer(serializers.ModelSerializer):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from deadlines.models import DeadlineRegime
 from dsr.models.requests import DataSubjectRequest
 
 
@@ -30,6 +31,9 @@ class RequestClockEvent(models.Model):
     at = models.DateTimeField()
     due_at = models.DateTimeField()
     statutory_due_at = models.DateTimeField(null=True, blank=True)
+    # The regime whose deadline `statutory_due_at` is (the request's `statutory_regime` then): an
+    # extension or a processor can hand the statutory deadline from one law's clock to another's.
+    statutory_regime = models.CharField(max_length=20, choices=DeadlineRegime.choices, blank=True)
     actor_label = models.CharField(max_length=150, blank=True)
     note = models.CharField(max_length=300, blank=True)
 

@@ -25,7 +25,7 @@ from dsr.models import (
     DataSubjectRequest,
     RequestClockEvent,
 )
-from dsr.selectors.clocks import CLOCK_FIELD_NAMES, clocks_fallen_due, request_deadlines
+from dsr.selectors.clocks import clocks_fallen_due, request_deadlines
 from dsr.states import OPEN, REQUEST_CLOCK_FIELDS
 from subjects.locks import locked_after_customers, subjects_lock
 
@@ -120,7 +120,14 @@ def clocks_recompute_for_calendar(
     returns how many requests moved."""
     moved = 0
     for request in requests:
-        changed = clocks_move_later(request, request_deadlines(request), CLOCK_FIELD_NAMES, now=now)
+        fallen = clocks_fallen_due(request, now=now)
+        deadlines = request_deadlines(request)
+        changed = clocks_move_later(request, deadlines, ("due_at", "acknowledge_by"), now=now, fallen=fallen)
+        statutory = request.statutory_due_at, request.statutory_regime
+        # With its regime: the date may now be another law's, moved or not (`statutory_recompute`).
+        statutory_recompute(request, deadlines, now=now, fallen=fallen)
+        if (request.statutory_due_at, request.statutory_regime) != statutory:
+            changed += ["statutory_due_at", "statutory_regime"]
         if changed:
             request.save(update_fields=[*changed, "updated_at"])
             clock_record(request, ClockEvent.CALENDAR, actor=actor, now=now, note=day.isoformat())
@@ -184,13 +191,14 @@ def statutory_recompute(
     never earlier than the one given, and not at all once it has fallen due (`fallen`, by default
     `deadline_fallen_due` at `now`: a pause begun after it leaves it set, and breached). While a pause
     holds every statutory clock there is none (and when it ends there is one again); the regime then
-    stays the one last in force."""
+    stays the one last in force. A date that stays where it was takes the regime setting it now: another
+    law's clock may have come to end at the same moment (a holiday moving Law 91's past it)."""
     deadlines = deadlines or request_deadlines(request)
     new, old = deadlines.statutory_due_at, request.statutory_due_at
     fallen_due = "statutory_due_at" in fallen if fallen is not None else deadline_fallen_due(old, now=now)
     if fallen_due:
         return
-    if new is None or old is None or new > old:
+    if new is None or old is None or new >= old:
         request.statutory_due_at = new
         if deadlines.regime:
             request.statutory_regime = deadlines.regime
@@ -206,13 +214,15 @@ def clock_record(
     note: str = "",
 ) -> None:
     """A clock event of the request at `at` (by default `now`: a clock started on a receipt recorded
-    later starts at the receipt), and its audit entry, stamped `now`."""
+    later starts at the receipt), and its audit entry, stamped `now`; both name the regime whose
+    deadline the statutory date is."""
     RequestClockEvent.objects.create(
         request=request,
         kind=kind,
         at=at or now,
         due_at=request.due_at,
         statutory_due_at=request.statutory_due_at,
+        statutory_regime=request.statutory_regime,
         actor_label=actor.label[:150],
         note=note,
     )
@@ -225,6 +235,7 @@ def clock_record(
         data={
             "due_at": request.due_at.isoformat(),
             "statutory_due_at": request.statutory_due_at.isoformat() if request.statutory_due_at else None,
+            "statutory_regime": request.statutory_regime or None,
         },
     )
 

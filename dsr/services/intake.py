@@ -179,9 +179,7 @@ def request_create_in_transaction(
                 **({"repeat_of": str(repeated.pk)} if repeated else {}),
             },
         )
-        clock_record(
-            request, ClockEvent.STARTED, actor=actor, now=now, at=received_at, note=deadlines.regime
-        )
+        clock_record(request, ClockEvent.STARTED, actor=actor, now=now, at=received_at)
     return request
 
 

@@ -15,10 +15,12 @@ from core.db import locked_or_not_found
 from core.errors import Conflict, InvalidInput, required_text
 from core.moments import check_in_range
 from deadlines.models import (
+    LEGAL_CEILINGS,
     NO_PAUSE_REGIMES,
     OCCURRENCE_TYPES,
     PERIOD_MAX,
     PERIOD_MIN,
+    VIETNAMESE_CALENDAR_REGIMES,
     CalendarDay,
     ClockStart,
     DeadlinePolicy,
@@ -58,6 +60,8 @@ def deadline_policy_update(*, actor: Actor, policy_id: int, changes: dict[str, A
                 diff[name] = {"before": str(old), "after": str(value)}
                 setattr(policy, name, value)
         _check_periods(policy)
+        _check_calendar(policy)
+        _check_legal_ceiling(policy)
         if policy.pausable and policy.regime in NO_PAUSE_REGIMES:
             raise InvalidInput(
                 _("%(regime)s has no pause: its clock keeps running while the bank waits for the customer."),
@@ -102,6 +106,49 @@ def _check_periods(policy: DeadlinePolicy) -> None:
         if getattr(policy, name) is not None and largest is not None and getattr(policy, name) > largest:
             raise InvalidInput(_("Give a period of at most %(largest)s %(unit)s (a year)."), field=name,
                                largest=largest, unit=PeriodUnit(unit).label)
+
+
+def _check_calendar(policy: DeadlinePolicy) -> None:
+    """A foreign regime's row counts no working days: the calendar holds Vietnam's holidays
+    (`VIETNAMESE_CALENDAR_REGIMES`)."""
+    if policy.regime in VIETNAMESE_CALENDAR_REGIMES:
+        return
+    counted = {"unit": policy.period is not None and policy.unit,
+               "acknowledge_unit": policy.acknowledge_period is not None and policy.acknowledge_unit}
+    for field, unit in counted.items():
+        if unit == PeriodUnit.WORKING_DAYS:
+            raise InvalidInput(
+                _("%(regime)s does not follow Vietnam's working-day calendar (its holidays are Vietnamese): "
+                  "give this period in calendar days, hours or months."),
+                field=field,
+                regime=policy.get_regime_display(),
+            )
+
+
+def _check_legal_ceiling(policy: DeadlinePolicy) -> None:
+    """A foreign regime's row no longer than its law (`LEGAL_CEILINGS`): its period (with a processor
+    too), and either with the extension."""
+    ceilings = LEGAL_CEILINGS.get(policy.regime)
+    if ceilings is None or policy.period is None:
+        return
+    if policy.unit not in ceilings:
+        raise InvalidInput(_("%(regime)s counts this period in: %(units)s."), field="unit",
+                           regime=policy.get_regime_display(),
+                           units=", ".join(str(PeriodUnit(unit).label) for unit in ceilings))
+    own_most, total_most = ceilings[policy.unit]
+    unit = PeriodUnit(policy.unit).label
+    for field in ("period", "processor_period"):
+        if (getattr(policy, field) or 0) > own_most:
+            raise InvalidInput(_("%(regime)s gives at most %(most)s %(unit)s before any extension."),
+                               field=field, regime=policy.get_regime_display(), most=own_most, unit=unit)
+    longest = max(policy.period, policy.processor_period or 0)
+    if longest + (policy.extension_period or 0) > total_most:
+        raise InvalidInput(
+            _("%(regime)s gives at most %(most)s %(unit)s with the extension: the extension can be at most "
+              "%(extension)s %(unit)s."),
+            field="extension_period", regime=policy.get_regime_display(), most=total_most, unit=unit,
+            extension=total_most - longest,
+        )
 
 
 def calendar_day_set(

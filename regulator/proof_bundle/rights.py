@@ -104,6 +104,7 @@ def _request(request: DataSubjectRequest, *, now: datetime) -> dict[str, Any]:
                 "kind": c.kind,
                 "due_at": local_isoformat(c.due_at),
                 "statutory_due_at": local_isoformat(c.statutory_due_at),
+                "regime": c.statutory_regime or None,
                 "by": c.actor_label or None,
                 "note": c.note or None,
             }

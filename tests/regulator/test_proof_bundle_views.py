@@ -411,3 +411,17 @@ def test_after_an_archive_the_bundle_says_where_the_whole_chain_check_began(
     shown = page[page.index('data-testid="bundle-chain-verification"'):]
     shown = shown[:shown.index("</p>")]
     assert archived in shown and f"#{weekly.sequence - 1}" in shown
+
+
+def test_each_clock_event_on_the_page_names_the_regime_of_its_statutory_date(history, dpo, as_user, frozen):
+    """An inspector reads from the clock history which law set each statutory date it shows."""
+    client = as_user(dpo)
+    query = f"?to={UNTIL}&format=html"
+    answer = client.get(_api_url(history.subject, query), HTTP_X_ACCESS_REASON=REASON)
+    page = html.unescape(answer.content.decode())
+    clocks = page.split('data-testid="clock-events"')[1:]
+    bodies = [table.split("<tbody>")[1].split("</tbody>")[0] for table in clocks]
+    rows = [row for body in bodies for row in body.split("<tr>")[1:]]
+    assert rows
+    law91 = "Vietnam: Law 91/2025/QH15 and Decree 356/2025"
+    assert [row for row in rows if not in_either_language(law91, row)] == []
