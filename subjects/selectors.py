@@ -12,11 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEntry
 from core.access import subject_for_user
-from core.errors import InvalidInput
+from core.errors import DomainError, Gone, InvalidInput, NotFound
 from core.text import nfc
 from subjects.children import Guardianship, child_until, guardian_not_acting, guardianship_now
 from subjects.crypto import blind_index_candidates
-from subjects.models import DataSubject
+from subjects.models import CustomerNumberChange, DataSubject
 from subjects.validators import (
     cif_candidates,
     cif_pick,
@@ -222,6 +222,38 @@ def subject_for_ref(external_ref: str | None) -> DataSubject | None:
     """The subject with this customer number (CIF), typed in any case, or None: the one way a CIF is
     looked up (`subject_search` finds the same customer)."""
     return _one_by_cif(DataSubject.objects.all(), external_ref)
+
+
+def customer_number_now(external_ref: str | None) -> str | None:
+    """The customer number now carried by the record that once carried `external_ref` (core banking
+    renumbered it, or it was mistyped), or None when no record ever left that number. Asked once no
+    record carries it: a caller still sending it is told where the customer went, not "unknown"."""
+    return (
+        CustomerNumberChange.objects.filter(old_ref__in=cif_spellings(external_ref))
+        .order_by("-changed_at")
+        .values_list("subject__external_ref", flat=True)
+        .first()
+    )
+
+
+def unknown_customer_number(external_ref: str | None) -> DomainError:
+    """The refusal for a customer number no record carries: 410 `customer_number_changed` with the
+    number now in use when a record left it (a caller acting on the old number must not read "no such
+    customer" as "no consent"), else 404 `subject_not_found`."""
+    moved_to = customer_number_now(external_ref)
+    if moved_to is None:
+        return NotFound(_("No customer with this customer number (CIF)."), code="subject_not_found")
+    return Gone(
+        _("This customer number (CIF) is no longer in use: the customer is now %(external_ref)s. Send the "
+          "new number."),
+        code="customer_number_changed", data={"external_ref": moved_to}, external_ref=moved_to,
+    )
+
+
+def customer_number_at(subject: DataSubject, at: datetime) -> str:
+    """The customer number `subject` carried at `at`: the one proof issued then names."""
+    left_later = subject.number_changes.filter(changed_at__gt=at).order_by("changed_at")
+    return left_later.values_list("old_ref", flat=True).first() or subject.external_ref
 
 
 def subject_id_subquery_for_ref(external_ref: str | None) -> QuerySet[DataSubject]:
