@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEntry
 from core.access import subject_for_user
-from core.errors import DomainError, Gone, InvalidInput, NotFound
+from core.errors import Conflict, DomainError, Gone, InvalidInput, NotFound
 from core.text import nfc
 from subjects.children import Guardianship, child_until, guardian_not_acting, guardianship_now
 from subjects.crypto import blind_index_candidates
@@ -224,6 +224,12 @@ def subject_for_ref(external_ref: str | None) -> DataSubject | None:
     return _one_by_cif(DataSubject.objects.all(), external_ref)
 
 
+NUMBER_MOVED = _(
+    "This customer number (CIF) is no longer in use: the customer is now %(external_ref)s. "
+    "Send the new number."
+)
+
+
 def customer_number_now(external_ref: str | None) -> str | None:
     """The customer number now carried by the record that once carried `external_ref` (core banking
     renumbered it, or it was mistyped), or None when no record ever left that number. Asked once no
@@ -243,11 +249,17 @@ def unknown_customer_number(external_ref: str | None) -> DomainError:
     moved_to = customer_number_now(external_ref)
     if moved_to is None:
         return NotFound(_("No customer with this customer number (CIF)."), code="subject_not_found")
-    return Gone(
-        _("This customer number (CIF) is no longer in use: the customer is now %(external_ref)s. Send the "
-          "new number."),
-        code="customer_number_changed", data={"external_ref": moved_to}, external_ref=moved_to,
-    )
+    return Gone(NUMBER_MOVED, code="customer_number_changed", data={"external_ref": moved_to},
+                external_ref=moved_to)
+
+
+def former_number_check(external_ref: str) -> None:
+    """Refuse to register a customer under a number a record left: it is that person's former number,
+    and a second record under it would split them in two (409 `customer_number_changed`)."""
+    moved_to = customer_number_now(external_ref)
+    if moved_to is not None:
+        raise Conflict(NUMBER_MOVED, code="customer_number_changed", data={"external_ref": moved_to},
+                       external_ref=moved_to)
 
 
 def customer_number_at(subject: DataSubject, at: datetime) -> str:

@@ -31,7 +31,7 @@ from subjects.crypto import fingerprint, fingerprint_salt_new
 from subjects.follow_ups import after_rectification
 from subjects.locks import subject_locked, subjects_locked
 from subjects.models import CustomerAccount, DataSubject, GuardianDocument, NationalIdShare
-from subjects.selectors import access_reason_normalised
+from subjects.selectors import access_reason_normalised, former_number_check
 from subjects.validators import validate_external_ref
 
 RECTIFIABLE_FIELDS = (
@@ -131,6 +131,7 @@ def subject_create(
         )
         if DataSubject.objects.filter(external_ref=external_ref).exists():
             raise duplicate
+        former_number_check(external_ref)
         national_id_unclaimed_check(fields["national_id"], external_ref=external_ref)
         subject = DataSubject(
             external_ref=external_ref, guardian=guardian, preferred_language=preferred_language,

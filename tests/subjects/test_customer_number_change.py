@@ -79,3 +79,17 @@ def test_a_change_without_a_reason_kind_or_valid_number_is_a_400(as_user, dpo, b
         {"external_ref": "CIF7100006", "kind": "mistyped", "reason": "typed 5 for 6", **body}, format="json",
     )
     assert response.status_code == 400 and field in response.json(), response.content
+
+
+def test_a_former_number_is_not_registered_again_as_a_second_record(as_user, dpo, client_user):
+    """Core banking's old batch file still carries the former CIF: registering it again would split the
+    person into two records, the new one with no consents, and the old number would answer "no"."""
+    customer = make_subject(external_ref="CIF7100007")
+    _change(as_user(dpo), customer, "CIF7199997")
+
+    again = as_user(client_user).post(
+        "/api/v1/subjects/", {"external_ref": "CIF7100007", "full_name": "Trần Thị Lặp"}, format="json"
+    )
+
+    assert again.status_code == 409, again.content
+    assert again.json()["code"] == "customer_number_changed" and again.json()["external_ref"] == "CIF7199997"
