@@ -253,6 +253,19 @@ def unknown_customer_number(external_ref: str | None) -> DomainError:
                 external_ref=moved_to)
 
 
+def subject_by_cif_or_400(external_ref: str | None, *, field: str = "subject") -> DataSubject:
+    """The subject a CIF sent in a write names (`subject_for_ref`), else 400 on `field`: naming the
+    number now in use when the customer left this one, so the sender corrects it instead of
+    registering the customer again."""
+    subject = subject_for_ref(external_ref)
+    if subject is not None:
+        return subject
+    moved_to = customer_number_now(external_ref)
+    if moved_to is None:
+        raise InvalidInput(_("No customer with this customer number (CIF)."), field=field)
+    raise InvalidInput(NUMBER_MOVED, field=field, external_ref=moved_to)
+
+
 def former_number_check(external_ref: str) -> None:
     """Refuse to register a customer under a number a record left: it is that person's former number,
     and a second record under it would split them in two (409 `customer_number_changed`)."""

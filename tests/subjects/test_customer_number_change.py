@@ -93,3 +93,16 @@ def test_a_former_number_is_not_registered_again_as_a_second_record(as_user, dpo
 
     assert again.status_code == 409, again.content
     assert again.json()["code"] == "customer_number_changed" and again.json()["external_ref"] == "CIF7199997"
+
+
+def test_a_consent_or_request_sent_under_the_former_number_is_told_the_new_one(as_user, dpo, client_user):
+    customer = make_subject(external_ref="CIF7100008")
+    purpose = make_purpose()
+    _change(as_user(dpo), customer, "CIF7199996")
+    consent = {"subject": "CIF7100008", "purpose": purpose.code, "notice_version": "v1", "channel": "api"}
+    request = {"subject": "CIF7100008", "type": "access", "channel": "api"}
+
+    for url, body in (("/api/v1/consents/", consent), ("/api/v1/requests/", request)):
+        refused = as_user(client_user).post(url, body, format="json")
+        assert refused.status_code == 400, refused.content
+        assert "CIF7199996" in refused.json()["subject"][0], refused.content
