@@ -29,6 +29,7 @@ class SubjectsConfig(AppConfig):
             "core.subject.customer_number_changed": _(
                 "Customer moved to another customer number (CIF): renumbered or mistyped"
             ),
+            "core.staff.own_record_linked": _("Staff member linked to their own customer record"),
             "core.subject.viewed": _("Personal data viewed by staff"),
             "core.subject.language_changed": _("Customer's preferred language changed"),
             "core.account.linked": _("Customer login linked to a data subject"),

@@ -165,3 +165,23 @@ class CustomerNumberChange(models.Model):
 
     def __str__(self) -> str:
         return f"CustomerNumberChange {self.subject_id} at {self.changed_at:%Y-%m-%d}"
+
+
+class StaffCustomerRecord(models.Model):
+    """A member of staff who is also a customer, and their own customer record. As staff they may not
+    act on it, nor on the records of their wards or their guardian: a colleague does (conflict of
+    interest); as a customer they act through the customer's own channels like anyone else."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="own_customer_record"
+    )
+    subject = models.ForeignKey(DataSubject, on_delete=models.PROTECT, related_name="staff_members")
+    reason = models.CharField(_("reason"), max_length=500)
+    linked_by_label = models.CharField(max_length=150)
+    linked_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("staff member's own customer record")
+
+    def __str__(self) -> str:
+        return f"StaffCustomerRecord user={self.user_id}"

@@ -18,6 +18,7 @@ from core.db import conflict_on_duplicate
 from core.errors import Conflict, InvalidInput, required_text
 from subjects.locks import subject_locked
 from subjects.models import CustomerNumberChange, CustomerNumberKind, DataSubject
+from subjects.staff_records import own_record_check
 from subjects.validators import cif_spellings, validate_external_ref
 
 
@@ -39,6 +40,7 @@ def subject_number_change(
     )
     with transaction.atomic(durable=True):
         subject = subject_locked(subject_id)
+        own_record_check(actor, subject.pk)
         now = now or timezone.now()
         old_ref = subject.external_ref
         if new_ref == old_ref:
