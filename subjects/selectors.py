@@ -230,16 +230,24 @@ NUMBER_MOVED = _(
 )
 
 
+def customer_numbers_now(external_refs: Iterable[str]) -> dict[str, str]:
+    """Each of these numbers, as sent, that a record left (core banking renumbered it, or it was
+    mistyped) → the number that record carries now, in one query; numbers no record left are absent.
+    Asked once no record carries them: a caller still sending one is told where the customer went,
+    not "unknown"."""
+    refs = [ref for ref in external_refs if ref]
+    if not refs:
+        return {}
+    left = CustomerNumberChange.objects.filter(old_ref__in=set().union(*map(cif_spellings, refs)))
+    # Oldest first, so a number left twice maps to the record that left it last.
+    now_carried = dict(left.order_by("changed_at").values_list("old_ref", "subject__external_ref"))
+    picked = {ref: cif_pick(now_carried, ref) for ref in refs}
+    return {ref: number for ref, number in picked.items() if number is not None}
+
+
 def customer_number_now(external_ref: str | None) -> str | None:
-    """The customer number now carried by the record that once carried `external_ref` (core banking
-    renumbered it, or it was mistyped), or None when no record ever left that number. Asked once no
-    record carries it: a caller still sending it is told where the customer went, not "unknown"."""
-    return (
-        CustomerNumberChange.objects.filter(old_ref__in=cif_spellings(external_ref))
-        .order_by("-changed_at")
-        .values_list("subject__external_ref", flat=True)
-        .first()
-    )
+    """`customer_numbers_now` for one number: the number in use now, or None."""
+    return customer_numbers_now([external_ref]).get(external_ref) if external_ref else None
 
 
 def unknown_customer_number(external_ref: str | None) -> DomainError:

@@ -40,7 +40,7 @@ from core.moments import parse_moment
 from integrations.api.idempotency import idempotent
 from subjects.disclosure import ACCESS_REASON_HEADER, subject_view
 from subjects.filters import SubjectStatusFilterSet
-from subjects.selectors import subject_by_cif_or_400
+from subjects.selectors import customer_numbers_now, subject_by_cif_or_400
 
 
 def _purpose_or_400(code: str, field: str = "purpose") -> Purpose:
@@ -354,6 +354,11 @@ class ConsentCheckBulkView(APIView):
                 "allowed": serializers.ListField(),
                 "not_allowed": serializers.ListField(),
                 "unknown": serializers.ListField(),
+                "moved": serializers.DictField(
+                    child=serializers.CharField(),
+                    help_text="Of the unknown numbers, those a customer left (renumbered or mistyped) → "
+                              "the number now in use: send that one.",
+                ),
             },
         ),
         description="For a campaign: which of up to 10,000 customers may be processed for one purpose.",
@@ -380,5 +385,6 @@ class ConsentCheckBulkView(APIView):
                 "allowed": allowed,
                 "not_allowed": refused,
                 "unknown": unknown,
+                "moved": customer_numbers_now(unknown),
             }
         )

@@ -106,3 +106,18 @@ def test_a_consent_or_request_sent_under_the_former_number_is_told_the_new_one(a
         refused = as_user(client_user).post(url, body, format="json")
         assert refused.status_code == 400, refused.content
         assert "CIF7199996" in refused.json()["subject"][0], refused.content
+
+
+def test_the_campaign_check_names_the_new_number_of_a_former_one(as_user, dpo, client_user):
+    customer = make_subject(external_ref="CIF7100009")
+    purpose = make_purpose()
+    grant(customer, purpose)
+    _change(as_user(dpo), customer, "CIF7199995")
+
+    answer = as_user(client_user).post(
+        "/api/v1/consent-check/bulk/", {"purpose": purpose.code, "subjects": ["cif7100009", "CIF7100404"]},
+        format="json",
+    ).json()
+
+    assert answer["unknown"] == ["cif7100009", "CIF7100404"]
+    assert answer["moved"] == {"cif7100009": "CIF7199995"}
