@@ -357,6 +357,15 @@ def cifs_of(subject_ids) -> dict[uuid.UUID, str]:
 
 
 def subject_id_for_cif(external_ref: str) -> uuid.UUID | None:
-    """The id of the subject with this customer number (CIF), or None."""
+    """The id of the subject with this customer number (CIF), or of the one that left it (renumbered or
+    mistyped: the number on an old paper form, which the audit trail and the request lists are searched
+    by), or None."""
     subject = subject_for_ref(external_ref)
-    return subject.pk if subject is not None else None
+    if subject is not None:
+        return subject.pk
+    return (
+        CustomerNumberChange.objects.filter(old_ref__in=cif_spellings(external_ref))
+        .order_by("-changed_at")
+        .values_list("subject_id", flat=True)
+        .first()
+    )

@@ -121,3 +121,15 @@ def test_the_campaign_check_names_the_new_number_of_a_former_one(as_user, dpo, c
 
     assert answer["unknown"] == ["cif7100009", "CIF7100404"]
     assert answer["moved"] == {"cif7100009": "CIF7199995"}
+
+
+def test_the_audit_trail_finds_the_customer_by_the_number_on_the_old_paper_form(as_user, dpo, auditor):
+    """The inspector holds a consent form signed under the former CIF and asks the trail about it."""
+    customer = make_subject(external_ref="CIF7100010")
+    _change(as_user(dpo), customer, "CIF7199994")
+
+    entries = as_user(auditor).get("/api/v1/audit/?subject=CIF7100010").json()
+    entries = entries.get("results", entries)
+
+    actions = {entry["action"] for entry in entries}
+    assert {"core.subject.created", "core.subject.customer_number_changed"} <= actions, actions
