@@ -266,12 +266,18 @@ def subject_by_cif_or_400(external_ref: str | None, *, field: str = "subject") -
     number now in use when the customer left this one, so the sender corrects it instead of
     registering the customer again."""
     subject = subject_for_ref(external_ref)
-    if subject is not None:
-        return subject
+    if subject is None:
+        raise unknown_customer_number_input(external_ref, field=field)
+    return subject
+
+
+def unknown_customer_number_input(external_ref: str | None, *, field: str | None = None) -> InvalidInput:
+    """The 400 for a customer number no record carries, naming the number now in use when a record
+    left it (a consent form or an import row written before the customer was renumbered)."""
     moved_to = customer_number_now(external_ref)
     if moved_to is None:
-        raise InvalidInput(_("No customer with this customer number (CIF)."), field=field)
-    raise InvalidInput(NUMBER_MOVED, field=field, external_ref=moved_to)
+        return InvalidInput(_("No customer with this customer number (CIF)."), field=field)
+    return InvalidInput(NUMBER_MOVED, field=field, external_ref=moved_to)
 
 
 def former_number_check(external_ref: str) -> None:

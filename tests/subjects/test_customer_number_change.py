@@ -8,7 +8,7 @@ import pytest
 
 from audit.models import AuditEntry
 from subjects.models import CustomerNumberChange
-from tests.consents.factories import grant, make_purpose
+from tests.consents.factories import IMPORT_HEADER, IMPORTED_ON, grant, import_csv, make_purpose
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +133,15 @@ def test_the_audit_trail_finds_the_customer_by_the_number_on_the_old_paper_form(
 
     actions = {entry["action"] for entry in entries}
     assert {"core.subject.created", "core.subject.customer_number_changed"} <= actions, actions
+
+
+def test_an_imported_paper_form_under_the_former_number_is_refused_naming_the_new_one(as_user, dpo):
+    customer = make_subject(external_ref="CIF7100011")
+    purpose = make_purpose()
+    _change(as_user(dpo), customer, "CIF7199993")
+
+    row = f"CIF7100011,{purpose.code},v1,paper_form,scan-9,{IMPORTED_ON},yes,granted"
+    run = import_csv(f"{IMPORT_HEADER}\n{row}\n")
+
+    assert run.refused == 1
+    assert "CIF7199993" in str(run.errors), run.errors
