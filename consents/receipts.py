@@ -23,6 +23,7 @@ from core.erased import erased_words_shown
 from core.errors import NotFound
 from core.labels import in_reader_language
 from subjects.disclosure import Disclosure
+from subjects.selectors import customer_number_at
 
 RECEIPT_SCHEMA = "qdl-consent-receipt/1 (ISO/IEC TS 27560 consent record)"
 
@@ -194,8 +195,11 @@ def consent_receipt(
         "receipt_id": str(last.pk),
         "issued_at": utc_iso(last.at),
         "controller": {"name": getattr(settings, "CONTROLLER_NAME", "Quyền Dữ Liệu"), "country": "VN"},
-        "data_subject": {"identifier": consent.subject.external_ref, "identifier_type": "CIF"},
-        "guardian": {"identifier": consent.guardian.external_ref, "identifier_type": "CIF"}
+        # The numbers carried when the event happened: a later renumbering leaves the bytes as issued.
+        "data_subject": {
+            "identifier": customer_number_at(consent.subject, last.at), "identifier_type": "CIF",
+        },
+        "guardian": {"identifier": customer_number_at(consent.guardian, last.at), "identifier_type": "CIF"}
         if consent.guardian
         else None,
         "purpose": {

@@ -26,6 +26,10 @@ class SubjectsConfig(AppConfig):
                 "Guardian's authority withdrawn: the guardian cannot act (not an adult, or deceased)"
             ),
             "core.subject.national_id_shared": _("A second customer number allowed to share a citizen ID"),
+            "core.subject.customer_number_changed": _(
+                "Customer moved to another customer number (CIF): renumbered or mistyped"
+            ),
+            "core.staff.own_record_linked": _("Staff member linked to their own customer record"),
             "core.subject.viewed": _("Personal data viewed by staff"),
             "core.subject.language_changed": _("Customer's preferred language changed"),
             "core.account.linked": _("Customer login linked to a data subject"),
@@ -44,7 +48,7 @@ class SubjectsConfig(AppConfig):
                               "subjects.change_datasubject")
         grant_permissions(Role.CLIENT, "subjects.view_datasubject", "subjects.add_datasubject")
         # Two customer numbers for one citizen ID is a DPO's decision (docs/security.md).
-        grant_permissions(Role.DPO, "subjects.share_national_id")
+        grant_permissions(Role.DPO, "subjects.share_national_id", "subjects.change_customer_number")
         register_menu(
             MenuItem("portal", "subjects:customer_lookup", _("Customers"), icon="users", order=20,
                      permission="subjects.view_datasubject", group="customers"),

@@ -136,3 +136,52 @@ class NationalIdShare(models.Model):
 
     def __str__(self) -> str:
         return f"NationalIdShare {self.subject_id} -> {self.external_ref}"
+
+
+class CustomerNumberKind(models.TextChoices):
+    RENUMBERED = "renumbered", _("Core banking renumbered the customer")
+    MISTYPED = "mistyped", _("Mistyped when the customer was first recorded")
+
+
+class CustomerNumberChange(models.Model):
+    """A customer number (CIF) a record no longer carries, kept for good: proof issued under it (a
+    consent receipt) keeps naming it, and a caller still sending it is told the number now in use
+    instead of "no such customer". Moving a record to a number another record holds is a merge of two
+    people's records, which this is not."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    subject = models.ForeignKey(DataSubject, on_delete=models.PROTECT, related_name="number_changes")
+    old_ref = models.CharField(_("former customer number (CIF)"), max_length=64, db_index=True)
+    new_ref = models.CharField(_("new customer number (CIF)"), max_length=64)
+    kind = models.CharField(_("why it changed"), max_length=16, choices=CustomerNumberKind.choices)
+    reason = models.CharField(_("reason"), max_length=500)
+    changed_by_label = models.CharField(max_length=150)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("customer number change")
+        ordering = ["changed_at"]
+        permissions = [("change_customer_number", _("Can move a customer to another customer number"))]
+
+    def __str__(self) -> str:
+        return f"CustomerNumberChange {self.subject_id} at {self.changed_at:%Y-%m-%d}"
+
+
+class StaffCustomerRecord(models.Model):
+    """A member of staff who is also a customer, and their own customer record. As staff they may not
+    act on it, nor on the records of their wards or their guardian: a colleague does (conflict of
+    interest); as a customer they act through the customer's own channels like anyone else."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="own_customer_record"
+    )
+    subject = models.ForeignKey(DataSubject, on_delete=models.PROTECT, related_name="staff_members")
+    reason = models.CharField(_("reason"), max_length=500)
+    linked_by_label = models.CharField(max_length=150)
+    linked_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("staff member's own customer record")
+
+    def __str__(self) -> str:
+        return f"StaffCustomerRecord user={self.user_id}"

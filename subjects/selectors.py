@@ -12,11 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEntry
 from core.access import subject_for_user
-from core.errors import InvalidInput
+from core.errors import Conflict, DomainError, Gone, InvalidInput, NotFound
 from core.text import nfc
 from subjects.children import Guardianship, child_until, guardian_not_acting, guardianship_now
 from subjects.crypto import blind_index_candidates
-from subjects.models import DataSubject
+from subjects.models import CustomerNumberChange, DataSubject
 from subjects.validators import (
     cif_candidates,
     cif_pick,
@@ -224,6 +224,77 @@ def subject_for_ref(external_ref: str | None) -> DataSubject | None:
     return _one_by_cif(DataSubject.objects.all(), external_ref)
 
 
+NUMBER_MOVED = _(
+    "This customer number (CIF) is no longer in use: the customer is now %(external_ref)s. "
+    "Send the new number."
+)
+
+
+def customer_numbers_now(external_refs: Iterable[str]) -> dict[str, str]:
+    """Each of these numbers, as sent, that a record left (core banking renumbered it, or it was
+    mistyped) → the number that record carries now, in one query; numbers no record left are absent.
+    Asked once no record carries them: a caller still sending one is told where the customer went,
+    not "unknown"."""
+    refs = [ref for ref in external_refs if ref]
+    if not refs:
+        return {}
+    left = CustomerNumberChange.objects.filter(old_ref__in=set().union(*map(cif_spellings, refs)))
+    # Oldest first, so a number left twice maps to the record that left it last.
+    now_carried = dict(left.order_by("changed_at").values_list("old_ref", "subject__external_ref"))
+    picked = {ref: cif_pick(now_carried, ref) for ref in refs}
+    return {ref: number for ref, number in picked.items() if number is not None}
+
+
+def customer_number_now(external_ref: str | None) -> str | None:
+    """`customer_numbers_now` for one number: the number in use now, or None."""
+    return customer_numbers_now([external_ref]).get(external_ref) if external_ref else None
+
+
+def unknown_customer_number(external_ref: str | None) -> DomainError:
+    """The refusal for a customer number no record carries: 410 `customer_number_changed` with the
+    number now in use when a record left it (a caller acting on the old number must not read "no such
+    customer" as "no consent"), else 404 `subject_not_found`."""
+    moved_to = customer_number_now(external_ref)
+    if moved_to is None:
+        return NotFound(_("No customer with this customer number (CIF)."), code="subject_not_found")
+    return Gone(NUMBER_MOVED, code="customer_number_changed", data={"external_ref": moved_to},
+                external_ref=moved_to)
+
+
+def subject_by_cif_or_400(external_ref: str | None, *, field: str = "subject") -> DataSubject:
+    """The subject a CIF sent in a write names (`subject_for_ref`), else 400 on `field`: naming the
+    number now in use when the customer left this one, so the sender corrects it instead of
+    registering the customer again."""
+    subject = subject_for_ref(external_ref)
+    if subject is None:
+        raise unknown_customer_number_input(external_ref, field=field)
+    return subject
+
+
+def unknown_customer_number_input(external_ref: str | None, *, field: str | None = None) -> InvalidInput:
+    """The 400 for a customer number no record carries, naming the number now in use when a record
+    left it (a consent form or an import row written before the customer was renumbered)."""
+    moved_to = customer_number_now(external_ref)
+    if moved_to is None:
+        return InvalidInput(_("No customer with this customer number (CIF)."), field=field)
+    return InvalidInput(NUMBER_MOVED, field=field, external_ref=moved_to)
+
+
+def former_number_check(external_ref: str) -> None:
+    """Refuse to register a customer under a number a record left: it is that person's former number,
+    and a second record under it would split them in two (409 `customer_number_changed`)."""
+    moved_to = customer_number_now(external_ref)
+    if moved_to is not None:
+        raise Conflict(NUMBER_MOVED, code="customer_number_changed", data={"external_ref": moved_to},
+                       external_ref=moved_to)
+
+
+def customer_number_at(subject: DataSubject, at: datetime) -> str:
+    """The customer number `subject` carried at `at`: the one proof issued then names."""
+    left_later = subject.number_changes.filter(changed_at__gt=at).order_by("changed_at")
+    return left_later.values_list("old_ref", flat=True).first() or subject.external_ref
+
+
 def subject_id_subquery_for_ref(external_ref: str | None) -> QuerySet[DataSubject]:
     """The id of the subject `subject_for_ref` finds, as a one-row subquery: a list narrowed to one
     customer by a typed CIF (`subject_id=Subquery(...)`) in the list's own query, not one more."""
@@ -292,6 +363,15 @@ def cifs_of(subject_ids) -> dict[uuid.UUID, str]:
 
 
 def subject_id_for_cif(external_ref: str) -> uuid.UUID | None:
-    """The id of the subject with this customer number (CIF), or None."""
+    """The id of the subject with this customer number (CIF), or of the one that left it (renumbered or
+    mistyped: the number on an old paper form, which the audit trail and the request lists are searched
+    by), or None."""
     subject = subject_for_ref(external_ref)
-    return subject.pk if subject is not None else None
+    if subject is not None:
+        return subject.pk
+    return (
+        CustomerNumberChange.objects.filter(old_ref__in=cif_spellings(external_ref))
+        .order_by("-changed_at")
+        .values_list("subject_id", flat=True)
+        .first()
+    )

@@ -31,7 +31,8 @@ from subjects.crypto import fingerprint, fingerprint_salt_new
 from subjects.follow_ups import after_rectification
 from subjects.locks import subject_locked, subjects_locked
 from subjects.models import CustomerAccount, DataSubject, GuardianDocument, NationalIdShare
-from subjects.selectors import access_reason_normalised
+from subjects.selectors import access_reason_normalised, former_number_check
+from subjects.staff_records import own_record_check
 from subjects.validators import validate_external_ref
 
 RECTIFIABLE_FIELDS = (
@@ -131,6 +132,7 @@ def subject_create(
         )
         if DataSubject.objects.filter(external_ref=external_ref).exists():
             raise duplicate
+        former_number_check(external_ref)
         national_id_unclaimed_check(fields["national_id"], external_ref=external_ref)
         subject = DataSubject(
             external_ref=external_ref, guardian=guardian, preferred_language=preferred_language,
@@ -178,6 +180,7 @@ def subject_rectify_in_transaction(
     changes = {name: value for name, value in changes.items() if name != "guardian"}
     with transaction.atomic(savepoint=False):
         subject = subject_locked(subject_id)
+        own_record_check(actor, subject.pk)
         now = now or timezone.now()  # after the lock (`subjects.locks`)
         clean = subject_changes_check(subject=subject, changes=changes, now=now)
         if preferred_language is not None:
@@ -304,6 +307,7 @@ def subject_guardian_verify(
                            field="document")
     with transaction.atomic(durable=True):
         subject = subject_locked(subject_id)
+        own_record_check(actor, subject.pk)
         now = now or timezone.now()
         if subject.guardian_id is None:
             raise Conflict(_("This customer has no guardian to verify."), code="no_guardian")
@@ -360,6 +364,7 @@ def subject_national_id_share(
     )
     with transaction.atomic(durable=True):
         subject = subject_locked(subject_id)
+        own_record_check(actor, subject.pk)
         now = now or timezone.now()
         if external_ref == subject.external_ref:
             raise InvalidInput(_("Name the other customer number, not this one."), field="external_ref")

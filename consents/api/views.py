@@ -40,15 +40,7 @@ from core.moments import parse_moment
 from integrations.api.idempotency import idempotent
 from subjects.disclosure import ACCESS_REASON_HEADER, subject_view
 from subjects.filters import SubjectStatusFilterSet
-from subjects.models import DataSubject
-from subjects.selectors import subject_for_ref
-
-
-def _subject_or_400(ref: str | None, field: str = "subject") -> DataSubject:
-    subject = subject_for_ref(ref)
-    if subject is None:
-        raise InvalidInput(_("No customer with this customer number (CIF)."), field=field)
-    return subject
+from subjects.selectors import customer_numbers_now, subject_by_cif_or_400
 
 
 def _purpose_or_400(code: str, field: str = "purpose") -> Purpose:
@@ -101,12 +93,13 @@ class ConsentListCreateView(generics.GenericAPIView):
     def post(self, request):
         values = validated_body(ConsentCreateSerializer, request)
         purpose_served_check(request, values["purpose"])
-        guardian = _subject_or_400(values["guardian"], "guardian") if values.get("guardian") else None
+        guardian_ref = values.get("guardian")
+        guardian = subject_by_cif_or_400(guardian_ref, field="guardian") if guardian_ref else None
         record = services.consent_refuse if values.get("outcome") == "refused" else services.consent_grant
         consent = record(
             actor=actor_for_user(request.user),
             request=services.GrantRequest(
-                subject=_subject_or_400(values["subject"]),
+                subject=subject_by_cif_or_400(values["subject"]),
                 purpose=_purpose_or_400(values["purpose"]),
                 notice_version=values["notice_version"],
                 channel=values["channel"],
@@ -266,7 +259,7 @@ class SubjectWithdrawView(APIView):
         # "All" is all the token serves: a marketing platform's "stop everything" stops marketing.
         withdrawn = services.consents_withdraw_for_subject(
             actor=actor_for_user(request.user),
-            subject=_subject_or_400(values["subject"]),
+            subject=subject_by_cif_or_400(values["subject"]),
             purposes=purposes,
             served=purposes_served(request),
             channel=values["channel"],
@@ -361,6 +354,11 @@ class ConsentCheckBulkView(APIView):
                 "allowed": serializers.ListField(),
                 "not_allowed": serializers.ListField(),
                 "unknown": serializers.ListField(),
+                "moved": serializers.DictField(
+                    child=serializers.CharField(),
+                    help_text="Of the unknown numbers, those a customer left (renumbered or mistyped) → "
+                              "the number now in use: send that one.",
+                ),
             },
         ),
         description="For a campaign: which of up to 10,000 customers may be processed for one purpose.",
@@ -387,5 +385,6 @@ class ConsentCheckBulkView(APIView):
                 "allowed": allowed,
                 "not_allowed": refused,
                 "unknown": unknown,
+                "moved": customer_numbers_now(unknown),
             }
         )

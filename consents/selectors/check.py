@@ -36,7 +36,7 @@ from consents.selectors.rule import (
 from core.db import prepared_cursor
 from core.errors import InvalidInput, NotFound
 from subjects.models import DataSubject
-from subjects.selectors import subject_id_subquery_for_ref
+from subjects.selectors import subject_id_subquery_for_ref, unknown_customer_number
 from subjects.validators import cif_candidates, cif_pick, cif_spellings
 
 BULK_CHECK_LIMIT = 10_000
@@ -135,7 +135,7 @@ def consent_check(*, subject_ref: str, purpose_code: str, now: datetime | None =
         cursor.execute(_check_sql(either_case=either_case), [purpose.id, purpose.id, *spellings])
         row = cursor.fetchone()
     if row is None:
-        raise NotFound(_("No customer with this customer number (CIF)."), code="subject_not_found")
+        raise unknown_customer_number(subject_ref)
     (subject_id, guardian_id, born, relationship_ended_on, deceased_on, restriction, consent_id, status,
      notice_id, expires_at, given_by, child_agreed) = row
     state = (
@@ -172,7 +172,7 @@ def consent_check_as_of(*, subject_ref: str, purpose_code: str, at: datetime) ->
         .first()
     )
     if subject is None:
-        raise NotFound(_("No customer with this customer number (CIF)."), code="subject_not_found")
+        raise unknown_customer_number(subject_ref)
     subject_id, guardian_id, born = subject
     birth_date = _BirthDate(born, at)
     kinds = (

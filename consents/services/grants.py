@@ -25,6 +25,7 @@ from consents.services.rules import GrantRequest, channel_validate, grant_valida
 from core.actors import Actor
 from core.db import conflict_on_duplicate, durable_entry_point
 from core.errors import Conflict
+from subjects.staff_records import own_record_check
 
 
 def grant_build(
@@ -67,6 +68,7 @@ def consent_grant_in_transaction(
     API's answer), or with `in_force_kept` returned as it is, nothing written: a consent form's "yes"
     re-confirming it (`consent_form_record`)."""
     channel_validate(actor, request.channel, source=source)
+    own_record_check(actor, request.subject.pk)
     with transaction.atomic(savepoint=False):
         request, live = answer_start(request)
         # Read the clock once the live row is ours: a grant that waited for a withdrawal must not

@@ -21,6 +21,7 @@ from core.errors import InvalidInput
 from core.moments import day_first_iso, parse_moment
 from core.text import nfc
 from subjects.models import DataSubject
+from subjects.selectors import unknown_customer_number_input
 
 # A file is proof of nothing by itself: each row says when the customer consented and where the
 # proof is (the signed form's scan, the legacy system's record), as the receipt will repeat it.
@@ -159,7 +160,7 @@ def _row_request(
     """The answer a row records, as the services take it, and the moment the customer gave it."""
     subject = subjects.get(row.get("subject", ""))
     if subject is None:
-        raise InvalidInput(_("No customer with this customer number (CIF)."))
+        raise unknown_customer_number_input(row.get("subject", ""))
     purpose = catalogue.purposes.get(row.get("purpose", ""))
     if purpose is None:
         raise InvalidInput(_("No purpose with this code."))

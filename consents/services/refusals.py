@@ -36,6 +36,7 @@ from core.db import durable_entry_point
 from core.errors import Conflict, DomainError, InvalidInput
 from subjects.locks import subjects_lock
 from subjects.models import DataSubject
+from subjects.staff_records import own_record_check
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ def consent_refuse_in_transaction(
     channel it transcribes, where staff recording an answer now name one they witnessed
     (`channel_validate`)."""
     channel_validate(actor, request.channel, source=source)
+    own_record_check(actor, request.subject.pk)
     with transaction.atomic(savepoint=False):
         request, live = answer_start(request)
         now = now or timezone.now()

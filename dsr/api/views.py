@@ -48,7 +48,7 @@ from dsr.selectors import (
 from dsr.views.common import attachment
 from integrations.api.idempotency import idempotent
 from subjects.disclosure import ACCESS_REASON_HEADER, disclosure_for, subject_view
-from subjects.selectors import self_or_ward_by_ref, subject_for_ref
+from subjects.selectors import self_or_ward_by_ref, subject_by_cif_or_400
 
 
 def _context(request) -> dict:
@@ -112,14 +112,8 @@ class RequestListCreateView(generics.GenericAPIView):
             return (own, None) if named.pk == own.pk else (named, own)
         if not subject_ref:
             raise InvalidInput(_("Give the customer's customer number (CIF)."), field="subject")
-        subject = subject_for_ref(subject_ref)
-        if subject is None:
-            raise InvalidInput(_("No customer with this customer number (CIF)."), field="subject")
-        guardian = None
-        if guardian_ref:
-            guardian = subject_for_ref(guardian_ref)
-            if guardian is None:
-                raise InvalidInput(_("No customer with this customer number (CIF)."), field="guardian")
+        subject = subject_by_cif_or_400(subject_ref)
+        guardian = subject_by_cif_or_400(guardian_ref, field="guardian") if guardian_ref else None
         return subject, guardian
 
 

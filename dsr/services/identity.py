@@ -49,6 +49,7 @@ from dsr.services.moves import (
 from integrations.models import OutboxMessage
 from integrations.outbox import outbox_enqueue_email
 from subjects.crypto import blind_index, blind_index_candidates
+from subjects.staff_records import own_record_check
 
 OTP_VALID_FOR = timedelta(minutes=10)
 OTP_DIGITS = 6
@@ -293,6 +294,7 @@ def request_verify_identity_in_transaction(
     with transaction.atomic(savepoint=False):
         request, now = request_locked(request_id, now=now)
         _verifiable(request, now=now)
+        own_record_check(actor, request.subject_id)
         _method_recordable(request, actor, method)
         masked, kind, seen_at = "", "", ""
         if method == IdentityMethod.BRANCH_DOCUMENTS:

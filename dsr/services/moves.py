@@ -50,6 +50,7 @@ from dsr.states import (
     erasure_started,
     moves_on_requesters_authority,
 )
+from subjects.staff_records import own_record_check
 
 S = RequestStatus
 MAX_NOTE_LENGTH = 2000
@@ -141,6 +142,7 @@ def move(
     """Apply one move to a locked request inside the caller's transaction."""
     old = request.status
     move_check(request, to=to, now=now)
+    own_record_check(actor, request.subject_id)
     note = (note or "").strip()[:MAX_NOTE_LENGTH]
     if to in NEEDS_REASON:
         misfit = request_reason_refusal(request, to=to, reason=reason, now=now, note=note)

@@ -43,6 +43,7 @@ from dsr.services.moves import (
 )
 from dsr.states import ANSWERS, REQUEST_MACHINE
 from subjects.models import DataSubject
+from subjects.staff_records import own_record_check
 
 # ---------------------------------------------------------------------------- the state machine
 
@@ -222,6 +223,7 @@ def request_approve(*, actor: Actor, request_id, now: datetime | None = None) ->
     require_permission(actor, "dsr.approve_deletion")
     with transaction.atomic(durable=True):
         request, now = request_locked(request_id, now=now)
+        own_record_check(actor, request.subject_id)
         if request.type != RequestType.DELETE:
             raise Conflict(_("Only a deletion request is approved."), code="not_a_deletion")
         if request.status != S.IN_PROGRESS:

@@ -6,7 +6,7 @@ from rest_framework import serializers
 from accounts.languages import LANGUAGE_CHOICE_MESSAGE
 from accounts.models import Language
 from core.api.inputs import ChangeSerializer
-from subjects.models import DataSubject, GuardianDocument
+from subjects.models import CustomerNumberKind, DataSubject, GuardianDocument
 from subjects.selectors import PERSONAL_FIELDS, personal_value_masked
 
 
@@ -129,3 +129,14 @@ class NationalIdShareOutputSerializer(serializers.Serializer):
     external_ref = serializers.CharField()
     reason = serializers.CharField()
     linked_at = serializers.DateTimeField()
+
+
+class CustomerNumberChangeSerializer(serializers.Serializer):
+    external_ref = serializers.CharField(
+        max_length=64, help_text="The customer number core banking now uses."
+    )
+    kind = serializers.ChoiceField(
+        choices=CustomerNumberKind.choices,
+        help_text="`renumbered` (core banking gave a new number) or `mistyped` (wrong when first recorded).",
+    )
+    reason = serializers.CharField(max_length=500, help_text="Why, with core banking's reference.")

@@ -16,4 +16,9 @@ urlpatterns = [
         views.NationalIdShareView.as_view(),
         name="subject-national-id-share",
     ),
+    path(
+        "subjects/<uuid:pk>/customer-number/",
+        views.CustomerNumberChangeView.as_view(),
+        name="subject-customer-number",
+    ),
 ]

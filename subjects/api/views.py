@@ -12,6 +12,7 @@ from core.errors import InvalidInput, NotFound
 from integrations.api.idempotency import idempotent
 from subjects import disclosure, services
 from subjects.api.serializers import (
+    CustomerNumberChangeSerializer,
     GuardianVerifySerializer,
     NationalIdShareOutputSerializer,
     NationalIdShareSerializer,
@@ -21,6 +22,7 @@ from subjects.api.serializers import (
     SubjectSearchSerializer,
 )
 from subjects.models import DataSubject
+from subjects.renumbering import subject_number_change
 from subjects.selectors import (
     SEARCHABLE_FIELDS,
     masked_echoes_dropped,
@@ -227,3 +229,26 @@ class NationalIdShareView(generics.GenericAPIView):
             actor=actor_for_user(request.user), subject_id=pk, **data
         )
         return Response(NationalIdShareOutputSerializer(share).data, status=status.HTTP_201_CREATED)
+
+
+class CustomerNumberChangeView(generics.GenericAPIView):
+    """The DPO moves a customer to the customer number core banking now uses for them."""
+
+    required_permissions = {"POST": "subjects.change_customer_number"}
+    required_scopes = {"POST": "subjects:write"}
+    serializer_class = SubjectOutputSerializer
+    queryset = DataSubject.objects.none()
+
+    @extend_schema(
+        operation_id="subject_change_customer_number", request=CustomerNumberChangeSerializer,
+        responses={200: SubjectOutputSerializer},
+        description="Consents, requests and authorisations stay with the customer; receipts keep naming the "
+                    "number they were issued under; `consent-check/` answers the former number with 410 "
+                    "`customer_number_changed` and the new `external_ref`. 409 `customer_number_taken` "
+                    "when another record carries the number (two records of one person are a merge).",
+    )
+    @idempotent
+    def post(self, request, pk):
+        data = validated_body(CustomerNumberChangeSerializer, request)
+        subject = subject_number_change(actor=actor_for_user(request.user), subject_id=pk, **data)
+        return Response(SubjectOutputSerializer(subject).data)

@@ -61,6 +61,9 @@ API: dict[str, dict[str, tuple[str, set[str]]]] = {
     "api/v1/subjects/<uuid:pk>/national-id-shares/": {
         "POST": ("/api/v1/subjects/{subject_a}/national-id-shares/", DPO),
     },
+    "api/v1/subjects/<uuid:pk>/customer-number/": {
+        "POST": ("/api/v1/subjects/{subject_a}/customer-number/", DPO),
+    },
     # The inspection's proof bundle: the DPO and the auditor, with a reason (HEADERS); not the customer.
     "api/v1/subjects/<uuid:pk>/proof-bundle/": {
         "GET": ("/api/v1/subjects/{subject_a}/proof-bundle/", AUDIT),
@@ -529,6 +532,9 @@ BODIES = {
     "/api/v1/subjects/{subject_a}/verify-guardian/": {"evidence": "birth certificate scan 1"},
     "/api/v1/subjects/{subject_a}/national-id-shares/": {
         "external_ref": "CIF-SHARED-1", "reason": "core banking twin",
+    },
+    "/api/v1/subjects/{subject_a}/customer-number/": {
+        "external_ref": "CIF-RENUMBERED-1", "kind": "renumbered", "reason": "core banking migration",
     },
 }
 # Headers a call needs to be answered at all: the reason staff give for taking a proof bundle.

@@ -1,0 +1,61 @@
+"""A member of staff who is also a customer acts on their own record, and on their child's or their
+guardian's, only as a customer: as staff it is a conflict of interest (a colleague acts for them)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from audit.models import AuditEntry
+from subjects.models import StaffCustomerRecord
+from tests.consents.factories import child_of, make_purpose
+from tests.dsr.factories import by_document, make_request
+from tests.factories import make_subject
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def own_record(privacy_officer):
+    record = make_subject(external_ref="CIF7300001")
+    call_command("link_staff_customer", privacy_officer.username, "cif7300001", "--reason", "HR file 42")
+    return record
+
+
+def test_the_link_is_kept_and_audited(privacy_officer, own_record):
+    assert StaffCustomerRecord.objects.get(user=privacy_officer).subject == own_record
+    assert AuditEntry.objects.filter(action="core.staff.own_record_linked", subject_id=own_record.pk).exists()
+
+
+def test_staff_cannot_rectify_their_own_or_their_childs_record(as_user, privacy_officer, own_record):
+    child, stranger = child_of(own_record, age=10), make_subject()
+    client = as_user(privacy_officer)
+
+    for record in (own_record, child):
+        refused = client.patch(f"/api/v1/subjects/{record.pk}/", {"address": "1 Lê Lợi"}, format="json")
+        assert refused.status_code == 403, refused.content
+        assert refused.json()["code"] == "own_customer_record"
+    allowed = client.patch(f"/api/v1/subjects/{stranger.pk}/", {"address": "1 Lê Lợi"}, format="json")
+    assert allowed.status_code == 200, allowed.content
+
+
+def test_staff_cannot_verify_the_identity_on_their_own_request(as_user, privacy_officer, own_record):
+    request = make_request(own_record, type="delete")
+
+    refused = as_user(privacy_officer).post(
+        f"/api/v1/requests/{request.pk}/verify-identity/", by_document(own_record), format="json"
+    )
+
+    assert refused.status_code == 403 and refused.json()["code"] == "own_customer_record", refused.content
+    request.refresh_from_db()
+    assert request.identity_verified_at is None
+
+
+def test_staff_cannot_record_a_consent_for_themself_at_the_counter(as_user, privacy_officer, own_record):
+    purpose = make_purpose()
+    body = {"subject": "CIF7300001", "purpose": purpose.code, "notice_version": "v1", "channel": "branch",
+            "evidence": "form 12"}
+
+    refused = as_user(privacy_officer).post("/api/v1/consents/", body, format="json")
+
+    assert refused.status_code == 403 and refused.json()["code"] == "own_customer_record", refused.content
