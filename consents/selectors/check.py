@@ -168,12 +168,12 @@ def consent_check_as_of(*, subject_ref: str, purpose_code: str, at: datetime) ->
         DataSubject.objects.filter(pk=Subquery(subject_id_subquery_for_ref(subject_ref)))
         # As stored: `_BirthDate` decrypts it if the rule asks.
         .annotate(born=ExpressionWrapper(F("date_of_birth"), output_field=TextField()))
-        .values_list("pk", "guardian_id", "born")
+        .values_list("pk", "guardian_id", "born", "relationship_ended_on", "deceased_on")
         .first()
     )
     if subject is None:
         raise NotFound(_("No customer with this customer number (CIF)."), code="subject_not_found")
-    subject_id, guardian_id, born = subject
+    subject_id, guardian_id, born, relationship_ended_on, deceased_on = subject
     birth_date = _BirthDate(born, at)
     kinds = (
         ProcessingRestriction.objects.filter(subject_id=subject_id, started_at__lte=at)
@@ -192,6 +192,7 @@ def consent_check_as_of(*, subject_ref: str, purpose_code: str, at: datetime) ->
         now=at,
         is_child=birth_date.is_child,
         agreement_due=birth_date.agreement_due,
+        ended=life_ended_reason(relationship_ended_on, deceased_on, on=timezone.localdate(at)),
     )
     given = purpose.notice(state[2]) if state else None
     return replace(result, notice_version=given.version if given else None)
