@@ -41,6 +41,7 @@ from consents.selectors.changes import (
     notices_leaving_consent,
 )
 from consents.selectors.check import consent_check, consent_check_as_of, consent_check_bulk
+from consents.selectors.check_changes import CheckChanges, consent_check_changes
 from consents.selectors.corrections import (
     ConsentVoid,
     consent_allowed_actions,
@@ -112,6 +113,8 @@ __all__ = [
     "consent_check",
     "consent_check_as_of",
     "consent_check_bulk",
+    "consent_check_changes",
+    "CheckChanges",
     "consent_events_with_actors",
     "consent_granted",
     "consent_import_by_job",
