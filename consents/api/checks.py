@@ -13,9 +13,10 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from consents import selectors
+from consents import selectors, services
 from consents.api.serializers import BulkCheckInputSerializer, CheckOutputSerializer
 from consents.api.served import purpose_served_check
+from core.actors import actor_for_user
 from core.api.filters import query_parameters_check
 from core.api.inputs import validated_body
 from core.errors import InvalidInput
@@ -82,6 +83,25 @@ class ConsentCheckView(APIView):
         return Response(answer)
 
 
+def _with_proof(answer: services.CampaignAnswer) -> dict:
+    return {
+        "checked_at": answer.checked_at,
+        **answer.lists,
+        "check_id": answer.proof,
+        "answer_sha256": answer.digest,
+    }
+
+
+# The proof a campaign's answer carries (`consents.services.campaign_checks`).
+PROOF_FIELDS = {
+    "check_id": serializers.CharField(help_text="The audit entry that records this answer."),
+    "answer_sha256": serializers.CharField(
+        help_text="SHA-256 of the answer's lists as canonical JSON (keys sorted, no spaces, UTF-8): "
+        "keep it with the sends; the bank's audit entry holds the same."
+    ),
+}
+
+
 class ConsentCheckBulkView(APIView):
     required_permissions = {"POST": "consents.view_consent"}
     required_scopes = {"POST": "consents:read"}
@@ -95,34 +115,20 @@ class ConsentCheckBulkView(APIView):
                 "allowed": serializers.ListField(),
                 "not_allowed": serializers.ListField(),
                 "unknown": serializers.ListField(),
+                "checked_at": serializers.DateTimeField(),
+                **PROOF_FIELDS,
             },
         ),
-        description="For a campaign: which of up to 10,000 customers may be processed for one purpose.",
+        description="For a campaign: which of up to 10,000 customers may be processed for one purpose. "
+        "Each call is recorded once in the audit trail (who asked, when, the counts, `answer_sha256`).",
     )
     def post(self, request):
         data = validated_body(BulkCheckInputSerializer, request)
         purpose_served_check(request, data["purpose"])
-        now = timezone.now()
-        answers = selectors.consent_check_bulk(
-            purpose_code=data["purpose"], subject_refs=data["subjects"], now=now
+        answer = services.campaign_list_check(
+            actor=actor_for_user(request.user), purpose_code=data["purpose"], subject_refs=data["subjects"]
         )
-        allowed, refused, unknown = [], [], []
-        for ref, result in answers.items():
-            if result is None:
-                unknown.append(ref)
-            elif result.allowed:
-                allowed.append(ref)
-            else:
-                refused.append({"subject": ref, "reason": result.reason})
-        return Response(
-            {
-                "purpose": data["purpose"],
-                "checked_at": now,
-                "allowed": allowed,
-                "not_allowed": refused,
-                "unknown": unknown,
-            }
-        )
+        return Response({"purpose": data["purpose"], **_with_proof(answer)})
 
 
 CHANGES_PARAMETERS = [
@@ -152,6 +158,7 @@ class ConsentCheckChangesView(APIView):
                 "checked_at": serializers.DateTimeField(),
                 "recheck_list": serializers.CharField(allow_null=True),
                 "not_allowed": serializers.ListField(),
+                **PROOF_FIELDS,
             },
         ),
         description=(
@@ -174,15 +181,7 @@ class ConsentCheckChangesView(APIView):
             raise InvalidInput(_("Give both ?purpose=<code> and ?since=<when the list was checked>."))
         purpose_served_check(request, purpose)
         moment = _past_moment(since, field="since")
-        changes = selectors.consent_check_changes(purpose_code=purpose, since=moment)
-        return Response(
-            {
-                "purpose": purpose,
-                "since": moment,
-                "checked_at": changes.checked_at,
-                "recheck_list": changes.recheck_list,
-                "not_allowed": [
-                    {"subject": ref, "reason": answer.reason} for ref, answer in changes.not_allowed.items()
-                ],
-            }
+        answer = services.campaign_changes_check(
+            actor=actor_for_user(request.user), purpose_code=purpose, since=moment
         )
+        return Response({"purpose": purpose, "since": moment, **_with_proof(answer)})
