@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 
 import django_filters
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
@@ -61,7 +62,12 @@ CONSENT_FILTERS = [
 
 class ConsentFilterSet(SubjectStatusFilterSet):
     purpose = django_filters.CharFilter(field_name="purpose__code")
+    # As each consent reads (`consent_status_as_read`): a term that ended is "expired", swept or not.
+    status = django_filters.ChoiceFilter(choices=(), method="of_status")
     status_choices = ConsentStatus.choices
+
+    def of_status(self, queryset, name: str, value: str):
+        return queryset.filter(selectors.consent_status_filter(value, at=timezone.now()))
 
 
 class ConsentListCreateView(generics.GenericAPIView):

@@ -246,3 +246,21 @@ def consent_answer(
 def term_ended(consent: Consent, *, at: datetime) -> bool:
     """Whether the consent's term had run out by `at`, whether or not the sweep has recorded it."""
     return consent.expires_at is not None and consent.expires_at <= at
+
+
+def consent_status_as_read(consent: Consent, *, at: datetime) -> str:
+    """The consent's status as the check answers it at `at`: "expired" from the moment its term ended,
+    though the hourly sweep (`consents_expire_due`) has not yet recorded it, as a grant would read."""
+    if consent.status == ConsentStatus.GRANTED and term_ended(consent, at=at):
+        return ConsentStatus.EXPIRED
+    return consent.status
+
+
+def consent_status_filter(status: str, *, at: datetime) -> Q:
+    """The consents whose status reads `status` at `at` (`consent_status_as_read`), as a filter."""
+    ran_out = Q(status=ConsentStatus.GRANTED, expires_at__lte=at)
+    if status == ConsentStatus.GRANTED:
+        return Q(status=status) & ~ran_out
+    if status == ConsentStatus.EXPIRED:
+        return Q(status=status) | ran_out
+    return Q(status=status)
