@@ -12,7 +12,7 @@ whole list to be checked again instead.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
@@ -23,6 +23,9 @@ from consents.selectors.check import BULK_CHECK_LIMIT, BULK_CHUNK, consent_check
 from consents.selectors.rule import CheckResult, Reason
 from subjects.models import DataSubject
 
+# How long a write may take to commit after it stamped its rows; one written that long before `since`
+# and listed again is already "no" in the answer the agency holds, so the overlap only repeats it.
+COMMIT_LAG = timedelta(minutes=5)
 # More customers changed than one campaign check answers: check the whole list again.
 TOO_MANY_CHANGES = "too_many_changes"
 
@@ -49,13 +52,16 @@ def _whole_list_reason(purpose: PurposeEntry, *, since: datetime, now: datetime)
 def _changed_subject_ids(purpose: PurposeEntry, *, since: datetime, now: datetime) -> set:
     """The customers whose answer for the purpose may have changed since: their consent's row rewritten
     (a withdrawal, a void, a stop, a recorded expiry, a new answer), a term run out meanwhile (the sweep
-    may not have recorded it yet), or a restriction, objection or legal hold put in force. At most one
-    more than a campaign check takes, which is enough to know there are too many."""
+    may not have recorded it yet), or a restriction, objection or legal hold put in force. Rows written
+    up to `COMMIT_LAG` before `since` count too: a transaction stamps its rows before it commits, so a
+    check that read in between still saw the consent. At most one more than a campaign check takes,
+    which is enough to know there are too many."""
+    written_after = since - COMMIT_LAG
     states = ConsentState.objects.filter(purpose_id=purpose.id)
-    rewritten = states.filter(updated_at__gt=since).values_list("subject_id", flat=True)
+    rewritten = states.filter(updated_at__gt=written_after).values_list("subject_id", flat=True)
     lapsed = states.filter(expires_at__gt=since, expires_at__lte=now).values_list("subject_id", flat=True)
     restricted = (
-        ProcessingRestriction.objects.filter(started_at__gt=since)
+        ProcessingRestriction.objects.filter(started_at__gt=written_after)
         .filter(Q(purpose__isnull=True) | Q(purpose_id=purpose.id))
         .values_list("subject_id", flat=True)
     )

@@ -117,3 +117,35 @@ def test_the_api_refuses_what_it_cannot_answer(marketing, as_user, client_user, 
     answer = as_user(client_user, AGENCY).get(CHANGES, query)
 
     assert answer.status_code == status, answer.json()
+
+
+def test_a_withdrawal_stamped_before_the_list_was_checked_but_committed_after_is_listed(marketing):
+    """A withdrawal's transaction takes its time when it starts and commits a moment later: a campaign
+    check that read in between still saw the consent, so the changes since that check must list it."""
+    (customer,) = _customers_who_said_yes(marketing, 1)
+    checked_at = timezone.now()
+    services.consent_withdraw(
+        actor=STAFF, consent_id=withdraws_consent(customer), channel="branch",
+        now=checked_at - timedelta(seconds=2),
+    )
+
+    changes = consent_check_changes(purpose_code="marketing", since=checked_at)
+
+    assert list(changes.not_allowed) == [customer.external_ref]
+
+
+def test_a_withdrawal_from_an_import_that_started_before_the_check_is_listed(marketing):
+    """A long import takes its time once, at its start; the withdrawals it records after the campaign
+    checked its list are changes since that check, whenever the import began."""
+    (customer,) = _customers_who_said_yes(marketing, 1)
+    checked_at = timezone.now()
+    signed = (timezone.localdate() - timedelta(days=1)).isoformat()
+    run = consents_import_csv(
+        actor=IMPORTER, filename="branch.csv", now=checked_at - timedelta(hours=1),
+        lines=csv_lines(f"{customer.external_ref},marketing,v1,paper_form,SCAN-7,{signed},,,withdrawn"),
+    )
+    assert run.withdrawals_recorded == 1, run.errors
+
+    changes = consent_check_changes(purpose_code="marketing", since=checked_at)
+
+    assert list(changes.not_allowed) == [customer.external_ref]
