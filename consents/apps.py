@@ -40,6 +40,7 @@ class ConsentsConfig(AppConfig):
                 "consents.consent.stop_notice_sent": _(
                     "Customer or guardian told of consents the platform stopped for a child"
                 ),
+                "consents.campaign.checked": _("Campaign list checked for consent"),
                 "consents.restriction.applied": _("Processing restricted or objected to"),
                 "consents.restriction.lifted": _("Processing restriction lifted"),
                 "consents.duty.opened": _("Recipients told to stop processing after a withdrawal"),

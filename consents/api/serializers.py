@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from consents.api.catalogue_serializers import RecipientOutputSerializer
@@ -10,9 +12,10 @@ from consents.models import (
     Channel,
     Consent,
     ConsentImport,
+    ConsentStatus,
     WithdrawalDuty,
 )
-from consents.selectors import consent_latest_event_id, duty_allowed_actions
+from consents.selectors import consent_latest_event_id, consent_status_as_read, duty_allowed_actions
 from core.api.actions import ActingRight, AllowedActionsField
 from core.api.inputs import MomentField
 
@@ -28,6 +31,7 @@ class ConsentOutputSerializer(serializers.ModelSerializer):
         source="guardian.external_ref", read_only=True, allow_null=True, default=None
     )
     recorded_by = serializers.CharField(source="recorded_by_label", read_only=True)
+    status = serializers.SerializerMethodField()
     # Blank until the consent is withdrawn.
     withdrawal_channel = serializers.ChoiceField(choices=Channel.choices, allow_blank=True, read_only=True)
     receipt = serializers.SerializerMethodField()
@@ -54,6 +58,11 @@ class ConsentOutputSerializer(serializers.ModelSerializer):
             "receipt",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=ConsentStatus.choices))
+    def get_status(self, consent) -> str:
+        """"expired" from the moment the term ended, as the check answers, before the sweep records it."""
+        return consent_status_as_read(consent, at=timezone.now())
 
     def get_receipt(self, consent) -> str:
         """The receipt of the event this answer reports, so a stored link keeps giving the same bytes

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from consents.api import catalogue, reports, views
+from consents.api import catalogue, checks, reports, views
 
 urlpatterns = [
     path("purposes/", catalogue.PurposeListCreateView.as_view(), name="purpose-list"),
@@ -15,8 +15,9 @@ urlpatterns = [
     path("consents/<uuid:pk>/withdraw/", views.ConsentWithdrawView.as_view(), name="consent-withdraw"),
     path("consents/<uuid:pk>/void/", views.ConsentVoidView.as_view(), name="consent-void"),
     path("consents/<uuid:pk>/receipt/", views.ConsentReceiptView.as_view(), name="consent-receipt"),
-    path("consent-check/", views.ConsentCheckView.as_view(), name="consent-check"),
-    path("consent-check/bulk/", views.ConsentCheckBulkView.as_view(), name="consent-check-bulk"),
+    path("consent-check/", checks.ConsentCheckView.as_view(), name="consent-check"),
+    path("consent-check/bulk/", checks.ConsentCheckBulkView.as_view(), name="consent-check-bulk"),
+    path("consent-check/changes/", checks.ConsentCheckChangesView.as_view(), name="consent-check-changes"),
     path("consent-imports/", catalogue.ConsentImportView.as_view(), name="consent-import"),
     path("reports/consents/", reports.ConsentReportView.as_view(), name="report-consents"),
     path("withdrawal-duties/", catalogue.DutyListView.as_view(), name="withdrawal-duty-list"),

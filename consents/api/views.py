@@ -7,7 +7,6 @@ One view per operation; each write calls one service. Customers reach only their
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
 import django_filters
 from django.utils import timezone
@@ -20,8 +19,6 @@ from rest_framework.views import APIView
 
 from consents import selectors, services
 from consents.api.serializers import (
-    BulkCheckInputSerializer,
-    CheckOutputSerializer,
     ConsentCreateSerializer,
     ConsentOutputSerializer,
     SubjectWithdrawSerializer,
@@ -32,15 +29,13 @@ from consents.api.voids import ConsentDetailSerializer, VoidInputSerializer
 from consents.models import Consent, ConsentStatus, Purpose
 from consents.receipts import consent_receipt
 from core.actors import actor_for_user
-from core.api.filters import query_parameters_check
 from core.api.inputs import validated_body
 from core.api.permissions import caller_subject
 from core.errors import InvalidInput, NotFound
-from core.moments import parse_moment
 from integrations.api.idempotency import idempotent
 from subjects.disclosure import ACCESS_REASON_HEADER, subject_view
 from subjects.filters import SubjectStatusFilterSet
-from subjects.selectors import customer_numbers_now, subject_by_cif_or_400
+from subjects.selectors import subject_by_cif_or_400
 
 
 def _purpose_or_400(code: str, field: str = "purpose") -> Purpose:
@@ -59,7 +54,12 @@ CONSENT_FILTERS = [
 
 class ConsentFilterSet(SubjectStatusFilterSet):
     purpose = django_filters.CharFilter(field_name="purpose__code")
+    # As each consent reads (`consent_status_as_read`): a term that ended is "expired", swept or not.
+    status = django_filters.ChoiceFilter(choices=(), method="of_status")
     status_choices = ConsentStatus.choices
+
+    def of_status(self, queryset, name: str, value: str):
+        return queryset.filter(selectors.consent_status_filter(value, at=timezone.now()))
 
 
 class ConsentListCreateView(generics.GenericAPIView):
@@ -278,113 +278,3 @@ def _uuid_param(request, name: str) -> uuid.UUID | None:
         return uuid.UUID(value)
     except ValueError:
         raise InvalidInput(_("Give an id."), field=name) from None
-
-
-def _past_moment(value: str) -> datetime:
-    """`at`: a moment read by the API's one parser of dates (a date, or an ISO date-time in the bank's
-    zone when it has no offset, within the range a person can mean), not in the future."""
-    moment = parse_moment(value, field="at")
-    if moment > timezone.now():
-        raise InvalidInput(_("`at` must not be in the future."), field="at")
-    return moment
-
-
-CHECK_PARAMETERS = [
-    OpenApiParameter("subject", str, required=True, description="CIF"),
-    OpenApiParameter("purpose", str, required=True, description="Purpose code"),
-    OpenApiParameter(
-        "at",
-        OpenApiTypes.DATETIME,
-        description="ISO date-time in the past (without an offset, in the bank's time zone; a "
-        "date alone is its first moment), from 1900 on: the answer as it stood then, with the "
-        "notice version of the consent in force at that moment.",
-    ),
-]
-# Refused rather than ignored: `?as_of=` (for `at`) would otherwise get today's answer as if it were then's.
-UNKNOWN_CHECK_PARAMETER = _("Unknown parameter; the consent check takes: %(filters)s.")
-
-
-class ConsentCheckView(APIView):
-    required_permissions = {"GET": "consents.view_consent"}
-    required_scopes = {"GET": "consents:read"}
-
-    @extend_schema(
-        parameters=CHECK_PARAMETERS,
-        responses=CheckOutputSerializer,
-        description="Reasons: granted, legal_basis, no_consent, withdrawn, expired, reconsent_required, "
-        "restricted, objected, legal_hold, child, purpose_inactive, refused, voided (a consent recorded in "
-        "error and voided by the bank; with `at` before the void, the answer as it stood then).",
-    )
-    def get(self, request):
-        query_parameters_check(
-            request.query_params, filters=[parameter.name for parameter in CHECK_PARAMETERS],
-            message=UNKNOWN_CHECK_PARAMETER,
-        )
-        subject, purpose = request.query_params.get("subject"), request.query_params.get("purpose")
-        if not subject or not purpose:
-            raise InvalidInput(_("Give both ?subject=<CIF> and ?purpose=<code>."))
-        purpose_served_check(request, purpose)
-        if request.query_params.get("at"):
-            result = selectors.consent_check_as_of(
-                subject_ref=subject, purpose_code=purpose, at=_past_moment(request.query_params["at"])
-            )
-        else:
-            result = selectors.consent_check(subject_ref=subject, purpose_code=purpose)
-        answer = {
-            "allowed": result.allowed,
-            "reason": result.reason,
-            "consent": str(result.consent) if result.consent else None,
-            "checked_at": result.checked_at,
-        }
-        if request.query_params.get("at"):
-            answer["notice_version"] = result.notice_version
-        return Response(answer)
-
-
-class ConsentCheckBulkView(APIView):
-    required_permissions = {"POST": "consents.view_consent"}
-    required_scopes = {"POST": "consents:read"}
-
-    @extend_schema(
-        request=BulkCheckInputSerializer,
-        responses=inline_serializer(
-            "BulkCheck",
-            {
-                "purpose": serializers.CharField(),
-                "allowed": serializers.ListField(),
-                "not_allowed": serializers.ListField(),
-                "unknown": serializers.ListField(),
-                "moved": serializers.DictField(
-                    child=serializers.CharField(),
-                    help_text="Of the unknown numbers, those a customer left (renumbered or mistyped) → "
-                              "the number now in use: send that one.",
-                ),
-            },
-        ),
-        description="For a campaign: which of up to 10,000 customers may be processed for one purpose.",
-    )
-    def post(self, request):
-        data = validated_body(BulkCheckInputSerializer, request)
-        purpose_served_check(request, data["purpose"])
-        now = timezone.now()
-        answers = selectors.consent_check_bulk(
-            purpose_code=data["purpose"], subject_refs=data["subjects"], now=now
-        )
-        allowed, refused, unknown = [], [], []
-        for ref, result in answers.items():
-            if result is None:
-                unknown.append(ref)
-            elif result.allowed:
-                allowed.append(ref)
-            else:
-                refused.append({"subject": ref, "reason": result.reason})
-        return Response(
-            {
-                "purpose": data["purpose"],
-                "checked_at": now,
-                "allowed": allowed,
-                "not_allowed": refused,
-                "unknown": unknown,
-                "moved": customer_numbers_now(unknown),
-            }
-        )

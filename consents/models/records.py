@@ -287,6 +287,12 @@ class ConsentState(StatefulModel):
         constraints = [
             models.UniqueConstraint(fields=["subject", "purpose"], name="consent_state_per_subject_purpose"),
         ]
+        # A campaign's changes since it checked its list (`consent_check_changes`): the rows of one
+        # purpose rewritten since, and those whose term ran out since.
+        indexes = [
+            models.Index(fields=["purpose", "updated_at"], name="consent_state_changed"),
+            models.Index(fields=["purpose", "expires_at"], name="consent_state_expiry"),
+        ]
 
 
 class ProcessingRestriction(models.Model):

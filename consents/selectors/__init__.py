@@ -41,6 +41,7 @@ from consents.selectors.changes import (
     notices_leaving_consent,
 )
 from consents.selectors.check import consent_check, consent_check_as_of, consent_check_bulk
+from consents.selectors.check_changes import CheckChanges, consent_check_changes
 from consents.selectors.corrections import (
     ConsentVoid,
     consent_allowed_actions,
@@ -70,7 +71,7 @@ from consents.selectors.records import (
     restrictions_in_force,
     restrictions_in_force_of,
 )
-from consents.selectors.rule import CheckResult, Reason
+from consents.selectors.rule import CheckResult, Reason, consent_status_as_read, consent_status_filter
 from consents.selectors.stops_progress import StopsProgress, purpose_stops_progress
 from consents.selectors.switches import ConsentSwitch, ConsentSwitches, consent_switches_of
 from consents.selectors.versions import VersionInHistory, notice_version_history
@@ -112,6 +113,10 @@ __all__ = [
     "consent_check",
     "consent_check_as_of",
     "consent_check_bulk",
+    "consent_check_changes",
+    "consent_status_as_read",
+    "consent_status_filter",
+    "CheckChanges",
     "consent_events_with_actors",
     "consent_granted",
     "consent_import_by_job",

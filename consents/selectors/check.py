@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from functools import cached_property
 
-from django.db.models import ExpressionWrapper, F, Q, Subquery, TextField
+from django.db.models import ExpressionWrapper, F, Q, QuerySet, Subquery, TextField
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -40,12 +40,12 @@ from subjects.selectors import subject_id_subquery_for_ref, unknown_customer_num
 from subjects.validators import cif_candidates, cif_pick, cif_spellings
 
 BULK_CHECK_LIMIT = 10_000
-_BULK_CHUNK = 1_000
+BULK_CHUNK = 1_000
 # The hot path reads the ciphertext in its one query and decrypts it only when the rule asks.
 _DATE_OF_BIRTH = DataSubject._meta.get_field("date_of_birth")
 
 
-def _purpose_or_404(code: str) -> PurposeEntry:
+def purpose_or_404(code: str) -> PurposeEntry:
     entry = purpose_entry(code or "")
     if entry is None:
         raise NotFound(_("No purpose with this code."), code="purpose_not_found")
@@ -127,7 +127,7 @@ def consent_check(*, subject_ref: str, purpose_code: str, now: datetime | None =
     and prepared once per connection to skip PostgreSQL's planning (core/db.py).
     """
     now = now or timezone.now()
-    purpose = _purpose_or_404(purpose_code)
+    purpose = purpose_or_404(purpose_code)
     exact, upper = cif_candidates(subject_ref)
     either_case = exact != upper
     spellings = [exact, upper, exact] if either_case else [exact]
@@ -163,17 +163,17 @@ def consent_check_as_of(*, subject_ref: str, purpose_code: str, at: datetime) ->
     """What `consent_check` would have answered at `at`, rebuilt from the append-only consent events
     and restrictions, with the consent and the purpose version in force at that moment (the DPO's
     "had I consented when you texted me on 3 February?")."""
-    purpose = _purpose_or_404(purpose_code)
+    purpose = purpose_or_404(purpose_code)
     subject = (
         DataSubject.objects.filter(pk=Subquery(subject_id_subquery_for_ref(subject_ref)))
         # As stored: `_BirthDate` decrypts it if the rule asks.
         .annotate(born=ExpressionWrapper(F("date_of_birth"), output_field=TextField()))
-        .values_list("pk", "guardian_id", "born")
+        .values_list("pk", "guardian_id", "born", "relationship_ended_on", "deceased_on")
         .first()
     )
     if subject is None:
         raise unknown_customer_number(subject_ref)
-    subject_id, guardian_id, born = subject
+    subject_id, guardian_id, born, relationship_ended_on, deceased_on = subject
     birth_date = _BirthDate(born, at)
     kinds = (
         ProcessingRestriction.objects.filter(subject_id=subject_id, started_at__lte=at)
@@ -192,6 +192,7 @@ def consent_check_as_of(*, subject_ref: str, purpose_code: str, at: datetime) ->
         now=at,
         is_child=birth_date.is_child,
         agreement_due=birth_date.agreement_due,
+        ended=life_ended_reason(relationship_ended_on, deceased_on, on=timezone.localdate(at)),
     )
     given = purpose.notice(state[2]) if state else None
     return replace(result, notice_version=given.version if given else None)
@@ -243,6 +244,62 @@ def _state_as_of(*, subject_id, purpose_id, at: datetime) -> tuple | None:
     return consent.pk, status, consent.notice_id, expires_at, by_guardian_alone
 
 
+def consent_check_subjects(
+    purpose: PurposeEntry, subjects: QuerySet[DataSubject], *, now: datetime
+) -> dict[str, CheckResult]:
+    """The check of each of these customers for one purpose, by their stored customer number: set-based,
+    the customers, their restrictions, their consent states and the dates of birth the rule needs, four
+    queries whatever their number (the campaign check and its changes since, a thousand at a time)."""
+    facts = {
+        ref: (pk, guardian_id, life_ended_reason(relationship_ended_on, deceased_on))
+        for pk, ref, guardian_id, relationship_ended_on, deceased_on in subjects.values_list(
+            "pk", "external_ref", "guardian_id", "relationship_ended_on", "deceased_on"
+        )
+    }
+    ids = [pk for pk, _guardian_id, _ended in facts.values()]
+    restrictions: dict = {}
+    for subject_id, kind in (
+        ProcessingRestriction.objects.filter(subject_id__in=ids, lifted_at__isnull=True)
+        .filter(Q(purpose__isnull=True) | Q(purpose_id=purpose.id))
+        .values_list("subject_id", "kind")
+    ):
+        restrictions[subject_id] = min(kind, restrictions.get(subject_id, kind))
+    states = {
+        subject_id: (*state, guardian_alone(given_by, child_agreed))
+        for subject_id, *state, given_by, child_agreed in ConsentState.objects.filter(
+            subject_id__in=ids, purpose_id=purpose.id
+        ).values_list(
+            "subject_id", "consent_id", "status", "notice_id", "expires_at",
+            "consent__guardian_id", "consent__child_agreed",
+        )
+    }
+    # Ages matter only for wards' marketing, as the version in force says (only wards can be children,
+    # as `decide` reads it), and for consents given by a guardian alone: those dates of birth only.
+    barred = is_marketing(purpose.in_force(now))
+    born = _births(
+        [
+            pk
+            for pk, guardian_id, _ended in facts.values()
+            if (barred and guardian_id is not None) or (pk in states and states[pk][-1])
+        ]
+    )
+    on = timezone.localdate(now)
+    return {
+        ref: decide(
+            purpose,
+            restriction=restrictions.get(subject_id),
+            ward=guardian_id is not None,
+            subject_id=subject_id,
+            state=states.get(subject_id),
+            now=now,
+            is_child=_by_birth(child_born, born, on=on),
+            agreement_due=_by_birth(own_agreement_due, born, on=on),
+            ended=ended,
+        )
+        for ref, (subject_id, guardian_id, ended) in facts.items()
+    }
+
+
 def consent_check_bulk(
     *, purpose_code: str, subject_refs: Iterable[str], now: datetime | None = None
 ) -> dict[str, CheckResult | None]:
@@ -251,66 +308,18 @@ def consent_check_bulk(
     Unknown CIFs map to None.
     """
     now = now or timezone.now()
-    purpose = _purpose_or_404(purpose_code)
+    purpose = purpose_or_404(purpose_code)
     refs = list(dict.fromkeys(r.strip() for r in subject_refs if r and r.strip()))
     if not refs:
         raise InvalidInput(_("Give at least one customer number (CIF)."), field="subjects")
     if len(refs) > BULK_CHECK_LIMIT:
         raise InvalidInput(_("At most 10,000 customer numbers per check."), field="subjects")
     answers: dict[str, CheckResult | None] = dict.fromkeys(refs)
-    on = timezone.localdate(now)
-    for start in range(0, len(refs), _BULK_CHUNK):
-        chunk = refs[start : start + _BULK_CHUNK]
+    for start in range(0, len(refs), BULK_CHUNK):
+        chunk = refs[start : start + BULK_CHUNK]
         # Each CIF as typed names one customer by the one rule (`cif_pick`); two typings of the same
         # customer ("cif1", "CIF1") each get its answer.
-        stored = {}
-        ended = {}
-        for pk, ref, guardian_id, relationship_ended_on, deceased_on in DataSubject.objects.filter(
-            external_ref__in=set().union(*map(cif_spellings, chunk))
-        ).values_list("pk", "external_ref", "guardian_id", "relationship_ended_on", "deceased_on"):
-            stored[ref] = (pk, guardian_id)
-            ended[pk] = life_ended_reason(relationship_ended_on, deceased_on)
-        named = {ref: cif_pick(stored, ref) for ref in chunk}
-        subjects = dict(found for found in named.values() if found is not None)
-        restrictions: dict = {}
-        for subject_id, kind in (
-            ProcessingRestriction.objects.filter(subject_id__in=subjects, lifted_at__isnull=True)
-            .filter(Q(purpose__isnull=True) | Q(purpose_id=purpose.id))
-            .values_list("subject_id", "kind")
-        ):
-            restrictions[subject_id] = min(kind, restrictions.get(subject_id, kind))
-        states = {
-            subject_id: (*facts, guardian_alone(given_by, child_agreed))
-            for subject_id, *facts, given_by, child_agreed in ConsentState.objects.filter(
-                subject_id__in=subjects, purpose_id=purpose.id
-            ).values_list(
-                "subject_id", "consent_id", "status", "notice_id", "expires_at",
-                "consent__guardian_id", "consent__child_agreed",
-            )
-        }
-        # Ages matter only for wards' marketing, as the version in force says (only wards can be children,
-        # as `decide` reads it), and for consents given by a guardian alone: those dates of birth only.
-        barred = is_marketing(purpose.in_force(now))
-        born = _births(
-            [
-                pk
-                for pk, guardian_id in subjects.items()
-                if (barred and guardian_id is not None) or (pk in states and states[pk][-1])
-            ]
-        )
-        decided = {
-            subject_id: decide(
-                purpose,
-                restriction=restrictions.get(subject_id),
-                ward=guardian_id is not None,
-                subject_id=subject_id,
-                state=states.get(subject_id),
-                now=now,
-                is_child=_by_birth(child_born, born, on=on),
-                agreement_due=_by_birth(own_agreement_due, born, on=on),
-                ended=ended[subject_id],
-            )
-            for subject_id, guardian_id in subjects.items()
-        }
-        answers.update((ref, decided[found[0]]) for ref, found in named.items() if found is not None)
+        named = DataSubject.objects.filter(external_ref__in=set().union(*map(cif_spellings, chunk)))
+        decided = consent_check_subjects(purpose, named, now=now)
+        answers.update((ref, cif_pick(decided, ref)) for ref in chunk)
     return answers

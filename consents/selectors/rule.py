@@ -135,14 +135,19 @@ def consent_outgrown(consent, born: date | None, on: date) -> bool:
     return guardian_consent_outgrown(by_guardian_alone, lambda: own_agreement_due(born, on))
 
 
-def life_ended_reason(relationship_ended_on: date | None, deceased_on: date | None) -> str | None:
+def life_ended_reason(
+    relationship_ended_on: date | None, deceased_on: date | None, *, on: date | None = None
+) -> str | None:
     """Why no consent of this customer serves any more (`decide`'s `ended`): their death, or the end of
     their relationship with the bank; None while they are a living customer. The consents themselves
     stop when staff record it (`consents.services.relationship_stops`); the check answers by the record
-    too, for a consent still on file from before that (an upgrade's data)."""
-    if deceased_on is not None:
+    too, for a consent still on file from before that (an upgrade's data). `on`: the day asked about (the
+    check as of a past moment), before which a date recorded had not yet come; None: today."""
+    if deceased_on is not None and (on is None or deceased_on <= on):
         return Reason.DECEASED
-    return None if relationship_ended_on is None else Reason.RELATIONSHIP_ENDED
+    if relationship_ended_on is not None and (on is None or relationship_ended_on <= on):
+        return Reason.RELATIONSHIP_ENDED
+    return None
 
 
 def is_marketing(purpose: PurposeEntry) -> bool:
@@ -241,3 +246,21 @@ def consent_answer(
 def term_ended(consent: Consent, *, at: datetime) -> bool:
     """Whether the consent's term had run out by `at`, whether or not the sweep has recorded it."""
     return consent.expires_at is not None and consent.expires_at <= at
+
+
+def consent_status_as_read(consent: Consent, *, at: datetime) -> str:
+    """The consent's status as the check answers it at `at`: "expired" from the moment its term ended,
+    though the hourly sweep (`consents_expire_due`) has not yet recorded it, as a grant would read."""
+    if consent.status == ConsentStatus.GRANTED and term_ended(consent, at=at):
+        return ConsentStatus.EXPIRED
+    return consent.status
+
+
+def consent_status_filter(status: str, *, at: datetime) -> Q:
+    """The consents whose status reads `status` at `at` (`consent_status_as_read`), as a filter."""
+    ran_out = Q(status=ConsentStatus.GRANTED, expires_at__lte=at)
+    if status == ConsentStatus.GRANTED:
+        return Q(status=status) & ~ran_out
+    if status == ConsentStatus.EXPIRED:
+        return Q(status=status) | ran_out
+    return Q(status=status)

@@ -1,5 +1,6 @@
 """Writes of the consents app, split by sub-domain; import from here."""
 
+from consents.services.campaign_checks import CampaignAnswer, campaign_changes_check, campaign_list_check
 from consents.services.catalogue import (
     purpose_create,
     purpose_scopes_refresh,
@@ -53,6 +54,9 @@ from consents.services.withdrawals import (
 )
 
 __all__ = [
+    "CampaignAnswer",
+    "campaign_changes_check",
+    "campaign_list_check",
     "scope_stops_run",
     "scope_stops_run_queued",
     "FormAnswer",

@@ -71,7 +71,7 @@ def _event_record(
     )
     event.save(force_insert=True)
     if state:
-        _state_sync(consent, now=now)
+        _state_sync(consent)
     audit_record(**consent_event_audit(consent, kind, actor=actor, now=now, data=data, event_id=event.pk))
     return event
 
@@ -91,7 +91,7 @@ def consent_event_audit(
     }
 
 
-def _state_sync(consent: Consent, *, now: datetime) -> None:
+def _state_sync(consent: Consent) -> None:
     ConsentState.objects.update_or_create(
         subject_id=consent.subject_id,
         purpose_id=consent.purpose_id,
@@ -100,9 +100,16 @@ def _state_sync(consent: Consent, *, now: datetime) -> None:
             "status": consent.status,
             "notice_id": consent.notice_id,
             "expires_at": consent.expires_at,
-            "updated_at": now,
+            "updated_at": state_written_at(),
         },
     )
+
+
+def state_written_at() -> datetime:
+    """When a state row is rewritten: the clock as it is written, not the caller's `now`, which an import
+    takes once at its start and a platform's stop may date back. A campaign's changes since it checked its
+    list (`consent_check_changes`) read it as when the change became known."""
+    return timezone.now()
 
 
 def consent_locked(consent_id, *, subject_id=None) -> Consent:
@@ -185,7 +192,7 @@ def consent_transition(
             # after the customer's later grant leaves that grant's row as it is.
             ConsentState.objects.filter(
                 subject_id=consent.subject_id, purpose_id=consent.purpose_id, consent=consent
-            ).update(status=to, updated_at=now)
+            ).update(status=to, updated_at=state_written_at())
         return event
 
 

@@ -121,6 +121,8 @@ def test_the_campaign_check_names_the_new_number_of_a_former_one(as_user, dpo, c
 
     assert answer["unknown"] == ["cif7100009", "CIF7100404"]
     assert answer["moved"] == {"cif7100009": "CIF7199995"}
+    proof = AuditEntry.objects.get(action="consents.campaign.checked")
+    assert proof.data["moved"] == 1 and "7199995" not in str(proof.data)
 
 
 def test_the_audit_trail_finds_the_customer_by_the_number_on_the_old_paper_form(as_user, dpo, auditor):
