@@ -57,14 +57,6 @@ class NotFound(DomainError):
     default_message = _("Not found.")
 
 
-class Gone(DomainError):
-    """What was asked for existed under this name and no longer does; the answer says where it went."""
-
-    code = "gone"
-    status = 410
-    default_message = _("This is no longer here.")
-
-
 class Conflict(DomainError):
     code = "conflict"
     status = 409

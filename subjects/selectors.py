@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEntry
 from core.access import subject_for_user
-from core.errors import Conflict, DomainError, Gone, InvalidInput, NotFound
+from core.errors import Conflict, DomainError, InvalidInput, NotFound
 from core.text import nfc
 from subjects.children import Guardianship, child_until, guardian_not_acting, guardianship_now
 from subjects.crypto import blind_index_candidates
@@ -251,14 +251,15 @@ def customer_number_now(external_ref: str | None) -> str | None:
 
 
 def unknown_customer_number(external_ref: str | None) -> DomainError:
-    """The refusal for a customer number no record carries: 410 `customer_number_changed` with the
+    """The refusal for a customer number no record carries: 404 `customer_number_changed` with the
     number now in use when a record left it (a caller acting on the old number must not read "no such
-    customer" as "no consent"), else 404 `subject_not_found`."""
+    customer" as "no consent"; a 404, since the contract's statuses are the ones integrators handle),
+    else 404 `subject_not_found`."""
     moved_to = customer_number_now(external_ref)
     if moved_to is None:
         return NotFound(_("No customer with this customer number (CIF)."), code="subject_not_found")
-    return Gone(NUMBER_MOVED, code="customer_number_changed", data={"external_ref": moved_to},
-                external_ref=moved_to)
+    return NotFound(NUMBER_MOVED, code="customer_number_changed", data={"external_ref": moved_to},
+                    external_ref=moved_to)
 
 
 def subject_by_cif_or_400(external_ref: str | None, *, field: str = "subject") -> DataSubject:

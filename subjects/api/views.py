@@ -243,7 +243,7 @@ class CustomerNumberChangeView(generics.GenericAPIView):
         operation_id="subject_change_customer_number", request=CustomerNumberChangeSerializer,
         responses={200: SubjectOutputSerializer},
         description="Consents, requests and authorisations stay with the customer; receipts keep naming the "
-                    "number they were issued under; `consent-check/` answers the former number with 410 "
+                    "number they were issued under; `consent-check/` answers the former number with 404 "
                     "`customer_number_changed` and the new `external_ref`. 409 `customer_number_taken` "
                     "when another record carries the number (two records of one person are a merge).",
     )

@@ -43,7 +43,7 @@ def test_the_dpo_moves_a_customer_to_the_number_core_banking_now_uses(as_user, d
     assert entry.data["old"] == "CIF7100001" and entry.data["new"] == "CIF7199999"
 
 
-def test_the_old_number_is_answered_gone_with_the_new_one_not_unknown(as_user, dpo, client_user):
+def test_the_old_number_is_answered_with_the_new_one_not_as_unknown(as_user, dpo, client_user):
     customer = make_subject(external_ref="CIF7100002")
     purpose = make_purpose()
     grant(customer, purpose)
@@ -51,11 +51,11 @@ def test_the_old_number_is_answered_gone_with_the_new_one_not_unknown(as_user, d
 
     old = as_user(client_user).get(f"/api/v1/consent-check/?subject=cif7100002&purpose={purpose.code}")
 
-    assert old.status_code == 410, old.content
+    assert old.status_code == 404, old.content
     assert old.json()["code"] == "customer_number_changed"
     assert old.json()["external_ref"] == "CIF7199998"
     never = as_user(client_user).get(f"/api/v1/consent-check/?subject=CIF7100404&purpose={purpose.code}")
-    assert never.status_code == 404
+    assert never.status_code == 404 and never.json()["code"] == "subject_not_found"
 
 
 def test_a_number_another_record_holds_is_refused_a_merge_is_not_a_renumber(as_user, dpo):
