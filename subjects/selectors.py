@@ -291,9 +291,10 @@ def former_number_check(external_ref: str) -> None:
 
 
 def customer_number_at(subject: DataSubject, at: datetime) -> str:
-    """The customer number `subject` carried at `at`: the one proof issued then names."""
-    left_later = subject.number_changes.filter(changed_at__gt=at).order_by("changed_at")
-    return left_later.values_list("old_ref", flat=True).first() or subject.external_ref
+    """The customer number `subject` carried at `at`: the one proof issued then names. Reads the changes
+    through `.all()`, so a caller issuing many receipts prefetches `number_changes` once."""
+    left_later = (change.old_ref for change in subject.number_changes.all() if change.changed_at > at)
+    return next(left_later, subject.external_ref)
 
 
 def subject_id_subquery_for_ref(external_ref: str | None) -> QuerySet[DataSubject]:

@@ -9,7 +9,7 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import translation
 
 from audit.hashing import canonical_json
@@ -48,6 +48,7 @@ def consents_section(subject, period: Period, *, now: datetime) -> list[dict[str
         .defer(*(f"guardian__{field}" for field in PERSONAL_FIELDS))
         .order_by("granted_at", "created_at")
         .prefetch_related(
+            "guardian__number_changes",
             Prefetch(
                 "events",
                 queryset=ConsentEvent.objects.annotate(guardian_ref=guardian_who_acted()).order_by(
@@ -61,6 +62,8 @@ def consents_section(subject, period: Period, *, now: datetime) -> list[dict[str
             ),
         )
     )
+    # Each receipt names the number carried at its event: the customer's former numbers read once.
+    prefetch_related_objects([subject], "number_changes")
     by_purpose: dict[str, dict[str, Any]] = {}
     with translation.override(RECEIPT_LANGUAGE):
         for consent in consents:
