@@ -5,9 +5,11 @@ callers still sending the old number are told the new one instead of a silent "u
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from audit.models import AuditEntry
-from subjects.models import CustomerNumberChange
+from subjects.models import CustomerNumberChange, DataSubject
+from subjects.selectors import customer_number_at
 from tests.consents.factories import IMPORT_HEADER, IMPORTED_ON, grant, import_csv, make_purpose
 from tests.factories import make_subject
 
@@ -147,3 +149,18 @@ def test_an_imported_paper_form_under_the_former_number_is_refused_naming_the_ne
 
     assert run.refused == 1
     assert "CIF7199993" in str(run.errors), run.errors
+
+
+def test_the_number_carried_at_a_moment_is_read_alike_with_and_without_the_prefetch(as_user, dpo):
+    customer = make_subject(external_ref="CIF7100021")
+    before_both = timezone.now()
+    _change(as_user(dpo), customer, "CIF7100022")
+    between = timezone.now()
+    _change(as_user(dpo), customer, "CIF7100023")
+    customer.refresh_from_db()
+    prefetched = DataSubject.objects.prefetch_related("number_changes").get(pk=customer.pk)
+
+    for record in (customer, prefetched):
+        assert customer_number_at(record, before_both) == "CIF7100021"
+        assert customer_number_at(record, between) == "CIF7100022"
+        assert customer_number_at(record, timezone.now()) == "CIF7100023"
