@@ -211,7 +211,7 @@ def webhook_delivery_redeliver(
         ).first()
         if message is None:
             raise NotFound()
-        if message.status == OutboxMessage.Status.CANCELLED:
+        if not message.redeliverable:
             raise Conflict(
                 _("This notice was cancelled because it no longer applied (its recipient confirmed first, or "
                   "what it announced was undone): it is not sent again."),
