@@ -195,6 +195,12 @@ class OutboxMessage(models.Model):
     def __str__(self) -> str:
         return f"OutboxMessage {self.pk} {self.kind} {self.topic} {self.status}"
 
+    @property
+    def redeliverable(self) -> bool:
+        """Whether the DPO may send it again: not once the platform cancelled it because it no longer
+        held (`integrations.webhooks.webhook_delivery_redeliver`)."""
+        return self.status != self.Status.CANCELLED
+
 
 class OutboxDedupeKey(models.Model):
     """One row per de-duplication key ever queued: the unique index that stops a second copy.

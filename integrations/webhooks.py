@@ -3,7 +3,10 @@ notice, redeliver a notice. Every change is one durable transaction with its aud
 
 The signing secret is shown once (returned by `webhook_endpoint_create` and
 `webhook_endpoint_secret_rotate`) and stored encrypted. A rotation keeps the old secret signing a
-second header for `WEBHOOK_SECRET_GRACE`, so the receiver can switch without losing notices.
+second header for `WEBHOOK_SECRET_GRACE`, so the receiver can switch without losing notices. A second
+rotation within that period replaces the secret the first one issued (lost, or shown to the wrong person)
+and keeps the first old secret signing until the end of its grace: a receiver that had not switched yet
+goes on verifying notices, and the grace it was promised neither shortens nor grows.
 """
 from __future__ import annotations
 
@@ -163,17 +166,23 @@ def webhook_endpoint_secret_rotate(
     *, actor: Actor, endpoint: WebhookEndpoint, now: datetime | None = None
 ) -> tuple[WebhookEndpoint, str]:
     """A new signing secret (returned once); the old one keeps signing a second header until
-    `previous_secret_until`, so the receiver may switch at its own pace within the grace period."""
+    `previous_secret_until`, so the receiver may switch at its own pace within the grace period. Within
+    that period the old secret and its grace stay those of the first rotation: the secret replaced now
+    was the rotation's own, and dropping the old one at once would have the receivers still on it reject
+    every notice."""
     now = now or timezone.now()
     secret = secrets.token_urlsafe(32)
     with transaction.atomic(durable=True):
         endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
-        endpoint.previous_secret = endpoint.secret
-        endpoint.previous_secret_until = now + WEBHOOK_SECRET_GRACE
+        within_grace = bool(endpoint.previous_secret_at(now))
+        if not within_grace:
+            endpoint.previous_secret = endpoint.secret
+            endpoint.previous_secret_until = now + WEBHOOK_SECRET_GRACE
         endpoint.secret = secret
         endpoint.save(update_fields=["secret", "previous_secret", "previous_secret_until"])
         audit_record(action="integrations.webhook.secret_rotated", actor=actor, target=endpoint, now=now,
-                     data={"previous_valid_until": endpoint.previous_secret_until.isoformat()})
+                     data={"previous_valid_until": endpoint.previous_secret_until.isoformat(),
+                           "within_grace": within_grace})
     return endpoint, secret
 
 
@@ -211,7 +220,7 @@ def webhook_delivery_redeliver(
         ).first()
         if message is None:
             raise NotFound()
-        if message.status == OutboxMessage.Status.CANCELLED:
+        if not message.redeliverable:
             raise Conflict(
                 _("This notice was cancelled because it no longer applied (its recipient confirmed first, or "
                   "what it announced was undone): it is not sent again."),

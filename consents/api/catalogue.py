@@ -19,6 +19,7 @@ from consents.api.catalogue_serializers import (
     PurposeOutputSerializer,
     PurposeUpdateSerializer,
     RecipientCreateSerializer,
+    RecipientEndSerializer,
     RecipientOutputSerializer,
 )
 from consents.api.serializers import (
@@ -157,6 +158,25 @@ class RecipientListCreateView(generics.GenericAPIView):
         data = validated_body(RecipientCreateSerializer, request)
         recipient = services.recipient_create(actor=actor_for_user(request.user), **data)
         return Response(RecipientOutputSerializer(recipient).data, status=status.HTTP_201_CREATED)
+
+
+class RecipientEndView(APIView):
+    required_permissions = {"POST": "consents.manage_catalogue"}
+    required_scopes = {"POST": "consents:admin"}
+
+    @extend_schema(
+        request=RecipientEndSerializer,
+        responses=RecipientOutputSerializer,
+        description="Record that the bank's relationship with the recipient ended (its contract over): "
+        "`active` becomes false, it is offered to no webhook endpoint, and a duty opened for it later "
+        "goes without a notice, for staff to reach it. Its open duties stay open. 400 `reason` without "
+        "one; 409 `recipient_still_named` while a purpose in force or announced names it (naming them), "
+        "409 `recipient_ended` when already ended; 404 for no such recipient.",
+    )
+    def post(self, request, pk):
+        data = validated_body(RecipientEndSerializer, request)
+        recipient = services.recipient_end(actor=actor_for_user(request.user), recipient_id=pk, **data)
+        return Response(RecipientOutputSerializer(recipient).data)
 
 
 class DutyListView(generics.GenericAPIView):

@@ -30,6 +30,14 @@ class RecipientOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class RecipientEndSerializer(serializers.Serializer):
+    # Length and blankness are the service's to judge (`recipient_end`), the page's and the API's alike.
+    reason = serializers.CharField(
+        allow_blank=True, trim_whitespace=False,
+        help_text="Why the bank no longer works with the recipient, e.g. the contract ended on 30/11/2026.",
+    )
+
+
 class RecipientCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, help_text="The Vietnamese name, the one receipts quote.")
     # Optional (the default makes it so): blank, customers reading English are shown `name`.

@@ -15,7 +15,13 @@ from consents.models import (
     ConsentStatus,
     WithdrawalDuty,
 )
-from consents.selectors import consent_latest_event_id, consent_status_as_read, duty_allowed_actions
+from consents.selectors import (
+    consent_latest_event_id,
+    consent_status_as_read,
+    duty_allowed_actions,
+    duty_fields_hidden_from,
+)
+from core.actors import actor_for_user
 from core.api.actions import ActingRight, AllowedActionsField
 from core.api.inputs import MomentField
 
@@ -249,13 +255,24 @@ class DutyOutputSerializer(serializers.ModelSerializer):
             "allowed_actions",
         ]
         read_only_fields = fields
-
+        extra_kwargs = {
+            name: {
+                "allow_null": True,
+                "help_text": "Null for the recipient's own client on a confirmation staff recorded: the "
+                "bank's working note, not the recipient's to read.",
+            }
+            for name in ("acknowledged_by_label", "acknowledgement_note")
+        }
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
         # Blank until the recipient confirms: null in the answer, as the help texts say.
         for name in ("learnt_how", "confirmed_through"):
             data[name] = data[name] or None
+        request = self.context.get("request")
+        if request is not None:
+            for name in duty_fields_hidden_from(instance, actor_for_user(request.user)):
+                data[name] = None
         return data
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("purposes/<slug:code>/", catalogue.PurposeDetailView.as_view(), name="purpose-detail"),
     path("purposes/<slug:code>/notices/", catalogue.PurposeNoticeView.as_view(), name="purpose-notices"),
     path("recipients/", catalogue.RecipientListCreateView.as_view(), name="recipient-list"),
+    path("recipients/<int:pk>/end/", catalogue.RecipientEndView.as_view(), name="recipient-end"),
     path("consents/", views.ConsentListCreateView.as_view(), name="consent-list"),
     path("consents/withdraw/", views.SubjectWithdrawView.as_view(), name="consent-subject-withdraw"),
     path("consents/<uuid:pk>/", views.ConsentDetailView.as_view(), name="consent-detail"),

@@ -78,6 +78,7 @@ from consents.selectors.versions import VersionInHistory, notice_version_history
 from consents.selectors.withdrawals import (
     consent_withdraw_refusal,
     duty_allowed_actions,
+    duty_fields_hidden_from,
     notices_by_kind_and_purpose,
     notices_of_source,
     purpose_change_stops_of_subject,
@@ -141,6 +142,7 @@ __all__ = [
     "consents_on_notice_older_than_counts",
     "consents_visible_to",
     "duty_allowed_actions",
+    "duty_fields_hidden_from",
     "guardian_who_acted",
     "notice_current",
     "notice_leaves_consent",

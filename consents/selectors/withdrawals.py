@@ -343,6 +343,20 @@ def duty_allowed_actions(duty: WithdrawalDuty, actor: Actor) -> frozenset[str]:
     return frozenset()
 
 
+# What a recipient's own client does not read of a confirmation the bank's staff recorded: who recorded it
+# and their free text, the bank's working note (its contact at the recipient, its own judgement). It reads
+# that staff recorded it, when, and the recipient's reference.
+DUTY_STAFF_ONLY_FIELDS = ("acknowledged_by_label", "acknowledgement_note")
+
+
+def duty_fields_hidden_from(duty: WithdrawalDuty, actor: Actor) -> tuple[str, ...]:
+    """The duty's fields `actor` does not read (`DUTY_STAFF_ONLY_FIELDS` for a client, on a confirmation
+    staff recorded)."""
+    if actor.is_client and duty.confirmed_through == WithdrawalDuty.ConfirmedThrough.STAFF:
+        return DUTY_STAFF_ONLY_FIELDS
+    return ()
+
+
 def withdrawal_complete(consent: Consent) -> bool:
     """A withdrawal is complete when every recipient acknowledged stopping."""
     return (

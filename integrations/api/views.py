@@ -92,7 +92,8 @@ class EndpointRotateSecretView(_EndpointView):
     @extend_schema(request=None, responses=EndpointWithSecretSerializer,
                    description="A new signing secret, shown only in this answer. Until "
                                "`previous_secret_valid_until` notices also carry `X-QDL-Signature-Previous`, "
-                               "signed with the old secret.")
+                               "signed with the old secret. A second rotation before then replaces the new "
+                               "secret only: the old one keeps signing until the same moment.")
     def post(self, request, pk):
         endpoint, secret = webhooks.webhook_endpoint_secret_rotate(
             actor=actor_for_user(request.user), endpoint=self.endpoint(pk)

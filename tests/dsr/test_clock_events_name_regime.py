@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
+from django.utils import translation
 
 from audit.models import AuditEntry
 from deadlines.models import DeadlinePolicy
@@ -41,3 +43,21 @@ def test_the_start_and_the_extension_each_record_their_regime(subject, gdpr_bind
     assert _audited_regime(request, "dsr.clock.extended") == "vn_law91"
     events = {event.kind: event.statutory_regime for event in extended.clock_events.all()}
     assert events == {"started": "eu_gdpr", "extended": "vn_law91"}
+
+
+def test_the_request_page_timeline_names_the_regime_of_the_extension(
+    subject, gdpr_binds_until_extended, logged_in, dpo
+):
+    request = make_request(subject, type="access")
+    services.request_extend(
+        actor=STAFF, request_id=request.pk, note="Cần thêm thời gian", now=MONDAY + timedelta(days=1)
+    )
+
+    with translation.override("en"):
+        page = logged_in(dpo).get(reverse("dsr:detail", args=[request.pk]))
+    timeline = page.content.decode().split('data-testid="timeline"')[1].split("</ol>")[0]
+
+    [started] = [li for li in timeline.split("</li>") if "Clock started" in li]
+    [extended] = [li for li in timeline.split("</li>") if "Deadline extended" in li]
+    assert "European Union: GDPR" in started
+    assert "Vietnam: Law 91/2025/QH15 and Decree 356/2025" in extended

@@ -6,6 +6,7 @@ or re-open in its systems a duty it already closed. It is refused with 409, the 
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from consents import services
 from core.actors import Actor
@@ -30,3 +31,20 @@ def test_a_cancelled_notice_is_not_redelivered():
 
     assert refused.value.code == "notice_cancelled"
     assert OutboxMessage.objects.get(pk=duty.notice_message_id).status == OutboxMessage.Status.CANCELLED
+
+
+def test_the_delivery_log_offers_no_redeliver_for_a_cancelled_notice(client, dpo):
+    duty = withdrawn_with_a_hooked_partner("Partner Cards", "share-c")
+    endpoint = duty.recipient.endpoint
+    still_sent = OutboxMessage.objects.create(
+        endpoint=endpoint, topic="consent.withdrawn", payload={"event": "consent.withdrawn"},
+        dedupe_key="still-sent", status=OutboxMessage.Status.SENT, kind=OutboxMessage.Kind.WEBHOOK,
+        next_attempt_at=timezone.now(),
+    )
+    services.duty_acknowledge(actor=STAFF, duty_id=duty.pk, note="letter of 3 March")
+    client.force_login(dpo)
+
+    page = client.get(f"/en/portal/webhooks/{endpoint.pk}/").content.decode()
+
+    assert f"/deliveries/{still_sent.pk}/redeliver/" in page
+    assert f"/deliveries/{duty.notice_message_id}/redeliver/" not in page

@@ -109,6 +109,7 @@ API: dict[str, dict[str, tuple[str, set[str]]]] = {
         "GET": ("/api/v1/recipients/", STAFF),
         "POST": ("/api/v1/recipients/", {"dpo"}),
     },
+    "api/v1/recipients/<int:pk>/end/": {"POST": ("/api/v1/recipients/{absent_int}/end/", Absent(DPO))},
     "api/v1/consents/": {
         "GET": ("/api/v1/consents/", CUSTOMERS | STAFF | CLIENTS),
         "POST": ("/api/v1/consents/", WRITERS | CLIENT),
