@@ -59,7 +59,7 @@ class ConsentFilterSet(SubjectStatusFilterSet):
     status_choices = ConsentStatus.choices
 
     def of_status(self, queryset, name: str, value: str):
-        return queryset.filter(selectors.consent_status_filter(value, at=timezone.now()))
+        return selectors.consents_reading_status(queryset, value, at=timezone.now())
 
 
 class ConsentListCreateView(generics.GenericAPIView):

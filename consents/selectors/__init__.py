@@ -71,7 +71,7 @@ from consents.selectors.records import (
     restrictions_in_force,
     restrictions_in_force_of,
 )
-from consents.selectors.rule import CheckResult, Reason, consent_status_as_read, consent_status_filter
+from consents.selectors.rule import CheckResult, Reason, consent_status_as_read, consents_reading_status
 from consents.selectors.stops_progress import StopsProgress, purpose_stops_progress
 from consents.selectors.switches import ConsentSwitch, ConsentSwitches, consent_switches_of
 from consents.selectors.versions import VersionInHistory, notice_version_history
@@ -116,7 +116,7 @@ __all__ = [
     "consent_check_bulk",
     "consent_check_changes",
     "consent_status_as_read",
-    "consent_status_filter",
+    "consents_reading_status",
     "CheckChanges",
     "consent_events_with_actors",
     "consent_granted",

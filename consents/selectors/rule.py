@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from consents.catalogue import PurposeEntry
@@ -256,11 +256,11 @@ def consent_status_as_read(consent: Consent, *, at: datetime) -> str:
     return consent.status
 
 
-def consent_status_filter(status: str, *, at: datetime) -> Q:
-    """The consents whose status reads `status` at `at` (`consent_status_as_read`), as a filter."""
+def consents_reading_status(consents: QuerySet[Consent], status: str, *, at: datetime) -> QuerySet[Consent]:
+    """Of `consents`, those whose status reads `status` at `at` (`consent_status_as_read`)."""
     ran_out = Q(status=ConsentStatus.GRANTED, expires_at__lte=at)
     if status == ConsentStatus.GRANTED:
-        return Q(status=status) & ~ran_out
+        return consents.filter(Q(status=status) & ~ran_out)
     if status == ConsentStatus.EXPIRED:
-        return Q(status=status) | ran_out
-    return Q(status=status)
+        return consents.filter(Q(status=status) | ran_out)
+    return consents.filter(status=status)
