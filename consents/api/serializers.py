@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from consents.api.catalogue_serializers import RecipientOutputSerializer
+from consents.api.served import reads_consent_proof
 from consents.models import (
     Channel,
     Consent,
@@ -70,6 +71,13 @@ class ConsentOutputSerializer(serializers.ModelSerializer):
         receipt = f"/api/v1/consents/{consent.pk}/receipt/"
         event_id = consent_latest_event_id(consent)
         return f"{receipt}?event={event_id}" if event_id else receipt
+
+    def to_representation(self, consent):
+        data = super().to_representation(consent)
+        if not reads_consent_proof(self.context.get("request"), consent):
+            # The fields stay, emptied: a processor's parser reads the same shape as core banking's.
+            data.update(evidence="", child_evidence="", guardian=None, recorded_by=consent.recorded_by_kind)
+        return data
 
 
 def _evidence_reference_field(help_text: str) -> serializers.CharField:

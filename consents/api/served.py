@@ -18,6 +18,20 @@ def purposes_served(request) -> frozenset[str] | None:
     return request.auth.purposes_served() if isinstance(request.auth, ApiToken) else None
 
 
+def is_processor(request) -> bool:
+    """Whether the caller's token serves some purposes only: a processor acting for the bank on them (a
+    marketing agency, a card processor), not the bank's own systems nor its staff."""
+    return request is not None and purposes_served(request) is not None
+
+
+def reads_consent_proof(request, consent) -> bool:
+    """Whether the caller reads how a consent was proven (its evidence references, who recorded it, the
+    guardian's customer number): the bank's staff and a client serving every purpose do; a processor
+    needs only the consent's state (Law 91/2025: no more data than the purpose needs), except on the
+    consents it recorded itself."""
+    return not is_processor(request) or consent.recorded_by_user_id == request.user.pk
+
+
 def purpose_served_check(request, code: str) -> None:
     """403 when the caller's token does not serve the purpose `code`."""
     served = purposes_served(request)

@@ -76,7 +76,8 @@ class ConsentListCreateView(generics.GenericAPIView):
     @extend_schema(parameters=CONSENT_FILTERS, responses=ConsentOutputSerializer(many=True))
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(ConsentOutputSerializer(page, many=True).data)
+        shown = ConsentOutputSerializer(page, many=True, context={"request": request})
+        return self.get_paginated_response(shown.data)
 
     @extend_schema(
         request=ConsentCreateSerializer,
@@ -115,7 +116,8 @@ class ConsentListCreateView(generics.GenericAPIView):
                 outcome_defaulted="outcome" not in values,
             ),
         )
-        return Response(ConsentOutputSerializer(consent).data, status=status.HTTP_201_CREATED)
+        shown = ConsentOutputSerializer(consent, context={"request": request})
+        return Response(shown.data, status=status.HTTP_201_CREATED)
 
 
 class _OneConsentMixin:
@@ -199,7 +201,8 @@ class ConsentWithdrawView(_OneConsentMixin, APIView):
             subject_id=own.pk if own else None,
             **data,
         )
-        return Response(ConsentOutputSerializer(self.get_consent(consent.pk)).data)
+        shown = ConsentOutputSerializer(self.get_consent(consent.pk), context={"request": request})
+        return Response(shown.data)
 
 
 class ConsentVoidView(_OneConsentMixin, APIView):
@@ -267,7 +270,8 @@ class SubjectWithdrawView(APIView):
             evidence=values["evidence"],
         )
         consents = selectors.consents_by_ids(c.pk for c in withdrawn)
-        return Response({"withdrawn": ConsentOutputSerializer(consents, many=True).data})
+        shown = ConsentOutputSerializer(consents, many=True, context={"request": request})
+        return Response({"withdrawn": shown.data})
 
 
 def _uuid_param(request, name: str) -> uuid.UUID | None:
