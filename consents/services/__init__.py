@@ -1,6 +1,11 @@
 """Writes of the consents app, split by sub-domain; import from here."""
 
-from consents.services.campaign_checks import CampaignAnswer, campaign_changes_check, campaign_list_check
+from consents.services.campaign_checks import (
+    CampaignAnswer,
+    campaign_changes_check,
+    campaign_list_check,
+    reason_told,
+)
 from consents.services.catalogue import (
     purpose_create,
     purpose_scopes_refresh,
@@ -57,6 +62,7 @@ __all__ = [
     "CampaignAnswer",
     "campaign_changes_check",
     "campaign_list_check",
+    "reason_told",
     "scope_stops_run",
     "scope_stops_run_queued",
     "FormAnswer",
