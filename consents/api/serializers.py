@@ -17,8 +17,10 @@ from consents.models import (
     WithdrawalDuty,
 )
 from consents.selectors import consent_latest_event_id, consent_status_as_read, duty_allowed_actions
+from core.actors import ActorKind
 from core.api.actions import ActingRight, AllowedActionsField
 from core.api.inputs import MomentField
+from core.roles import is_staff_user
 
 # Who acknowledges a withdrawal duty through the API (staff, or the recipient's integration client).
 DUTY_ACKNOWLEDGE_RIGHT = ActingRight("consents.acknowledge_withdrawalduty", "consents:write")
@@ -264,6 +266,14 @@ class DutyOutputSerializer(serializers.ModelSerializer):
         # Blank until the recipient confirms: null in the answer, as the help texts say.
         for name in ("learnt_how", "confirmed_through"):
             data[name] = data[name] or None
+        request = self.context.get("request")
+        if (
+            instance.confirmed_through == WithdrawalDuty.ConfirmedThrough.STAFF
+            and request is not None and not is_staff_user(request.user)
+        ):
+            # The recipient's client learns that the bank's staff recorded its confirmation, not which
+            # colleague nor their note of the call (Law 91/2025: no more than it needs).
+            data.update(acknowledged_by_label=ActorKind.STAFF.value, acknowledgement_note="")
         return data
 
 
