@@ -10,18 +10,13 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import NotFound, PermissionDenied
+from integrations.audience import is_processor
 from integrations.models import ApiToken
 
 
 def purposes_served(request) -> frozenset[str] | None:
     """The purpose codes the caller's token is limited to, or None (every purpose; a browser session)."""
     return request.auth.purposes_served() if isinstance(request.auth, ApiToken) else None
-
-
-def is_processor(request) -> bool:
-    """Whether the caller's token serves some purposes only: a processor acting for the bank on them (a
-    marketing agency, a card processor), not the bank's own systems nor its staff."""
-    return request is not None and purposes_served(request) is not None
 
 
 def reads_consent_proof(request, consent) -> bool:

@@ -26,7 +26,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.selectors import active_user_by_id
-from consents.api.served import is_processor
 from core.access import subject_for_user
 from core.actors import actor_for_user
 from core.api.inputs import validated_body
@@ -49,6 +48,7 @@ from dsr.selectors import (
 )
 from dsr.views.common import attachment
 from integrations.api.idempotency import idempotent
+from integrations.audience import is_processor
 from subjects.disclosure import ACCESS_REASON_HEADER, disclosure_for, subject_view
 from subjects.selectors import self_or_ward_by_ref, subject_by_cif_or_400
 
