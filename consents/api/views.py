@@ -24,14 +24,14 @@ from consents.api.serializers import (
     SubjectWithdrawSerializer,
     WithdrawSerializer,
 )
-from consents.api.served import consent_served_check, purpose_served_check, purposes_served
+from consents.api.served import consent_served_check, is_processor, purpose_served_check, purposes_served
 from consents.api.voids import ConsentDetailSerializer, VoidInputSerializer
 from consents.models import Consent, ConsentStatus, Purpose
 from consents.receipts import consent_receipt
 from core.actors import actor_for_user
 from core.api.inputs import validated_body
 from core.api.permissions import caller_subject
-from core.errors import InvalidInput, NotFound
+from core.errors import DomainError, InvalidInput, NotFound
 from integrations.api.idempotency import idempotent
 from subjects.disclosure import ACCESS_REASON_HEADER, subject_view
 from subjects.filters import SubjectStatusFilterSet
@@ -97,25 +97,29 @@ class ConsentListCreateView(generics.GenericAPIView):
         guardian_ref = values.get("guardian")
         guardian = subject_by_cif_or_400(guardian_ref, field="guardian") if guardian_ref else None
         record = services.consent_refuse if values.get("outcome") == "refused" else services.consent_grant
-        consent = record(
-            actor=actor_for_user(request.user),
-            request=services.GrantRequest(
-                subject=subject_by_cif_or_400(values["subject"]),
-                purpose=_purpose_or_400(values["purpose"]),
-                notice_version=values["notice_version"],
-                channel=values["channel"],
-                evidence=values["evidence"],
-                guardian=guardian,
-                sensitive_acknowledged=values["sensitive_acknowledged"],
-                expires_at=values["expires_at"],
-                child_agreed=values["child_agreed"],
-                child_evidence=values["child_evidence"],
-                session_ref=values["session"],
-                device=values["device"],
-                notice_language=values["notice_language"],
-                outcome_defaulted="outcome" not in values,
-            ),
-        )
+        try:
+            consent = record(
+                actor=actor_for_user(request.user),
+                request=services.GrantRequest(
+                    subject=subject_by_cif_or_400(values["subject"]),
+                    purpose=_purpose_or_400(values["purpose"]),
+                    notice_version=values["notice_version"],
+                    channel=values["channel"],
+                    evidence=values["evidence"],
+                    guardian=guardian,
+                    sensitive_acknowledged=values["sensitive_acknowledged"],
+                    expires_at=values["expires_at"],
+                    child_agreed=values["child_agreed"],
+                    child_evidence=values["child_evidence"],
+                    session_ref=values["session"],
+                    device=values["device"],
+                    notice_language=values["notice_language"],
+                    outcome_defaulted="outcome" not in values,
+                ),
+            )
+        except DomainError as error:
+            # A processor is refused without the fact about the customer behind it.
+            raise services.refusal_told(error, processor=is_processor(request)) from None
         shown = ConsentOutputSerializer(consent, context={"request": request})
         return Response(shown.data, status=status.HTTP_201_CREATED)
 

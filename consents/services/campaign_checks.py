@@ -22,26 +22,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_record
-from consents.selectors import Reason, consent_check_bulk, consent_check_changes
+from consents.selectors import consent_check_bulk, consent_check_changes
+from consents.services.told import reason_told
 from core.actors import Actor
 from subjects.selectors import customer_numbers_now
 
 CAMPAIGN_CHECKED = "consents.campaign.checked"
-
-# What a processor (a client serving some purposes only, e.g. a marketing agency) reads in place of a
-# reason that tells a fact about the customer rather than about the consent: that they died, are a
-# child, left the bank, or have data under a legal hold (an erasure or a dispute). It needs to know it
-# may not process them, not why (Law 91/2025: no more data than the purpose needs).
-NOT_ALLOWED = "not_allowed"
-REASONS_WITHHELD_FROM_PROCESSORS = frozenset(
-    {Reason.DECEASED, Reason.CHILD, Reason.RELATIONSHIP_ENDED, Reason.LEGAL_HOLD}
-)
-
-
-def reason_told(reason: str, *, processor: bool) -> str:
-    """The check's reason as the caller reads it: `not_allowed` for a processor when it tells a fact
-    about the customer; the reasons about the consent itself (withdrawn, objected...) it acts on."""
-    return NOT_ALLOWED if processor and reason in REASONS_WITHHELD_FROM_PROCESSORS else reason
 
 
 @dataclass(frozen=True)
