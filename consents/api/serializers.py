@@ -78,7 +78,10 @@ class ConsentOutputSerializer(serializers.ModelSerializer):
         data = super().to_representation(consent)
         if not reads_consent_proof(self.context.get("request"), consent):
             # The fields stay, emptied: a processor's parser reads the same shape as core banking's.
-            data.update(evidence="", child_evidence="", guardian=None, recorded_by=consent.recorded_by_kind)
+            return {
+                **data, "evidence": "", "child_evidence": "", "guardian": None,
+                "recorded_by": consent.recorded_by_kind,
+            }
         return data
 
 
@@ -273,7 +276,7 @@ class DutyOutputSerializer(serializers.ModelSerializer):
         ):
             # The recipient's client learns that the bank's staff recorded its confirmation, not which
             # colleague nor their note of the call (Law 91/2025: no more than it needs).
-            data.update(acknowledged_by_label=ActorKind.STAFF.value, acknowledgement_note="")
+            return {**data, "acknowledged_by_label": ActorKind.STAFF.value, "acknowledgement_note": ""}
         return data
 
 

@@ -51,7 +51,7 @@ class SubjectOutputSerializer(serializers.ModelSerializer):
             for field in PERSONAL_FIELDS:
                 data[field] = personal_value_masked(field, data[field])
         if self.context.get("processor", False):
-            data.update(dict.fromkeys(LIFE_FACTS))
+            data = {**data, **dict.fromkeys(LIFE_FACTS)}
         return data
 
 
