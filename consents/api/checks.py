@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from consents import selectors, services
 from consents.api.serializers import BulkCheckInputSerializer, CheckOutputSerializer
-from consents.api.served import purpose_served_check
+from consents.api.served import is_processor, purpose_served_check
 from core.actors import actor_for_user
 from core.api.filters import query_parameters_check
 from core.api.inputs import validated_body
@@ -56,7 +56,10 @@ class ConsentCheckView(APIView):
         responses=CheckOutputSerializer,
         description="Reasons: granted, legal_basis, no_consent, withdrawn, expired, reconsent_required, "
         "restricted, objected, legal_hold, child, purpose_inactive, refused, voided (a consent recorded in "
-        "error and voided by the bank; with `at` before the void, the answer as it stood then).",
+        "error and voided by the bank; with `at` before the void, the answer as it stood then), "
+        "relationship_ended, deceased. A token serving some purposes only (a processor) reads not_allowed "
+        "for deceased, child, relationship_ended and legal_hold: facts about the customer it does not "
+        "need.",
     )
     def get(self, request):
         query_parameters_check(
@@ -74,7 +77,7 @@ class ConsentCheckView(APIView):
             result = selectors.consent_check(subject_ref=subject, purpose_code=purpose)
         answer = {
             "allowed": result.allowed,
-            "reason": result.reason,
+            "reason": services.reason_told(result.reason, processor=is_processor(request)),
             "consent": str(result.consent) if result.consent else None,
             "checked_at": result.checked_at,
         }
@@ -131,7 +134,8 @@ class ConsentCheckBulkView(APIView):
         data = validated_body(BulkCheckInputSerializer, request)
         purpose_served_check(request, data["purpose"])
         answer = services.campaign_list_check(
-            actor=actor_for_user(request.user), purpose_code=data["purpose"], subject_refs=data["subjects"]
+            actor=actor_for_user(request.user), purpose_code=data["purpose"], subject_refs=data["subjects"],
+            processor=is_processor(request),
         )
         return Response({"purpose": data["purpose"], **_with_proof(answer)})
 
@@ -187,6 +191,7 @@ class ConsentCheckChangesView(APIView):
         purpose_served_check(request, purpose)
         moment = _past_moment(since, field="since")
         answer = services.campaign_changes_check(
-            actor=actor_for_user(request.user), purpose_code=purpose, since=moment
+            actor=actor_for_user(request.user), purpose_code=purpose, since=moment,
+            processor=is_processor(request),
         )
         return Response({"purpose": purpose, "since": moment, **_with_proof(answer)})

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from consents.api.catalogue_serializers import RecipientOutputSerializer
+from consents.api.served import reads_consent_proof
 from consents.models import (
     Channel,
     Consent,
@@ -19,7 +20,7 @@ from consents.selectors import (
     consent_latest_event_id,
     consent_status_as_read,
     duty_allowed_actions,
-    duty_fields_hidden_from,
+    duty_fields_masked_for,
 )
 from core.actors import actor_for_user
 from core.api.actions import ActingRight, AllowedActionsField
@@ -76,6 +77,16 @@ class ConsentOutputSerializer(serializers.ModelSerializer):
         receipt = f"/api/v1/consents/{consent.pk}/receipt/"
         event_id = consent_latest_event_id(consent)
         return f"{receipt}?event={event_id}" if event_id else receipt
+
+    def to_representation(self, consent):
+        data = super().to_representation(consent)
+        if not reads_consent_proof(self.context.get("request"), consent):
+            # The fields stay, emptied: a processor's parser reads the same shape as core banking's.
+            return {
+                **data, "evidence": "", "child_evidence": "", "guardian": None,
+                "recorded_by": consent.recorded_by_kind,
+            }
+        return data
 
 
 def _evidence_reference_field(help_text: str) -> serializers.CharField:
@@ -271,8 +282,8 @@ class DutyOutputSerializer(serializers.ModelSerializer):
             data[name] = data[name] or None
         request = self.context.get("request")
         if request is not None:
-            for name in duty_fields_hidden_from(instance, actor_for_user(request.user)):
-                data[name] = None
+            # Law 91/2025: a recipient's client reads no more than it needs.
+            return {**data, **duty_fields_masked_for(instance, actor_for_user(request.user))}
         return data
 
 

@@ -10,12 +10,21 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import NotFound, PermissionDenied
+from integrations.audience import is_processor
 from integrations.models import ApiToken
 
 
 def purposes_served(request) -> frozenset[str] | None:
     """The purpose codes the caller's token is limited to, or None (every purpose; a browser session)."""
     return request.auth.purposes_served() if isinstance(request.auth, ApiToken) else None
+
+
+def reads_consent_proof(request, consent) -> bool:
+    """Whether the caller reads how a consent was proven (its evidence references, who recorded it, the
+    guardian's customer number): the bank's staff and a client serving every purpose do; a processor
+    needs only the consent's state (Law 91/2025: no more data than the purpose needs), except on the
+    consents it recorded itself."""
+    return not is_processor(request) or consent.recorded_by_user_id == request.user.pk
 
 
 def purpose_served_check(request, code: str) -> None:

@@ -24,14 +24,14 @@ from consents.api.serializers import (
     SubjectWithdrawSerializer,
     WithdrawSerializer,
 )
-from consents.api.served import consent_served_check, purpose_served_check, purposes_served
+from consents.api.served import consent_served_check, is_processor, purpose_served_check, purposes_served
 from consents.api.voids import ConsentDetailSerializer, VoidInputSerializer
 from consents.models import Consent, ConsentStatus, Purpose
 from consents.receipts import consent_receipt
 from core.actors import actor_for_user
 from core.api.inputs import validated_body
 from core.api.permissions import caller_subject
-from core.errors import InvalidInput, NotFound
+from core.errors import DomainError, InvalidInput, NotFound
 from integrations.api.idempotency import idempotent
 from subjects.disclosure import ACCESS_REASON_HEADER, subject_view
 from subjects.filters import SubjectStatusFilterSet
@@ -76,7 +76,8 @@ class ConsentListCreateView(generics.GenericAPIView):
     @extend_schema(parameters=CONSENT_FILTERS, responses=ConsentOutputSerializer(many=True))
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(ConsentOutputSerializer(page, many=True).data)
+        shown = ConsentOutputSerializer(page, many=True, context={"request": request})
+        return self.get_paginated_response(shown.data)
 
     @extend_schema(
         request=ConsentCreateSerializer,
@@ -96,26 +97,31 @@ class ConsentListCreateView(generics.GenericAPIView):
         guardian_ref = values.get("guardian")
         guardian = subject_by_cif_or_400(guardian_ref, field="guardian") if guardian_ref else None
         record = services.consent_refuse if values.get("outcome") == "refused" else services.consent_grant
-        consent = record(
-            actor=actor_for_user(request.user),
-            request=services.GrantRequest(
-                subject=subject_by_cif_or_400(values["subject"]),
-                purpose=_purpose_or_400(values["purpose"]),
-                notice_version=values["notice_version"],
-                channel=values["channel"],
-                evidence=values["evidence"],
-                guardian=guardian,
-                sensitive_acknowledged=values["sensitive_acknowledged"],
-                expires_at=values["expires_at"],
-                child_agreed=values["child_agreed"],
-                child_evidence=values["child_evidence"],
-                session_ref=values["session"],
-                device=values["device"],
-                notice_language=values["notice_language"],
-                outcome_defaulted="outcome" not in values,
-            ),
-        )
-        return Response(ConsentOutputSerializer(consent).data, status=status.HTTP_201_CREATED)
+        try:
+            consent = record(
+                actor=actor_for_user(request.user),
+                request=services.GrantRequest(
+                    subject=subject_by_cif_or_400(values["subject"]),
+                    purpose=_purpose_or_400(values["purpose"]),
+                    notice_version=values["notice_version"],
+                    channel=values["channel"],
+                    evidence=values["evidence"],
+                    guardian=guardian,
+                    sensitive_acknowledged=values["sensitive_acknowledged"],
+                    expires_at=values["expires_at"],
+                    child_agreed=values["child_agreed"],
+                    child_evidence=values["child_evidence"],
+                    session_ref=values["session"],
+                    device=values["device"],
+                    notice_language=values["notice_language"],
+                    outcome_defaulted="outcome" not in values,
+                ),
+            )
+        except DomainError as error:
+            # A processor is refused without the fact about the customer behind it.
+            raise services.refusal_told(error, processor=is_processor(request)) from None
+        shown = ConsentOutputSerializer(consent, context={"request": request})
+        return Response(shown.data, status=status.HTTP_201_CREATED)
 
 
 class _OneConsentMixin:
@@ -199,7 +205,8 @@ class ConsentWithdrawView(_OneConsentMixin, APIView):
             subject_id=own.pk if own else None,
             **data,
         )
-        return Response(ConsentOutputSerializer(self.get_consent(consent.pk)).data)
+        shown = ConsentOutputSerializer(self.get_consent(consent.pk), context={"request": request})
+        return Response(shown.data)
 
 
 class ConsentVoidView(_OneConsentMixin, APIView):
@@ -267,7 +274,8 @@ class SubjectWithdrawView(APIView):
             evidence=values["evidence"],
         )
         consents = selectors.consents_by_ids(c.pk for c in withdrawn)
-        return Response({"withdrawn": ConsentOutputSerializer(consents, many=True).data})
+        shown = ConsentOutputSerializer(consents, many=True, context={"request": request})
+        return Response({"withdrawn": shown.data})
 
 
 def _uuid_param(request, name: str) -> uuid.UUID | None:

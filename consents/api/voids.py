@@ -10,7 +10,9 @@ from rest_framework import serializers
 
 from consents import selectors
 from consents.api.serializers import ConsentOutputSerializer
+from consents.api.served import reads_consent_proof
 from consents.models import VoidReason
+from core.actors import ActorKind
 from core.api.actions import ActingRight, AllowedActionsField
 
 # Who voids a consent recorded in error through the API: the DPO and privacy officers, with a token
@@ -32,7 +34,10 @@ class VoidInputSerializer(serializers.Serializer):
 
 class VoidOutputSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
-    by = serializers.CharField(help_text="The staff member who voided it (their username).")
+    by = serializers.CharField(
+        help_text="The staff member who voided it (their username); `staff` to a client serving some "
+        "purposes only (a processor)."
+    )
     by_role = serializers.CharField(
         allow_null=True, help_text="The role they acted in then: dpo or privacy_officer."
     )
@@ -79,4 +84,9 @@ class ConsentDetailSerializer(ConsentOutputSerializer):
     def get_voided(self, consent):
         """When, by whom and why the consent was voided as recorded in error; null otherwise."""
         void = selectors.consent_void_of(consent)
-        return VoidOutputSerializer(void).data if void else None
+        if void is None:
+            return None
+        shown = VoidOutputSerializer(void).data
+        if not reads_consent_proof(self.context.get("request"), consent):
+            shown["by"] = ActorKind.STAFF.value
+        return shown

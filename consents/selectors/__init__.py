@@ -78,7 +78,7 @@ from consents.selectors.versions import VersionInHistory, notice_version_history
 from consents.selectors.withdrawals import (
     consent_withdraw_refusal,
     duty_allowed_actions,
-    duty_fields_hidden_from,
+    duty_fields_masked_for,
     notices_by_kind_and_purpose,
     notices_of_source,
     purpose_change_stops_of_subject,
@@ -142,7 +142,7 @@ __all__ = [
     "consents_on_notice_older_than_counts",
     "consents_visible_to",
     "duty_allowed_actions",
-    "duty_fields_hidden_from",
+    "duty_fields_masked_for",
     "guardian_who_acted",
     "notice_current",
     "notice_leaves_consent",

@@ -27,7 +27,7 @@ from consents.models import Consent, ConsentEvent, ConsentStatus, DataCategory, 
 from consents.scope import recipient_ids_agreed
 from consents.selectors.rule import term_ended
 from consents.states import CONSENT_MACHINE, DUTY_MACHINE
-from core.actors import Actor
+from core.actors import Actor, ActorKind
 from deadlines.wording import binding_period_named
 from integrations.models import OutboxMessage
 
@@ -343,18 +343,20 @@ def duty_allowed_actions(duty: WithdrawalDuty, actor: Actor) -> frozenset[str]:
     return frozenset()
 
 
-# What a recipient's own client does not read of a confirmation the bank's staff recorded: who recorded it
-# and their free text, the bank's working note (its contact at the recipient, its own judgement). It reads
-# that staff recorded it, when, and the recipient's reference.
-DUTY_STAFF_ONLY_FIELDS = ("acknowledged_by_label", "acknowledgement_note")
+# What a recipient's own client reads of a confirmation the bank's staff recorded: that staff recorded it
+# (who acted by kind, as on requests), not which colleague nor their free text, the bank's working note
+# (its contact at the recipient, its own judgement). It still reads when, and its own reference.
+DUTY_AS_A_CLIENT_READS_STAFF_CONFIRMATION = {
+    "acknowledged_by_label": ActorKind.STAFF.value, "acknowledgement_note": "",
+}
 
 
-def duty_fields_hidden_from(duty: WithdrawalDuty, actor: Actor) -> tuple[str, ...]:
-    """The duty's fields `actor` does not read (`DUTY_STAFF_ONLY_FIELDS` for a client, on a confirmation
-    staff recorded)."""
+def duty_fields_masked_for(duty: WithdrawalDuty, actor: Actor) -> dict[str, str]:
+    """The duty's fields `actor` reads otherwise than stored, with what it reads instead
+    (`DUTY_AS_A_CLIENT_READS_STAFF_CONFIRMATION` for a client, on a confirmation staff recorded)."""
     if actor.is_client and duty.confirmed_through == WithdrawalDuty.ConfirmedThrough.STAFF:
-        return DUTY_STAFF_ONLY_FIELDS
-    return ()
+        return DUTY_AS_A_CLIENT_READS_STAFF_CONFIRMATION
+    return {}
 
 
 def withdrawal_complete(consent: Consent) -> bool:

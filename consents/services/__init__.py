@@ -44,6 +44,7 @@ from consents.services.restrictions import (
 )
 from consents.services.rules import GrantRequest, purpose_offered_to_ward
 from consents.services.scope_stops import scope_stops_run, scope_stops_run_queued
+from consents.services.told import reason_told, refusal_told
 from consents.services.voids import consent_void, consent_void_notes_erase
 from consents.services.withdrawals import (
     consent_reasons_erase,
@@ -57,6 +58,8 @@ __all__ = [
     "CampaignAnswer",
     "campaign_changes_check",
     "campaign_list_check",
+    "reason_told",
+    "refusal_told",
     "scope_stops_run",
     "scope_stops_run_queued",
     "FormAnswer",

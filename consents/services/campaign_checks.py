@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from consents.selectors import consent_check_bulk, consent_check_changes
+from consents.services.told import reason_told
 from core.actors import Actor
 from subjects.selectors import customer_numbers_now
 
@@ -59,8 +60,11 @@ def _recorded(*, actor: Actor, purpose_code: str, kind: str, lists: dict, now: d
     return CampaignAnswer(lists=lists, checked_at=now, proof=str(entry.pk), digest=digest)
 
 
-def campaign_list_check(*, actor: Actor, purpose_code: str, subject_refs: Iterable[str]) -> CampaignAnswer:
-    """Which of these customers may be contacted for the purpose now, with the proof recorded."""
+def campaign_list_check(
+    *, actor: Actor, purpose_code: str, subject_refs: Iterable[str], processor: bool = False
+) -> CampaignAnswer:
+    """Which of these customers may be contacted for the purpose now, with the proof recorded (of the
+    answer as the caller reads it: `processor`, see `reason_told`)."""
     now = timezone.now()
     answers = consent_check_bulk(purpose_code=purpose_code, subject_refs=subject_refs, now=now)
     allowed, refused, unknown = [], [], []
@@ -70,7 +74,7 @@ def campaign_list_check(*, actor: Actor, purpose_code: str, subject_refs: Iterab
         elif result.allowed:
             allowed.append(ref)
         else:
-            refused.append({"subject": ref, "reason": result.reason})
+            refused.append({"subject": ref, "reason": reason_told(result.reason, processor=processor)})
     moved = customer_numbers_now(unknown)
     lists = {"allowed": allowed, "not_allowed": refused, "unknown": unknown, "moved": moved}
     return _recorded(
@@ -78,10 +82,16 @@ def campaign_list_check(*, actor: Actor, purpose_code: str, subject_refs: Iterab
     )
 
 
-def campaign_changes_check(*, actor: Actor, purpose_code: str, since: datetime) -> CampaignAnswer:
-    """Who turned to "no" for the purpose since `since`, with the proof recorded."""
+def campaign_changes_check(
+    *, actor: Actor, purpose_code: str, since: datetime, processor: bool = False
+) -> CampaignAnswer:
+    """Who turned to "no" for the purpose since `since`, with the proof recorded (`processor`: see
+    `reason_told`)."""
     now = timezone.now()
     changes = consent_check_changes(purpose_code=purpose_code, since=since, now=now)
-    refused = [{"subject": ref, "reason": answer.reason} for ref, answer in changes.not_allowed.items()]
+    refused = [
+        {"subject": ref, "reason": reason_told(answer.reason, processor=processor)}
+        for ref, answer in changes.not_allowed.items()
+    ]
     lists = {"not_allowed": refused, "recheck_list": changes.recheck_list}
     return _recorded(actor=actor, purpose_code=purpose_code, kind="changes", lists=lists, now=now)

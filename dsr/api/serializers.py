@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from core.actors import actor_for_user
 from core.api.actions import ActingRight, AllowedActionsField, caller_allowed_actions
-from core.roles import Role, user_role
+from core.roles import Role, is_staff_user, user_role
 from dsr.models import (
     DataSubjectRequest,
     FulfilmentTask,
@@ -45,6 +45,19 @@ def _shown(context) -> Disclosure:
     return context.get("disclosure") or Disclosure(revealed=False)
 
 
+def _names_staff(context) -> bool:
+    """Whether the caller reads staff members' logins: the bank's staff do. A customer and an integration
+    client (the app that filed the request, core banking) read who acted by kind: which colleague
+    worked a request is the bank's internal fact, not theirs to hold (Law 91/2025, data minimisation)."""
+    request = context.get("request")
+    return request is not None and not context.get("customer") and is_staff_user(request.user)
+
+
+def _is_client(context) -> bool:
+    request = context.get("request")
+    return request is not None and not context.get("customer") and user_role(request.user) == Role.CLIENT
+
+
 class StatusChangeSerializer(serializers.ModelSerializer):
     actor = serializers.SerializerMethodField()
     note = serializers.SerializerMethodField(
@@ -57,8 +70,7 @@ class StatusChangeSerializer(serializers.ModelSerializer):
         fields = ["old_status", "new_status", "at", "reason", "note", "actor"]
 
     def get_actor(self, obj) -> str:
-        # Customers see who acted by kind; staff see the login (an internal detail).
-        return obj.actor_kind if self.context.get("customer") else obj.actor_label
+        return obj.actor_label if _names_staff(self.context) else obj.actor_kind
 
     def get_note(self, obj) -> str:
         return _shown(self.context).text(obj.note) if obj.is_customer_reply else obj.note
@@ -204,7 +216,7 @@ class RequestOutputSerializer(serializers.ModelSerializer):
         ]
 
     def get_assignee(self, obj) -> str | None:
-        if self.context.get("customer") or obj.assignee_id is None:
+        if not _names_staff(self.context) or obj.assignee_id is None:
             return None
         return obj.assignee.get_username()
 
@@ -298,7 +310,7 @@ class RequestDetailSerializer(RequestOutputSerializer):
         checker = obj.identity_verified_by
         if checker is None:
             return ""
-        if self.context.get("customer"):
+        if not _names_staff(self.context):
             return "customer" if user_role(checker) == Role.CUSTOMER else "staff"
         return checker.get_username()
 
@@ -333,6 +345,10 @@ class RequestDetailSerializer(RequestOutputSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         data["details"] = _shown(self.context).text(data["details"])
+        if _is_client(self.context):
+            # The branch and teller who saw the papers: the customer knows where they went; a client has
+            # no use for it.
+            data["identity_seen_at_branch"] = ""
         return data
 
     def get_not_covered(self, obj) -> list[dict[str, str]]:

@@ -2,7 +2,8 @@
 `dsr.api.tasks`).
 
 A customer reaches only their own requests (and a ward's): every look-up goes through
-`visible_requests`, so an id or a filter naming someone else's request answers 404.
+`visible_requests`, so an id or a filter naming someone else's request answers 404. A processor (a
+token serving some purposes only) reaches the requests it filed, the same way.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from dsr.selectors import (
 )
 from dsr.views.common import attachment
 from integrations.api.idempotency import idempotent
+from integrations.audience import is_processor
 from subjects.disclosure import ACCESS_REASON_HEADER, disclosure_for, subject_view
 from subjects.selectors import self_or_ward_by_ref, subject_by_cif_or_400
 
@@ -64,7 +66,7 @@ class RequestListCreateView(generics.GenericAPIView):
 
     def get_queryset(self):
         now = timezone.now()
-        visible = visible_requests(self.request.user)
+        visible = visible_requests(self.request.user, filed_only=is_processor(self.request))
         # A customer must not learn from the answer whether a customer number or a staff id exists.
         filtered = RequestFilterSet.apply(
             self.request.query_params, visible, now=now,
@@ -133,7 +135,7 @@ class RequestDetailView(APIView):
         ],
     )
     def get(self, request, pk):
-        found = visible_request_detail(request.user, pk)
+        found = visible_request_detail(request.user, pk, filed_only=is_processor(request))
         if found is None:
             raise NotFound(_("No such request."))
         shown = subject_view(
@@ -338,7 +340,7 @@ class ExportDownloadView(APIView):
         description="The request's data export as a file: `?format=json` (the default), `html` or `csv`.",
     )
     def get(self, request, pk):
-        found = visible_request_by_id(request.user, pk)
+        found = visible_request_by_id(request.user, pk, filed_only=is_processor(request))
         if found is None:
             raise NotFound(_("No such request."))
         request_work_check(request.user, found, download=True)

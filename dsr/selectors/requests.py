@@ -152,20 +152,24 @@ def requests_by_reference(text: str) -> QuerySet[DataSubjectRequest]:
     return found.order_by("-received_at", "-pk")
 
 
-def visible_requests(user) -> QuerySet[DataSubjectRequest]:
-    """Every request for staff and clients; a customer's own (and their wards') for a customer."""
+def visible_requests(user, *, filed_only: bool = False) -> QuerySet[DataSubjectRequest]:
+    """Every request for staff and clients; a customer's own (and their wards') for a customer.
+    `filed_only`: those `user` filed, for a processor (a client serving some purposes only), which has
+    no need of the other customers' requests (Law 91/2025, data minimisation)."""
     own = subject_for_user(user)
-    return requests_for_subject(own) if own is not None else request_list()
+    if own is not None:
+        return requests_for_subject(own)
+    return request_list().filter(created_by=user) if filed_only else request_list()
 
 
-def visible_request_by_id(user, pk) -> DataSubjectRequest | None:
-    return visible_requests(user).filter(pk=pk).first()
+def visible_request_by_id(user, pk, *, filed_only: bool = False) -> DataSubjectRequest | None:
+    return visible_requests(user, filed_only=filed_only).filter(pk=pk).first()
 
 
-def visible_request_detail(user, pk) -> DataSubjectRequest | None:
+def visible_request_detail(user, pk, *, filed_only: bool = False) -> DataSubjectRequest | None:
     """The request with everything its detail shows, if `user` may see it (one query and its
     prefetches: whether it is visible is part of the query that loads it)."""
-    return _with_detail(visible_requests(user)).filter(pk=pk).first()
+    return _with_detail(visible_requests(user, filed_only=filed_only)).filter(pk=pk).first()
 
 
 def request_for_work_check(user, pk) -> DataSubjectRequest | None:

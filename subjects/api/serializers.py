@@ -18,8 +18,15 @@ def preferred_language_field() -> serializers.ChoiceField:
     )
 
 
+# What a processor (`integrations.audience.is_processor`) is not told of a customer, even with
+# `subjects:pii`: that they died or left the bank, or are a child under a guardian. The consent check
+# tells it `not_allowed` for these; it needs no more to stop.
+LIFE_FACTS = ("deceased_on", "relationship_ended_on", "guardian", "guardian_verified_at")
+
+
 class SubjectOutputSerializer(serializers.ModelSerializer):
-    """A subject; its personal values masked unless the view sets `reveal` in the context."""
+    """A subject; its personal values masked unless the view sets `reveal` in the context, its life facts
+    null when it sets `processor`."""
 
     guardian = serializers.UUIDField(source="guardian_id", allow_null=True, read_only=True)
     masked = serializers.SerializerMethodField(help_text="True when the personal values are masked.")
@@ -43,6 +50,8 @@ class SubjectOutputSerializer(serializers.ModelSerializer):
         if not self.context.get("reveal", False):
             for field in PERSONAL_FIELDS:
                 data[field] = personal_value_masked(field, data[field])
+        if self.context.get("processor", False):
+            data = {**data, **dict.fromkeys(LIFE_FACTS)}
         return data
 
 

@@ -10,6 +10,7 @@ from core.actors import actor_for_user
 from core.api.inputs import validated_body
 from core.errors import InvalidInput, NotFound
 from integrations.api.idempotency import idempotent
+from integrations.audience import is_processor
 from subjects import disclosure, services
 from subjects.api.serializers import (
     CustomerNumberChangeSerializer,
@@ -58,7 +59,8 @@ def subject_output(request, subjects, *, context: str, many: bool = False, one_c
         subjects, user=request.user, context=context, reason=access_reason(request), auth=request.auth,
         one_customer=one_customer,
     )
-    return SubjectOutputSerializer(subjects, many=many, context={"reveal": shown.revealed}).data
+    context = {"reveal": shown.revealed, "processor": is_processor(request)}
+    return SubjectOutputSerializer(subjects, many=many, context=context).data
 
 
 def write_disclosure(request) -> disclosure.Disclosure:

@@ -33,7 +33,7 @@ def test_the_recipient_s_client_does_not_read_the_staff_member_nor_their_note(as
 
     assert row["confirmed_through"] == "staff" and row["acknowledged_at"]
     assert row["acknowledgement_reference"] == "LTR-0312"
-    assert row["acknowledged_by_label"] is None and row["acknowledgement_note"] is None
+    assert (row["acknowledged_by_label"], row["acknowledgement_note"]) == ("staff", "")
     assert "officer_t" not in str(row) and "Ms Lan" not in str(row)
 
 
