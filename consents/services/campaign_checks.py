@@ -59,10 +59,15 @@ def _recorded(*, actor: Actor, purpose_code: str, kind: str, lists: dict, now: d
     return CampaignAnswer(lists=lists, checked_at=now, proof=str(entry.pk), digest=digest)
 
 
-def campaign_list_check(*, actor: Actor, purpose_code: str, subject_refs: Iterable[str]) -> CampaignAnswer:
-    """Which of these customers may be contacted for the purpose now, with the proof recorded."""
+def campaign_list_check(
+    *, actor: Actor, purpose_code: str, subject_refs: Iterable[str], recipients: frozenset[int] | None = None
+) -> CampaignAnswer:
+    """Which of these customers may be contacted for the purpose now, by the client answering for
+    `recipients` (`consents.client_recipients`), with the proof recorded."""
     now = timezone.now()
-    answers = consent_check_bulk(purpose_code=purpose_code, subject_refs=subject_refs, now=now)
+    answers = consent_check_bulk(
+        purpose_code=purpose_code, subject_refs=subject_refs, now=now, recipients=recipients
+    )
     allowed, refused, unknown = [], [], []
     for ref, result in answers.items():
         if result is None:
@@ -78,10 +83,13 @@ def campaign_list_check(*, actor: Actor, purpose_code: str, subject_refs: Iterab
     )
 
 
-def campaign_changes_check(*, actor: Actor, purpose_code: str, since: datetime) -> CampaignAnswer:
-    """Who turned to "no" for the purpose since `since`, with the proof recorded."""
+def campaign_changes_check(
+    *, actor: Actor, purpose_code: str, since: datetime, recipients: frozenset[int] | None = None
+) -> CampaignAnswer:
+    """Who turned to "no" for the purpose since `since`, for the client answering for `recipients`, with
+    the proof recorded."""
     now = timezone.now()
-    changes = consent_check_changes(purpose_code=purpose_code, since=since, now=now)
+    changes = consent_check_changes(purpose_code=purpose_code, since=since, now=now, recipients=recipients)
     refused = [{"subject": ref, "reason": answer.reason} for ref, answer in changes.not_allowed.items()]
     lists = {"not_allowed": refused, "recheck_list": changes.recheck_list}
     return _recorded(actor=actor, purpose_code=purpose_code, kind="changes", lists=lists, now=now)
