@@ -86,6 +86,16 @@ def fresh_api_user_cache():
     principals.forget_all()
 
 
+@pytest.fixture(autouse=True)
+def fresh_client_recipients_cache():
+    """Nor the per-worker links of integration clients to recipients: ids repeat after a rollback."""
+    from consents import client_recipients
+
+    client_recipients.client_recipients_invalidate()
+    yield
+    client_recipients.client_recipients_invalidate()
+
+
 @pytest.fixture
 def demo(settings):
     """A demo installation (DEMO=true, as scripts/run's `.env` sets): the only kind `seed_demo` seeds."""

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from consents import selectors, services
 from consents.api.serializers import BulkCheckInputSerializer, CheckOutputSerializer
-from consents.api.served import is_processor, purpose_served_check
+from consents.api.served import is_processor, purpose_served_check, recipients_asking
 from core.actors import actor_for_user
 from core.api.filters import query_parameters_check
 from core.api.inputs import validated_body
@@ -57,9 +57,10 @@ class ConsentCheckView(APIView):
         description="Reasons: granted, legal_basis, no_consent, withdrawn, expired, reconsent_required, "
         "restricted, objected, legal_hold, child, purpose_inactive, refused, voided (a consent recorded in "
         "error and voided by the bank; with `at` before the void, the answer as it stood then), "
-        "relationship_ended, deceased. A token serving some purposes only (a processor) reads not_allowed "
-        "for deceased, child, relationship_ended and legal_hold: facts about the customer it does not "
-        "need.",
+        "relationship_ended, deceased, recipient_not_named (asked by a recipient's own client for a purpose "
+        "whose notice, or the version the customer consented to, does not name that recipient). A token "
+        "serving some purposes only (a processor) reads not_allowed for deceased, child, relationship_ended "
+        "and legal_hold: facts about the customer it does not need.",
     )
     def get(self, request):
         query_parameters_check(
@@ -72,9 +73,13 @@ class ConsentCheckView(APIView):
         purpose_served_check(request, purpose)
         if request.query_params.get("at"):
             at = _past_moment(request.query_params["at"], field="at")
-            result = selectors.consent_check_as_of(subject_ref=subject, purpose_code=purpose, at=at)
+            result = selectors.consent_check_as_of(
+                subject_ref=subject, purpose_code=purpose, at=at, recipients=recipients_asking(request)
+            )
         else:
-            result = selectors.consent_check(subject_ref=subject, purpose_code=purpose)
+            result = selectors.consent_check(
+                subject_ref=subject, purpose_code=purpose, recipients=recipients_asking(request)
+            )
         answer = {
             "allowed": result.allowed,
             "reason": services.reason_told(result.reason, processor=is_processor(request)),
@@ -135,7 +140,7 @@ class ConsentCheckBulkView(APIView):
         purpose_served_check(request, data["purpose"])
         answer = services.campaign_list_check(
             actor=actor_for_user(request.user), purpose_code=data["purpose"], subject_refs=data["subjects"],
-            processor=is_processor(request),
+            processor=is_processor(request), recipients=recipients_asking(request),
         )
         return Response({"purpose": data["purpose"], **_with_proof(answer)})
 
@@ -176,8 +181,8 @@ class ConsentCheckChangesView(APIView):
             "reason, by when each change was recorded (a withdrawal signed earlier but keyed in since is "
             "listed). Stop contacting them, and ask again with this answer's `checked_at`. `recheck_list` "
             "is null, or says why the whole list must be checked again with `consent-check/bulk/`: "
-            "`reconsent_required` (a widening took effect), `purpose_inactive`, `too_many_changes` (more "
-            "than 10,000 customers)."
+            "`reconsent_required` (a widening took effect), `purpose_inactive`, `recipient_not_named` (the "
+            "purpose does not name the asking recipient), `too_many_changes` (more than 10,000 customers)."
         ),
     )
     def get(self, request):
@@ -192,6 +197,6 @@ class ConsentCheckChangesView(APIView):
         moment = _past_moment(since, field="since")
         answer = services.campaign_changes_check(
             actor=actor_for_user(request.user), purpose_code=purpose, since=moment,
-            processor=is_processor(request),
+            processor=is_processor(request), recipients=recipients_asking(request),
         )
         return Response({"purpose": purpose, "since": moment, **_with_proof(answer)})

@@ -4,11 +4,16 @@ A client serves some purposes, not the catalogue (a marketing platform asks abou
 processor about cards): a token naming purposes neither reads, records nor withdraws consents of
 another purpose, and the consent check does not tell it how the customer stands on one (a biometric
 consent, a restriction, a legal hold). A token naming no purpose keeps every purpose, as before.
+
+A recipient's own client (a marketing agency, a card printer) is asked about only what the purpose
+names it for (`recipients_asking`): the check answers it `recipient_not_named` for the rest.
 """
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from consents.client_recipients import client_recipient_ids
+from core.actors import actor_for_user
 from core.errors import NotFound, PermissionDenied
 from integrations.audience import is_processor
 from integrations.models import ApiToken
@@ -42,3 +47,11 @@ def consent_served_check(request, consent) -> None:
     served = purposes_served(request)
     if served is not None and consent.purpose.code not in served:
         raise NotFound(_("No such consent."))
+
+
+def recipients_asking(request) -> frozenset[int] | None:
+    """The registered recipients the calling integration client answers for, or None (the bank's own
+    systems and staff, whose check is the customer's answer alone). Kept per worker: no query per call."""
+    if not actor_for_user(request.user).is_client:
+        return None
+    return client_recipient_ids(request.user.pk)

@@ -142,11 +142,12 @@ class WithdrawalDuty(StatefulModel):
                 | models.Q(status="called_off", called_off_at__isnull=False),
                 name="duty_closed_has_time",
             ),
-            # A withdrawal's stop ends a consent; a correction or a restriction's stop reaches the
-            # recipient through a consent, or through a purpose resting on none.
+            # A withdrawal's stop ends a consent; a correction, a restriction's stop or an erasure reaches
+            # the recipient through a consent, or through a purpose resting on none (a contract's
+            # processor).
             models.CheckConstraint(
                 condition=models.Q(consent__isnull=False)
-                | models.Q(kind__in=["rectification", "restriction"], purpose__isnull=False),
+                | models.Q(kind__in=["rectification", "restriction", "erasure"], purpose__isnull=False),
                 name="duty_consent_or_purpose_shared",
             ),
         ]

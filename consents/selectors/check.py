@@ -118,13 +118,20 @@ def _aware(value) -> datetime | None:
     return parsed if parsed is None or timezone.is_aware(parsed) else timezone.make_aware(parsed, UTC)
 
 
-def consent_check(*, subject_ref: str, purpose_code: str, now: datetime | None = None) -> CheckResult:
+def consent_check(
+    *,
+    subject_ref: str,
+    purpose_code: str,
+    now: datetime | None = None,
+    recipients: frozenset[int] | None = None,
+) -> CheckResult:
     """May the bank process this subject's data for this purpose right now, and why (not)?
 
     One round trip: the hot path runs before every marketing send and card authorisation, so it is a
     single indexed query (subject by CIF typed in any case, the restriction subquery on its partial
     index, the state row by its unique key), written as SQL to skip the ORM's per-call compilation
-    and prepared once per connection to skip PostgreSQL's planning (core/db.py).
+    and prepared once per connection to skip PostgreSQL's planning (core/db.py). `recipients`: those
+    the asking client answers for (`consents.client_recipients`), None for the bank's own systems.
     """
     now = now or timezone.now()
     purpose = purpose_or_404(purpose_code)
@@ -156,10 +163,13 @@ def consent_check(*, subject_ref: str, purpose_code: str, now: datetime | None =
         is_child=birth_date.is_child,
         agreement_due=birth_date.agreement_due,
         ended=life_ended_reason(relationship_ended_on, deceased_on),
+        recipients=recipients,
     )
 
 
-def consent_check_as_of(*, subject_ref: str, purpose_code: str, at: datetime) -> CheckResult:
+def consent_check_as_of(
+    *, subject_ref: str, purpose_code: str, at: datetime, recipients: frozenset[int] | None = None
+) -> CheckResult:
     """What `consent_check` would have answered at `at`, rebuilt from the append-only consent events
     and restrictions, with the consent and the purpose version in force at that moment (the DPO's
     "had I consented when you texted me on 3 February?")."""
@@ -193,6 +203,7 @@ def consent_check_as_of(*, subject_ref: str, purpose_code: str, at: datetime) ->
         is_child=birth_date.is_child,
         agreement_due=birth_date.agreement_due,
         ended=life_ended_reason(relationship_ended_on, deceased_on, on=timezone.localdate(at)),
+        recipients=recipients,
     )
     given = purpose.notice(state[2]) if state else None
     return replace(result, notice_version=given.version if given else None)
@@ -245,7 +256,11 @@ def _state_as_of(*, subject_id, purpose_id, at: datetime) -> tuple | None:
 
 
 def consent_check_subjects(
-    purpose: PurposeEntry, subjects: QuerySet[DataSubject], *, now: datetime
+    purpose: PurposeEntry,
+    subjects: QuerySet[DataSubject],
+    *,
+    now: datetime,
+    recipients: frozenset[int] | None = None,
 ) -> dict[str, CheckResult]:
     """The check of each of these customers for one purpose, by their stored customer number: set-based,
     the customers, their restrictions, their consent states and the dates of birth the rule needs, four
@@ -295,13 +310,18 @@ def consent_check_subjects(
             is_child=_by_birth(child_born, born, on=on),
             agreement_due=_by_birth(own_agreement_due, born, on=on),
             ended=ended,
+            recipients=recipients,
         )
         for ref, (subject_id, guardian_id, ended) in facts.items()
     }
 
 
 def consent_check_bulk(
-    *, purpose_code: str, subject_refs: Iterable[str], now: datetime | None = None
+    *,
+    purpose_code: str,
+    subject_refs: Iterable[str],
+    now: datetime | None = None,
+    recipients: frozenset[int] | None = None,
 ) -> dict[str, CheckResult | None]:
     """The check for a campaign: up to 10,000 CIFs against one purpose, set-based, in CIF order given.
 
@@ -320,6 +340,6 @@ def consent_check_bulk(
         # Each CIF as typed names one customer by the one rule (`cif_pick`); two typings of the same
         # customer ("cif1", "CIF1") each get its answer.
         named = DataSubject.objects.filter(external_ref__in=set().union(*map(cif_spellings, chunk)))
-        decided = consent_check_subjects(purpose, named, now=now)
+        decided = consent_check_subjects(purpose, named, now=now, recipients=recipients)
         answers.update((ref, cif_pick(decided, ref)) for ref in chunk)
     return answers

@@ -20,7 +20,7 @@ from django.utils import timezone
 from consents.catalogue import PurposeEntry
 from consents.models import ConsentState, ProcessingRestriction
 from consents.selectors.check import BULK_CHECK_LIMIT, BULK_CHUNK, consent_check_subjects, purpose_or_404
-from consents.selectors.rule import CheckResult, Reason
+from consents.selectors.rule import CheckResult, Reason, names_recipient
 from subjects.models import DataSubject
 
 # How long a write may take to commit after it stamped its rows; one written that long before `since`
@@ -40,11 +40,17 @@ class CheckChanges:
     checked_at: datetime
 
 
-def _whole_list_reason(purpose: PurposeEntry, *, since: datetime, now: datetime) -> str | None:
-    """A change since `since` that turns every customer's answer: the purpose withdrawn from offer, or a
-    widening that took effect (consents to the versions before it are asked again)."""
+def _whole_list_reason(
+    purpose: PurposeEntry, *, since: datetime, now: datetime, recipients: frozenset[int] | None
+) -> str | None:
+    """A change that turns every customer's answer: the purpose withdrawn from offer, a version in force
+    that does not name the asking client's recipient (whenever it took effect: every customer on the list
+    is "no" for it), or a widening that took effect since (consents to the versions before it are asked
+    again)."""
     if not purpose.in_force(now).active:
         return Reason.PURPOSE_INACTIVE
+    if recipients is not None and not names_recipient(purpose.scope_in_force(now), recipients):
+        return Reason.RECIPIENT_NOT_NAMED
     widened = any(n.material and since < n.effective_at and n.in_force_by(now) for n in purpose.notices)
     return Reason.RECONSENT_REQUIRED if widened else None
 
@@ -71,12 +77,19 @@ def _changed_subject_ids(purpose: PurposeEntry, *, since: datetime, now: datetim
     return ids
 
 
-def consent_check_changes(*, purpose_code: str, since: datetime, now: datetime | None = None) -> CheckChanges:
+def consent_check_changes(
+    *,
+    purpose_code: str,
+    since: datetime,
+    now: datetime | None = None,
+    recipients: frozenset[int] | None = None,
+) -> CheckChanges:
     """The customers whose answer for the purpose turned to "no" since `since`, by the one rule
-    (`consent_check_subjects`), or why the whole list must be checked again."""
+    (`consent_check_subjects`, for the client answering for `recipients`), or why the whole list must be
+    checked again."""
     now = now or timezone.now()
     purpose = purpose_or_404(purpose_code)
-    recheck = _whole_list_reason(purpose, since=since, now=now)
+    recheck = _whole_list_reason(purpose, since=since, now=now, recipients=recipients)
     if recheck is not None:
         return CheckChanges(not_allowed={}, recheck_list=recheck, checked_at=now)
     ids = sorted(_changed_subject_ids(purpose, since=since, now=now), key=str)
@@ -85,6 +98,6 @@ def consent_check_changes(*, purpose_code: str, since: datetime, now: datetime |
     answers: dict[str, CheckResult] = {}
     for start in range(0, len(ids), BULK_CHUNK):
         chunk = DataSubject.objects.filter(pk__in=ids[start : start + BULK_CHUNK])
-        answers.update(consent_check_subjects(purpose, chunk, now=now))
+        answers.update(consent_check_subjects(purpose, chunk, now=now, recipients=recipients))
     not_allowed = {ref: answers[ref] for ref in sorted(answers) if not answers[ref].allowed}
     return CheckChanges(not_allowed=not_allowed, recheck_list=None, checked_at=now)

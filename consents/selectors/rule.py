@@ -41,6 +41,8 @@ class Reason:
     # The customer's life with the bank is over: no consent they gave serves any more.
     RELATIONSHIP_ENDED = "relationship_ended"
     DECEASED = "deceased"
+    # Asked by a recipient's own client for a purpose whose notice does not name that recipient.
+    RECIPIENT_NOT_NAMED = "recipient_not_named"
 
 
 REASON_LABELS = {
@@ -63,6 +65,10 @@ REASON_LABELS = {
         "The customer's relationship with the bank has ended: what the bank keeps serves only the law"
     ),
     Reason.DECEASED: _("The customer has died: their data needs their family's consent (Law 91/2025)"),
+    Reason.RECIPIENT_NOT_NAMED: _(
+        "The purpose's notice does not name this recipient: the customer's data is not shared with it "
+        "for this purpose"
+    ),
 }
 
 # The same code, when the consent was given by a guardian alone while the customer was under 7.
@@ -174,6 +180,13 @@ def _restriction_reason(purpose: PurposeEntry, restriction: str | None) -> str |
     return _RESTRICTION_REASONS[restriction]
 
 
+def names_recipient(scope, recipients: frozenset[int]) -> bool:
+    """Whether a version's scope names one of `recipients`; a scope stored before versions listed their
+    recipients says nothing, and refuses no one."""
+    listed = scope.get("recipients") if scope else None
+    return listed is None or any(entry.get("id") in recipients for entry in listed)
+
+
 def _answer(allowed: bool, reason: str, *, now: datetime, consent=None) -> CheckResult:
     return CheckResult(allowed=allowed, reason=reason, consent=consent, checked_at=now)
 
@@ -189,6 +202,7 @@ def decide(
     is_child: Callable[..., bool],
     agreement_due: Callable[..., bool],
     ended: str | None = None,
+    recipients: frozenset[int] | None = None,
 ) -> CheckResult:
     """The answer for one customer and purpose. `restriction`: the first kind in force covering the
     purpose (legal_hold < object < restrict); `state`: (consent id, status, notice id, expiry, given by
@@ -196,7 +210,10 @@ def decide(
     marketing; `agreement_due(subject_id)`: whether the customer's own agreement is due now
     (`own_agreement_due`), asked only of a consent the guardian gave alone; `ended`: the customer's life
     with the bank is over (`life_ended_reason`), which a purpose the law or a contract bases stands past,
-    and a consent still on file does not. The purpose is read as its
+    and a consent still on file does not; `recipients`: those the asking client answers for (a marketing
+    agency's own client), None for the bank's own systems. A recipient processes only what the version
+    in force names it for, and under a consent only what the customer agreed it for: the bank shares
+    nothing else with it, and tells it of no withdrawal of anything else. The purpose is read as its
     version in force at `now` has it, whether or not the job has updated its row yet."""
     purpose = purpose.in_force(now)
     blocked_by = _restriction_reason(purpose, restriction)
@@ -204,6 +221,8 @@ def decide(
         return _answer(False, blocked_by, now=now)
     if not purpose.active:
         return _answer(False, Reason.PURPOSE_INACTIVE, now=now)
+    if recipients is not None and not names_recipient(purpose.scope_in_force(now), recipients):
+        return _answer(False, Reason.RECIPIENT_NOT_NAMED, now=now)
     if purpose.legal_basis != LegalBasis.CONSENT:
         return _answer(True, Reason.LEGAL_BASIS, now=now)
     # Only wards (subjects with a guardian) can be children, so only theirs is decrypted.
@@ -213,7 +232,15 @@ def decide(
     # A "no" the consent gives by itself (withdrawn, expired, ...) says the more precise reason.
     if ended is not None and answer.allowed:
         return _answer(False, ended, now=now, consent=answer.consent)
+    if recipients is not None and answer.allowed and not _agreed_for(purpose, state, recipients):
+        return _answer(False, Reason.RECIPIENT_NOT_NAMED, now=now, consent=answer.consent)
     return answer
+
+
+def _agreed_for(purpose: PurposeEntry, state, recipients: frozenset[int]) -> bool:
+    """Whether the version the customer consented to names one of `recipients`."""
+    given = purpose.notice(state[2])
+    return given is None or names_recipient(given.scope, recipients)
 
 
 def consent_answer(

@@ -61,12 +61,16 @@ def _recorded(*, actor: Actor, purpose_code: str, kind: str, lists: dict, now: d
 
 
 def campaign_list_check(
-    *, actor: Actor, purpose_code: str, subject_refs: Iterable[str], processor: bool = False
+    *, actor: Actor, purpose_code: str, subject_refs: Iterable[str], processor: bool = False,
+    recipients: frozenset[int] | None = None,
 ) -> CampaignAnswer:
-    """Which of these customers may be contacted for the purpose now, with the proof recorded (of the
-    answer as the caller reads it: `processor`, see `reason_told`)."""
+    """Which of these customers may be contacted for the purpose now, by the client answering for
+    `recipients` (`consents.client_recipients`), with the proof recorded (of the answer as the caller
+    reads it: `processor`, see `reason_told`)."""
     now = timezone.now()
-    answers = consent_check_bulk(purpose_code=purpose_code, subject_refs=subject_refs, now=now)
+    answers = consent_check_bulk(
+        purpose_code=purpose_code, subject_refs=subject_refs, now=now, recipients=recipients
+    )
     allowed, refused, unknown = [], [], []
     for ref, result in answers.items():
         if result is None:
@@ -83,12 +87,13 @@ def campaign_list_check(
 
 
 def campaign_changes_check(
-    *, actor: Actor, purpose_code: str, since: datetime, processor: bool = False
+    *, actor: Actor, purpose_code: str, since: datetime, processor: bool = False,
+    recipients: frozenset[int] | None = None,
 ) -> CampaignAnswer:
-    """Who turned to "no" for the purpose since `since`, with the proof recorded (`processor`: see
-    `reason_told`)."""
+    """Who turned to "no" for the purpose since `since`, for the client answering for `recipients`, with
+    the proof recorded (`processor`: see `reason_told`)."""
     now = timezone.now()
-    changes = consent_check_changes(purpose_code=purpose_code, since=since, now=now)
+    changes = consent_check_changes(purpose_code=purpose_code, since=since, now=now, recipients=recipients)
     refused = [
         {"subject": ref, "reason": reason_told(answer.reason, processor=processor)}
         for ref, answer in changes.not_allowed.items()

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
+from consents.client_recipients import client_recipients_invalidate
 from consents.models import NoticeVersion, Purpose, Recipient
 from core.actors import Actor
 from core.db import conflict_on_duplicate
@@ -87,6 +88,8 @@ def recipient_create(
             now=now,
             data={"kind": kind, "country": country, "client": client.pk if client else None},
         )
+        if client is not None:
+            client_recipients_invalidate()
     return recipient
 
 
@@ -109,6 +112,7 @@ def recipient_endpoint_link(*, endpoint, recipient_id: int | None) -> int | None
         recipient.endpoint = endpoint
         recipient.client_id = endpoint.client_id
         recipient.save(update_fields=["endpoint", "client"])
+        client_recipients_invalidate()
     return previous
 
 

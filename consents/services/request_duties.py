@@ -17,7 +17,7 @@ is called off (its request refused or cancelled: nothing is to stop any more).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -26,7 +26,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import audit_record
-from consents.models import Consent, ProcessingRestriction, Purpose, Recipient, WithdrawalDuty
+from consents.catalogue import purpose_in_force
+from consents.models import (
+    Consent,
+    LegalBasis,
+    ProcessingRestriction,
+    Purpose,
+    Recipient,
+    WithdrawalDuty,
+)
 from consents.restrictions import restriction_scope
 from consents.services.duties import (
     _agreed_recipients_of,
@@ -229,15 +237,29 @@ def _stops_call_off(still_open: list[WithdrawalDuty], *, actor: Actor, now: date
 
 
 def duties_open_for_erasure(
-    *, actor: Actor, subject: DataSubject, source: str, now: datetime
+    *, actor: Actor, subject: DataSubject, source: str, now: datetime, holds: Sequence[Mapping[str, Any]] = ()
 ) -> list[WithdrawalDuty]:
     """When the customer's erasure is carried out, in its transaction, before it withdraws their
     consents (a consent in force until now is held too): each recipient that may still hold their data
     is told to delete it. The notice names the customer's reference, as every notice does, and the
-    purposes; nothing else of theirs. Due by the deletion's deadline with a third party deleting."""
+    purposes; nothing else of theirs. Due by the deletion's deadline with a third party deleting.
+
+    A processor of a purpose resting on a contract (card printing, IT outsourcing) holds every
+    customer's data for the bank as surely: it is told too, to delete what no legal hold keeps, its
+    notice naming the bank's `holds` (each `category`, `law`, `hold_until`), which it keeps for the
+    bank's obligation alone. A recipient of a legal obligation, a public task or an emergency (the
+    credit bureau, an authority) keeps the data under its own law, and the bank does not order it."""
     told = _held_by_recipient(_customer_consents(subject), now)
+    contract_codes = set()
+    for purpose in _purposes_on_no_consent(now):
+        if purpose_in_force(purpose, now).legal_basis != LegalBasis.CONTRACT:
+            continue
+        contract_codes.add(purpose.code)
+        for recipient in purpose.recipients.all():
+            told.setdefault(recipient.pk, (recipient, None, purpose, set()))[3].add(purpose.code)
     if not told:
         return []
+    kept = [dict(hold) for hold in holds]
     due_at = due_at_for(request_type="delete", received_at=now, subject=subject, processor_involved=True)
     return _duties_open(
         told,
@@ -252,6 +274,7 @@ def duties_open_for_erasure(
             "purposes": sorted(codes),
             "erased_at": now.isoformat(),
             "delete_by": due_at.isoformat(),
+            **({"kept_under_legal_hold": kept} if codes & contract_codes else {}),
         },
     )
 

@@ -149,7 +149,12 @@ def deletion_fulfil(request: DataSubjectRequest, *, actor: Actor, now: datetime)
         # the reasons and messages the withdrawal records.
         # Every recipient that may still hold the data, a live consent's too, is told to delete it
         # (followed as duties, as the stops are), after the erasure, which empties the outbox's copies.
-        duties_open_for_erasure(actor=actor, subject=request.subject, source=request_source(request), now=now)
+        # A contract's processors are told to delete what no hold keeps, the holds named.
+        held_parts = deletion_held_parts(request)
+        duties_open_for_erasure(
+            actor=actor, subject=request.subject, source=request_source(request), now=now,
+            holds=_holds_named(request, held_parts, ended_on=ended_on),
+        )
         consents_withdraw_for_subject_in_transaction(
             actor=actor,
             subject=request.subject,
@@ -157,7 +162,7 @@ def deletion_fulfil(request: DataSubjectRequest, *, actor: Actor, now: datetime)
             source=request_source(request),
             now=now,
         )
-        for system, category in deletion_held_parts(request):
+        for system, category in held_parts:
             holds.append(
                 _hold(request, system=system, category=category, ended_on=ended_on, actor=actor, now=now)
             )
@@ -173,6 +178,23 @@ def deletion_fulfil(request: DataSubjectRequest, *, actor: Actor, now: datetime)
                 now=now,
             )
     return holds
+
+
+def _holds_named(
+    request: DataSubjectRequest, parts: list[tuple[System, DataCategory]], *, ended_on: date | None
+) -> list[dict[str, Any]]:
+    """The categories a law keeps, once each, as a processor's erasure notice names them: the category,
+    the law (in the bank's language, as a system's instructions name it) and until when (None while the
+    retention period's start event has not happened)."""
+    named: dict[str, dict[str, Any]] = {}
+    for _system, category in parts:
+        ends_on = _rule_ends_on(category.retention, request, ended_on)
+        named.setdefault(category.code, {
+            "category": category.code,
+            "law": category.retention.legal_reference_vi,
+            "hold_until": ends_on.isoformat() if ends_on else None,
+        })
+    return [named[code] for code in sorted(named)]
 
 
 def deletion_stops_third_parties(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> None:
