@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime, time
 
-from django.db.models import Case, Max, Q, QuerySet, Value, When
+from django.db.models import Case, F, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -308,6 +308,27 @@ def subject_id_subquery_for_ref(external_ref: str | None) -> QuerySet[DataSubjec
     )
 
 
+def subject_id_subquery_for_cif(external_ref: str | None) -> QuerySet[DataSubject]:
+    """The id of the subject carrying this customer number (CIF) as `subject_id_subquery_for_ref` finds
+    it, else of the one that left it last (renumbered or mistyped: the number on an old paper form), as a
+    one-row subquery: the one look-up every list's and the audit trail's `?subject=` narrows by."""
+    spellings = cif_spellings(external_ref)
+    exact, _upper = cif_candidates(external_ref)
+    left = CustomerNumberChange.objects.filter(old_ref__in=spellings)
+    carried_first = Case(
+        When(external_ref=exact, then=Value(0)), When(external_ref__in=spellings, then=Value(1)),
+        default=Value(2),
+    )
+    return (
+        DataSubject.objects.filter(Q(external_ref__in=spellings) | Q(pk__in=left.values("subject_id")))
+        .annotate(left_at=Subquery(
+            left.filter(subject=OuterRef("pk")).order_by("-changed_at").values("changed_at")[:1]
+        ))
+        .order_by(carried_first, F("left_at").desc(nulls_last=True))
+        .values("pk")[:1]
+    )
+
+
 def subject_guardian_by_id(guardian_id) -> DataSubject | None:
     """The customer named as guardian by id (None when none is named); 400 on the `guardian` field
     when no such customer exists."""
@@ -364,15 +385,5 @@ def cifs_of(subject_ids) -> dict[uuid.UUID, str]:
 
 
 def subject_id_for_cif(external_ref: str) -> uuid.UUID | None:
-    """The id of the subject with this customer number (CIF), or of the one that left it (renumbered or
-    mistyped: the number on an old paper form, which the audit trail and the request lists are searched
-    by), or None."""
-    subject = subject_for_ref(external_ref)
-    if subject is not None:
-        return subject.pk
-    return (
-        CustomerNumberChange.objects.filter(old_ref__in=cif_spellings(external_ref))
-        .order_by("-changed_at")
-        .values_list("subject_id", flat=True)
-        .first()
-    )
+    """The id of the subject `subject_id_subquery_for_cif` names, or None."""
+    return subject_id_subquery_for_cif(external_ref).values_list("pk", flat=True).first()
