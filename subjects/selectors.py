@@ -290,6 +290,11 @@ def former_number_check(external_ref: str) -> None:
                        external_ref=moved_to)
 
 
+def former_customer_numbers(subject: DataSubject) -> QuerySet[CustomerNumberChange]:
+    """The numbers the customer carried before, oldest first, with why and when each was left."""
+    return subject.number_changes.order_by("changed_at", "pk")
+
+
 def customer_number_at(subject: DataSubject, at: datetime) -> str:
     """The customer number `subject` carried at `at`: the one proof issued then names."""
     left_later = subject.number_changes.filter(changed_at__gt=at).order_by("changed_at")
@@ -350,7 +355,10 @@ def subject_search(query: str) -> QuerySet[DataSubject]:
         return DataSubject.objects.none()
     # Customer numbers are upper case in the core system; one typed in lower case is the same customer
     # (and matching both spellings exactly keeps the look-up on the unique index).
-    conditions = Q(external_ref__in=cif_spellings(query))
+    # A former number too: the one on a paper form signed before the customer was renumbered.
+    conditions = Q(external_ref__in=cif_spellings(query)) | Q(
+        pk__in=CustomerNumberChange.objects.filter(old_ref__in=cif_spellings(query)).values("subject_id")
+    )
     digits = re.sub(r"[\s.+()-]", "", query)
     if "@" in query:
         try:

@@ -22,7 +22,7 @@ from subjects.forms import (
     SubjectCreateForm,
     SubjectSearchForm,
 )
-from subjects.selectors import subject_by_id, subject_for_ref, subject_search
+from subjects.selectors import former_customer_numbers, subject_by_id, subject_for_ref, subject_search
 from subjects.validators import age_on
 
 
@@ -64,7 +64,7 @@ def customer_detail(request, pk):
     return render(request, "subjects/customer_detail.html", {
         "subject": subject, "personal": personal, "revealed": revealed, "reason_form": reason_form,
         "panels": panels, "age": age, "relationship_form": relationship_form,
-        "may_verify_guardian": may_change,
+        "may_verify_guardian": may_change, "former_numbers": former_customer_numbers(subject),
     })
 
 
