@@ -16,7 +16,7 @@ from core.errors import Conflict, DomainError, InvalidInput, NotFound
 from core.text import nfc
 from subjects.children import Guardianship, child_until, guardian_not_acting, guardianship_now
 from subjects.crypto import blind_index_candidates
-from subjects.models import CustomerNumberChange, DataSubject
+from subjects.models import CustomerNumberChange, CustomerNumberKind, DataSubject
 from subjects.validators import (
     cif_candidates,
     cif_pick,
@@ -231,14 +231,15 @@ NUMBER_MOVED = _(
 
 
 def customer_numbers_now(external_refs: Iterable[str]) -> dict[str, str]:
-    """Each of these numbers, as sent, that a record left (core banking renumbered it, or it was
-    mistyped) → the number that record carries now, in one query; numbers no record left are absent.
-    Asked once no record carries them: a caller still sending one is told where the customer went,
-    not "unknown"."""
+    """Each of these numbers, as sent, that core banking renumbered → the number its record carries now
+    (one query; asked once no record carries them, so a caller is told where the customer went). A
+    mistyped number is not forwarded: it is likely another person's, whom it must not send to this one."""
     refs = [ref for ref in external_refs if ref]
     if not refs:
         return {}
-    left = CustomerNumberChange.objects.filter(old_ref__in=set().union(*map(cif_spellings, refs)))
+    left = CustomerNumberChange.objects.filter(
+        old_ref__in=set().union(*map(cif_spellings, refs)), kind=CustomerNumberKind.RENUMBERED
+    )
     # Oldest first, so a number left twice maps to the record that left it last.
     now_carried = dict(left.order_by("changed_at").values_list("old_ref", "subject__external_ref"))
     picked = {ref: cif_pick(now_carried, ref) for ref in refs}
