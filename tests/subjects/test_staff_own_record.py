@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from audit.models import AuditEntry
 from subjects.models import StaffCustomerRecord
-from tests.consents.factories import child_of, make_purpose
+from tests.consents.factories import child_of, grant, make_purpose
 from tests.dsr.factories import by_document, make_request
 from tests.factories import make_subject
 
@@ -59,3 +59,18 @@ def test_staff_cannot_record_a_consent_for_themself_at_the_counter(as_user, priv
     refused = as_user(privacy_officer).post("/api/v1/consents/", body, format="json")
 
     assert refused.status_code == 403 and refused.json()["code"] == "own_customer_record", refused.content
+
+
+def test_staff_cannot_void_their_own_consent_as_recorded_in_error(as_user, privacy_officer, own_record):
+    """Voiding takes the record out of the proof: a staff member doing it to their own consent is the
+    conflict a colleague's eyes are there for."""
+    consent = grant(own_record, make_purpose())
+
+    refused = as_user(privacy_officer).post(
+        f"/api/v1/consents/{consent.pk}/void/", {"reason": "wrong_customer", "note": "typed the wrong CIF"},
+        format="json",
+    )
+
+    assert refused.status_code == 403 and refused.json()["code"] == "own_customer_record", refused.content
+    consent.refresh_from_db()
+    assert consent.status == "granted"
