@@ -1,8 +1,9 @@
 """The shape the consent, duty, request and authorisation lists share: narrowed to one customer by
 the customer number (CIF) as typed, and to a status from the machine's table.
 
-`subject` finds the customer as every other look-up of a typed CIF does (`subject_for_ref`: in any
-case, the one stored as typed first), inside the list's own query.
+`subject` finds the customer as every other list's and the audit trail's look-up of a typed CIF does
+(`subject_id_subquery_for_cif`: in any case, the one stored as typed first, else the customer who left
+that number), inside the list's own query.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from django.db.models import QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from core.api.filters import ListFilterSet
-from subjects.selectors import subject_id_subquery_for_ref
+from subjects.selectors import subject_id_subquery_for_cif
 
 
 class SubjectStatusFilterSet(ListFilterSet):
@@ -29,4 +30,4 @@ class SubjectStatusFilterSet(ListFilterSet):
         self.filters["status"].extra["choices"] = self.status_choices
 
     def of_subject(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(subject_id=Subquery(subject_id_subquery_for_ref(value)))
+        return queryset.filter(subject_id=Subquery(subject_id_subquery_for_cif(value)))

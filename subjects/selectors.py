@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime, time
 
-from django.db.models import Case, Max, Q, QuerySet, Value, When
+from django.db.models import Case, F, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +16,7 @@ from core.errors import Conflict, DomainError, InvalidInput, NotFound
 from core.text import nfc
 from subjects.children import Guardianship, child_until, guardian_not_acting, guardianship_now
 from subjects.crypto import blind_index_candidates
-from subjects.models import CustomerNumberChange, DataSubject
+from subjects.models import CustomerNumberChange, CustomerNumberKind, DataSubject
 from subjects.validators import (
     cif_candidates,
     cif_pick,
@@ -231,14 +231,15 @@ NUMBER_MOVED = _(
 
 
 def customer_numbers_now(external_refs: Iterable[str]) -> dict[str, str]:
-    """Each of these numbers, as sent, that a record left (core banking renumbered it, or it was
-    mistyped) → the number that record carries now, in one query; numbers no record left are absent.
-    Asked once no record carries them: a caller still sending one is told where the customer went,
-    not "unknown"."""
+    """Each of these numbers, as sent, that core banking renumbered → the number its record carries now
+    (one query; asked once no record carries them, so a caller is told where the customer went). A
+    mistyped number is not forwarded: it is likely another person's, whom it must not send to this one."""
     refs = [ref for ref in external_refs if ref]
     if not refs:
         return {}
-    left = CustomerNumberChange.objects.filter(old_ref__in=set().union(*map(cif_spellings, refs)))
+    left = CustomerNumberChange.objects.filter(
+        old_ref__in=set().union(*map(cif_spellings, refs)), kind=CustomerNumberKind.RENUMBERED
+    )
     # Oldest first, so a number left twice maps to the record that left it last.
     now_carried = dict(left.order_by("changed_at").values_list("old_ref", "subject__external_ref"))
     picked = {ref: cif_pick(now_carried, ref) for ref in refs}
@@ -290,6 +291,11 @@ def former_number_check(external_ref: str) -> None:
                        external_ref=moved_to)
 
 
+def former_customer_numbers(subject: DataSubject) -> QuerySet[CustomerNumberChange]:
+    """The numbers the customer carried before, oldest first, with why and when each was left."""
+    return subject.number_changes.order_by("changed_at", "pk")
+
+
 def customer_number_at(subject: DataSubject, at: datetime) -> str:
     """The customer number `subject` carried at `at`: the one proof issued then names. Reads the changes
     through `.all()`, so a caller issuing many receipts prefetches `number_changes` once."""
@@ -305,6 +311,27 @@ def subject_id_subquery_for_ref(external_ref: str | None) -> QuerySet[DataSubjec
     return (
         DataSubject.objects.filter(external_ref__in=cif_spellings(external_ref))
         .order_by(exact_first)
+        .values("pk")[:1]
+    )
+
+
+def subject_id_subquery_for_cif(external_ref: str | None) -> QuerySet[DataSubject]:
+    """The id of the subject carrying this customer number (CIF) as `subject_id_subquery_for_ref` finds
+    it, else of the one that left it last (renumbered or mistyped: the number on an old paper form), as a
+    one-row subquery: the one look-up every list's and the audit trail's `?subject=` narrows by."""
+    spellings = cif_spellings(external_ref)
+    exact, _upper = cif_candidates(external_ref)
+    left = CustomerNumberChange.objects.filter(old_ref__in=spellings)
+    carried_first = Case(
+        When(external_ref=exact, then=Value(0)), When(external_ref__in=spellings, then=Value(1)),
+        default=Value(2),
+    )
+    return (
+        DataSubject.objects.filter(Q(external_ref__in=spellings) | Q(pk__in=left.values("subject_id")))
+        .annotate(left_at=Subquery(
+            left.filter(subject=OuterRef("pk")).order_by("-changed_at").values("changed_at")[:1]
+        ))
+        .order_by(carried_first, F("left_at").desc(nulls_last=True))
         .values("pk")[:1]
     )
 
@@ -330,7 +357,10 @@ def subject_search(query: str) -> QuerySet[DataSubject]:
         return DataSubject.objects.none()
     # Customer numbers are upper case in the core system; one typed in lower case is the same customer
     # (and matching both spellings exactly keeps the look-up on the unique index).
-    conditions = Q(external_ref__in=cif_spellings(query))
+    # A former number too: the one on a paper form signed before the customer was renumbered.
+    conditions = Q(external_ref__in=cif_spellings(query)) | Q(
+        pk__in=CustomerNumberChange.objects.filter(old_ref__in=cif_spellings(query)).values("subject_id")
+    )
     digits = re.sub(r"[\s.+()-]", "", query)
     if "@" in query:
         try:
@@ -365,15 +395,5 @@ def cifs_of(subject_ids) -> dict[uuid.UUID, str]:
 
 
 def subject_id_for_cif(external_ref: str) -> uuid.UUID | None:
-    """The id of the subject with this customer number (CIF), or of the one that left it (renumbered or
-    mistyped: the number on an old paper form, which the audit trail and the request lists are searched
-    by), or None."""
-    subject = subject_for_ref(external_ref)
-    if subject is not None:
-        return subject.pk
-    return (
-        CustomerNumberChange.objects.filter(old_ref__in=cif_spellings(external_ref))
-        .order_by("-changed_at")
-        .values_list("subject_id", flat=True)
-        .first()
-    )
+    """The id of the subject `subject_id_subquery_for_cif` names, or None."""
+    return subject_id_subquery_for_cif(external_ref).values_list("pk", flat=True).first()

@@ -20,23 +20,30 @@ from subjects.models import DataSubject, StaffCustomerRecord
 from subjects.selectors import subject_for_ref
 
 
-def own_record_check(actor: Actor, subject_id) -> None:
-    """Refuse (403 `own_customer_record`) a staff member acting on their own customer record, their
-    ward's or their guardian's. Customers, clients and the platform itself are not concerned."""
+def own_record_refusal(actor: Actor, subject_id) -> PermissionDenied | None:
+    """Why a staff member may not act on this customer record (403 `own_customer_record`: their own,
+    their ward's or their guardian's), or None. Customers, clients and the platform are not concerned."""
     if not actor.is_staff or actor.user_id is None:
-        return
+        return None
     own = StaffCustomerRecord.objects.filter(user_id=actor.user_id).values_list(
         "subject_id", "subject__guardian_id"
     ).first()
     if own is None:
-        return
+        return None
     own_id, own_guardian_id = own
     family = Q(pk=own_id) | Q(guardian_id=own_id) | (Q(pk=own_guardian_id) if own_guardian_id else Q(pk=None))
-    if DataSubject.objects.filter(family, pk=subject_id).exists():
-        raise PermissionDenied(
-            _("This is your own customer record, or your ward's or guardian's: a colleague must act on it."),
-            code="own_customer_record",
-        )
+    if not DataSubject.objects.filter(family, pk=subject_id).exists():
+        return None
+    return PermissionDenied(
+        _("This is your own customer record, or your ward's or guardian's: a colleague must act on it."),
+        code="own_customer_record",
+    )
+
+
+def own_record_check(actor: Actor, subject_id) -> None:
+    """Raise `own_record_refusal`'s refusal, if any."""
+    if (refusal := own_record_refusal(actor, subject_id)) is not None:
+        raise refusal
 
 
 def staff_customer_record_link(

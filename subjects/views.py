@@ -22,7 +22,8 @@ from subjects.forms import (
     SubjectCreateForm,
     SubjectSearchForm,
 )
-from subjects.selectors import subject_by_id, subject_for_ref, subject_search
+from subjects.selectors import former_customer_numbers, subject_by_id, subject_for_ref, subject_search
+from subjects.staff_records import own_record_refusal
 from subjects.validators import age_on
 
 
@@ -64,7 +65,9 @@ def customer_detail(request, pk):
     return render(request, "subjects/customer_detail.html", {
         "subject": subject, "personal": personal, "revealed": revealed, "reason_form": reason_form,
         "panels": panels, "age": age, "relationship_form": relationship_form,
-        "may_verify_guardian": may_change,
+        "may_verify_guardian": may_change, "former_numbers": former_customer_numbers(subject),
+        # Said before any button the services would refuse: a colleague acts on this record.
+        "own_record": own_record_refusal(actor_for_user(request.user), subject.pk),
     })
 
 

@@ -15,6 +15,7 @@ from consents.states import CONSENT_MACHINE
 from core.actors import Actor, ActorKind
 from core.errors import DomainError, InvalidInput, InvalidTransition, PermissionDenied
 from core.roles import Role
+from subjects.staff_records import own_record_refusal
 
 # The audit entry of a void (`consent_transition` names it after the move), with its reason, note and role.
 VOIDED_ACTION = "consents.consent.voided"
@@ -38,10 +39,13 @@ def void_reasons(consent: Consent) -> list[str]:
 def consent_void_refusal(consent: Consent, actor: Actor, *, reason: str | None = None) -> DomainError | None:
     """Why this actor may not void the consent (`consent_void` raises it, with the `reason` given; the void
     page shows it instead of the form), or None when they may: the person who recorded it may not (four
-    eyes, 403), the consent machine allows a consent in force or a refusal only (409), and the customer's
-    own act is theirs to change: signed in, it is never voided (409); reported by an integration, only
-    for the reasons `void_reasons` gives (400 on the reason). The permission (`consents.void_consent`)
-    is checked before, by the page and by the service."""
+    eyes, 403), nor staff on their own, their ward's or guardian's record (`own_record_refusal`, 403),
+    the consent machine allows a consent in force or a refusal only (409), and the customer's own act is
+    theirs to change: signed in, it is never voided (409); reported by an integration, only for the
+    reasons `void_reasons` gives (400 on the reason). The permission (`consents.void_consent`) is checked
+    before, by the page and by the service."""
+    if (own_record := own_record_refusal(actor, consent.subject_id)) is not None:
+        return own_record
     if recorded_it(consent, actor):
         return PermissionDenied(
             _("You recorded this consent: another responsible person (the DPO or a privacy officer) "

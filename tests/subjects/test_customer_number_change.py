@@ -164,3 +164,24 @@ def test_the_number_carried_at_a_moment_is_read_alike_with_and_without_the_prefe
         assert customer_number_at(record, before_both) == "CIF7100021"
         assert customer_number_at(record, between) == "CIF7100022"
         assert customer_number_at(record, timezone.now()) == "CIF7100023"
+
+
+def test_a_mistyped_number_is_another_persons_not_a_forwarding_address(as_user, dpo, client_user):
+    """The branch typed CIF7100012 for the customer whose number is CIF7199992; CIF7100012 is someone
+    else's. That person must be registrable under their own number, and a caller asking about them must
+    not be sent to the first customer's consents."""
+    customer = make_subject(external_ref="CIF7100012")
+    purpose = make_purpose()
+    grant(customer, purpose)
+    assert _change(as_user(dpo), customer, "CIF7199992", kind="mistyped").status_code == 200
+
+    check = as_user(client_user).get(f"/api/v1/consent-check/?subject=CIF7100012&purpose={purpose.code}")
+    assert check.status_code == 404 and check.json()["code"] == "subject_not_found", check.content
+    bulk = as_user(client_user).post(
+        "/api/v1/consent-check/bulk/", {"purpose": purpose.code, "subjects": ["CIF7100012"]}, format="json",
+    ).json()
+    assert bulk["unknown"] == ["CIF7100012"] and bulk["moved"] == {}
+    owner = as_user(client_user).post(
+        "/api/v1/subjects/", {"external_ref": "CIF7100012", "full_name": "Lê Văn Thật"}, format="json"
+    )
+    assert owner.status_code == 201, owner.content

@@ -8,9 +8,9 @@ from django.core.management import call_command
 
 from audit.models import AuditEntry
 from subjects.models import StaffCustomerRecord
-from tests.consents.factories import child_of, make_purpose
+from tests.consents.factories import child_of, grant, make_purpose
 from tests.dsr.factories import by_document, make_request
-from tests.factories import make_subject
+from tests.factories import make_subject, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +59,31 @@ def test_staff_cannot_record_a_consent_for_themself_at_the_counter(as_user, priv
     refused = as_user(privacy_officer).post("/api/v1/consents/", body, format="json")
 
     assert refused.status_code == 403 and refused.json()["code"] == "own_customer_record", refused.content
+
+
+def test_staff_cannot_void_their_own_consent_as_recorded_in_error(as_user, privacy_officer, own_record):
+    """Voiding takes the record out of the proof: a staff member doing it to their own consent is the
+    conflict a colleague's eyes are there for."""
+    consent = grant(own_record, make_purpose())
+
+    refused = as_user(privacy_officer).post(
+        f"/api/v1/consents/{consent.pk}/void/", {"reason": "wrong_customer", "note": "typed the wrong CIF"},
+        format="json",
+    )
+
+    assert refused.status_code == 403 and refused.json()["code"] == "own_customer_record", refused.content
+    consent.refresh_from_db()
+    assert consent.status == "granted"
+
+
+@pytest.mark.parametrize("prefix, words", [
+    ("/en", "This is your own customer record"), ("", "Đây là hồ sơ khách hàng của chính bạn"),
+])
+def test_the_customer_page_says_up_front_it_is_their_own_record(privacy_officer, own_record, prefix, words):
+    """Before they press a button that will be refused, not after."""
+    client = signed_in(privacy_officer)
+
+    own = client.get(f"{prefix}/portal/customers/{own_record.pk}/", HTTP_ACCEPT_LANGUAGE="vi")
+    stranger = client.get(f"{prefix}/portal/customers/{make_subject().pk}/", HTTP_ACCEPT_LANGUAGE="vi")
+
+    assert words in own.content.decode() and words not in stranger.content.decode()
