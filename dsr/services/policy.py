@@ -15,7 +15,6 @@ from core.db import locked_or_not_found
 from core.errors import Conflict, InvalidInput, required_text
 from core.moments import check_in_range
 from deadlines.models import (
-    LEGAL_CEILINGS,
     NO_PAUSE_REGIMES,
     OCCURRENCE_TYPES,
     PERIOD_MAX,
@@ -25,6 +24,7 @@ from deadlines.models import (
     ClockStart,
     DeadlinePolicy,
     PeriodUnit,
+    legal_ceilings_for,
 )
 from dsr.services.base import clocks_recompute_for_calendar, requests_crossing_locked
 
@@ -128,7 +128,7 @@ def _check_calendar(policy: DeadlinePolicy) -> None:
 def _check_legal_ceiling(policy: DeadlinePolicy) -> None:
     """A foreign regime's row no longer than its law (`LEGAL_CEILINGS`): its period (with a processor
     too), and either with the extension."""
-    ceilings = LEGAL_CEILINGS.get(policy.regime)
+    ceilings = legal_ceilings_for(policy.regime, policy.request_type)
     if ceilings is None or policy.period is None:
         return
     if policy.unit not in ceilings:

@@ -53,3 +53,17 @@ def test_a_foreign_row_longer_than_its_law_is_refused(regime, request_type, chan
 def test_a_foreign_row_within_its_law_is_saved(regime, request_type, changes):
     row = _update(regime, request_type, **changes)
     assert all(getattr(row, name) == value for name, value in changes.items())
+
+
+def test_pipl_sets_no_day_count_so_only_pbocs_complaint_row_is_capped():
+    """PIPL answers requests "timely" (Art. 50) without a day count; PBOC's 15 days (60 at most) are
+    for complaints. A PIPL access row of 30 days, 90 with the extension, is the bank's reading of
+    "timely", not a breach of a ceiling."""
+    access = DeadlinePolicy.objects.create(regime="cn_pipl", request_type="access", period=15, unit="days",
+                                           active=False)
+    row = policy_services.deadline_policy_update(
+        actor=STAFF, policy_id=access.pk, changes={"period": 30, "extension_period": 60}
+    )
+    assert (row.period, row.extension_period) == (30, 60)
+    with pytest.raises(InvalidInput):
+        _update("cn_pipl", "complaint", period=30)
