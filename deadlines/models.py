@@ -97,6 +97,14 @@ LEGAL_CEILINGS = {
     },
 }
 
+# Why a ceiling in this unit is shorter than the law's words: told to the DPO who typed a month as 30 days.
+_GDPR_MONTH_IN_DAYS = _("Counted in days or hours, one month is the shortest month (28 days; three months, "
+                        "89 days): to give a whole month, count this period in months.")
+CEILING_EXPLANATIONS = {
+    (DeadlineRegime.EU_GDPR, PeriodUnit.DAYS): _GDPR_MONTH_IN_DAYS,
+    (DeadlineRegime.EU_GDPR, PeriodUnit.HOURS): _GDPR_MONTH_IN_DAYS,
+}
+
 
 def legal_ceilings_for(regime: str, request_type: str) -> dict[str, tuple[int, int]] | None:
     """The ceilings of `LEGAL_CEILINGS` a row of this regime and request type is held to, if any."""

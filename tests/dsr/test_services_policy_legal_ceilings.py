@@ -6,6 +6,7 @@ of that regime holds late, and the platform would never remind or breach before 
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from core.errors import InvalidInput
 from deadlines.models import DeadlinePolicy
@@ -67,3 +68,16 @@ def test_pipl_sets_no_day_count_so_only_pbocs_complaint_row_is_capped():
     assert (row.period, row.extension_period) == (30, 60)
     with pytest.raises(InvalidInput):
         _update("cn_pipl", "complaint", period=30)
+
+
+@pytest.mark.parametrize("language", ["en", "vi"])
+def test_a_gdpr_month_typed_as_thirty_days_is_told_why_and_to_count_in_months(language):
+    with pytest.raises(InvalidInput) as refused:
+        _update("eu_gdpr", "access", unit="days", period=30)
+    with translation.override(language):
+        text = refused.value.text
+    expected = {
+        "en": ("European Union", "shortest month", "count this period in months"),
+        "vi": ("Liên minh châu Âu", "tháng ngắn nhất", "tính thời hạn này theo tháng"),
+    }[language]
+    assert all(words in text for words in expected), text
