@@ -82,16 +82,33 @@ class PeriodUnit(models.TextChoices):
     MONTHS = "months", _("calendar months")
 
 
-# The most a foreign law gives, per unit a row of it may count in: (its own period, with the extension).
+# The most a foreign law gives, per (regime, request type: None for every type) and per unit a row of
+# it may count in: (its own period, with the extension).
 # GDPR Art. 12(3): one month, extended by at most two further months; in days the shortest month (28)
-# and the shortest three (89: February to April). PBOC: a complaint answered in 15 days, 60 at most.
+# and the shortest three (89: February to April). PIPL itself sets no day count (Art. 50: "timely"), so
+# only PBOC's complaint row has a ceiling: a complaint answered in 15 days, 60 at most.
 # A row longer than its law would time requests by a date that law's inspector holds late.
 LEGAL_CEILINGS = {
-    DeadlineRegime.EU_GDPR: {
+    (DeadlineRegime.EU_GDPR, None): {
         PeriodUnit.MONTHS: (1, 3), PeriodUnit.DAYS: (28, 89), PeriodUnit.HOURS: (28 * 24, 89 * 24)
     },
-    DeadlineRegime.CN_PIPL: {PeriodUnit.DAYS: (15, 60), PeriodUnit.HOURS: (15 * 24, 60 * 24)},
+    (DeadlineRegime.CN_PIPL, RequestType.COMPLAINT): {
+        PeriodUnit.DAYS: (15, 60), PeriodUnit.HOURS: (15 * 24, 60 * 24)
+    },
 }
+
+# Why a ceiling in this unit is shorter than the law's words: told to the DPO who typed a month as 30 days.
+_GDPR_MONTH_IN_DAYS = _("Counted in days or hours, one month is the shortest month (28 days; three months, "
+                        "89 days): to give a whole month, count this period in months.")
+CEILING_EXPLANATIONS = {
+    (DeadlineRegime.EU_GDPR, PeriodUnit.DAYS): _GDPR_MONTH_IN_DAYS,
+    (DeadlineRegime.EU_GDPR, PeriodUnit.HOURS): _GDPR_MONTH_IN_DAYS,
+}
+
+
+def legal_ceilings_for(regime: str, request_type: str) -> dict[str, tuple[int, int]] | None:
+    """The ceilings of `LEGAL_CEILINGS` a row of this regime and request type is held to, if any."""
+    return LEGAL_CEILINGS.get((regime, request_type)) or LEGAL_CEILINGS.get((regime, None))
 
 # The longest period a policy row takes, in each unit: a year. A longer one is a typing mistake, and
 # one of billions of hours overflowed every deadline computed from the row.

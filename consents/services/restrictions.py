@@ -18,6 +18,7 @@ from audit.services import audit_record
 from consents.models import ProcessingRestriction, Purpose
 from consents.restrictions import restriction_scope
 from consents.services.request_duties import (
+    RECIPIENTS_TOLD_OF,
     LockedStops,
     duties_open_for_restriction,
     restriction_stops_lock,
@@ -139,11 +140,14 @@ def restrictions_lift_in_transaction(
                     "source": source,
                 },
             )
-        if in_force:
+        # The kind the recipients were told to stop for: a legal hold of the same source is the bank's
+        # own obligation, never named to them.
+        told_of = [restriction for restriction in in_force if restriction.kind in RECIPIENTS_TOLD_OF]
+        if told_of:
             resumption_notify(
                 actor=actor,
-                subject_id=in_force[0].subject_id,
-                kind=in_force[0].kind,
+                subject_id=told_of[0].subject_id,
+                kind=told_of[0].kind,
                 source=source,
                 now=now,
                 locked=locked,

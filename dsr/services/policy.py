@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
@@ -15,7 +16,7 @@ from core.db import locked_or_not_found
 from core.errors import Conflict, InvalidInput, required_text
 from core.moments import check_in_range
 from deadlines.models import (
-    LEGAL_CEILINGS,
+    CEILING_EXPLANATIONS,
     NO_PAUSE_REGIMES,
     OCCURRENCE_TYPES,
     PERIOD_MAX,
@@ -24,7 +25,9 @@ from deadlines.models import (
     CalendarDay,
     ClockStart,
     DeadlinePolicy,
+    DeadlineRegime,
     PeriodUnit,
+    legal_ceilings_for,
 )
 from dsr.services.base import clocks_recompute_for_calendar, requests_crossing_locked
 
@@ -128,7 +131,7 @@ def _check_calendar(policy: DeadlinePolicy) -> None:
 def _check_legal_ceiling(policy: DeadlinePolicy) -> None:
     """A foreign regime's row no longer than its law (`LEGAL_CEILINGS`): its period (with a processor
     too), and either with the extension."""
-    ceilings = LEGAL_CEILINGS.get(policy.regime)
+    ceilings = legal_ceilings_for(policy.regime, policy.request_type)
     if ceilings is None or policy.period is None:
         return
     if policy.unit not in ceilings:
@@ -137,18 +140,26 @@ def _check_legal_ceiling(policy: DeadlinePolicy) -> None:
                            units=", ".join(str(PeriodUnit(unit).label) for unit in ceilings))
     own_most, total_most = ceilings[policy.unit]
     unit = PeriodUnit(policy.unit).label
+    regime = DeadlineRegime(policy.regime).label
     for field in ("period", "processor_period"):
         if (getattr(policy, field) or 0) > own_most:
-            raise InvalidInput(_("%(regime)s gives at most %(most)s %(unit)s before any extension."),
-                               field=field, regime=policy.get_regime_display(), most=own_most, unit=unit)
+            refusal = _("%(regime)s gives at most %(most)s %(unit)s before any extension.")
+            raise InvalidInput(_explained(refusal, policy), field=field, regime=regime, most=own_most,
+                               unit=unit)
     longest = max(policy.period, policy.processor_period or 0)
     if longest + (policy.extension_period or 0) > total_most:
         raise InvalidInput(
-            _("%(regime)s gives at most %(most)s %(unit)s with the extension: the extension can be at most "
-              "%(extension)s %(unit)s."),
-            field="extension_period", regime=policy.get_regime_display(), most=total_most, unit=unit,
+            _explained(_("%(regime)s gives at most %(most)s %(unit)s with the extension: the extension "
+                         "can be at most %(extension)s %(unit)s."), policy),
+            field="extension_period", regime=regime, most=total_most, unit=unit,
             extension=total_most - longest,
         )
+
+
+def _explained(refusal, policy: DeadlinePolicy):
+    """The refusal followed by why the ceiling is shorter in this unit than the law's words, if it is."""
+    explanation = CEILING_EXPLANATIONS.get((policy.regime, policy.unit))
+    return format_lazy("{} {}", refusal, explanation) if explanation else refusal
 
 
 def calendar_day_set(

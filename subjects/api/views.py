@@ -59,8 +59,13 @@ def subject_output(request, subjects, *, context: str, many: bool = False, one_c
         subjects, user=request.user, context=context, reason=access_reason(request), auth=request.auth,
         one_customer=one_customer,
     )
-    context = {"reveal": shown.revealed, "processor": is_processor(request)}
-    return SubjectOutputSerializer(subjects, many=many, context=context).data
+    return SubjectOutputSerializer(subjects, many=many, context=answer_context(request, shown)).data
+
+
+def answer_context(request, shown: disclosure.Disclosure | None) -> dict[str, bool]:
+    """How every answer naming a customer, read or write, shows them to this caller: personal values as
+    the disclosure decided (masked without one), life facts withheld from a processor."""
+    return {"reveal": shown is not None and shown.revealed, "processor": is_processor(request)}
 
 
 def write_disclosure(request) -> disclosure.Disclosure:
@@ -70,8 +75,8 @@ def write_disclosure(request) -> disclosure.Disclosure:
     return disclosure.disclosure_for(request.user, reason=access_reason(request), auth=request.auth)
 
 
-def subject_answer(subject: DataSubject, shown: disclosure.Disclosure):
-    return SubjectOutputSerializer(subject, context={"reveal": shown.revealed}).data
+def subject_answer(request, subject: DataSubject, shown: disclosure.Disclosure | None = None):
+    return SubjectOutputSerializer(subject, context=answer_context(request, shown)).data
 
 
 class DisclosedWriteMixin:
@@ -122,7 +127,7 @@ class SubjectListCreateView(DisclosedWriteMixin, generics.GenericAPIView):
         subject = services.subject_create(
             actor=actor_for_user(request.user), viewed=shown.viewed_in_answer("api.create"), **fields
         )
-        return Response(subject_answer(subject, shown), status=status.HTTP_201_CREATED)
+        return Response(subject_answer(request, subject, shown), status=status.HTTP_201_CREATED)
 
 
 class SubjectSearchView(generics.GenericAPIView):
@@ -183,7 +188,7 @@ class SubjectDetailView(generics.GenericAPIView):
             actor=actor_for_user(request.user), subject_id=subject.pk, changes=changes, reason=reason,
             preferred_language=language, viewed=shown.viewed_in_answer("api.rectify"),
         )
-        return Response(subject_answer(subject, shown))
+        return Response(subject_answer(request, subject, shown))
 
 
 class GuardianVerifyView(DisclosedWriteMixin, generics.GenericAPIView):
@@ -208,7 +213,7 @@ class GuardianVerifyView(DisclosedWriteMixin, generics.GenericAPIView):
             actor=actor_for_user(request.user), subject_id=pk, evidence=data["evidence"],
             document=data["document"], viewed=shown.viewed_in_answer("api.verify_guardian"),
         )
-        return Response(subject_answer(subject, shown))
+        return Response(subject_answer(request, subject, shown))
 
 
 class NationalIdShareView(generics.GenericAPIView):
@@ -253,4 +258,4 @@ class CustomerNumberChangeView(generics.GenericAPIView):
     def post(self, request, pk):
         data = validated_body(CustomerNumberChangeSerializer, request)
         subject = subject_number_change(actor=actor_for_user(request.user), subject_id=pk, **data)
-        return Response(SubjectOutputSerializer(subject).data)
+        return Response(subject_answer(request, subject))

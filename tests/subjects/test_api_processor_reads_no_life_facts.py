@@ -44,3 +44,34 @@ def test_a_processor_reads_no_life_facts(as_user, client_user, ward, scopes):
 def test_core_banking_reads_them(as_user, client_user, ward):
     for row in _reads(as_user(client_user, scopes=["subjects:read"]), ward):
         assert row["deceased_on"] is not None and row["guardian"] == str(ward.guardian_id)
+
+
+
+def _writes(as_user, client_user, staff, ward, *, purposes):
+    """The answers to a create by a client (a child under the ward's guardian, who left the bank) and to
+    a correction of the ward by a staff member's token (clients create but do not correct)."""
+    created = as_user(client_user, scopes=["subjects:read", "subjects:write", *purposes]).post(
+        "/api/v1/subjects/", {
+            "external_ref": "CIF-WRITTEN-BY-CLIENT", "full_name": "Nguyễn Văn Con",
+            "guardian": str(ward.guardian_id),
+            "relationship_ended_on": (timezone.localdate() - timedelta(days=1)).isoformat(),
+        }, format="json", HTTP_IDEMPOTENCY_KEY="create-child-1")
+    corrected = as_user(staff, scopes=["subjects:read", "subjects:write", *purposes]).patch(
+        f"/api/v1/subjects/{ward.pk}/", {"full_name": "Nguyễn Văn Sửa", "reason": "typo"}, format="json")
+    assert (created.status_code, corrected.status_code) == (201, 200), (created.json(), corrected.json())
+    return [created.json(), corrected.json()]
+
+
+def test_a_processor_writing_a_customer_is_answered_without_life_facts(
+    as_user, client_user, privacy_officer, ward
+):
+    for row in _writes(as_user, client_user, privacy_officer, ward, purposes=["purpose:marketing"]):
+        assert {fact: row[fact] for fact in LIFE_FACTS} == dict.fromkeys(LIFE_FACTS)
+
+
+def test_core_banking_and_staff_writing_a_customer_are_answered_with_them(
+    as_user, client_user, privacy_officer, ward
+):
+    created, corrected = _writes(as_user, client_user, privacy_officer, ward, purposes=[])
+    assert created["guardian"] == str(ward.guardian_id) and created["relationship_ended_on"] is not None
+    assert corrected["deceased_on"] is not None and corrected["guardian"] == str(ward.guardian_id)
