@@ -8,20 +8,18 @@ process and again on commit. Other workers see a change within `TTL_SECONDS`.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
 from django.db.models import CharField, Prefetch, QuerySet, Subquery
 from django.db.models.expressions import Combinable
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 
 from consents.models import NoticeVersion, Purpose, notices_in_force_by
+from core.worker_cache import WorkerCache
 
 TTL_SECONDS = 5.0
 
@@ -107,9 +105,6 @@ class PurposeEntry:
         )
 
 
-_lock = threading.Lock()
-_cache: dict[str, PurposeEntry] | None = None
-_loaded_at = 0.0
 
 
 def purpose_entry_of(purpose: Purpose) -> PurposeEntry:
@@ -185,14 +180,11 @@ def _load() -> dict[str, PurposeEntry]:
     return {p.code: purpose_entry_of(p) for p in with_versions(purposes)}
 
 
+purpose_catalogue_cache: WorkerCache[dict[str, PurposeEntry]] = WorkerCache(_load, ttl_seconds=TTL_SECONDS)
+
+
 def catalogue() -> dict[str, PurposeEntry]:
-    global _cache, _loaded_at
-    cached = _cache
-    if cached is not None and time.monotonic() - _loaded_at < TTL_SECONDS:
-        return cached
-    with _lock:
-        _cache, _loaded_at = _load(), time.monotonic()
-        return _cache
+    return purpose_catalogue_cache.get()
 
 
 def purpose_entry(code: str) -> PurposeEntry | None:
@@ -201,12 +193,4 @@ def purpose_entry(code: str) -> PurposeEntry | None:
 
 def catalogue_invalidate() -> None:
     """Drop this worker's copy now (so the writer's own transaction reads fresh) and again on commit."""
-    global _cache
-    _cache = None
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(_clear)
-
-
-def _clear() -> None:
-    global _cache
-    _cache = None
+    purpose_catalogue_cache.invalidate()

@@ -9,18 +9,10 @@ in this process and again on commit. Other workers see a change within `TTL_SECO
 
 from __future__ import annotations
 
-import threading
-import time
-
-from django.db import transaction
-
 from consents.models import Recipient
+from core.worker_cache import WorkerCache
 
 TTL_SECONDS = 5.0
-
-_lock = threading.Lock()
-_cache: dict[int, frozenset[int]] | None = None
-_loaded_at = 0.0
 
 
 def _load() -> dict[int, frozenset[int]]:
@@ -31,26 +23,15 @@ def _load() -> dict[int, frozenset[int]]:
     return {client_id: frozenset(ids) for client_id, ids in linked.items()}
 
 
+client_links_cache: WorkerCache[dict[int, frozenset[int]]] = WorkerCache(_load, ttl_seconds=TTL_SECONDS)
+
+
 def client_recipient_ids(client_user_id: int) -> frozenset[int] | None:
     """The recipients this integration client answers for, or None when it answers for none (the bank's
     own systems: core banking, the app), whose check is the customer's answer alone."""
-    global _cache, _loaded_at
-    cached = _cache
-    if cached is None or time.monotonic() - _loaded_at >= TTL_SECONDS:
-        with _lock:
-            _cache, _loaded_at = _load(), time.monotonic()
-            cached = _cache
-    return cached.get(client_user_id)
+    return client_links_cache.get().get(client_user_id)
 
 
 def client_recipients_invalidate() -> None:
     """Drop this worker's copy now and again on commit (a recipient linked to a client)."""
-    global _cache
-    _cache = None
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(_clear)
-
-
-def _clear() -> None:
-    global _cache
-    _cache = None
+    client_links_cache.invalidate()

@@ -11,9 +11,9 @@ from consents import catalogue
 @pytest.fixture(autouse=True)
 def fresh_catalogue():
     """A fresh purpose-catalogue cache per test: tests roll the database back, caches do not."""
-    catalogue._clear()
+    catalogue.catalogue_invalidate()
     yield
-    catalogue._clear()
+    catalogue.catalogue_invalidate()
 
 
 @pytest.fixture(autouse=True)

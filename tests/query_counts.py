@@ -23,7 +23,7 @@ def queries_of(call: Callable[[], HttpResponse]) -> int:
     with (
         override_settings(API_TOKEN_CACHE_SECONDS=math.inf),
         mock.patch.object(principals, "USER_TTL_SECONDS", math.inf),
-        mock.patch.object(catalogue, "TTL_SECONDS", math.inf),
+        mock.patch.object(catalogue.purpose_catalogue_cache, "ttl_seconds", math.inf),
     ):
         call()
         with CaptureQueriesContext(connection) as queries:

@@ -16,7 +16,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from consents import catalogue
+from consents import catalogue, client_recipients
 from consents.models import Recipient
 from core.roles import Role
 from integrations import principals
@@ -85,7 +85,9 @@ def test_knowing_the_client_s_recipients_costs_the_check_no_query(as_user, world
     api = as_user(world["client"], scopes=READS)
     with override_settings(API_TOKEN_CACHE_SECONDS=math.inf), mock.patch.object(
         principals, "USER_TTL_SECONDS", math.inf
-    ), mock.patch.object(catalogue, "TTL_SECONDS", math.inf):
+    ), mock.patch.object(catalogue.purpose_catalogue_cache, "ttl_seconds", math.inf), mock.patch.object(
+        client_recipients.client_links_cache, "ttl_seconds", math.inf
+    ):
         assert _check(api, world["ref"], "offers-via-b").status_code == 200
         with CaptureQueriesContext(connection) as queries:
             assert _check(api, world["ref"], "offers-via-b").json()["reason"] == "recipient_not_named"
