@@ -72,11 +72,13 @@ def unknown_customer_number_input(external_ref: str | None, *, field: str | None
     return InvalidInput(NUMBER_MOVED, field=field, external_ref=moved_to)
 
 
-def former_number_check(external_ref: str) -> None:
-    """Refuse to register a customer under a number a record left: it is that person's former number,
-    and a second record under it would split them in two (409 `customer_number_changed`)."""
+def former_number_check(external_ref: str, *, holder: DataSubject | None = None) -> None:
+    """Refuse to give a number a record left to another record, by registering a customer under it or
+    renumbering one onto it: it is that person's former number, and a second record under it would split
+    them in two (409 `customer_number_changed`). `holder`: the record being renumbered, which may go back
+    to a number it left itself."""
     moved_to = customer_number_now(external_ref)
-    if moved_to is not None:
+    if moved_to is not None and (holder is None or moved_to != holder.external_ref):
         raise Conflict(NUMBER_MOVED, code="customer_number_changed", data={"external_ref": moved_to},
                        external_ref=moved_to)
 
