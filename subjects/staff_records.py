@@ -17,7 +17,7 @@ from core.actors import Actor
 from core.errors import InvalidInput, PermissionDenied, required_text
 from core.roles import is_staff_user
 from subjects.models import DataSubject, StaffCustomerRecord
-from subjects.selectors import subject_for_ref
+from subjects.selectors import subject_by_cif_or_400
 
 
 def own_records(actor: Actor) -> frozenset:
@@ -62,9 +62,8 @@ def staff_customer_record_link(
     if user is None or not is_staff_user(user):
         raise InvalidInput(_("No staff member with this login."), field="username")
     with transaction.atomic(durable=True):
-        subject = subject_for_ref(external_ref)
-        if subject is None:
-            raise InvalidInput(_("No customer with this customer number (CIF)."), field="external_ref")
+        # A number core banking renumbered the staff member away from names the number in use.
+        subject = subject_by_cif_or_400(external_ref, field="external_ref")
         now = now or timezone.now()
         record, _created = StaffCustomerRecord.objects.update_or_create(
             user=user,
