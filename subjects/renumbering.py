@@ -3,7 +3,8 @@ mistyped when they were first recorded. Their consents, requests, authorisations
 stay with them (they point at the record, not the number); the former number is kept
 (`CustomerNumberChange`) for the proof issued under it and for callers that still send it.
 
-Joining two records of one person is a merge, not this: a number another record holds is refused."""
+Joining two records of one person is a merge, not this: a number another record holds, or was renumbered
+away from, is refused."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -18,6 +19,7 @@ from core.db import conflict_on_duplicate
 from core.errors import Conflict, InvalidInput, required_text
 from subjects.locks import subject_locked
 from subjects.models import CustomerNumberChange, CustomerNumberKind, DataSubject
+from subjects.selectors import former_number_check
 from subjects.staff_records import own_record_check
 from subjects.validators import cif_spellings, validate_external_ref
 
@@ -27,7 +29,8 @@ def subject_number_change(
 ) -> DataSubject:
     """Give the customer the customer number core banking now uses for them, with why; audited with
     both numbers. 409 `customer_number_taken` when another record carries it (two records of one person
-    are merged, not renumbered onto each other)."""
+    are merged, not renumbered onto each other), 409 `customer_number_changed` when another record was
+    renumbered away from it (`former_number_check`)."""
     new_ref = validate_external_ref(external_ref)
     if kind not in CustomerNumberKind.values:
         raise InvalidInput(_("Say whether core banking renumbered the customer or the number was mistyped."),
@@ -48,6 +51,7 @@ def subject_number_change(
         holders = DataSubject.objects.filter(external_ref__in=cif_spellings(new_ref)).exclude(pk=subject.pk)
         if holders.exists():
             raise taken
+        former_number_check(new_ref, holder=subject)
         subject.external_ref = new_ref
         with conflict_on_duplicate(taken):
             subject.save(update_fields=["external_ref", "updated_at"])

@@ -17,22 +17,29 @@ from core.actors import Actor
 from core.errors import InvalidInput, PermissionDenied, required_text
 from core.roles import is_staff_user
 from subjects.models import DataSubject, StaffCustomerRecord
-from subjects.selectors import subject_for_ref
+from subjects.selectors import subject_by_cif_or_400
 
 
-def own_record_refusal(actor: Actor, subject_id) -> PermissionDenied | None:
-    """Why a staff member may not act on this customer record (403 `own_customer_record`: their own,
-    their ward's or their guardian's), or None. Customers, clients and the platform are not concerned."""
+def own_records(actor: Actor) -> frozenset:
+    """The ids of the customer records this actor may not act on as staff: their own, their wards' and
+    their guardian's (empty for staff not linked to a record, customers, clients and the platform)."""
     if not actor.is_staff or actor.user_id is None:
-        return None
+        return frozenset()
     own = StaffCustomerRecord.objects.filter(user_id=actor.user_id).values_list(
         "subject_id", "subject__guardian_id"
     ).first()
     if own is None:
-        return None
+        return frozenset()
     own_id, own_guardian_id = own
     family = Q(pk=own_id) | Q(guardian_id=own_id) | (Q(pk=own_guardian_id) if own_guardian_id else Q(pk=None))
-    if not DataSubject.objects.filter(family, pk=subject_id).exists():
+    return frozenset(DataSubject.objects.filter(family).values_list("pk", flat=True))
+
+
+def own_record_refusal(actor: Actor, subject_id, *, own: frozenset | None = None) -> PermissionDenied | None:
+    """Why a staff member may not act on this customer record (403 `own_customer_record`: their own,
+    their ward's or their guardian's), or None. `own`: `own_records(actor)`, read once by a caller asking
+    of many records."""
+    if subject_id not in (own_records(actor) if own is None else own):
         return None
     return PermissionDenied(
         _("This is your own customer record, or your ward's or guardian's: a colleague must act on it."),
@@ -55,9 +62,8 @@ def staff_customer_record_link(
     if user is None or not is_staff_user(user):
         raise InvalidInput(_("No staff member with this login."), field="username")
     with transaction.atomic(durable=True):
-        subject = subject_for_ref(external_ref)
-        if subject is None:
-            raise InvalidInput(_("No customer with this customer number (CIF)."), field="external_ref")
+        # A number core banking renumbered the staff member away from names the number in use.
+        subject = subject_by_cif_or_400(external_ref, field="external_ref")
         now = now or timezone.now()
         record, _created = StaffCustomerRecord.objects.update_or_create(
             user=user,

@@ -47,6 +47,7 @@ from consents.selectors.corrections import (
     consent_allowed_actions,
     consent_void_of,
     consent_void_refusal,
+    consents_voidable,
     void_reasons,
 )
 from consents.selectors.records import (
@@ -134,6 +135,7 @@ __all__ = [
     "consent_visible_by_id",
     "consent_void_of",
     "consent_void_refusal",
+    "consents_voidable",
     "consent_withdraw_refusal",
     "void_reasons",
     "consents_by_ids",

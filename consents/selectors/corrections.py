@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,7 +16,7 @@ from consents.states import CONSENT_MACHINE
 from core.actors import Actor, ActorKind
 from core.errors import DomainError, InvalidInput, InvalidTransition, PermissionDenied
 from core.roles import Role
-from subjects.staff_records import own_record_refusal
+from subjects.staff_records import own_record_refusal, own_records
 
 # The audit entry of a void (`consent_transition` names it after the move), with its reason, note and role.
 VOIDED_ACTION = "consents.consent.voided"
@@ -36,15 +37,17 @@ def void_reasons(consent: Consent) -> list[str]:
     return list(VoidReason.values)
 
 
-def consent_void_refusal(consent: Consent, actor: Actor, *, reason: str | None = None) -> DomainError | None:
+def consent_void_refusal(
+    consent: Consent, actor: Actor, *, reason: str | None = None, own: frozenset | None = None
+) -> DomainError | None:
     """Why this actor may not void the consent (`consent_void` raises it, with the `reason` given; the void
     page shows it instead of the form), or None when they may: the person who recorded it may not (four
     eyes, 403), nor staff on their own, their ward's or guardian's record (`own_record_refusal`, 403),
     the consent machine allows a consent in force or a refusal only (409), and the customer's own act is
     theirs to change: signed in, it is never voided (409); reported by an integration, only for the
     reasons `void_reasons` gives (400 on the reason). The permission (`consents.void_consent`) is checked
-    before, by the page and by the service."""
-    if (own_record := own_record_refusal(actor, consent.subject_id)) is not None:
+    before, by the page and by the service. `own`: the actor's `own_records`, read once for many consents."""
+    if (own_record := own_record_refusal(actor, consent.subject_id, own=own)) is not None:
         return own_record
     if recorded_it(consent, actor):
         return PermissionDenied(
@@ -91,6 +94,13 @@ def consent_allowed_actions(consent: Consent, actor: Actor) -> frozenset[str]:
     if consent_withdraw_refusal(consent, now=timezone.now()) is None:
         actions.add("withdraw")
     return frozenset(actions)
+
+
+def consents_voidable(consents: Iterable[Consent], actor: Actor) -> set:
+    """The ids of these consents `actor` may void (`consent_void_refusal` finds nothing against it), the
+    records they may not act on as staff read once for all of them."""
+    own = own_records(actor)
+    return {consent.pk for consent in consents if consent_void_refusal(consent, actor, own=own) is None}
 
 
 @dataclass(frozen=True)

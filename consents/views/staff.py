@@ -38,11 +38,10 @@ TIMELINE_LIMIT = 50
 
 def _voidable(request, consents) -> set:
     """The ids of these consents the staff member may void as recorded in error: the page offers what
-    the service would accept (`consent_allowed_actions`, and the permission)."""
+    the service would accept (`consents_voidable`, and the permission)."""
     if not request.user.has_perm("consents.void_consent"):
         return set()
-    actor = actor_for_user(request.user)
-    return {c.pk for c in consents if "void" in selectors.consent_allowed_actions(c, actor)}
+    return selectors.consents_voidable(consents, actor_for_user(request.user))
 
 
 def subject_panel_context(request, subject: DataSubject) -> dict:

@@ -17,6 +17,7 @@ from consents.catalogue import with_versions
 from consents.models import ProcessingRestriction, Purpose
 from consents.restrictions import restriction_scope
 from core.access import subject_for_user
+from core.actors import actor_for_user
 from core.errors import PermissionDenied
 from core.roles import STAFF_ROLES, Role, user_role, user_roles
 from deadlines.models import RequestType
@@ -40,8 +41,10 @@ from dsr.states import (
     RequestStatus,
     actions_on_requesters_authority,
     may_end_unanswered,
+    refused_on_own_record,
 )
 from subjects.selectors import subject_id_for_cif, ward_verified_by_id, wards_verified
+from subjects.staff_records import own_record_refusal
 
 
 def request_ready_to_answer(request: DataSubjectRequest) -> bool:
@@ -326,6 +329,8 @@ def request_allowed_actions(
         actions = _customer_actions(request, user)
     else:
         actions = _staff_actions(request, user, now=now)
+        if actions and own_record_refusal(actor_for_user(user), request.subject_id) is not None:
+            actions -= refused_on_own_record(actions)
     on_authority = actions_on_requesters_authority(request, actions)
     if on_authority and request_guardian_refusal(request, now=now) is not None:
         actions -= on_authority

@@ -252,7 +252,9 @@ class CustomerNumberChangeView(generics.GenericAPIView):
         description="Consents, requests and authorisations stay with the customer; receipts keep naming the "
                     "number they were issued under; `consent-check/` answers the former number with 404 "
                     "`customer_number_changed` and the new `external_ref`. 409 `customer_number_taken` "
-                    "when another record carries the number (two records of one person are a merge).",
+                    "when another record carries the number (two records of one person are a merge); 409 "
+                    "`customer_number_changed` naming the number in use when another record was "
+                    "renumbered away from it (its former number).",
     )
     @idempotent
     def post(self, request, pk):

@@ -185,3 +185,23 @@ def test_a_mistyped_number_is_another_persons_not_a_forwarding_address(as_user, 
         "/api/v1/subjects/", {"external_ref": "CIF7100012", "full_name": "Lê Văn Thật"}, format="json"
     )
     assert owner.status_code == 201, owner.content
+
+
+def test_no_customer_is_renumbered_onto_another_customers_former_number(as_user, dpo):
+    """Registering a customer under a renumbered customer's former number is refused (it is that person's
+    number on old paper forms, and callers sending it are forwarded to them); moving another customer
+    onto it is refused the same way. The customer's own former number stays theirs to go back to."""
+    moved = make_subject(external_ref="CIF7100020")
+    _change(as_user(dpo), moved, "CIF7199990")
+    other = make_subject(external_ref="CIF7100021")
+
+    refused = _change(as_user(dpo), other, "cif7100020")
+
+    assert refused.status_code == 409, refused.content
+    answer = refused.json()
+    assert (answer["code"], answer["external_ref"]) == ("customer_number_changed", "CIF7199990")
+    other.refresh_from_db()
+    assert other.external_ref == "CIF7100021"
+    assert not CustomerNumberChange.objects.filter(subject=other).exists()
+    back = _change(as_user(dpo), moved, "CIF7100020", reason="core banking reverted batch 7")
+    assert back.status_code == 200, back.content

@@ -4,7 +4,7 @@ guardian's, only as a customer: as staff it is a conflict of interest (a colleag
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from audit.models import AuditEntry
 from subjects.models import StaffCustomerRecord
@@ -87,3 +87,18 @@ def test_the_customer_page_says_up_front_it_is_their_own_record(privacy_officer,
     stranger = client.get(f"{prefix}/portal/customers/{make_subject().pk}/", HTTP_ACCEPT_LANGUAGE="vi")
 
     assert words in own.content.decode() and words not in stranger.content.decode()
+
+
+def test_linking_by_a_former_number_names_the_number_in_use(privacy_officer, dpo, as_user):
+    """The HR file may still carry the customer number the staff member had before core banking
+    renumbered them: the command says which number to use, not that there is no such customer."""
+    customer = make_subject(external_ref="CIF7300010")
+    as_user(dpo).post(f"/api/v1/subjects/{customer.pk}/customer-number/",
+                      {"external_ref": "CIF7399990", "kind": "renumbered", "reason": "core banking batch 9"},
+                      format="json")
+
+    with pytest.raises(CommandError) as refused:
+        call_command("link_staff_customer", privacy_officer.username, "CIF7300010", "--reason", "HR file 45")
+
+    assert "CIF7399990" in str(refused.value)
+    assert not StaffCustomerRecord.objects.filter(user=privacy_officer).exists()
