@@ -6,18 +6,24 @@ why up front."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 
 from core.actors import actor_for_user
 from core.errors import PermissionDenied
 from dsr import services
-from dsr.models import FulfilmentTask
-from dsr.selectors import task_allowed_actions
-from tests.dsr.factories import make_inventory, verified_request
+from dsr.models import FulfilmentTask, RestrictionLift
+from dsr.selectors import request_allowed_actions, task_allowed_actions
+from tests.consents.factories import grant, make_purpose
+from tests.dsr.factories import MONDAY, STAFF, make_inventory, make_request, verified_request
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
+
+NOW = MONDAY + timedelta(hours=1)
+
 
 @pytest.fixture
 def own_record(privacy_officer):
@@ -50,4 +56,36 @@ def test_a_task_of_their_own_request_is_neither_offered_nor_completed(privacy_of
     own.refresh_from_db()
     assert own.status == "open"
     services.task_complete(actor=officer, task_id=strangers.pk, result={"exported": True})
+
+
+def test_the_deadline_of_their_own_request_is_neither_offered_nor_extended(privacy_officer, own_record):
+    officer = actor_for_user(privacy_officer)
+    own, strangers = (make_request(record, type="complaint") for record in (own_record, make_subject()))
+
+    assert "extend" in request_allowed_actions(strangers, privacy_officer, now=NOW)
+    assert "extend" not in request_allowed_actions(own, privacy_officer, now=NOW)
+    _refused(lambda: services.request_extend(actor=officer, request_id=own.pk, note="Busy month", now=NOW))
+    own.refresh_from_db()
+    assert own.extended_at is None
+    services.request_extend(actor=officer, request_id=strangers.pk, note="Busy month", now=NOW)
+
+
+def _answered_restriction(subject, purpose):
+    grant(subject, purpose)
+    request = verified_request(subject, type="restrict", purposes=["analytics-own"])
+    return services.request_complete(actor=STAFF, request_id=request.pk)
+
+
+def test_a_restriction_on_their_own_data_is_neither_offered_nor_lifted(privacy_officer, own_record):
+    officer = actor_for_user(privacy_officer)
+    purpose = make_purpose("analytics-own", category="analytics")
+    own, strangers = (_answered_restriction(record, purpose) for record in (own_record, make_subject()))
+
+    assert "lift" in request_allowed_actions(strangers, privacy_officer)
+    assert "lift" not in request_allowed_actions(own, privacy_officer)
+    _refused(
+        lambda: services.request_restriction_lift(actor=officer, request_id=own.pk, reason="customer_asked")
+    )
+    assert not RestrictionLift.objects.filter(request=own).exists()
+    assert services.request_restriction_lift(actor=officer, request_id=strangers.pk, reason="customer_asked")
 
