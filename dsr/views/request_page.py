@@ -50,7 +50,7 @@ from dsr.selectors import (
 from dsr.views.common import deadline_tone
 from subjects.disclosure import subject_view
 from subjects.forms import AccessReasonForm
-from subjects.staff_records import own_records
+from subjects.staff_records import own_record_refusal, own_records
 
 # The actions `request_allowed_actions` names; the page shows a block for each one allowed.
 ACTION_NAMES = (
@@ -121,6 +121,9 @@ def request_page(request, pk, *, reveal_post=None, failed=None, task_failed=None
         "can_work": can_work,
         "actions": actions,
         "guardian_refusal": guardian_refusal or "",
+        # Their own request (their ward's, their guardian's) offers them nothing: said up front, in the
+        # words the services refuse with, as the customer page does.
+        "own_record": own_record_refusal(actor, found.subject_id, own=own),
         **{f"can_{name}": name in actions for name in ACTION_NAMES},
         "verify_form": VerifyIdentityForm(
             initial=_verify_initial(request),

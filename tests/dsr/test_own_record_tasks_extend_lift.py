@@ -18,7 +18,7 @@ from dsr.models import FulfilmentTask, RestrictionLift
 from dsr.selectors import request_allowed_actions, task_allowed_actions
 from tests.consents.factories import grant, make_purpose
 from tests.dsr.factories import MONDAY, STAFF, make_inventory, make_request, verified_request
-from tests.factories import make_subject
+from tests.factories import make_subject, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +89,17 @@ def test_a_restriction_on_their_own_data_is_neither_offered_nor_lifted(privacy_o
     assert not RestrictionLift.objects.filter(request=own).exists()
     assert services.request_restriction_lift(actor=officer, request_id=strangers.pk, reason="customer_asked")
 
+
+@pytest.mark.parametrize("prefix, words", [
+    ("/en", "This is your own customer record"), ("", "Đây là hồ sơ khách hàng của chính bạn"),
+])
+def test_the_request_page_says_up_front_it_is_their_own_record(privacy_officer, own_record, prefix, words):
+    """The page offers no action on their own request: it says why, as the customer page does."""
+    client = signed_in(privacy_officer)
+    own, strangers = (make_request(record, type="complaint") for record in (own_record, make_subject()))
+
+    own_page = client.get(f"{prefix}/portal/requests/{own.pk}/", HTTP_ACCEPT_LANGUAGE="vi")
+    strangers_page = client.get(f"{prefix}/portal/requests/{strangers.pk}/", HTTP_ACCEPT_LANGUAGE="vi")
+
+    assert own_page.status_code == strangers_page.status_code == 200
+    assert words in own_page.content.decode() and words not in strangers_page.content.decode()
