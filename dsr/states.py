@@ -236,16 +236,6 @@ def actions_on_requesters_authority(request, actions) -> frozenset[str]:
     return frozenset(action for action in actions if ACTION_MOVES.get(action, ADVANCES) & moves)
 
 
-def refused_on_own_record(actions) -> frozenset[str]:
-    """Of these actions, those the services refuse staff on their own, their ward's or their guardian's
-    request (`subjects.staff_records.own_record_check`): every move (`dsr.services.moves.move`, identity
-    verification among them) and a deletion's approval. An action `ACTION_MOVES` does not name counts as
-    a move."""
-    return frozenset(
-        action for action in actions if ACTION_MOVES.get(action, ADVANCES) or action == "approve"
-    )
-
-
 class TaskStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("status", "Open")
     DONE = "done", _("Done")

@@ -41,7 +41,6 @@ from dsr.states import (
     RequestStatus,
     actions_on_requesters_authority,
     may_end_unanswered,
-    refused_on_own_record,
 )
 from subjects.selectors import subject_id_for_cif, ward_verified_by_id, wards_verified
 from subjects.staff_records import own_record_refusal
@@ -323,14 +322,17 @@ def request_allowed_actions(
     asked to); the customer (or the guardian acting
     for them): `reply`, while the bank waits for their answer (`request_customer_reply`), and `cancel`.
     A guardian's request is taken no further once that guardian no longer acts for the child: only
-    what ends it unanswered (and what moves nothing) is offered then."""
+    what ends it unanswered (and what moves nothing) is offered then. Staff on their own, their ward's
+    or their guardian's request are offered nothing."""
     now = now or timezone.now()
     if user_role(user) == Role.CUSTOMER:
         actions = _customer_actions(request, user)
     else:
         actions = _staff_actions(request, user, now=now)
+        # Every staff action on a request is refused on their own, their ward's or their guardian's
+        # (`own_record_check` in each service: moves, verification, approval, extension, lift).
         if actions and own_record_refusal(actor_for_user(user), request.subject_id) is not None:
-            actions -= refused_on_own_record(actions)
+            return frozenset()
     on_authority = actions_on_requesters_authority(request, actions)
     if on_authority and request_guardian_refusal(request, now=now) is not None:
         actions -= on_authority

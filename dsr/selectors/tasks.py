@@ -9,6 +9,7 @@ from core.actors import Actor
 from deadlines.models import RequestType
 from dsr.models import DataSubjectRequest, FulfilmentTask, TaskStatus
 from dsr.states import TASK_MACHINE, RequestStatus
+from subjects.staff_records import own_record_refusal
 
 
 def tasks_open() -> QuerySet[FulfilmentTask]:
@@ -42,10 +43,16 @@ def task_request_workable(task: FulfilmentTask, request: DataSubjectRequest) -> 
     )
 
 
-def task_allowed_actions(task: FulfilmentTask, actor: Actor) -> frozenset[str]:
+def task_allowed_actions(
+    task: FulfilmentTask, actor: Actor, *, own: frozenset | None = None
+) -> frozenset[str]:
     """What this actor may do with the task now: "complete" (pages and API ask this; the caller checks
-    the staff member's permission). An integration client works only its own system's tasks."""
+    the staff member's permission). An integration client works only its own system's tasks; staff work
+    none of their own, their ward's or their guardian's request (`own_record_refusal`; `own`: a page's
+    `own_records`, read once for all its tasks)."""
     if actor.is_client and task.system.integration_client_id != actor.user_id:
+        return frozenset()
+    if own_record_refusal(actor, task.request.subject_id, own=own) is not None:
         return frozenset()
     if TASK_MACHINE.is_allowed(task.status, TaskStatus.DONE) and task_request_workable(task, task.request):
         return frozenset({"complete"})

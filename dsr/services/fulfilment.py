@@ -42,6 +42,7 @@ from dsr.states import LiftReason, RequestStatus
 from subjects.changes import subject_changes_check
 from subjects.selectors import subject_field_label
 from subjects.services import subject_rectify_in_transaction
+from subjects.staff_records import own_record_check
 
 S = RequestStatus
 
@@ -224,7 +225,8 @@ def request_restriction_lift(
     """End the restriction or objection a completed request put in force, for `reason` (a `LiftReason`;
     "other" explained in `note`); the consent check answers on consent alone again. The reason is
     recorded with the audit entry, and the customer is told in the same transaction (sent once it
-    commits), by their usual messages and in their language."""
+    commits), by their usual messages and in their language. Not by staff on their own, their ward's or
+    their guardian's data (403 `own_customer_record`): a colleague judges that the ground has ended."""
     note = (note or "").strip()
     if reason not in LiftReason.values:
         raise InvalidInput(_("Choose why the restriction is lifted."), field="reason")
@@ -232,6 +234,7 @@ def request_restriction_lift(
         raise InvalidInput(_("Explain why the restriction is lifted; the customer reads it."), field="note")
     with transaction.atomic(durable=True):
         request, now = request_locked(request_id, now=now)
+        own_record_check(actor, request.subject_id)
         if request.type not in (RequestType.RESTRICT, RequestType.OBJECT) or request.status not in (
             S.COMPLETED,
             S.PARTIALLY_COMPLETED,

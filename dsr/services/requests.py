@@ -245,12 +245,15 @@ def request_approve(*, actor: Actor, request_id, now: datetime | None = None) ->
 
 
 def request_extend(*, actor: Actor, request_id, note: str, now: datetime | None = None) -> DataSubjectRequest:
-    """Use the law's one-time extension, with the reason told to the customer (Decree 356)."""
+    """Use the law's one-time extension, with the reason told to the customer (Decree 356). Not by staff
+    on their own, their ward's or their guardian's request (403 `own_customer_record`): more time on
+    one's own answer is the bank's, decided by a colleague."""
     note = required_text(note, field="note", message=_("Say why more time is needed; the customer is told."))
     if len(note) > MAX_NOTE_LENGTH:
         raise InvalidInput(_("Keep the reason under %(max)s characters."), field="note", max=MAX_NOTE_LENGTH)
     with transaction.atomic(durable=True):
         request, now = request_locked(request_id, now=now)
+        own_record_check(actor, request.subject_id)
         fallen = clocks_fallen_due(request, now=now)
         refusal = request_extension_refusal(request, now=now, fallen=fallen)
         if refusal is not None:

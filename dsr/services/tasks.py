@@ -37,6 +37,7 @@ from dsr.services.fanout import tasks_notify_clients
 from dsr.services.task_moves import task_transition
 from dsr.states import TASK_MACHINE
 from subjects.locks import subjects_lock
+from subjects.staff_records import own_record_check
 
 MAX_RESULT_BYTES = 1_000_000
 RELEASE_BATCH = 500
@@ -52,7 +53,9 @@ def task_complete(
     now: datetime | None = None,
 ) -> FulfilmentTask:
     """Mark one system's part done with what it returned, a note and where the proof is kept. An
-    integration client may complete only its own system's tasks.
+    integration client may complete only its own system's tasks; staff none of their own, their ward's
+    or their guardian's request (403 `own_customer_record`: producing one's own export or applying one's
+    own correction leaves no colleague behind it).
 
     The last task done never answers the request: completion is always a staff act that carries the
     customer's answer (`request_complete`); the request then shows as ready to answer."""
@@ -78,6 +81,7 @@ def task_complete(
         task = FulfilmentTask.objects.select_related("system").get(pk=task_id)
         if actor.is_client and task.system.integration_client_id != actor.user_id:
             raise PermissionDenied(_("This task belongs to another system."))
+        own_record_check(actor, request.subject_id)
         if task.status == TaskStatus.CALLED_OFF:
             raise Conflict(
                 _("This task was called off: its request was cancelled or refused, so there is nothing to "

@@ -50,6 +50,7 @@ from dsr.selectors import (
 from dsr.views.common import deadline_tone
 from subjects.disclosure import subject_view
 from subjects.forms import AccessReasonForm
+from subjects.staff_records import own_record_refusal, own_records
 
 # The actions `request_allowed_actions` names; the page shows a block for each one allowed.
 ACTION_NAMES = (
@@ -107,6 +108,7 @@ def request_page(request, pk, *, reveal_post=None, failed=None, task_failed=None
     may_download = _may(request_work_check, request.user, found, download=True)
     actions = request_allowed_actions(found, request.user, now=now)
     actor = actor_for_user(request.user)
+    own = own_records(actor)
     # Why a guardian's request can no longer be verified, worked on or answered (the guardianship moved,
     # the ward turned 16): said once above the actions, which then offer the refusal (or, for a
     # withdrawal already in force, the completion).
@@ -119,6 +121,9 @@ def request_page(request, pk, *, reveal_post=None, failed=None, task_failed=None
         "can_work": can_work,
         "actions": actions,
         "guardian_refusal": guardian_refusal or "",
+        # Their own request (their ward's, their guardian's) offers them nothing: said up front, in the
+        # words the services refuse with, as the customer page does.
+        "own_record": own_record_refusal(actor, found.subject_id, own=own),
         **{f"can_{name}": name in actions for name in ACTION_NAMES},
         "verify_form": VerifyIdentityForm(
             initial=_verify_initial(request),
@@ -168,7 +173,7 @@ def request_page(request, pk, *, reveal_post=None, failed=None, task_failed=None
         "tasks": [
             (
                 task,
-                task_allowed_actions(task, actor),
+                task_allowed_actions(task, actor, own=own),
                 task_failed[1]
                 if task_failed and str(task_failed[0]) == str(task.pk)
                 else TaskDoneForm(auto_id=form_ids(f"task-{task.pk}")),
