@@ -51,22 +51,26 @@ def caller_allowed_actions(
     selector: AllowedActions,
     right: ActingRight,
     action_rights: Mapping[str, ActingRight] | None = None,
+    selector_kwargs: Mapping[str, Any] | None = None,
 ) -> list[str]:
     """The actions `selector` offers the caller of `request` on `obj`, sorted; none when the caller's
     role or token may not act at all (an auditor, a read-only token, a customer where customers may not).
     `action_rights`: the actions whose endpoints ask another right than `right` (a consent's withdrawal
-    beside its void)."""
+    beside its void); `selector_kwargs`: what a list reads once for all its rows and the selector takes."""
     if request is None:
         return []
     action_rights = action_rights or {}
     may = {r: _caller_may(request, r) for r in {right, *action_rights.values()}}
-    offered = selector(obj, actor_for_user(request.user)) if any(may.values()) else frozenset()
+    if not any(may.values()):
+        return []
+    offered = selector(obj, actor_for_user(request.user), **(selector_kwargs or {}))
     return sorted(action for action in offered if may[action_rights.get(action, right)])
 
 
 @extend_schema_field(serializers.ListField(child=serializers.CharField()))
 class AllowedActionsField(serializers.Field):
-    """The object's `allowed_actions` for the caller (the serializer's context carries the `request`)."""
+    """The object's `allowed_actions` for the caller (the serializer's context carries the `request`, and
+    a list's `allowed_actions_kwargs`: what it read once for all its rows)."""
 
     def __init__(
         self,
@@ -84,5 +88,6 @@ class AllowedActionsField(serializers.Field):
     def to_representation(self, value) -> list[str]:
         request = self.context.get("request")
         return caller_allowed_actions(
-            request, value, selector=self.selector, right=self.right, action_rights=self.action_rights
+            request, value, selector=self.selector, right=self.right, action_rights=self.action_rights,
+            selector_kwargs=self.context.get("allowed_actions_kwargs"),
         )

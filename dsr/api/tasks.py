@@ -15,6 +15,7 @@ from dsr.api import inputs
 from dsr.api import serializers as s
 from dsr.filters import TaskFilterSet
 from dsr.selectors import tasks_for_client, tasks_open
+from subjects.staff_records import own_records
 
 
 class TaskListView(generics.GenericAPIView):
@@ -29,6 +30,11 @@ class TaskListView(generics.GenericAPIView):
         user = self.request.user
         tasks = tasks_for_client(user) if actor_for_user(user).is_client else tasks_open()
         return TaskFilterSet.apply(self.request.query_params, tasks)
+
+    def get_serializer_context(self):
+        # Whether a task's request is the viewer's own is read once for the page (`task_allowed_actions`).
+        own = own_records(actor_for_user(self.request.user))
+        return {**super().get_serializer_context(), "allowed_actions_kwargs": {"own": own}}
 
     @extend_schema(
         parameters=[
