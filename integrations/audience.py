@@ -49,12 +49,17 @@ def clients_purposes_served(client_ids: Iterable[int]) -> dict[int, frozenset[st
     }
 
 
+def purposes_served(request) -> frozenset[str] | None:
+    """The purpose codes the caller's token is limited to, or None (every purpose; a browser session)."""
+    auth = getattr(request, "auth", None)
+    return auth.purposes_served() if isinstance(auth, ApiToken) else None
+
+
 def is_processor(request) -> bool:
     """Whether an API call comes with a token serving some purposes only: a processor acting for the bank
     on them (a marketing agency, a card processor), which reads no more than those purposes need (Law
     91/2025); not the bank's own systems (a token naming no purpose), its staff nor a customer."""
-    auth = getattr(request, "auth", None)
-    return isinstance(auth, ApiToken) and auth.purposes_served() is not None
+    return purposes_served(request) is not None
 
 
 def names_a_purpose(payload: Mapping[str, Any]) -> bool:

@@ -15,13 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from consents.client_recipients import client_recipient_ids
 from core.actors import actor_for_user
 from core.errors import NotFound, PermissionDenied
-from integrations.audience import is_processor
-from integrations.models import ApiToken
-
-
-def purposes_served(request) -> frozenset[str] | None:
-    """The purpose codes the caller's token is limited to, or None (every purpose; a browser session)."""
-    return request.auth.purposes_served() if isinstance(request.auth, ApiToken) else None
+from integrations.audience import is_processor, purposes_served
 
 
 def reads_consent_proof(request, consent) -> bool:
