@@ -267,12 +267,14 @@ class DutyOutputSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
         extra_kwargs = {
-            name: {
-                "allow_null": True,
-                "help_text": "Null for the recipient's own client on a confirmation staff recorded: the "
-                "bank's working note, not the recipient's to read.",
-            }
-            for name in ("acknowledged_by_label", "acknowledgement_note")
+            "acknowledged_by_label": {
+                "help_text": "Who confirmed: `staff` for the recipient's own client on a confirmation staff "
+                "recorded (which colleague is the bank's internal fact)."
+            },
+            "acknowledgement_note": {
+                "help_text": "Empty for the recipient's own client on a confirmation staff recorded: the "
+                "bank's working note, not the recipient's to read."
+            },
         }
 
     def to_representation(self, instance):
