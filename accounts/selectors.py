@@ -37,11 +37,12 @@ def staff_user_by_id(pk) -> Any | None:
     return staff_users().filter(pk=pk).first()
 
 
-def sign_ins_locked() -> list[dict[str, Any]]:
-    """Sign-ins django-axes holds locked, the latest attempt first."""
-    return list(
+def sign_ins_locked() -> QuerySet:
+    """Sign-ins django-axes holds locked, the latest attempt first (a credential-stuffing wave locks
+    thousands: the page reads them a page at a time)."""
+    return (
         AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
-        .order_by("-attempt_time")
+        .order_by("-attempt_time", "-pk")
         .values("username", "ip_address", "attempt_time", "failures_since_start")
     )
 

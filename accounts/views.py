@@ -48,7 +48,7 @@ from core.access import (
 from core.actors import actor_for_user
 from core.errors import PermissionDenied
 from core.forms import call_with_messages
-from core.paging import page_query, same_page
+from core.paging import offset_page, page_query, same_page
 from core.roles import STAFF_ROLES, Role, user_roles
 
 PAGE_SIZE = 50
@@ -130,8 +130,10 @@ def _base32(device: TOTPDevice) -> str:
 @staff_required("axes.view_accessattempt")
 def sign_in_security(request):
     """The DPO sees locked sign-ins and staff two-factor status; unlocks and resets from here."""
+    locked = offset_page(sign_ins_locked(), params=request.GET, size=PAGE_SIZE)
     return render(request, "accounts/sign_in_security.html", {
-        "locked": sign_ins_locked(),
+        "locked": locked.rows,
+        "locked_page": locked,
         "staff": staff_second_factor_status(),
         "can_reset_otp": request.user.has_perm("otp_totp.delete_totpdevice"),
     })

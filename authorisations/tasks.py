@@ -7,8 +7,9 @@ from celery import shared_task
 from authorisations import services
 from core.tasks import again_if_full
 
-# The services' batch size: a task that handled that many queues itself again.
+# The services' batch sizes: a task that handled that many queues itself again.
 BATCH = services.clocks.BATCH
+OAUTH_TOKENS_BATCH = services.tokens.OAUTH_TOKENS_PURGE_BATCH
 
 
 @shared_task(name="authorisations.expire_due")
@@ -28,5 +29,8 @@ def send_summaries() -> int:
 
 @shared_task(name="authorisations.clear_expired_tokens", ignore_result=True)
 def clear_expired_tokens() -> dict[str, int]:
-    """Delete expired OAuth codes and tokens (the toolkit's `cleartokens`, audited; nightly)."""
-    return services.oauth_tokens_clear_expired()
+    """Delete expired OAuth codes and tokens (what the toolkit's `cleartokens` deletes, audited; nightly),
+    a batch of each kind at a time."""
+    gone = services.oauth_tokens_clear_expired(limit=OAUTH_TOKENS_BATCH)
+    again_if_full(clear_expired_tokens, max(gone.values()), batch=OAUTH_TOKENS_BATCH)
+    return gone

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Exists, Min, OuterRef
 from django.utils import timezone
 
 from audit.services import audit_record, audit_record_many
@@ -116,24 +116,28 @@ def authorisations_notify_expiring(*, now: datetime | None = None, limit: int = 
     return len(due)
 
 
+def _summaries_due(*, now: datetime, cutoff: datetime):
+    """The customers due a summary, by id: their first active authorisation began by `cutoff` and no
+    summary went to them since. Chosen in the database, a batch at a time (the job's `limit`): read into
+    the process whole, the customers of every third party and their summaries came back for each batch."""
+    told_since = SummaryNotice.objects.filter(subject_id=OuterRef("subject_id"), last_sent_at__gt=cutoff)
+    return (
+        Authorisation.objects.in_status_at(S.ACTIVE, now)
+        .filter(~Exists(told_since))
+        .values("subject_id")
+        .annotate(first=Min("starts_at"))
+        .filter(first__lte=cutoff)
+        .order_by("subject_id")
+        .values_list("subject_id", flat=True)
+    )
+
+
 def authorisations_send_summaries(*, now: datetime | None = None, limit: int = BATCH) -> int:
     """Send each customer with active authorisations their summary, 90 days after the first of them
     began and every 90 days since the last summary."""
     now = now or timezone.now()
     cutoff = now - SUMMARY_EVERY
-    first_started = dict(
-        Authorisation.objects.in_status_at(S.ACTIVE, now)
-        .values("subject_id")
-        .annotate(first=Min("starts_at"))
-        .filter(first__lte=cutoff)
-        .values_list("subject_id", "first")
-    )
-    recent = set(
-        SummaryNotice.objects.filter(subject_id__in=first_started, last_sent_at__gt=cutoff).values_list(
-            "subject_id", flat=True
-        )
-    )
-    subject_ids = sorted(set(first_started) - recent, key=str)[:limit]
+    subject_ids = list(_summaries_due(now=now, cutoff=cutoff)[:limit])
     for subject_id in subject_ids:
         with transaction.atomic(durable=True):
             # The one lock order: the customer, then what is written about them, then the audit entry.

@@ -31,6 +31,7 @@ from core.actors import actor_for_user
 from core.erased import erased_words_shown
 from core.errors import DomainError, InvalidInput
 from core.forms import call_with_messages, form_error, form_errors_as_messages, form_submit
+from core.paging import offset_page
 from integrations.jobs import job_allowed_actions, job_cancel
 from integrations.progress import job_progress_page
 from subjects.selectors import subject_field_label
@@ -277,6 +278,8 @@ def import_job_cancel(request, job_id):
 
 DUTY_STATUS_ALL = "all"
 RECENTLY_ACKNOWLEDGED = 20
+# Notices a page: after a campaign, thousands wait; each is reached by the pager, none cut off.
+DUTY_PAGE_SIZE = 50
 
 
 def _duty_row(duty: WithdrawalDuty, actions: frozenset[str]) -> tuple:
@@ -312,9 +315,10 @@ def _duty_list_page(request, *, refused: tuple | None = None):
         }
         return DutyFilterSet.apply(params, selectors.withdrawal_duties(now=now, **order))
 
-    recent = []
+    recent, page = [], None
     try:
-        shown = duties(status)[:200]
+        page = offset_page(duties(status), params=request.GET, size=DUTY_PAGE_SIZE)
+        shown = page.rows
         if status == WithdrawalDuty.Status.OPEN:
             acknowledged = duties(WithdrawalDuty.Status.ACKNOWLEDGED, latest_acknowledged_first=True)
             recent = acknowledged[:RECENTLY_ACKNOWLEDGED]
@@ -328,6 +332,7 @@ def _duty_list_page(request, *, refused: tuple | None = None):
         {
             # Each duty with what this person may do with it (`duty_allowed_actions`).
             "duties": [_duty_row(duty, selectors.duty_allowed_actions(duty, actor)) for duty in shown],
+            "page": page,
             "recently_acknowledged": [_duty_row(duty, frozenset()) for duty in recent],
             "now": now,
             "form": AcknowledgeForm(),

@@ -256,6 +256,12 @@ class DataSubjectRequest(models.Model):
             # Closings whose missed deadlines a sweep may still have to record (`dsr.clock_sources`).
             models.Index(fields=["closed_at"], condition=models.Q(closed_at__isnull=False,
                          missed_recorded_at__isnull=True), name="dsr_closed_unrecorded"),
+            # The requests still keeping an identity code's hash, which the nightly purge empties once the
+            # code expired (`dsr.services.identity_codes`): a few among every request ever received.
+            models.Index(
+                fields=["identity_otp_expires_at"], condition=~models.Q(identity_otp_hash=""),
+                name="dsr_identity_code_kept",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
