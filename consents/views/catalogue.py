@@ -31,6 +31,7 @@ from core.actors import actor_for_user
 from core.erased import erased_words_shown
 from core.errors import DomainError, InvalidInput
 from core.forms import call_with_messages, form_error, form_errors_as_messages, form_submit
+from core.paging import offset_page
 from integrations.jobs import job_allowed_actions, job_cancel
 from integrations.progress import job_progress_page
 from subjects.selectors import subject_field_label
@@ -277,6 +278,8 @@ def import_job_cancel(request, job_id):
 
 DUTY_STATUS_ALL = "all"
 RECENTLY_ACKNOWLEDGED = 20
+# The notices listed a page; the next pages hold the rest of a period an inspector asks about.
+DUTY_PAGE_SIZE = 100
 
 
 def _duty_row(duty: WithdrawalDuty, actions: frozenset[str]) -> tuple:
@@ -304,17 +307,19 @@ def _duty_list_page(request, *, refused: tuple | None = None):
     kind = request.GET.get("kind", "")
     subject_ref = request.GET.get("subject", "")
     recipient = request.GET.get("recipient", "")
+    period = {name: request.GET.get(name, "") for name in ("since", "until")}
 
     def duties(status: str, **order):
         params = {
             "status": "" if status == DUTY_STATUS_ALL else status, "kind": kind, "subject": subject_ref,
-            "recipient": recipient,
+            "recipient": recipient, **period,
         }
         return DutyFilterSet.apply(params, selectors.withdrawal_duties(now=now, **order))
 
-    recent = []
+    recent, page = [], None
     try:
-        shown = duties(status)[:200]
+        page = offset_page(duties(status), params=request.GET, size=DUTY_PAGE_SIZE)
+        shown = page.rows
         if status == WithdrawalDuty.Status.OPEN:
             acknowledged = duties(WithdrawalDuty.Status.ACKNOWLEDGED, latest_acknowledged_first=True)
             recent = acknowledged[:RECENTLY_ACKNOWLEDGED]
@@ -338,6 +343,8 @@ def _duty_list_page(request, *, refused: tuple | None = None):
             "kinds": WithdrawalDuty.Kind.choices,
             "subject_ref": subject_ref,
             "recipient": recipient,
+            "period": period,
+            "page": page,
             "recipients": selectors.recipient_choices(active_only=False),
             "filter_error": filter_error,
             "ack_refused_id": refused and refused[0],
