@@ -67,12 +67,14 @@ def audit_trail(request):
     error = None
     try:
         since = parse_moment(params.get("since"), field="since")
+        until = parse_moment(params.get("until"), field="until")
     except InvalidInput as exc:
-        since, error = None, exc.text
+        since = until = None
+        error = exc.text
     subject_id = subject_id_for_reference(params.get("subject"))
     with replica_reads():
         entries = audit_entries(
-            subject_id=subject_id, action=params.get("action") or None, since=since,
+            subject_id=subject_id, action=params.get("action") or None, since=since, until=until,
             actor=params.get("actor") or None,
         )
         # By entry number, counting nothing: a count of the whole trail would cost more than the page.
@@ -88,7 +90,9 @@ def audit_trail(request):
     # auditor reaches the customer's proof bundle from here: they cannot open the customer page).
     links = subject_links(request.user, subject_id) if subject_id not in (None, NO_SUBJECT) else []
     return render(request, "audit/trail.html", {
-        "page": page, "actions": known_actions(), "filters": params, "error": error, "subject_links": links,
+        # Each action by its name in words; its code stays under it in the table.
+        "page": page, "actions": [(name, action_label(name)) for name in known_actions()],
+        "filters": params, "error": error, "subject_links": links,
         "verification": _verification_shown(request.session.get(SESSION_KEY)),
         # The verify buttons come back to this very page: its filters and its page number.
         "here_query": params.urlencode(), "from_checkpoint": FROM_CHECKPOINT,

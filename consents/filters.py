@@ -1,8 +1,9 @@
 """The recipients' duty list's query parameters in one FilterSet, read by the API list and the portal's
 recipient notices page alike: `status` (open, acknowledged, called off), `kind` (withdrawal, rectification,
-restriction, erasure, purpose change), `subject` (the customer's CIF) and `recipient` (its id: every notice
-one recipient was sent and how it answered, what the DPO shows an inspector about it); a bad value is a
-400 naming the parameter."""
+restriction, erasure, purpose change), `subject` (the customer's CIF), `recipient` (its id: every notice
+one recipient was sent and how it answered, what the DPO shows an inspector about it) and the period the
+notice was received in, `since` and `until` (not included), a date or an ISO moment (an inspector's "every
+withdrawal last quarter"); a bad value is a 400 naming the parameter."""
 
 from __future__ import annotations
 
@@ -10,15 +11,24 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from consents.models import Recipient, WithdrawalDuty
+from core.forms import MomentFormField
 from subjects.filters import SubjectStatusFilterSet
+
+
+class MomentFilter(django_filters.Filter):
+    field_class = MomentFormField
 
 
 class DutyFilterSet(SubjectStatusFilterSet):
     status_choices = WithdrawalDuty.Status.choices
     kind = django_filters.ChoiceFilter(choices=WithdrawalDuty.Kind.choices)
     recipient = django_filters.ModelChoiceFilter(queryset=Recipient.objects.all())
+    since = MomentFilter(field_name="received_at", lookup_expr="gte")
+    until = MomentFilter(field_name="received_at", lookup_expr="lt")
     messages = {
         **SubjectStatusFilterSet.messages,
         "kind": _("Choose withdrawal, rectification, restriction, erasure or purpose_change."),
         "recipient": _("Unknown recipient."),
+        "since": _("Give a real date as YYYY-MM-DD."),
+        "until": _("Give a real date as YYYY-MM-DD."),
     }

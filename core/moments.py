@@ -74,6 +74,15 @@ def parse_moment(value: str | None, *, field: str, day_starts_at: time = time.mi
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
+def period_check(
+    since: date | datetime | None, until: date | datetime | None, *, field: str = "since"
+) -> None:
+    """A period given by both ends must start before it ends: InvalidInput on `field` otherwise, never
+    a silent fall back to a default period the reader did not ask for."""
+    if since is not None and until is not None and since >= until:
+        raise InvalidInput(_("The period must start before it ends."), field=field)
+
+
 def day_first_iso(value: str) -> str | None:
     """A date written day first (18/03/2024, 4/3/2024, 18/03/2024 10:15, 18/03/2024 10:15:30) rewritten
     in ISO 8601 (2024-03-18, 2024-03-04, 2024-03-18T10:15...), for `parse_moment` to judge against the

@@ -93,7 +93,8 @@ class QueueFilterForm(_AssigneeChoicesMixin, forms.Form):
     closed = forms.ChoiceField(
         label=_("Answered"),
         required=False,
-        choices=BLANK + [("late", _("Closed late")), ("on_time", _("Closed on time"))],
+        choices=BLANK + [("late", _("Closed late")), ("on_time", _("Closed on time")),
+                         ("late_by_law", _("Closed after the statutory deadline"))],
     )
     # Dates or the exact ISO moments the report's links carry (its period need not start at midnight).
     since = MomentFormField(label=_("Closed from"), required=False, widget=ClosedDateInput)

@@ -166,6 +166,7 @@ def _grouped(field: str, choices, *, now: datetime, since: datetime, until: date
         row.update({k: v for k, v in found.get(key, {}).items() if k != field})
         row["on_time_rate"] = _rate(row["closed_on_time"], row["closed"])
         row["within_law_rate"] = _rate(row["closed_within_law"], row["closed"])
+        row["closed_past_law"] = row["closed"] - row["closed_within_law"]
         rows.append(row)
     return rows
 
@@ -242,6 +243,7 @@ def deadline_report(
     totals["on_time_rate"] = _rate(totals["closed_on_time"], totals["closed"])
     totals["closed_late"] = totals["closed"] - totals["closed_on_time"]
     totals["within_law_rate"] = _rate(totals["closed_within_law"], totals["closed"])
+    totals["closed_past_law"] = totals["closed"] - totals["closed_within_law"]
     status_counts = (
         DataSubjectRequest.objects.filter(
             Q(status__in=sorted(OPEN)) | Q(closed_at__gte=since, closed_at__lt=until)

@@ -42,6 +42,9 @@ AUDIT_FILTERS = [
         "keeps its start time): to copy the trail by polling, use `after_sequence`, not `since`.",
     ),
     OpenApiParameter(
+        "until", str, description="Date or ISO 8601 date-time: entries recorded before it (not included).",
+    ),
+    OpenApiParameter(
         "after_sequence", int,
         description="Entries numbered after this one, the oldest first: poll with the highest "
         "`sequence` you have stored (0 at the start) and store the highest of each page. Numbers "
@@ -62,6 +65,7 @@ class AuditEntryListView(generics.ListAPIView):
             subject_id=subject_id_for_reference(params.get("subject")),
             action=params.get("action") or None,
             since=parse_moment(params.get("since"), field="since"),
+            until=parse_moment(params.get("until"), field="until"),
             after_sequence=_sequence_param(params.get("after_sequence"), field="after_sequence"),
             actor=params.get("actor") or None,
         )

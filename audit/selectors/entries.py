@@ -18,12 +18,14 @@ def audit_entries(
     subject_id=None,
     action: str | None = None,
     since: datetime | None = None,
+    until: datetime | None = None,
     after_sequence: int | None = None,
     actor: str | None = None,
 ) -> QuerySet[AuditEntry]:
     """Entries, the newest first; narrowed to a customer, an action (or a prefix ending in "."), those
-    recorded since a moment, those one person or client did (`actor`, their login name: "which customers
-    did this staff member look at"; a login nobody has finds nothing). With `after_sequence`, the
+    recorded since a moment and before another (`until`, not included), those one person or client did
+    (`actor`, their login name: "which customers did this staff member look at"; a login nobody has
+    finds nothing). With `after_sequence`, the
     entries numbered after it, the oldest first: the feed a poller reads without losing an entry.
     `recorded_at` is the time of the change, which its writer may commit long after (an import slice
     keeps its start time), so an entry can commit with a time before the newest a poll saw; numbers are
@@ -40,6 +42,8 @@ def audit_entries(
         )
     if since is not None:
         entries = entries.filter(recorded_at__gte=since)
+    if until is not None:
+        entries = entries.filter(recorded_at__lt=until)
     if actor:
         logins = get_user_model().objects.filter(**{get_user_model().USERNAME_FIELD: actor})
         entries = entries.filter(actor_user_id__in=Subquery(logins.values("pk")))

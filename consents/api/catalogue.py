@@ -192,6 +192,11 @@ class DutyListView(generics.GenericAPIView):
             OpenApiParameter("kind", str, enum=WithdrawalDuty.Kind.values),
             OpenApiParameter("subject", str, description="The customer's number (CIF)."),
             OpenApiParameter("recipient", int, description="One recipient's id: every notice it was sent."),
+            OpenApiParameter(
+                "since", str,
+                description="Received from this date (YYYY-MM-DD, Vietnam time) or ISO 8601 moment.",
+            ),
+            OpenApiParameter("until", str, description="Received before this date or moment (not included)."),
         ],
         description="Recipients' duties: to stop processing after a withdrawal (`kind=withdrawal`) or while "
         "a restriction or objection is in force (`kind=restriction`), to correct the customer's data "

@@ -307,11 +307,12 @@ def _duty_list_page(request, *, refused: tuple | None = None):
     kind = request.GET.get("kind", "")
     subject_ref = request.GET.get("subject", "")
     recipient = request.GET.get("recipient", "")
+    period = {name: request.GET.get(name, "") for name in ("since", "until")}
 
     def duties(status: str, **order):
         params = {
             "status": "" if status == DUTY_STATUS_ALL else status, "kind": kind, "subject": subject_ref,
-            "recipient": recipient,
+            "recipient": recipient, **period,
         }
         return DutyFilterSet.apply(params, selectors.withdrawal_duties(now=now, **order))
 
@@ -343,6 +344,7 @@ def _duty_list_page(request, *, refused: tuple | None = None):
             "kinds": WithdrawalDuty.Kind.choices,
             "subject_ref": subject_ref,
             "recipient": recipient,
+            "period": period,
             "recipients": selectors.recipient_choices(active_only=False),
             "filter_error": filter_error,
             "ack_refused_id": refused and refused[0],

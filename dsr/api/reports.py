@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.filters import report_parameters_check
 from core.api.renderers import CSV_FORMAT_PARAMETER, LocalTimeJSONRenderer, ReportCSVRenderer, csv_download
-from core.errors import InvalidInput
-from core.moments import parse_day
+from core.moments import parse_day, period_check
 from core.replica import replica_reads
 from deadlines.policy import local_midnight
 from dsr.report_csv import report_csv
@@ -60,8 +58,7 @@ class DeadlineReportView(APIView):
     def get(self, request, *args, **kwargs):
         report_parameters_check(request.query_params, REPORT_PARAMETERS)
         since, until = _day(request.query_params, "since"), _day(request.query_params, "until")
-        if since and until and since >= until:
-            raise InvalidInput(_("The period must start before it ends."), field="since")
+        period_check(since, until)
         with replica_reads():
             report = deadline_report(since=since, until=until)
         return csv_download(request, Response(report), "deadline-report.csv")

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from core.access import staff_required
 from core.errors import InvalidInput
-from core.moments import parse_day
+from core.moments import parse_day, period_check
 from core.replica import replica_reads
 from core.spreadsheets import spreadsheet_download
 from deadlines.policy import LOCAL_TZ, add_months, local_midnight, local_month
@@ -27,13 +27,12 @@ def deadlines(request):
     try:
         since_day = parse_day(request.GET.get("since"), field="since")
         until_day = parse_day(request.GET.get("until"), field="until")
+        period_check(since_day, until_day)
     except InvalidInput as error:
         since_day = until_day = None
         period_error = error.text
     since = local_midnight(since_day) if since_day else None
     until = local_midnight(until_day) if until_day else None
-    if since and until and since >= until:
-        since = until = None
     if request.GET.get("format") == "csv" and period_error:
         # A download has no page to show the message on; the default period would mislabel the file.
         return HttpResponseBadRequest(period_error, content_type="text/plain; charset=utf-8")
