@@ -27,6 +27,7 @@ from dsr.selectors import (
     deletion_records,
     holds_for_request,
     request_allowed_actions,
+    request_answer_contestable,
     request_not_covered,
     request_purposes_named,
     request_timeframes,
@@ -118,6 +119,7 @@ def _detail_page(request, found, *, reply_form=None, code_form=None, status=200)
         "deleted": deletion_records(found),
         "export": found.export if has_export(found) else None,
         "can_cancel": "cancel" in actions,
+        "contestable": request_answer_contestable(found),
         # Until the bank has checked who asks, that check is the customer's next step.
         "identity_steps": SELF_SERVICE_IDENTITY_STEPS
         if customer_identity_step_offered(found, now=now)
