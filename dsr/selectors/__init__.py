@@ -57,6 +57,7 @@ from dsr.selectors.reasons import request_reason_refusal, request_refusal_reason
 from dsr.selectors.recipients import (
     request_erasure_notices,
     request_recipients_open,
+    request_recipients_told,
     request_rectification_notices,
     request_restriction_notices,
     request_stop_notices,
@@ -161,6 +162,7 @@ __all__ = [
     "request_reason_refusal",
     "request_erasure_notices",
     "request_recipients_open",
+    "request_recipients_told",
     "request_restriction_notices",
     "request_rectification_notices",
     "request_stop_notices",

@@ -1,5 +1,6 @@
 """A customer following up on their request from the self-service pages (and the messages they get),
-days after filing it: how to challenge a refusal, and the answered date named as such in the list."""
+days after filing it: how to challenge a refusal, which companies were told to stop or delete and
+whether they did, and the answered date named as such in the list."""
 from __future__ import annotations
 
 import re
@@ -9,9 +10,12 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from consents.models import WithdrawalDuty
+from consents.services import duty_acknowledge
 from dsr import services
 from notifications.models import Notification
 from notifications.selectors import notification_text
+from tests.consents.factories import grant, make_purpose, make_recipient
 from tests.dsr.factories import MONDAY, STAFF, verified_request
 from tests.factories import make_customer
 
@@ -64,6 +68,35 @@ def test_the_refusal_message_says_the_customer_may_complain(subject):
     body = notification_text(Notification.objects.filter(topic="dsr.customer.rejected").get()).body
     assert "khiếu nại" in body.lower(), body
     assert "A05" in body, body
+
+
+@pytest.fixture
+def withdrawal(subject):
+    """The customer withdrew their consent to share with Partner Insurance through a request."""
+    purpose = make_purpose("partner-sharing", category="sharing", recipients=[make_recipient()],
+                           effective_at=MONDAY - timedelta(days=30))
+    grant(subject, purpose, now=MONDAY - timedelta(days=1))
+    return verified_request(subject, type="withdraw", purposes=["partner-sharing"])
+
+
+def test_the_request_page_says_which_company_was_told_to_stop_and_whether_it_did(
+    customer_client, subject, withdrawal
+):
+    """The staff page followed each recipient's stop; the customer's page said nothing of them, so
+    "has every company you shared my data with stopped?" had no answer."""
+    page = _page(customer_client, withdrawal)
+    assert 'data-testid="recipients-told"' in page
+    told = page[page.index('data-testid="recipients-told"'):]
+    told = told[:told.index("</section>")]
+    assert "Partner Insurance" in told
+    # Days after the request (the test runs later than its Monday): late, and followed up.
+    assert "chưa xác nhận" in told and "Ngân hàng đang đôn đốc" in told, told
+    duty = WithdrawalDuty.objects.get(subject_id=subject.pk)
+    duty_acknowledge(actor=STAFF, duty_id=duty.pk, note="Thư xác nhận", now=MONDAY + timedelta(hours=6))
+    told = _page(customer_client, withdrawal)
+    told = told[told.index('data-testid="recipients-told"'):]
+    assert "đã xác nhận thực hiện vào 09/03/2026 15:00" in told[:told.index("</section>")], told
+    assert "Thư xác nhận" not in told, "the staff's note of the confirmation is internal"
 
 
 def test_the_list_names_an_answered_requests_date_as_answered(customer_client, subject):
