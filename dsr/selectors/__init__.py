@@ -28,6 +28,7 @@ from dsr.selectors.deadlines import (
     requests_to_act_on,
 )
 from dsr.selectors.guardians import request_guardian_notice, request_guardian_refusal
+from dsr.selectors.history import HistoryEntry, request_customer_history
 from dsr.selectors.identity import (
     CODE_ATTEMPTS_EXHAUSTED,
     CODE_OFFERED,
@@ -106,6 +107,8 @@ from dsr.selectors.rights import (
 from dsr.selectors.tasks import task_allowed_actions, task_request_workable, tasks_for_client, tasks_open
 
 __all__ = [
+    "HistoryEntry",
+    "request_customer_history",
     "ANSWER_BY",
     "CLOSED_LATE",
     "CLOSED_ON_TIME",

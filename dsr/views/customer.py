@@ -28,6 +28,7 @@ from dsr.selectors import (
     holds_for_request,
     request_allowed_actions,
     request_answer_contestable,
+    request_customer_history,
     request_not_covered,
     request_purposes_named,
     request_recipients_told,
@@ -122,6 +123,7 @@ def _detail_page(request, found, *, reply_form=None, code_form=None, status=200)
         "export": found.export if has_export(found) else None,
         "can_cancel": "cancel" in actions,
         "contestable": request_answer_contestable(found),
+        "history": request_customer_history(found),
         # Until the bank has checked who asks, that check is the customer's next step.
         "identity_steps": SELF_SERVICE_IDENTITY_STEPS
         if customer_identity_step_offered(found, now=now)

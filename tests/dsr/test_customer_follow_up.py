@@ -107,3 +107,29 @@ def test_the_list_names_an_answered_requests_date_as_answered(customer_client, s
     row = row[:row.index("</tr>")]
     with translation.override("vi"):
         assert re.search(r"Đã trả lời\s*10/03/2026", re.sub(r"<[^>]+>", " ", row)), row
+
+
+def _history(page: str) -> str:
+    timeline = page[page.index('<ol class="timeline"'):]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", timeline[:timeline.index("</ol>")]))
+
+
+def test_the_history_shows_when_more_time_was_taken_and_to_when(customer_client, subject):
+    """The extension (a day after the request) was missing from the History: the customer saw the
+    request in progress and nothing of the day the legal deadline moved, nor to which date."""
+    request = verified_request(subject, type="access")
+    services.request_extend(
+        actor=STAFF, request_id=request.pk, note="Dữ liệu nằm ở nhiều hệ thống",
+        now=MONDAY + timedelta(days=1),
+    )
+    history = _history(_page(customer_client, request))
+    assert re.search(r"10/03/2026 09:00 Cần thêm thời gian.*29/03/2026", history), history
+    english = _history(_page(customer_client, request, lang="en"))
+    assert re.search(r"More time needed.*29/03/2026", english), english
+
+
+def test_the_history_shows_when_the_withdrawal_took_effect(customer_client, subject, withdrawal):
+    history = _history(_page(customer_client, withdrawal))
+    withdrawal.refresh_from_db()
+    assert withdrawal.withdrawal_applied_at
+    assert "Việc rút lại sự đồng ý của Quý khách có hiệu lực" in history, history
