@@ -19,7 +19,7 @@ from django.utils import translation
 from accounts.languages import language_for_subject, per_language
 from core.roles import WORKING_ROLES, Role
 from dsr.models import DataSubjectRequest, OutcomeReason
-from dsr.selectors import subject_acts_on_request
+from dsr.selectors import request_download_until, subject_acts_on_request
 from dsr.states import LiftReason, RequestStatus
 from integrations.outbox import (
     absolute_url,
@@ -80,6 +80,8 @@ def customer_notify(request: DataSubjectRequest, *, event: str, now: datetime, k
             # promised: the message quotes it beside the law's new one.
             "bank_date_binds": event == "extended" and _bank_date_still_binds(request, now=now),
             "link": absolute_url(reverse("dsr:me_detail", args=[request.pk])),
+            # An answer with a file to download says until when it waits on the request's page.
+            "download_until_at": _download_until(request, event),
         }
     notify(
         subject=person,
@@ -90,6 +92,13 @@ def customer_notify(request: DataSubjectRequest, *, event: str, now: datetime, k
         # Not urgent: the every-minute outbox sweep sends it, so a move costs no extra broker task.
         now=now,
     )
+
+
+def _download_until(request: DataSubjectRequest, event: str) -> str:
+    if event not in ("completed", "partially_completed"):
+        return ""
+    until = request_download_until(request)
+    return until.isoformat() if until else ""
 
 
 def _reason_label(request: DataSubjectRequest, event: str) -> str:

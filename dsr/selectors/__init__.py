@@ -27,6 +27,7 @@ from dsr.selectors.deadlines import (
     requests_closed_in,
     requests_to_act_on,
 )
+from dsr.selectors.exports import request_download_until
 from dsr.selectors.guardians import request_guardian_notice, request_guardian_refusal
 from dsr.selectors.history import HistoryEntry, request_customer_history
 from dsr.selectors.identity import (
@@ -107,6 +108,7 @@ from dsr.selectors.rights import (
 from dsr.selectors.tasks import task_allowed_actions, task_request_workable, tasks_for_client, tasks_open
 
 __all__ = [
+    "request_download_until",
     "HistoryEntry",
     "request_customer_history",
     "ANSWER_BY",

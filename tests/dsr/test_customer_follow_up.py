@@ -133,3 +133,12 @@ def test_the_history_shows_when_the_withdrawal_took_effect(customer_client, subj
     withdrawal.refresh_from_db()
     assert withdrawal.withdrawal_applied_at
     assert "Việc rút lại sự đồng ý của Quý khách có hiệu lực" in history, history
+
+
+def test_the_answer_to_a_copy_request_says_where_the_file_is_and_until_when(subject):
+    """The completion message of a copy request said "carried out" and no more: nothing told the customer
+    a file waits on the request's page, nor that it is deleted after 30 days."""
+    request = verified_request(subject, type="copy")
+    services.request_complete(actor=STAFF, request_id=request.pk, now=MONDAY + timedelta(hours=2))
+    body = notification_text(Notification.objects.filter(topic="dsr.customer.completed").get()).body
+    assert "tải" in body and "08/04/2026 11:00" in body, body
