@@ -142,3 +142,15 @@ def test_the_answer_to_a_copy_request_says_where_the_file_is_and_until_when(subj
     services.request_complete(actor=STAFF, request_id=request.pk, now=MONDAY + timedelta(hours=2))
     body = notification_text(Notification.objects.filter(topic="dsr.customer.completed").get()).body
     assert "tải" in body and "08/04/2026 11:00" in body, body
+
+
+def test_the_request_page_says_who_handles_it_and_how_to_reach_them(customer_client, subject):
+    """"Who is handling my request?" had no answer on the page: no team, no contact; staff names stay
+    internal, so the page names the bank's data-protection office and leads to its contact."""
+    request = verified_request(subject, type="access")
+    page = _page(customer_client, request)
+    assert 'data-testid="handled-by"' in page
+    handled = page[page.index('data-testid="handled-by"'):]
+    handled = handled[:handled.index("</dd>")]
+    assert reverse("transparency:me_privacy") + "#dpo-heading" in handled, handled
+    assert "tests-staff" not in page
