@@ -154,3 +154,18 @@ def test_the_request_page_says_who_handles_it_and_how_to_reach_them(customer_cli
     handled = handled[:handled.index("</dd>")]
     assert reverse("transparency:me_privacy") + "#dpo-heading" in handled, handled
     assert "tests-staff" not in page
+
+
+def test_a_request_past_its_date_says_the_answer_is_late_and_where_to_complain(customer_client, subject):
+    """Months after the date it promised (the test runs long after its Monday), the open request still
+    read "We will answer by 12/03/2026", a promise in the past, with no word that the customer may
+    complain of a late answer."""
+    request = verified_request(subject, type="access")
+    page = _page(customer_client, request)
+    deadline = page[page.index('data-testid="deadline"'):]
+    deadline = deadline[:deadline.index("</dd>")]
+    assert "trễ hạn" in deadline, deadline
+    assert reverse("transparency:me_privacy") + "#complaints-heading" in deadline, deadline
+    english = _page(customer_client, request, lang="en")
+    english = english[english.index('data-testid="deadline"'):]
+    assert "late" in english[:english.index("</dd>")]
