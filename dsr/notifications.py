@@ -18,9 +18,9 @@ from django.utils import translation
 
 from accounts.languages import language_for_subject, per_language
 from core.roles import WORKING_ROLES, Role
-from dsr.models import DataSubjectRequest, OutcomeReason
+from dsr.models import DataSubjectRequest
 from dsr.selectors import request_download_until, subject_acts_on_request
-from dsr.states import LiftReason, RequestStatus
+from dsr.states import LiftReason, RequestStatus, customer_reason_label
 from integrations.outbox import (
     absolute_url,
     email_message,
@@ -105,8 +105,8 @@ def _reason_label(request: DataSubjectRequest, event: str) -> str:
     """The reason the message gives, in the language in force: why a restriction was lifted, else the
     answer's legal reason."""
     if event == "restriction_lifted":
-        return str(LiftReason(request.restriction_lift.reason).label)
-    return str(OutcomeReason(request.outcome_reason).label) if request.outcome_reason else ""
+        return customer_reason_label(request.restriction_lift.reason, choices=LiftReason)
+    return request.outcome_reason_for_customer
 
 
 def _bank_date_still_binds(request: DataSubjectRequest, *, now: datetime) -> bool:

@@ -169,3 +169,21 @@ def test_a_request_past_its_date_says_the_answer_is_late_and_where_to_complain(c
     english = _page(customer_client, request, lang="en")
     english = english[english.index('data-testid="deadline"'):]
     assert "late" in english[:english.index("</dd>")]
+
+
+def test_an_other_reason_is_worded_for_the_customer_not_for_staff(customer_client, subject):
+    """A refusal "for another reason" read, on the customer's page and in their e-mail, "Lý do khác (giải
+    thích trong ghi chú)": "the note" is the staff form's field, which the customer never sees by that
+    name."""
+    request = verified_request(subject, type="delete")
+    services.request_reject(
+        actor=STAFF, request_id=request.pk, reason="other", note="Tài khoản đang bị phong tỏa theo lệnh tòa.",
+        now=MONDAY + timedelta(days=1),
+    )
+    page = _page(customer_client, request)
+    reason = page[page.index('data-testid="reason"'):]
+    reason = reason[:reason.index("</dd>")]
+    body = notification_text(Notification.objects.filter(topic="dsr.customer.rejected").get()).body
+    for text in (reason, body):
+        assert "ghi chú" not in text, text
+    assert "Lý do khác" in reason, reason
