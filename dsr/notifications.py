@@ -18,9 +18,9 @@ from django.utils import translation
 
 from accounts.languages import language_for_subject, per_language
 from core.roles import WORKING_ROLES, Role
-from dsr.models import DataSubjectRequest, OutcomeReason
-from dsr.selectors import subject_acts_on_request
-from dsr.states import LiftReason, RequestStatus
+from dsr.models import DataSubjectRequest
+from dsr.selectors import request_download_until, subject_acts_on_request
+from dsr.states import LiftReason, RequestStatus, customer_reason_label
 from integrations.outbox import (
     absolute_url,
     email_message,
@@ -80,6 +80,8 @@ def customer_notify(request: DataSubjectRequest, *, event: str, now: datetime, k
             # promised: the message quotes it beside the law's new one.
             "bank_date_binds": event == "extended" and _bank_date_still_binds(request, now=now),
             "link": absolute_url(reverse("dsr:me_detail", args=[request.pk])),
+            # An answer with a file to download says until when it waits on the request's page.
+            "download_until_at": _download_until(request, event),
         }
     notify(
         subject=person,
@@ -92,12 +94,19 @@ def customer_notify(request: DataSubjectRequest, *, event: str, now: datetime, k
     )
 
 
+def _download_until(request: DataSubjectRequest, event: str) -> str:
+    if event not in ("completed", "partially_completed"):
+        return ""
+    until = request_download_until(request)
+    return until.isoformat() if until else ""
+
+
 def _reason_label(request: DataSubjectRequest, event: str) -> str:
     """The reason the message gives, in the language in force: why a restriction was lifted, else the
     answer's legal reason."""
     if event == "restriction_lifted":
-        return str(LiftReason(request.restriction_lift.reason).label)
-    return str(OutcomeReason(request.outcome_reason).label) if request.outcome_reason else ""
+        return customer_reason_label(request.restriction_lift.reason, choices=LiftReason)
+    return request.outcome_reason_for_customer
 
 
 def _bank_date_still_binds(request: DataSubjectRequest, *, now: datetime) -> bool:

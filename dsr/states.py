@@ -179,6 +179,19 @@ CUSTOMER_STATUS_LABELS = {
 CANCELLED_FOR_CUSTOMER = _("Cancelled at your request (recorded by the bank)")
 
 
+# "Other" as the customer reads it: staff explain it in the form's note, which the customer reads as
+# the words just below the reason (the answer on their page, the next lines of their message).
+OTHER_REASON_FOR_CUSTOMER = _("Another reason, explained below")
+
+
+def customer_reason_label(reason: str, *, choices: type[models.TextChoices] = OutcomeReason) -> str:
+    """A legal reason (`OutcomeReason`, or `LiftReason` given as `choices`) as the customer's page and
+    messages word it; "" for none."""
+    if not reason:
+        return ""
+    return str(OTHER_REASON_FOR_CUSTOMER if reason == "other" else choices(reason).label)
+
+
 def customer_status_label(status: str, *, by_customer: bool = True) -> str:
     """A status as the customer's pages (and the API's customer answers) word it; `by_customer`: the move
     to it was the customer's own."""

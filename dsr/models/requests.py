@@ -17,7 +17,7 @@ from consents.models import Channel
 from core.actors import ActorKind
 from deadlines.models import DeadlineRegime, RequestType
 from deadlines.policy import LOCAL_TZ, binding_deadline
-from dsr.states import OPEN, OutcomeReason, RequestStatus, customer_status_label
+from dsr.states import OPEN, OutcomeReason, RequestStatus, customer_reason_label, customer_status_label
 from subjects.models import DataSubject
 
 
@@ -282,6 +282,10 @@ class DataSubjectRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN
+
+    @property
+    def outcome_reason_for_customer(self) -> str:
+        return customer_reason_label(self.outcome_reason)
 
     @property
     def status_for_customer(self) -> str:

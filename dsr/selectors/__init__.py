@@ -27,7 +27,9 @@ from dsr.selectors.deadlines import (
     requests_closed_in,
     requests_to_act_on,
 )
+from dsr.selectors.exports import request_download_until
 from dsr.selectors.guardians import request_guardian_notice, request_guardian_refusal
+from dsr.selectors.history import HistoryEntry, request_customer_history
 from dsr.selectors.identity import (
     CODE_ATTEMPTS_EXHAUSTED,
     CODE_OFFERED,
@@ -57,6 +59,7 @@ from dsr.selectors.reasons import request_reason_refusal, request_refusal_reason
 from dsr.selectors.recipients import (
     request_erasure_notices,
     request_recipients_open,
+    request_recipients_told,
     request_rectification_notices,
     request_restriction_notices,
     request_stop_notices,
@@ -97,6 +100,7 @@ from dsr.selectors.rights import (
     SELF_SERVICE_IDENTITY_STEPS,
     RequestTimeframe,
     WithdrawalExplained,
+    request_answer_contestable,
     request_timeframes,
     withdrawal_of_all_explained,
     withdrawals_explained,
@@ -104,6 +108,9 @@ from dsr.selectors.rights import (
 from dsr.selectors.tasks import task_allowed_actions, task_request_workable, tasks_for_client, tasks_open
 
 __all__ = [
+    "request_download_until",
+    "HistoryEntry",
+    "request_customer_history",
     "ANSWER_BY",
     "CLOSED_LATE",
     "CLOSED_ON_TIME",
@@ -160,10 +167,12 @@ __all__ = [
     "request_reason_refusal",
     "request_erasure_notices",
     "request_recipients_open",
+    "request_recipients_told",
     "request_restriction_notices",
     "request_rectification_notices",
     "request_stop_notices",
     "request_refusal_reasons",
+    "request_answer_contestable",
     "request_timeframes",
     "withdrawal_of_all_explained",
     "withdrawals_explained",

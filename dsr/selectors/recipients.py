@@ -71,6 +71,24 @@ def request_restriction_notices(
     )
 
 
+def request_recipients_told(
+    request: DataSubjectRequest, *, now: datetime | None = None
+) -> list[WithdrawalDuty]:
+    """Every recipient the request told to act on the customer's data (stop, delete or correct), open,
+    confirmed or called off, each duty with its recipient, due time, acknowledgement and `late`: the
+    customer's request page answers "has every company my data went to done it?" from them."""
+    if request.type == RequestType.WITHDRAW:
+        return list(
+            stop_notices_of_source(subject_id=request.subject_id, source=request_source(request), now=now)
+        )
+    return [
+        *request_stop_notices(request, now=now),
+        *request_erasure_notices(request, now=now),
+        *request_restriction_notices(request, now=now),
+        *request_rectification_notices(request, now=now),
+    ]
+
+
 def _notices_of(
     request: DataSubjectRequest, *, types, kind: str, now: datetime | None
 ) -> list[WithdrawalDuty]:

@@ -13,6 +13,8 @@ from consents.selectors import withdrawal_consequences_of_subject
 from core.errors import DomainError
 from deadlines.models import RequestType
 from deadlines.policy import deadlines_for
+from dsr.models import DataSubjectRequest
+from dsr.states import NEEDS_REASON
 
 # What each right gives, in the customer's words (shown before they choose, so access and copy are not
 # confused).
@@ -101,3 +103,11 @@ def withdrawal_of_all_explained(subject) -> list[str]:
     if subject is None:
         return []
     return withdrawal_follow_ups_explained(subject=subject, purposes=None)
+
+
+def request_answer_contestable(request: DataSubjectRequest) -> bool:
+    """Whether the customer's request page says how to challenge the answer: a refusal or a partial
+    answer (the answers that give a legal reason), which the customer may take to the bank as a
+    complaint or to the personal-data-protection authority (Law 91: the data subject's right to
+    complain, denounce and sue)."""
+    return request.status in NEEDS_REASON

@@ -27,8 +27,11 @@ from dsr.selectors import (
     deletion_records,
     holds_for_request,
     request_allowed_actions,
+    request_answer_contestable,
+    request_customer_history,
     request_not_covered,
     request_purposes_named,
+    request_recipients_told,
     request_timeframes,
     requests_listed_for_customer,
     restriction_lifted_by_cancel,
@@ -116,8 +119,11 @@ def _detail_page(request, found, *, reply_form=None, code_form=None, status=200)
         "not_covered": request_not_covered(found),
         "purposes": request_purposes_named(found),
         "deleted": deletion_records(found),
+        "recipients_told": request_recipients_told(found, now=now),
         "export": found.export if has_export(found) else None,
         "can_cancel": "cancel" in actions,
+        "contestable": request_answer_contestable(found),
+        "history": request_customer_history(found),
         # Until the bank has checked who asks, that check is the customer's next step.
         "identity_steps": SELF_SERVICE_IDENTITY_STEPS
         if customer_identity_step_offered(found, now=now)
