@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from consents.follow_ups import withdrawal_follow_ups_explained
@@ -101,3 +101,33 @@ def withdrawal_of_all_explained(subject) -> list[str]:
     if subject is None:
         return []
     return withdrawal_follow_ups_explained(subject=subject, purposes=None)
+
+
+@dataclass(frozen=True)
+class WithdrawalsReadOut:
+    """`withdrawals_explained` and `withdrawal_of_all_explained`, worded in `language`."""
+
+    language: str
+    withdrawals: list[WithdrawalExplained]
+    all_ends: list[str]
+
+
+def withdrawals_read_out(subject) -> WithdrawalsReadOut | None:
+    """What a withdrawal request would end, for staff to read out to the customer before saving it: in the
+    customer's language (`DataSubject.preferred_language`), whatever the portal's; no subject, None."""
+    if subject is None:
+        return None
+    language = subject.preferred_language
+    with translation.override(language):
+        return WithdrawalsReadOut(
+            language=language,
+            withdrawals=[
+                WithdrawalExplained(
+                    code=item.code,
+                    name=str(item.name),
+                    consequences=[str(text) for text in item.consequences],
+                )
+                for item in withdrawals_explained(subject)
+            ],
+            all_ends=[str(line) for line in withdrawal_of_all_explained(subject)],
+        )

@@ -49,8 +49,7 @@ from dsr.selectors import (
     restriction_lifted_by_cancel,
     visible_request_by_id,
     visible_requests,
-    withdrawal_of_all_explained,
-    withdrawals_explained,
+    withdrawals_read_out,
     work_staff,
 )
 from dsr.states import RequestStatus
@@ -168,12 +167,21 @@ def intake(request):
         # A refusal the child's unverified guardian caused comes with the way to verify them.
         "guardian_to_verify": guardian_to_verify(subject, user=request.user) if form.errors else None,
         # What withdrawing means for this customer, for the officer to read out before saving a
-        # withdrawal (domain notes: consequences explained first).
+        # withdrawal (domain notes: consequences explained first), in the customer's language.
         "withdraw_type": RequestType.WITHDRAW,
-        "withdrawals": withdrawals_explained(whose),
-        "withdraw_all_ends": withdrawal_of_all_explained(whose),
+        **_withdrawals_context(withdrawals_read_out(whose)),
         "whose_unknown": whose is None,
     })
+
+
+def _withdrawals_context(read_out) -> dict:
+    if read_out is None:
+        return {"withdrawals": [], "withdraw_all_ends": []}
+    return {
+        "withdrawals": read_out.withdrawals,
+        "withdraw_all_ends": read_out.all_ends,
+        "withdraw_language": read_out.language,
+    }
 
 
 def _intake_subject(form):
