@@ -112,11 +112,12 @@ class WithdrawalsReadOut:
     all_ends: list[str]
 
 
-def withdrawals_read_out(subject) -> WithdrawalsReadOut | None:
+def withdrawals_read_out(subject) -> WithdrawalsReadOut:
     """What a withdrawal request would end, for staff to read out to the customer before saving it: in the
-    customer's language (`DataSubject.preferred_language`), whatever the portal's; no subject, None."""
+    customer's language (`DataSubject.preferred_language`), whatever the portal's; no subject, nothing
+    (and no language of its own)."""
     if subject is None:
-        return None
+        return WithdrawalsReadOut(language="", withdrawals=[], all_ends=[])
     language = subject.preferred_language
     with translation.override(language):
         return WithdrawalsReadOut(
