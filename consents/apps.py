@@ -37,6 +37,9 @@ class ConsentsConfig(AppConfig):
                 "consents.consent.superseded": _("Consent superseded by a new notice version"),
                 "consents.consent.refused": _("Consent refused"),
                 "consents.consent.voided": _("Consent voided as recorded in error"),
+                "consents.consent.phone_confirmation_sent": _(
+                    "Customer told in writing of a consent the call centre recorded"
+                ),
                 "consents.consent.stop_notice_sent": _(
                     "Customer or guardian told of consents the platform stopped for a child"
                 ),

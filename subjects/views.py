@@ -36,6 +36,11 @@ def customer_lookup(request):
         results = list(subject_search(form.cleaned_data["q"])[:20])
         if len(results) == 1:
             return redirect("subjects:customer_detail", pk=results[0].pk)
+        # A phone or e-mail a family shares matches several customers: their ages tell them apart, as the
+        # customer page gives it beside masked values.
+        today = timezone.localdate()
+        for found in results:
+            found.age = age_on(found.date_of_birth, today) if found.date_of_birth else None
     return render(request, "subjects/customer_lookup.html", {"form": form, "results": results})
 
 

@@ -50,6 +50,11 @@ from consents.selectors.corrections import (
     consents_voidable,
     void_reasons,
 )
+from consents.selectors.read_out import (
+    ReadOut,
+    withdrawal_consequences_of_subject_read_out,
+    withdrawal_consequences_read_out,
+)
 from consents.selectors.records import (
     consent_by_id,
     consent_events_with_actors,
@@ -188,6 +193,9 @@ __all__ = [
     "withdrawal_complete",
     "withdrawal_consequences",
     "withdrawal_consequences_of_subject",
+    "withdrawal_consequences_of_subject_read_out",
+    "withdrawal_consequences_read_out",
+    "ReadOut",
     "withdrawal_duties",
     "withdrawal_duties_of_consent",
     "withdrawal_duties_of_consents",

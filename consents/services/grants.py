@@ -14,6 +14,7 @@ from consents.scope import utc_iso
 from consents.selectors import notice_current
 from consents.selectors.rule import consent_outgrown
 from consents.services.duties import duties_open_for_withdrawal
+from consents.services.phone_confirmations import phone_act_confirm
 from consents.services.records import (
     answer_build,
     answer_record,
@@ -133,6 +134,7 @@ def consent_grant_in_transaction(
                 **({"outcome_defaulted": True} if request.outcome_defaulted else {}),
             },
         )
+        phone_act_confirm(actor=actor, consent=consent, channel=request.channel, source=source, now=now)
     return consent
 
 

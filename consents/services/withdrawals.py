@@ -19,6 +19,7 @@ from consents.catalogue import purpose_in_force
 from consents.follow_ups import after_withdrawal
 from consents.models import REASON_ERASED, Channel, Consent, ConsentEvent, ConsentStatus, LegalBasis, Purpose
 from consents.services.duties import duties_open_for_withdrawal
+from consents.services.phone_confirmations import phone_act_confirm
 from consents.services.records import MAX_REASON_LENGTH, consent_locked, consent_transition, live_within_term
 from consents.services.rules import (
     channel_validate,
@@ -147,6 +148,7 @@ def consent_withdraw_in_transaction(
                             now=now, evidence=evidence) is not None:
             after_withdrawal(actor=actor, subject=consent.subject, purposes=[consent.purpose],
                              channel=channel, source=source, now=now)
+            phone_act_confirm(actor=actor, consent=consent, channel=channel, source=source, now=now)
         return consent
 
 

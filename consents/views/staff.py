@@ -105,8 +105,10 @@ def _sensitive_said(notice, language: str) -> str:
 _PURPOSE_FIELDS = {"sensitive_acknowledged": "sensitive", "child_agreed": "child_agreed"}
 
 
-def _purpose_block(form, notice, language: str, names_en: dict[int, str], if_no: list[str]) -> dict:
-    """`if_no`: what a "no" to the purpose withdraws, told first (none when there is no consent a
+def _purpose_block(
+    form, notice, language: str, names_en: dict[int, str], if_no: selectors.ReadOut | None
+) -> dict:
+    """`if_no`: what a "no" to the purpose withdraws, told first (None when there is no consent a
     withdrawal would end)."""
     code = notice.purpose.code
     sensitive = f"sensitive_{code}"
@@ -188,11 +190,9 @@ def staff_grant(request, pk):
                 return redirect(f"{url}?{urlencode(query)}")
     language = subject.preferred_language
     names_en = selectors.recipient_names_en()
-    # The consents a "no" withdraws (live, in term, consent-based), with what withdrawing them means.
-    if_no = {
-        consent.purpose_id: lines
-        for consent, lines in selectors.withdrawal_consequences_of_subject(subject, now=now)
-    }
+    # The consents a "no" withdraws (live, in term, consent-based), with what withdrawing them means, in
+    # the customer's language like the notice: the officer reads it out.
+    if_no = selectors.withdrawal_consequences_of_subject_read_out(subject, now=now)
     return render(
         request,
         "consents/staff_grant.html",
@@ -202,7 +202,7 @@ def staff_grant(request, pk):
             "notices": notices,
             "barred_for_child": barred,
             "purposes": [
-                _purpose_block(form, n, language, names_en, if_no.get(n.purpose_id, [])) for n in notices
+                _purpose_block(form, n, language, names_en, if_no.get(n.purpose_id)) for n in notices
             ],
             # A refusal the unverified guardian caused comes with the way to verify them.
             "guardian_to_verify": guardian_to_verify(subject, user=request.user) if form.errors else None,
@@ -256,7 +256,11 @@ def staff_withdraw(request, pk):
     return render(
         request,
         "consents/staff_withdraw.html",
-        {"consent": consent, "form": form, "consequences": selectors.withdrawal_consequences(consent)},
+        {
+            "consent": consent,
+            "form": form,
+            "consequences": selectors.withdrawal_consequences_read_out(consent),
+        },
     )
 
 

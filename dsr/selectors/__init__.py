@@ -104,6 +104,7 @@ from dsr.selectors.rights import (
     request_timeframes,
     withdrawal_of_all_explained,
     withdrawals_explained,
+    withdrawals_read_out,
 )
 from dsr.selectors.tasks import task_allowed_actions, task_request_workable, tasks_for_client, tasks_open
 
@@ -176,6 +177,7 @@ __all__ = [
     "request_timeframes",
     "withdrawal_of_all_explained",
     "withdrawals_explained",
+    "withdrawals_read_out",
     "WithdrawalExplained",
     "request_work_check",
     "requests_by_deadline",

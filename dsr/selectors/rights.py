@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from consents.follow_ups import withdrawal_follow_ups_explained
@@ -111,3 +111,34 @@ def request_answer_contestable(request: DataSubjectRequest) -> bool:
     complaint or to the personal-data-protection authority (Law 91: the data subject's right to
     complain, denounce and sue)."""
     return request.status in NEEDS_REASON
+
+
+@dataclass(frozen=True)
+class WithdrawalsReadOut:
+    """`withdrawals_explained` and `withdrawal_of_all_explained`, worded in `language`."""
+
+    language: str
+    withdrawals: list[WithdrawalExplained]
+    all_ends: list[str]
+
+
+def withdrawals_read_out(subject) -> WithdrawalsReadOut:
+    """What a withdrawal request would end, for staff to read out to the customer before saving it: in the
+    customer's language (`DataSubject.preferred_language`), whatever the portal's; no subject, nothing
+    (and no language of its own)."""
+    if subject is None:
+        return WithdrawalsReadOut(language="", withdrawals=[], all_ends=[])
+    language = subject.preferred_language
+    with translation.override(language):
+        return WithdrawalsReadOut(
+            language=language,
+            withdrawals=[
+                WithdrawalExplained(
+                    code=item.code,
+                    name=str(item.name),
+                    consequences=[str(text) for text in item.consequences],
+                )
+                for item in withdrawals_explained(subject)
+            ],
+            all_ends=[str(line) for line in withdrawal_of_all_explained(subject)],
+        )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.languages import language_for_subject
 from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError, InvalidInput
@@ -49,8 +50,7 @@ from dsr.selectors import (
     restriction_lifted_by_cancel,
     visible_request_by_id,
     visible_requests,
-    withdrawal_of_all_explained,
-    withdrawals_explained,
+    withdrawals_read_out,
     work_staff,
 )
 from dsr.states import RequestStatus
@@ -163,15 +163,17 @@ def intake(request):
                 )
                 return redirect("dsr:receipt", pk=created.pk)
     whose = subject if subject is not None else _intake_subject(form)
+    read_out = withdrawals_read_out(whose)
     return render(request, "dsr/intake.html", {
         "form": form, "by_type": INTAKE_FIELDS_BY_TYPE,
         # A refusal the child's unverified guardian caused comes with the way to verify them.
         "guardian_to_verify": guardian_to_verify(subject, user=request.user) if form.errors else None,
         # What withdrawing means for this customer, for the officer to read out before saving a
-        # withdrawal (domain notes: consequences explained first).
+        # withdrawal (domain notes: consequences explained first), in the customer's language.
         "withdraw_type": RequestType.WITHDRAW,
-        "withdrawals": withdrawals_explained(whose),
-        "withdraw_all_ends": withdrawal_of_all_explained(whose),
+        "withdrawals": read_out.withdrawals,
+        "withdraw_all_ends": read_out.all_ends,
+        "withdraw_language": read_out.language,
         "whose_unknown": whose is None,
     })
 
@@ -206,15 +208,20 @@ def detail(request, pk):
 
 @staff_required("dsr.view_datasubjectrequest")
 def receipt(request, pk):
-    """A printable receipt to hand the customer: the reference, what was asked, when it was received,
-    the date the answer is due by, and how identity is (or was) verified."""
+    """A printable receipt to hand the customer, in their language: the reference, what was asked, when it
+    was received, the date the answer is due by, and how identity is (or was) verified."""
     found = request_detail(pk)
     if found is None:
         raise Http404
     return render(
         request,
         "dsr/receipt.html",
-        {"req": found, "controller": getattr(settings, "CONTROLLER_NAME", "Quyền Dữ Liệu")},
+        {
+            "req": found,
+            "controller": getattr(settings, "CONTROLLER_NAME", "Quyền Dữ Liệu"),
+            # Handed over or read out: in the customer's language, whatever the portal's.
+            "customer_language": language_for_subject(found.subject),
+        },
     )
 
 

@@ -58,7 +58,8 @@ def _purpose_with_a_recipient():
 
 @pytest.mark.parametrize("language", ["en", "vi"])
 def test_with_no_bank_row_the_staff_pages_name_the_legal_deadline(dpo, no_bank_row, language):
-    consent = grant(make_subject(), _purpose_with_a_recipient())
+    # The withdrawal page words what staff read out in the customer's language: the same as the page's here.
+    consent = grant(make_subject(preferred_language=language), _purpose_with_a_recipient())
     client = signed_in(dpo)
     for url in _staff_urls(consent, language):
         page = html.unescape(client.get(url).content.decode())
@@ -84,7 +85,7 @@ def test_with_no_bank_row_the_customer_pages_name_the_legal_deadline(customer_a,
 
 @pytest.mark.parametrize("language", ["en", "vi"])
 def test_with_the_bank_row_in_force_the_pages_name_the_banks_commitment(dpo, language):
-    consent = grant(make_subject(), _purpose_with_a_recipient())
+    consent = grant(make_subject(preferred_language=language), _purpose_with_a_recipient())
     client = signed_in(dpo)
     hours = {"en": "72 hours", "vi": "72 giờ"}[language]
     for url in _staff_urls(consent, language):

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 
 from consents import services
 from consents.models import ConsentStatus, WithdrawalDuty
+from subjects.models import DataSubject
 from tests.consents.factories import STAFF, SYSTEM, grant, make_purpose, make_recipient
 from tests.factories import signed_in
 
@@ -52,6 +53,8 @@ def _customer_page(customer) -> str:
 
 
 def _staff_page(staff, consent) -> str:
+    # What staff read out is in the customer's language: an English reader's, to be read in English.
+    DataSubject.objects.filter(pk=consent.subject_id).update(preferred_language="en")
     with translation.override("en"):
         url = reverse("consents:staff_withdraw", args=[consent.pk])
     return signed_in(staff).get(url).content.decode()

@@ -8,6 +8,8 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from dsr import navigation
 from dsr.selectors import requests_of_customer
@@ -117,3 +119,22 @@ def test_an_unknown_customer_number_has_no_requests(subject):
     make_request(subject, type="access")
     assert not requests_of_customer("NO-SUCH-CIF", as_guardian=True).exists()
     assert requests_of_customer(subject.external_ref).count() == 1
+
+
+def test_the_panel_shows_the_date_the_customer_was_told_and_the_reference_they_quote(
+    logged_in, officer, subject
+):
+    """A caller asks "when will you answer my complaint YC-...?". The panel gave the bank's deadline and
+    the statutory one, not which of them the customer was told (`answer_by`, the earlier): for a
+    complaint the bank's 15 working days end after the law's 15 days, so the agent read out a later date
+    than the bank's own e-mail had promised; and the reference the customer quotes was hidden text."""
+    req = make_request(subject, type="complaint", details="Still getting SMS after withdrawing")
+    assert req.answer_by == req.statutory_due_at < req.due_at
+    with translation.override("en"):
+        panel = html.unescape(_panel(logged_in(officer), subject))
+    row = re.search(r"<tr><th scope=\"row\">.*?</tr>", panel, re.S).group(0)
+    told = re.search(r'data-testid="panel-answer-by">([^<]*)<', row)
+    assert told, "the panel does not say the date the customer was told"
+    with translation.override("en"):
+        assert told.group(1).strip() == date_format(localtime(req.answer_by), "SHORT_DATETIME_FORMAT")
+    assert re.search(rf'<span class="mono"[^>]*>{req.reference}</span>', row)

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from subjects.models import DataSubject
 from tests.dsr.factories import BRANCH_VISIT, verified_request
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +26,9 @@ def _receipt(client, officer, request, language):
     ("language", "words"), [("en", "original seen at"), ("vi", "giấy tờ gốc đã xem tại")]
 )
 def test_the_receipt_says_where_the_original_document_was_seen(client, officer, subject, language, words):
+    # The receipt is worded in the customer's language: here the one asked for.
+    DataSubject.objects.filter(pk=subject.pk).update(preferred_language=language)
+    subject.refresh_from_db()
     request = verified_request(subject, channel="paper_form")
     assert request.identity_seen_at_branch == BRANCH_VISIT["seen_at_branch"]
     receipt = _receipt(client, officer, request, language)

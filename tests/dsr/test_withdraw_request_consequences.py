@@ -40,7 +40,8 @@ def test_the_customer_filing_a_withdrawal_is_told_the_biometric_consequence_firs
 
 @pytest.mark.parametrize(("lang", "sentence"), [("en/", BRANCH_EN), ("", BRANCH_VI)])
 def test_the_officer_taking_in_a_withdrawal_sees_the_consequences_to_read_out(officer, lang, sentence):
-    subject = make_subject()
+    # Worded in the customer's language (the officer reads them out): here the page's.
+    subject = make_subject(preferred_language="en" if lang else "vi")
     grant(subject, _biometric(), sensitive_acknowledged=True)
     page = signed_in(officer).get(INTAKE.format(lang=lang, ref=subject.external_ref)).content.decode()
     assert sentence in _section(page)
