@@ -64,8 +64,12 @@ class ConsentsConfig(AppConfig):
                 "consents.duty.resumption_sent": _(
                     "Recipients told they may resume processing: a restriction or objection lifted"
                 ),
+                "consents.duty.widening_resumption_sent": _(
+                    "Recipients told they may resume processing: the customer agreed to the widened purpose"
+                ),
                 "consents.duty.called_off": _(
-                    "Recipient's stop called off: the restriction's request was refused or cancelled"
+                    "Recipient's stop called off: the restriction's request was refused or cancelled, or the "
+                    "customer agreed to the widened purpose"
                 ),
                 "consents.duty.erasure_opened": _("Recipients told to delete the customer's erased data"),
                 "consents.import.batch_imported": _("A batch of consents imported from CSV"),

@@ -203,7 +203,8 @@ class PurposeChangeStops(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     purpose = models.ForeignKey(Purpose, on_delete=models.PROTECT, related_name="+")
-    # `consents.selectors.withdrawals.CAUSE_RECIPIENT_REMOVED` or `CAUSE_PURPOSE_RETIRED`.
+    # `consents.selectors.withdrawals.CAUSE_RECIPIENT_REMOVED`, `CAUSE_PURPOSE_RETIRED` or
+    # `CAUSE_PURPOSE_WIDENED`.
     cause = models.CharField(max_length=30)
     recipients = models.ManyToManyField(Recipient, related_name="+")
     effective_at = models.DateTimeField()

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from consents.models import Purpose, PurposeChangeStops
-from consents.selectors.withdrawals import CAUSE_PURPOSE_RETIRED
+from consents.selectors.withdrawals import CAUSE_PURPOSE_RETIRED, CAUSE_PURPOSE_WIDENED
 from core.labels import in_reader_language
 from integrations.states import JobStatus
 
@@ -24,6 +24,8 @@ class StopsProgress:
     started_at: datetime | None
     finished_at: datetime | None
     recipients: list[str] = field(default_factory=list)
+    # A widening's pause of the recipients it still names, under the consents to older versions.
+    widened: bool = False
 
     @property
     def status_label(self) -> str:
@@ -47,7 +49,7 @@ def purpose_stops_progress(purpose: Purpose) -> list[StopsProgress]:
         run = runs.setdefault(change.pk, StopsProgress(
             retired=change.cause == CAUSE_PURPOSE_RETIRED, effective_at=change.effective_at,
             status=job.status, done=job.rows_done, total=job.rows_total, started_at=job.started_at,
-            finished_at=job.finished_at,
+            finished_at=job.finished_at, widened=change.cause == CAUSE_PURPOSE_WIDENED,
         ))
         run.recipients.append(in_reader_language(link.recipient.name, link.recipient.name_en))
     return list(runs.values())

@@ -371,6 +371,8 @@ def withdrawal_complete(consent: Consent) -> bool:
 # kept in the duty's `source` as "consents.purpose_change:<cause>:<purpose code>".
 CAUSE_RECIPIENT_REMOVED = "recipient_removed"
 CAUSE_PURPOSE_RETIRED = "purpose_retired"
+# A widening in effect: the consents on older versions no longer cover what the bank does with the purpose.
+CAUSE_PURPOSE_WIDENED = "purpose_widened"
 
 
 def purpose_change_source(cause: str, code: str) -> str:
@@ -378,14 +380,17 @@ def purpose_change_source(cause: str, code: str) -> str:
 
 
 def purpose_change_stops_of_subject(subject_id) -> list[WithdrawalDuty]:
-    """The recipients the bank told to stop processing the customer's data when it narrowed or retired a
-    purpose they consented to, the latest first, each with its recipient, purpose and `cause`: the
-    customer's page shows them, as it shows whom a withdrawal told."""
-    duties = list(
+    """The recipients the bank told to stop processing the customer's data when it narrowed, retired or
+    widened a purpose they consented to, the latest first, each with its recipient, purpose and `cause`:
+    the customer's page shows them, as it shows whom a withdrawal told. A widening's pause is shown while
+    the consent it paused stands: once the customer agreed to the new version (or ended the consent), its
+    recipients were told to resume, or to stop as that end tells them."""
+    duties = (
         WithdrawalDuty.objects.filter(subject_id=subject_id, kind=WithdrawalDuty.Kind.PURPOSE_CHANGE)
         .select_related("recipient", "consent__purpose")
         .order_by("-received_at", "recipient__name")
     )
     for duty in duties:
         duty.cause = duty.source.split(":")[1] if duty.source.count(":") == 2 else ""
-    return duties
+    live = ConsentStatus.GRANTED
+    return [d for d in duties if d.cause != CAUSE_PURPOSE_WIDENED or d.consent.status == live]

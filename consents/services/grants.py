@@ -23,6 +23,7 @@ from consents.services.records import (
     live_within_term,
 )
 from consents.services.rules import GrantRequest, channel_validate, grant_validate, guardianship_of_answer
+from consents.services.widening_pauses import widening_pauses_lift, widening_pauses_lock
 from core.actors import Actor
 from core.db import conflict_on_duplicate, durable_entry_point
 from core.errors import Conflict
@@ -92,6 +93,8 @@ def consent_grant_in_transaction(
                     _("This customer already has a live consent to this purpose and notice version."),
                     code="already_granted",
                 )
+            # Before the transition's audit entry, as the lock order asks (`stops_lock`).
+            paused = widening_pauses_lock(live)
             consent_transition(
                 actor=actor,
                 consent=live,
@@ -118,6 +121,8 @@ def consent_grant_in_transaction(
             # The recipients the new notice no longer names received the data under the old consent: told
             # to stop now, as the customer's agreement to them ends here.
             duties_open_for_withdrawal(actor=actor, consent=superseded, now=now, successor=consent)
+            # Those it names that a widening paused under the old consent may process again.
+            widening_pauses_lift(actor=actor, successor=consent, locked=paused, now=now)
         answer_record(
             consent,
             kind=ConsentEvent.Kind.GRANTED,

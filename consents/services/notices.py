@@ -12,11 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from consents.catalogue import catalogue_invalidate
-from consents.models import NoticeVersion, Purpose, notices_in_force_by
+from consents.models import LegalBasis, NoticeVersion, Purpose, notices_in_force_by
 from consents.scope import SCOPE_FIELDS, purpose_scope
 from consents.selectors import purpose_for_code
 from consents.services.announcements import announcement_create_locked, lead_days_for
-from consents.services.scope_stops import CAUSE_RECIPIENT_REMOVED, scope_stops_open
+from consents.services.scope_stops import CAUSE_PURPOSE_WIDENED, CAUSE_RECIPIENT_REMOVED, scope_stops_open
 from core.actors import Actor
 from core.db import conflict_on_duplicate
 from core.errors import Conflict, InvalidInput
@@ -128,14 +128,24 @@ def purpose_version_add(
 
 def _scope_apply(purpose: Purpose, notice: NoticeVersion, *, actor: Actor, now: datetime) -> None:
     """Copy a version's scope onto the purpose row once it is in effect; the recipients it no longer
-    names are told to stop under the consents that let them receive the data, their clock running from
-    when the version took effect (the job may apply it later)."""
+    names are told to stop under the consents that let them receive the data, and, when it widens the
+    purpose, those it still names are told to pause under the consents to older versions; their clock
+    runs from when the version took effect (the job may apply it later)."""
     scope = notice.scope
     kept = [r["id"] for r in scope["recipients"]]
+    effective_at = min(notice.effective_at, now)
     scope_stops_open(
         actor=actor, purpose=purpose, recipients=purpose.recipients.exclude(pk__in=kept),
-        cause=CAUSE_RECIPIENT_REMOVED, now=now, effective_at=min(notice.effective_at, now),
+        cause=CAUSE_RECIPIENT_REMOVED, now=now, effective_at=effective_at,
     )
+    if notice.material and scope.get("legal_basis", purpose.legal_basis) == LegalBasis.CONSENT:
+        # A widening: the consents to older versions no longer cover what the bank does (the check answers
+        # `reconsent_required`), so the recipients that received the data under them, and that the new
+        # version still names, pause until the customer agrees to it (`widening_pauses_lift`).
+        scope_stops_open(
+            actor=actor, purpose=purpose, recipients=purpose.recipients.filter(pk__in=kept),
+            cause=CAUSE_PURPOSE_WIDENED, now=now, effective_at=effective_at,
+        )
     # A version scheduled by a release that kept the category as wording has none: the purpose keeps its own.
     for name in SCOPE_FIELDS:
         if name != "recipients" and name in scope:

@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from audit.services import audit_record
@@ -136,11 +137,21 @@ def duties_open_for_restriction(
 
 @dataclass(frozen=True)
 class LockedStops:
-    """What `restriction_stops_lock` read and locked of a source's stops, for the lift to use."""
+    """What `stops_lock` read and locked of some stops, for the resumption to use."""
 
     stops: list[WithdrawalDuty]  # every stop (not locked), with its recipient, purposes and customer
     notices_waiting: list[OutboxMessage]  # their notices still waiting, locked
     open: list[WithdrawalDuty]  # the stops still open, locked
+
+    def of_recipients(self, recipient_ids: set[int]) -> LockedStops:
+        """The part of these stops sent to the recipients `recipient_ids`."""
+        stops = [duty for duty in self.stops if duty.recipient_id in recipient_ids]
+        notices = {duty.notice_message_id for duty in stops}
+        return LockedStops(
+            stops=stops,
+            notices_waiting=[message for message in self.notices_waiting if message.pk in notices],
+            open=[duty for duty in self.open if duty.recipient_id in recipient_ids],
+        )
 
 
 def resumption_notify(
@@ -150,6 +161,22 @@ def resumption_notify(
     audit entry: each recipient told to stop by them is told it may resume (the consent check answers on
     consent alone again), and a stop notice not yet delivered is cancelled; no duty, nothing is due.
     Returns the ids of the recipients told."""
+    return stops_resume(
+        actor=actor, subject_id=subject_id, key=source, now=now, locked=locked, reason=STOP_LIFTED,
+        notice={"restriction": kind}, audit_action="consents.duty.resumption_sent",
+        audit_data={"kind": kind, "source": source},
+    )
+
+
+def stops_resume(
+    *, actor: Actor, subject_id, key: str, now: datetime, locked: LockedStops, reason: str,
+    notice: Mapping[str, Any], audit_action: str, audit_data: Mapping[str, Any],
+) -> list[int]:
+    """In the transaction that ends what made the customer's stops `locked` necessary (locked before its
+    first audit entry): each recipient they told to stop is sent a `consent.processing_resumed` notice
+    saying it may resume, which `notice` completes, once per `key`; a stop notice not yet delivered is
+    cancelled (for `reason`) and a stop still open is called off: nothing is due. Returns the ids of the
+    recipients told."""
     stops = [duty for duty in locked.stops if duty.subject_id == subject_id]
     first_of: dict[int, WithdrawalDuty] = {}
     for duty in stops:
@@ -157,8 +184,8 @@ def resumption_notify(
     if not first_of:
         return []
     # A stop still waiting to be delivered (the endpoint paused, retries backing off) would reach the
-    # recipient after the resume and stop it again for a customer who lifted the restriction.
-    cancelled = duty_notices_cancel(locked.notices_waiting, reason=STOP_LIFTED)
+    # recipient after the resume and stop it again for a customer whose data it may use again.
+    cancelled = duty_notices_cancel(locked.notices_waiting, reason=reason)
     _stops_call_off(locked.open, actor=actor, now=now)
     audience = recipients_audience(duty.recipient for duty in first_of.values())
     for duty in first_of.values():
@@ -168,14 +195,13 @@ def resumption_notify(
             endpoint=duty.recipient.endpoint,
             topic=RESUMPTION_NOTICE_TOPIC,
             subject_id=subject_id,
-            # A source's restrictions are lifted once: a second lift is refused.
-            dedupe_key=f"resumption:{source}:recipient:{duty.recipient_id}",
+            dedupe_key=f"resumption:{key}:recipient:{duty.recipient_id}",
             now=now,
             payload={
                 "event": RESUMPTION_NOTICE_TOPIC,
                 "duty": str(duty.pk),
                 "subject": duty.subject.external_ref,
-                "restriction": kind,
+                **notice,
                 "purposes": sorted(
                     {d.purpose_shared.code for d in stops if d.recipient_id == duty.recipient_id}
                 ),
@@ -184,29 +210,31 @@ def resumption_notify(
             audience=audience,
         )
     audit_record(
-        action="consents.duty.resumption_sent",
+        action=audit_action,
         actor=actor,
         subject=subject_id,
         now=now,
-        data={
-            "recipients": sorted(first_of), "kind": kind, "source": source,
-            "stop_notices_cancelled": cancelled,
-        },
+        data={"recipients": sorted(first_of), **audit_data, "stop_notices_cancelled": cancelled},
     )
     return sorted(first_of)
 
 
 def restriction_stops_lock(source: str) -> LockedStops:
     """Before the first audit entry of a transaction that lifts `source`'s restrictions (a refusal, a
-    cancellation, a lift): the waiting notices of the stops they opened, then the stops still open, in
-    id order. The first entry locks the audit chain's head until commit, and a confirmation
-    (`duty_acknowledge`) and a notice's delivery lock the notice, then the duty, then need the head,
-    without holding the customer: locked after the head, each would wait for the lift while the lift
-    waits for it, and PostgreSQL would abort one (docs/architecture.md "One lock order").
-    Returns what it read and locked: the lift (`resumption_notify`) uses it rather than reading again."""
+    cancellation, a lift): `stops_lock` of the stops they opened."""
+    return stops_lock(WithdrawalDuty.objects.filter(kind=WithdrawalDuty.Kind.RESTRICTION, source=source))
+
+
+def stops_lock(duties: QuerySet[WithdrawalDuty]) -> LockedStops:
+    """Before the first audit entry of a transaction that may tell the recipients of these stops they may
+    resume: the waiting notices of the stops, then the stops still open, in id order. The first entry
+    locks the audit chain's head until commit, and a confirmation (`duty_acknowledge`) and a notice's
+    delivery lock the notice, then the duty, then need the head, without holding the customer: locked
+    after the head, each would wait for the resumption while it waits for them, and PostgreSQL would abort
+    one (docs/architecture.md "One lock order"). Returns what it read and locked: the resumption
+    (`stops_resume`) uses it rather than reading again."""
     stops = list(
-        WithdrawalDuty.objects.filter(kind=WithdrawalDuty.Kind.RESTRICTION, source=source)
-        .select_related("recipient__endpoint", "consent__purpose", "purpose", "subject")
+        duties.select_related("recipient__endpoint", "consent__purpose", "purpose", "subject")
         .order_by("recipient_id", "received_at")
     )
     notices_waiting = duty_notices_waiting_locked(stops)
@@ -219,9 +247,9 @@ def restriction_stops_lock(source: str) -> LockedStops:
 
 
 def _stops_call_off(still_open: list[WithdrawalDuty], *, actor: Actor, now: datetime) -> None:
-    """The stops of a lifted restriction still open (locked with their notices before the lift's
-    first audit entry: `restriction_stops_lock`) called off, each audited: nothing is to stop any
-    more, so nothing is due, and no clock or count of open duties counts them. A lift after the answer
+    """The stops still open of a lifted restriction or a lifted pause (locked with their notices before
+    the first audit entry: `stops_lock`) called off, each audited: nothing is to stop any more, so
+    nothing is due, and no clock or count of open duties counts them. A lift after a request's answer
     finds none: the request was answered only once every recipient confirmed."""
     for duty in still_open:
         duty_transition(

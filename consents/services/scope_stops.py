@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.languages import language_for_subject
@@ -31,6 +32,7 @@ from consents import tasks
 from consents.models import Consent, ConsentStatus, Purpose, PurposeChangeStops, Recipient, WithdrawalDuty
 from consents.selectors.withdrawals import (
     CAUSE_PURPOSE_RETIRED,
+    CAUSE_PURPOSE_WIDENED,
     CAUSE_RECIPIENT_REMOVED,
     purpose_change_recipients,
     purpose_change_source,
@@ -63,8 +65,8 @@ from subjects.locks import subjects_locked
 # subscribe to it; `cause` says the bank changed the purpose.
 STOP_TOPIC = "consent.withdrawn"
 __all__ = [
-    "CAUSE_PURPOSE_RETIRED", "CAUSE_RECIPIENT_REMOVED", "CUSTOMER_TOPIC", "scope_stops_open",
-    "scope_stops_run", "scope_stops_run_queued",
+    "CAUSE_PURPOSE_RETIRED", "CAUSE_PURPOSE_WIDENED", "CAUSE_RECIPIENT_REMOVED", "CUSTOMER_TOPIC",
+    "scope_stops_open", "scope_stops_run", "scope_stops_run_queued",
 ]
 CUSTOMER_TEMPLATE = "consents/email/purpose_change_stop"
 CUSTOMER_TOPIC = "consents.customer.purpose_change_stop"
@@ -121,7 +123,7 @@ def scope_stops_run(
     change = PurposeChangeStops.objects.select_related("purpose").get(job=job)
     actor = job_starter(job, otherwise=system)
     removed = list(change.recipients.select_related("endpoint").order_by("pk"))
-    live = Consent.objects.filter(purpose=change.purpose_id, status=ConsentStatus.GRANTED).order_by("pk")
+    live = _consents_reached(change)
     if job.rows_total is None:
         job_set_total(job_id=job.pk, total=live.count())
     started = time_module.monotonic()
@@ -159,6 +161,15 @@ def scope_stops_run_queued(*, batch_size: int | None = None, now: datetime | Non
             job = scope_stops_run(job_id=job_id, batch_size=batch_size, budget_seconds=float("inf"), now=now)
         ran += 1
     return ran
+
+
+def _consents_reached(change: PurposeChangeStops) -> QuerySet[Consent]:
+    """The live consents whose recipients the change stops, by id. A widening reaches only those given to
+    a version older than it: a consent given to it (or a later one) covers what the bank now does."""
+    live = Consent.objects.filter(purpose=change.purpose_id, status=ConsentStatus.GRANTED)
+    if change.cause == CAUSE_PURPOSE_WIDENED:
+        live = live.filter(notice__effective_at__lt=change.effective_at)
+    return live.order_by("pk")
 
 
 def _batch_open(
@@ -231,6 +242,7 @@ def _customer_told(consent: Consent, told: list[Recipient], *, cause: str, key: 
                 "purpose": in_language(consent.purpose.name_vi, consent.purpose.name_en, language=language),
                 "recipients": [in_language(r.name, r.name_en, language=language) for r in told],
                 "retired": cause == CAUSE_PURPOSE_RETIRED,
+                "widened": cause == CAUSE_PURPOSE_WIDENED,
                 "to_guardian": reader.pk != subject.pk,
                 "child_name": subject.full_name,
                 "link": absolute_url_in(language, "consents:me_consents"),
