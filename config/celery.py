@@ -78,6 +78,8 @@ app.conf.beat_schedule = {
     # Every night at 00:30 local time: stop the consents a guardian gave alone for a customer who has
     # turned 7 (the check asks them again from the birthday), dated at the birthday's start.
     "stop-outgrown-consents": beat_entry("consents.stop_outgrown", crontab(hour=0, minute=30), expires=DAY),
+    # Every hour at :25: remind recipients of the duties they have not confirmed, a day before the deadline.
+    "remind-duty-recipients": beat_entry("consents.remind_recipients", crontab(minute=25), expires=HOUR),
     # Every hour at :10: expire third-party authorisations whose term has ended (tokens stop with them).
     "expire-due-authorisations": beat_entry("authorisations.expire_due", crontab(minute=10), expires=HOUR),
     # Every day at 09:00 local time: tell customers of authorisations that end within 7 days.

@@ -65,6 +65,7 @@ class ConsentsConfig(AppConfig):
                     "Recipient's stop called off: the restriction's request was refused or cancelled"
                 ),
                 "consents.duty.erasure_opened": _("Recipients told to delete the customer's erased data"),
+                "consents.duty.reminded": _("Recipient reminded of a duty it had not confirmed"),
                 "consents.import.batch_imported": _("A batch of consents imported from CSV"),
                 "consents.import.completed": _("Consents imported from CSV"),
                 "consents.announcement.scheduled": _("Notice change announcement scheduled"),

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Language
 from consents.models import (
     DataCategory,
     LegalBasis,
@@ -316,6 +317,14 @@ class RecipientForm(forms.Form):
         queryset=webhook_endpoints_active(),
         required=False,
         help_text=_("The integration client that owns it acknowledges the notices by API."),
+    )
+    contact_email = forms.EmailField(
+        label=_("Contact e-mail for reminders"), required=False,
+        help_text=_("Reminded a day before a duty's deadline when the recipient has not confirmed it."),
+    )
+    language = forms.TypedChoiceField(
+        label=_("Language of its reminders"), choices=Language.choices, required=False,
+        empty_value=Language.VI,
     )
 
 
