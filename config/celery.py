@@ -102,6 +102,9 @@ app.conf.beat_schedule = {
     # Every night at 01:50 local time: delete the new phones and e-mails customers typed for confirmation
     # once settled for a week (dsr.services.profile.CONTACT_CHANGES_KEPT_FOR).
     "purge-contact-changes": beat_entry("dsr.purge_contact_changes", crontab(hour=1, minute=50), expires=DAY),
+    # Every hour at :35: an identity check a requester started by a code and left unfinished a day lapses,
+    # and they are told what to do (dsr.services.identity_lapse).
+    "lapse-identity-checks": beat_entry("dsr.lapse_identity_checks", crontab(minute=35), expires=HOUR),
     # Every night at 01:52 local time: empty the hash of identity-check codes that expired on requests
     # never verified (dsr.services.identity_codes); the requests stay.
     "purge-identity-codes": beat_entry("dsr.purge_identity_codes", crontab(hour=1, minute=52), expires=DAY),

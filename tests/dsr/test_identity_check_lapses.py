@@ -17,6 +17,8 @@ from core.actors import actor_for_user
 from dsr import services
 from dsr.models import DataSubjectRequest
 from dsr.services.identity_lapse import IDENTITY_CHECK_LAPSES_AFTER, identity_checks_lapse
+from integrations.delivery import render_email
+from integrations.models import OutboxMessage
 from notifications.models import Notification
 from tests.factories import make_customer
 
@@ -50,10 +52,14 @@ def test_an_abandoned_check_lapses_once_and_the_customer_is_told_what_to_do(clie
     request.refresh_from_db()
     assert request.identity_check_lapsed_at == at and request.identity_otp_hash == ""
     assert request.status == "received" and request.identity_verified_at is None
-    assert AuditEntry.objects.filter(action="dsr.request.identity_check_lapsed", target_id=str(request.pk)).count() == 1
+    entries = AuditEntry.objects.filter(action="dsr.request.identity_check_lapsed", target_id=str(request.pk))
+    assert entries.count() == 1
     assert _lapse_notices().count() == 1
+    message = OutboxMessage.objects.get(topic="dsr.customer.identity_lapsed", kind=OutboxMessage.Kind.EMAIL)
+    rendered = render_email(message)
+    assert "ask for a new code" in rendered.body or "yêu cầu mã mới" in rendered.body
 
-    # The nightly job runs again: nothing more.
+    # The hourly job runs again: nothing more.
     assert identity_checks_lapse(now=at + timedelta(days=1)) == 0
     assert _lapse_notices().count() == 1
     assert AuditEntry.objects.filter(action="dsr.request.identity_check_lapsed").count() == 1
