@@ -30,6 +30,7 @@ class ConsentsConfig(AppConfig):
                 "consents.notice.history_recorded": _("Past notice version recorded (before the platform)"),
                 "consents.recipient.created": _("Recipient added"),
                 "consents.recipient.renamed_en": _("Recipient's English name set or corrected"),
+                "consents.recipient.contact_changed": _("Recipient's contact for reminders set or changed"),
                 "consents.recipient.ended": _("The bank's relationship with a recipient ended"),
                 "consents.consent.granted": _("Consent granted"),
                 "consents.consent.withdrawn": _("Consent withdrawn"),

@@ -153,6 +153,34 @@ def recipient_rename_en(
     return recipient
 
 
+def recipient_contact_set(
+    *, actor: Actor, recipient_id: int, contact_email: str, language: str, now: datetime | None = None
+) -> Recipient:
+    """Set where and in which language the recipient is reminded of the duties it has not confirmed
+    (`consents.services.duty_reminders`); blank `contact_email`: by its webhook alone, if it has one. The
+    audit entry says whether an address is set, not the address. The same values again write nothing."""
+    contact_email = (contact_email or "").strip()
+    if language not in Language.values:
+        raise InvalidInput(_("Choose the language of the recipient's reminders."), field="language")
+    with transaction.atomic(durable=True):
+        recipient = Recipient.objects.select_for_update().filter(pk=recipient_id).first()
+        if recipient is None:
+            raise NotFound(_("No such recipient."))
+        before = recipient.language
+        if (recipient.contact_email, before) == (contact_email, language):
+            return recipient
+        recipient.contact_email, recipient.language = contact_email, language
+        recipient.save(update_fields=["contact_email", "language"])
+        audit_record(
+            action="consents.recipient.contact_changed",
+            actor=actor,
+            target=recipient,
+            now=now,
+            data={"contact_email": bool(contact_email), "language": {"before": before, "after": language}},
+        )
+    return recipient
+
+
 def recipient_end(*, actor: Actor, recipient_id: int, reason: str, now: datetime | None = None) -> Recipient:
     """Record that the bank no longer works with the recipient (400 `reason` without one; 409
     `recipient_ended` when already ended, `recipient_still_named` while a purpose names it, naming them)."""

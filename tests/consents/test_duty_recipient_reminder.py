@@ -116,3 +116,18 @@ def test_staff_give_the_recipients_contact_and_language_when_adding_it(dpo):
     assert page.status_code == 302
     recipient = Recipient.objects.get(name="Bảo hiểm A")
     assert (recipient.contact_email, recipient.language) == ("privacy@a.example", "en")
+
+
+def test_the_dpo_sets_an_existing_recipients_contact_and_language_for_reminders(dpo):
+    recipient = make_recipient("Bảo hiểm B")
+    address = reverse("consents:recipient_contact", args=[recipient.pk])
+    page = signed_in(dpo).post(address, {"contact_email": "privacy@b.example", "language": "en"})
+    assert page.status_code == 302
+    recipient.refresh_from_db()
+    assert (recipient.contact_email, recipient.language) == ("privacy@b.example", "en")
+    entry = AuditEntry.objects.get(action="consents.recipient.contact_changed")
+    assert entry.data == {"contact_email": True, "language": {"before": "vi", "after": "en"}}
+    refused = signed_in(dpo).post(address, {"contact_email": "not an address", "language": "vi"})
+    assert b'aria-invalid="true"' in refused.content
+    recipient.refresh_from_db()
+    assert recipient.contact_email == "privacy@b.example" and recipient.language == "en"
