@@ -20,7 +20,7 @@ from dsr.services.identity_lapse import IDENTITY_CHECK_LAPSES_AFTER, identity_ch
 from integrations.delivery import render_email
 from integrations.models import OutboxMessage
 from notifications.models import Notification
-from tests.factories import make_customer
+from tests.factories import make_customer, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +98,11 @@ def test_the_batch_is_bounded():
     assert identity_checks_lapse(now=at, limit=2) == 2
     assert identity_checks_lapse(now=at, limit=2) == 1
     assert identity_checks_lapse(now=at, limit=2) == 0
+
+
+def test_staff_see_on_the_request_that_the_check_lapsed(dpo):
+    request = _started_and_left(make_customer())
+    identity_checks_lapse(now=request.identity_otp_expires_at + IDENTITY_CHECK_LAPSES_AFTER)
+    with translation.override("en"):
+        page = signed_in(dpo).get(reverse("dsr:detail", args=[request.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert b'data-testid="identity-lapsed"' in page.content
