@@ -78,6 +78,8 @@ app.conf.beat_schedule = {
     # Every night at 00:30 local time: stop the consents a guardian gave alone for a customer who has
     # turned 7 (the check asks them again from the birthday), dated at the birthday's start.
     "stop-outgrown-consents": beat_entry("consents.stop_outgrown", crontab(hour=0, minute=30), expires=DAY),
+    # Every hour at :25: remind recipients of the duties they have not confirmed, a day before the deadline.
+    "remind-duty-recipients": beat_entry("consents.remind_recipients", crontab(minute=25), expires=HOUR),
     # Every hour at :10: expire third-party authorisations whose term has ended (tokens stop with them).
     "expire-due-authorisations": beat_entry("authorisations.expire_due", crontab(minute=10), expires=HOUR),
     # Every day at 09:00 local time: tell customers of authorisations that end within 7 days.
@@ -100,6 +102,9 @@ app.conf.beat_schedule = {
     # Every night at 01:50 local time: delete the new phones and e-mails customers typed for confirmation
     # once settled for a week (dsr.services.profile.CONTACT_CHANGES_KEPT_FOR).
     "purge-contact-changes": beat_entry("dsr.purge_contact_changes", crontab(hour=1, minute=50), expires=DAY),
+    # Every hour at :35: an identity check a requester started by a code and left unfinished a day lapses,
+    # and they are told what to do (dsr.services.identity_lapse).
+    "lapse-identity-checks": beat_entry("dsr.lapse_identity_checks", crontab(minute=35), expires=HOUR),
     # Every night at 01:52 local time: empty the hash of identity-check codes that expired on requests
     # never verified (dsr.services.identity_codes); the requests stay.
     "purge-identity-codes": beat_entry("dsr.purge_identity_codes", crontab(hour=1, minute=52), expires=DAY),

@@ -30,6 +30,7 @@ class ConsentsConfig(AppConfig):
                 "consents.notice.history_recorded": _("Past notice version recorded (before the platform)"),
                 "consents.recipient.created": _("Recipient added"),
                 "consents.recipient.renamed_en": _("Recipient's English name set or corrected"),
+                "consents.recipient.contact_changed": _("Recipient's contact for reminders set or changed"),
                 "consents.recipient.ended": _("The bank's relationship with a recipient ended"),
                 "consents.consent.granted": _("Consent granted"),
                 "consents.consent.withdrawn": _("Consent withdrawn"),
@@ -72,6 +73,7 @@ class ConsentsConfig(AppConfig):
                     "customer agreed to the widened purpose"
                 ),
                 "consents.duty.erasure_opened": _("Recipients told to delete the customer's erased data"),
+                "consents.duty.reminded": _("Recipient reminded of a duty it had not confirmed"),
                 "consents.import.batch_imported": _("A batch of consents imported from CSV"),
                 "consents.import.completed": _("Consents imported from CSV"),
                 "consents.announcement.scheduled": _("Notice change announcement scheduled"),

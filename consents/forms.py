@@ -6,6 +6,7 @@ from django import forms
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Language
 from consents.models import (
     DataCategory,
     LegalBasis,
@@ -306,6 +307,20 @@ def _english_name_field() -> forms.CharField:
     )
 
 
+def _contact_email_field() -> forms.EmailField:
+    return forms.EmailField(
+        label=_("Contact e-mail for reminders"), required=False,
+        help_text=_("Reminded a day before a duty's deadline when the recipient has not confirmed it."),
+    )
+
+
+def _reminder_language_field() -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=_("Language of its reminders"), choices=Language.choices, required=False,
+        empty_value=Language.VI,
+    )
+
+
 class RecipientForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     name_en = _english_name_field()
@@ -317,6 +332,8 @@ class RecipientForm(forms.Form):
         required=False,
         help_text=_("The integration client that owns it acknowledges the notices by API."),
     )
+    contact_email = _contact_email_field()
+    language = _reminder_language_field()
 
 
 class ImportForm(forms.Form):
@@ -331,6 +348,11 @@ class ImportForm(forms.Form):
             _("Optional:"),
             ", ".join(OPTIONAL_COLUMNS),
         )
+
+
+class RecipientContactForm(forms.Form):
+    contact_email = _contact_email_field()
+    language = _reminder_language_field()
 
 
 class RecipientEnglishNameForm(forms.Form):

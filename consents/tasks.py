@@ -27,6 +27,15 @@ def stop_outgrown() -> int:
     return again_if_full(stop_outgrown, consents_stop_outgrown(limit=batch), batch=batch)
 
 
+@shared_task(name="consents.remind_recipients", ignore_result=True)
+def remind_recipients() -> int:
+    """Remind the recipients of duties near or past their deadline, once each; a full batch re-enqueues
+    itself."""
+    from consents.services.duty_reminders import REMINDERS_PER_RUN, duties_remind_recipients
+
+    return again_if_full(remind_recipients, duties_remind_recipients(), batch=REMINDERS_PER_RUN)
+
+
 @shared_task(name="consents.apply_purpose_versions", ignore_result=True)
 def apply_purpose_versions() -> int:
     """Give purposes the scope of the versions that have taken effect."""

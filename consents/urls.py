@@ -30,6 +30,7 @@ urlpatterns = [
     path("portal/purposes/<slug:code>/ask-again/", views.purpose_ask_again, name="purpose_ask_again"),
     path("portal/recipients/", views.recipient_list, name="recipient_list"),
     path("portal/recipients/<int:pk>/english-name/", views.recipient_rename_en, name="recipient_rename_en"),
+    path("portal/recipients/<int:pk>/reminders/", views.recipient_contact, name="recipient_contact"),
     path("portal/recipients/<int:pk>/end/", views.recipient_end, name="recipient_end"),
     path("portal/reports/consents/", views.report, name="report"),
     path("portal/withdrawal-duties/", views.duty_list, name="duty_list"),

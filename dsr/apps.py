@@ -39,6 +39,9 @@ class DsrConfig(AppConfig):
                 "dsr.request.identity_codes_purged": _(
                     "Expired verification codes cleared from requests never verified"
                 ),
+                "dsr.request.identity_check_lapsed": _(
+                    "Identity check left unfinished by the requester lapsed; the requester told what to do"
+                ),
                 "dsr.request.restriction_lifted": _("Restriction from a request lifted"),
                 "dsr.request.corrections_left_out": _("Corrections that could not be applied left out of a "
                                                       "rectification answered in part"),

@@ -52,7 +52,7 @@ def _note(request: DataSubjectRequest, event: str) -> str:
     if event == "restriction_lifted":
         return request.restriction_lift.note
     # The end of a hold comes years after the answer: its words are not repeated.
-    return "" if event == "held_deleted" else request.outcome_note
+    return "" if event in ("held_deleted", "identity_lapsed") else request.outcome_note
 
 
 def customer_notify(request: DataSubjectRequest, *, event: str, now: datetime, key: str) -> None:

@@ -7,6 +7,7 @@ from celery import shared_task
 from core.tasks import again_if_full
 from dsr.services import exports_purge_expired, legal_holds_release_due, request_results_purge_expired
 from dsr.services.identity_codes import IDENTITY_CODES_PURGE_BATCH, identity_codes_purge_expired
+from dsr.services.identity_lapse import IDENTITY_CHECKS_LAPSE_BATCH, identity_checks_lapse
 from dsr.services.profile import CONTACT_CHANGES_PURGE_BATCH, contact_changes_purge
 from dsr.services.reporting import report_send
 
@@ -39,6 +40,12 @@ def purge_identity_codes() -> int:
     return again_if_full(
         purge_identity_codes, identity_codes_purge_expired(), batch=IDENTITY_CODES_PURGE_BATCH
     )
+
+
+@shared_task(name="dsr.lapse_identity_checks", ignore_result=True, time_limit=300, soft_time_limit=240)
+def lapse_identity_checks() -> int:
+    """Close the identity checks requesters left unfinished, telling them what to do (hourly)."""
+    return again_if_full(lapse_identity_checks, identity_checks_lapse(), batch=IDENTITY_CHECKS_LAPSE_BATCH)
 
 
 @shared_task(name="dsr.send_deadline_report", ignore_result=True, time_limit=300, soft_time_limit=240)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.models import Language
 from consents.catalogue import purpose_entry
 from consents.models import (
     DataCategory,
@@ -26,7 +27,7 @@ from integrations.selectors import webhook_endpoint_list
 class RecipientOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Recipient
-        fields = ["id", "name", "name_en", "kind", "country", "active"]
+        fields = ["id", "name", "name_en", "kind", "country", "language", "active"]
         read_only_fields = fields
 
 
@@ -53,6 +54,13 @@ class RecipientCreateSerializer(serializers.Serializer):
         default=None,
         help_text="Webhook endpoint for withdrawal notices; its integration client acknowledges them.",
     )
+    contact_email = serializers.EmailField(
+        allow_blank=True, default="",
+        help_text="Where the recipient is reminded a day before the deadline of a duty it has not "
+        "confirmed.",
+    )
+    language = serializers.ChoiceField(choices=Language.choices, default=Language.VI,
+                                       help_text="The language of its reminders.")
 
 
 class NoticeOutputSerializer(serializers.ModelSerializer):

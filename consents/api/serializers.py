@@ -263,10 +263,19 @@ class DutyOutputSerializer(serializers.ModelSerializer):
             "told_at",
             "learnt_how",
             "confirmed_through",
+            "reminded_at",
+            "reminder_channels",
             "allowed_actions",
         ]
         read_only_fields = fields
         extra_kwargs = {
+            "reminded_at": {
+                "help_text": "When the recipient itself was reminded of the duty still open a day before its "
+                "deadline (once); null while it was not."
+            },
+            "reminder_channels": {
+                "help_text": "How the reminder went: email, webhook; empty when none took it."
+            },
             "acknowledged_by_label": {
                 "help_text": "Who confirmed: `staff` for the recipient's own client on a confirmation staff "
                 "recorded (which colleague is the bank's internal fact)."

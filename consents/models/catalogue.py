@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Language
 from core.labels import in_reader_language, text_in_reader_language
 from core.states import StatefulModel, StatusChange
 
@@ -126,6 +127,12 @@ class Recipient(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="consent_recipients",
+    )
+    # Where the recipient's privacy contact is reminded of a duty it has not confirmed as its deadline nears
+    # (`consents.services.duty_reminders`): a company's desk, in the language it reads.
+    contact_email = models.EmailField(_("contact e-mail for reminders"), blank=True, default="")
+    language = models.CharField(
+        _("language of its reminders"), max_length=8, choices=Language.choices, default=Language.VI
     )
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)

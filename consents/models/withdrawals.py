@@ -111,6 +111,11 @@ class WithdrawalDuty(StatefulModel):
     # duty is open (`consents.services.duty_evidence`): the outbox keeps no audit of deliveries, and a
     # notice delivered after the recipient confirmed did not tell it.
     told_at = models.DateTimeField(null=True, blank=True)
+    # When the recipient itself was reminded of the duty still open as its deadline neared, once
+    # (`consents.services.duty_reminders`); null while it was not.
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    # How the reminder went ("email", "webhook"); empty when none of the recipient's ways took it then.
+    reminder_channels = models.JSONField(default=list, blank=True)
     learnt_how = models.CharField(max_length=16, choices=Learnt.choices, blank=True)
     confirmed_through = models.CharField(max_length=16, choices=ConfirmedThrough.choices, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)

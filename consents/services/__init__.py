@@ -23,7 +23,12 @@ from consents.services.notices import (
     notice_publish,
     purpose_versions_apply_due,
 )
-from consents.services.recipients import recipient_create, recipient_end, recipient_rename_en
+from consents.services.recipients import (
+    recipient_contact_set,
+    recipient_create,
+    recipient_end,
+    recipient_rename_en,
+)
 from consents.services.records import consent_transition, consents_expire_due
 from consents.services.refusals import (
     FormAnswer,
@@ -97,6 +102,7 @@ __all__ = [
     "purpose_update",
     "purpose_versions_apply_due",
     "recipient_create",
+    "recipient_contact_set",
     "recipient_end",
     "recipient_rename_en",
     "restrictions_apply",

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Language
 from audit.services import audit_record
 from consents.client_recipients import client_recipients_invalidate
 from consents.models import NoticeVersion, Purpose, Recipient
@@ -55,6 +56,8 @@ def recipient_create(
     country: str = "VN",
     client=None,
     endpoint=None,
+    contact_email: str = "",
+    language: str = Language.VI,
     now: datetime | None = None,
 ) -> Recipient:
     # Composed (NFC): the same name typed on a Mac (decomposed) is the same recipient.
@@ -67,6 +70,9 @@ def recipient_create(
     country = (country or "").strip().upper()
     if not re.fullmatch(r"[A-Z]{2}", country):
         raise InvalidInput(_("Give the country as a two-letter ISO code, e.g. VN."), field="country")
+    if language not in Language.values:
+        raise InvalidInput(_("Choose the language of the recipient's reminders."), field="language")
+    contact_email = (contact_email or "").strip()
     # The endpoint's owner is the integration client that acknowledges this recipient's duties.
     client = client or (endpoint.client if endpoint is not None else None)
     if endpoint is not None and endpoint.client_id != client.pk:
@@ -79,14 +85,16 @@ def recipient_create(
             raise duplicate
         with conflict_on_duplicate(duplicate):
             recipient = Recipient.objects.create(
-                name=name, name_en=name_en, kind=kind, country=country, client=client, endpoint=endpoint
+                name=name, name_en=name_en, kind=kind, country=country, client=client, endpoint=endpoint,
+                contact_email=contact_email, language=language,
             )
         audit_record(
             action="consents.recipient.created",
             actor=actor,
             target=recipient,
             now=now,
-            data={"kind": kind, "country": country, "client": client.pk if client else None},
+            data={"kind": kind, "country": country, "client": client.pk if client else None,
+                  "language": language, "contact_email": bool(contact_email)},
         )
         if client is not None:
             client_recipients_invalidate()
@@ -141,6 +149,34 @@ def recipient_rename_en(
             target=recipient,
             now=now,
             data={"name_en": {"before": before, "after": name_en}},
+        )
+    return recipient
+
+
+def recipient_contact_set(
+    *, actor: Actor, recipient_id: int, contact_email: str, language: str, now: datetime | None = None
+) -> Recipient:
+    """Set where and in which language the recipient is reminded of the duties it has not confirmed
+    (`consents.services.duty_reminders`); blank `contact_email`: by its webhook alone, if it has one. The
+    audit entry says whether an address is set, not the address. The same values again write nothing."""
+    contact_email = (contact_email or "").strip()
+    if language not in Language.values:
+        raise InvalidInput(_("Choose the language of the recipient's reminders."), field="language")
+    with transaction.atomic(durable=True):
+        recipient = Recipient.objects.select_for_update().filter(pk=recipient_id).first()
+        if recipient is None:
+            raise NotFound(_("No such recipient."))
+        before = recipient.language
+        if (recipient.contact_email, before) == (contact_email, language):
+            return recipient
+        recipient.contact_email, recipient.language = contact_email, language
+        recipient.save(update_fields=["contact_email", "language"])
+        audit_record(
+            action="consents.recipient.contact_changed",
+            actor=actor,
+            target=recipient,
+            now=now,
+            data={"contact_email": bool(contact_email), "language": {"before": before, "after": language}},
         )
     return recipient
 

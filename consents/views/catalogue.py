@@ -18,6 +18,7 @@ from consents.forms import (
     ImportForm,
     NoticeForm,
     PurposeForm,
+    RecipientContactForm,
     RecipientEndForm,
     RecipientEnglishNameForm,
     RecipientForm,
@@ -202,6 +203,23 @@ def recipient_rename_en(request, pk):
     ):
         return redirect("consents:recipient_list")
     return render(request, "consents/recipient_name_en.html", {"recipient": recipient, "form": form})
+
+
+@staff_required("consents.manage_catalogue")
+def recipient_contact(request, pk):
+    recipient = found_or_404(selectors.recipient_by_id(pk))
+    initial = {"contact_email": recipient.contact_email, "language": recipient.language}
+    form = RecipientContactForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form_submit(
+        request,
+        form,
+        lambda: services.recipient_contact_set(
+            actor=actor_for_user(request.user), recipient_id=recipient.pk, **form.cleaned_data
+        ),
+        _("The recipient's contact for reminders was saved."),
+    ):
+        return redirect("consents:recipient_list")
+    return render(request, "consents/recipient_contact.html", {"recipient": recipient, "form": form})
 
 
 @staff_required("consents.manage_catalogue")

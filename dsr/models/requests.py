@@ -156,6 +156,9 @@ class DataSubjectRequest(models.Model):
     identity_otp_hash = models.CharField(max_length=64, blank=True, editable=False)
     identity_otp_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
     identity_otp_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    # When the check the requester started by a code and left unfinished lapsed, the latest lapse
+    # (`dsr.services.identity_lapse`); a code sent after it starts a new check.
+    identity_check_lapsed_at = models.DateTimeField(null=True, blank=True, editable=False)
     identity_verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

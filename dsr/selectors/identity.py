@@ -79,6 +79,16 @@ def customer_identity_step_offered(request: DataSubjectRequest, *, now: datetime
     return identity_check_awaited(request) and request_guardian_refusal(request, now=now) is None
 
 
+def identity_check_lapsed(request: DataSubjectRequest) -> bool:
+    """Whether the check the requester started by a code lapsed unfinished (`dsr.services.identity_lapse`)
+    and no code was sent since, while it is still awaited: their page says what to do to go on."""
+    lapsed = request.identity_check_lapsed_at
+    return (
+        lapsed is not None and identity_check_awaited(request)
+        and (request.identity_otp_expires_at is None or lapsed >= request.identity_otp_expires_at)
+    )
+
+
 # Wrong codes allowed for one request, whatever the number of codes sent: past it, a document or eKYC.
 OTP_MAX_ATTEMPTS = 5
 

@@ -26,6 +26,7 @@ from dsr.selectors import (
     customer_identity_step_offered,
     deletion_records,
     holds_for_request,
+    identity_check_lapsed,
     request_allowed_actions,
     request_answer_contestable,
     request_customer_history,
@@ -133,6 +134,7 @@ def _detail_page(request, found, *, reply_form=None, code_form=None, status=200)
         "code_form": (code_form or ContactCodeForm()) if code_step == CODE_OFFERED else None,
         "code_phone_changed": code_step == CODE_PHONE_CHANGED,
         "code_attempts_exhausted": code_step == CODE_ATTEMPTS_EXHAUSTED,
+        "identity_lapsed": identity_check_lapsed(found),
         # A refused answer is shown at the reply's address, which takes POST only: the page names its
         # own, for the address bar and the language switch (js/behaviours.js, partials/lang_switch.html).
         "page_url": reverse("dsr:me_detail", args=[found.pk]) if request.method == "POST" else "",

@@ -27,6 +27,7 @@ from dsr.identity_forms import VerifyIdentityForm
 from dsr.models import DataSubjectRequest, IdentityMethod
 from dsr.selectors import (
     deletion_records,
+    identity_check_lapsed,
     identity_document_needs_visit,
     identity_methods_recordable,
     request_allowed_actions,
@@ -121,6 +122,7 @@ def request_page(request, pk, *, reveal_post=None, failed=None, task_failed=None
         "can_work": can_work,
         "actions": actions,
         "guardian_refusal": guardian_refusal or "",
+        "identity_lapsed": identity_check_lapsed(found),
         # Their own request (their ward's, their guardian's) offers them nothing: said up front, in the
         # words the services refuse with, as the customer page does.
         "own_record": own_record_refusal(actor, found.subject_id, own=own),

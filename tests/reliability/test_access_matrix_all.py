@@ -359,6 +359,9 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     "portal/recipients/<int:pk>/english-name/": (
         "GET", "/portal/recipients/{absent_int}/english-name/", Absent(DPO)
     ),
+    "portal/recipients/<int:pk>/reminders/": (
+        "GET", "/portal/recipients/{absent_int}/reminders/", Absent(DPO)
+    ),
     "portal/recipients/<int:pk>/end/": ("GET", "/portal/recipients/{absent_int}/end/", Absent(DPO)),
     "portal/withdrawal-duties/": ("GET", "/portal/withdrawal-duties/", STAFF),
     "portal/withdrawal-duties/<uuid:pk>/acknowledge/": (
