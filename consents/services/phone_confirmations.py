@@ -77,6 +77,8 @@ def phone_acts_confirm(
                 "given": _names(given, language),
                 "withdrawn": _names(withdrawn, language),
                 "for_ward": reader.pk != subject.pk,
+                # A guardian may act for several children: the one the call was about, as a stop notice names.
+                "ward_name": subject.full_name if reader.pk != subject.pk else "",
                 "recorded_at": utc_iso(now),
                 "link": absolute_url_in(language, "consents:me_consents"),
             },

@@ -106,3 +106,16 @@ def test_a_child_under_7_is_not_written_to_when_no_guardian_acts():
     DataSubject.objects.filter(pk=child.pk).update(guardian_verified_at=None)
     services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="call_centre")
     assert _messages(child) == []
+
+
+def test_the_guardian_is_told_which_child_the_call_was_about():
+    """A guardian of two children read "for the customer you act for as guardian" and could not tell
+    which child's consent the caller changed; the message now names the child, as the platform's stop
+    notice to a guardian does."""
+    guardian = make_subject(preferred_language="en")
+    child = child_of(guardian, age=10)
+    child_of(guardian, age=12)
+    grant(child, make_purpose("svc-ward"), guardian=guardian, child_agreed=True, child_evidence="signed",
+          channel="call_centre", evidence="CALL-2", actor=STAFF)
+    [message] = _messages(guardian)
+    assert child.full_name in notification_text(message).body
