@@ -16,7 +16,7 @@ from consents.services.phone_confirmations import AUDIT_ACTION, TOPIC
 from notifications.models import Notification
 from notifications.selectors import notification_text
 from subjects.models import DataSubject
-from tests.consents.factories import STAFF, child_of, grant, make_purpose
+from tests.consents.factories import APP, STAFF, child_of, grant, make_purpose
 from tests.factories import make_subject, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +119,17 @@ def test_the_guardian_is_told_which_child_the_call_was_about():
           channel="call_centre", evidence="CALL-2", actor=STAFF)
     [message] = _messages(guardian)
     assert child.full_name in notification_text(message).body
+
+
+def test_a_call_centre_act_through_an_integration_client_or_carried_over_from_a_request_sends_none():
+    """The call-centre software's own token records its acts, and a withdrawal request put in force is
+    told by the request's own messages: neither is confirmed a second time."""
+    customer = make_subject()
+    by_client = grant(customer, make_purpose("mkt-client", category="marketing"), channel="call_centre",
+                      evidence="CALL-3", actor=APP)
+    services.consent_withdraw(actor=APP, consent_id=by_client.pk, channel="call_centre")
+    grant(customer, make_purpose("mkt-request", category="marketing"))
+    services.consents_withdraw_for_subject(
+        actor=STAFF, subject=customer, channel="call_centre", source="request:YC-TEST"
+    )
+    assert _messages(customer) == []
