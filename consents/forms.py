@@ -20,6 +20,7 @@ from consents.services.import_columns import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from consents.services.rules import (
     evidence_missing_error,
     sensitive_unacknowledged_error,
+    withdrawal_evidence_missing_error,
     witnessed_channel_choices,
 )
 from core.forms import ModelChoiceField, ModelMultipleChoiceInVietnameseOrder, MomentFormField
@@ -138,16 +139,29 @@ class StaffGrantForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
+    """A withdrawal staff record: its channel and its own proof, asked as the grant form asks them."""
+
     channel = _witnessed_channel_field()
     evidence = forms.CharField(
-        label=_("Evidence reference (optional)"),
+        label=_("Evidence reference"),
         max_length=300,
         required=False,
-        help_text=_("The withdrawal's own proof: the call recording's id or the signed form's number."),
+        help_text=_(
+            "The withdrawal's own proof, required at a branch, on paper and by phone as for giving "
+            "consent: the call recording's id or the signed form's number."
+        ),
     )
     reason = forms.CharField(
         label=_("Reason (optional)"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def clean(self):
+        data = super().clean()
+        if "channel" in data and "evidence" in data:
+            missing = withdrawal_evidence_missing_error(data["channel"], data["evidence"])
+            if missing is not None:
+                self.add_error("evidence", missing.text)
+        return data
 
 
 class VoidForm(forms.Form):

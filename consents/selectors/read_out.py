@@ -1,6 +1,6 @@
 """What staff read out to the customer, on the phone or at the desk, before a withdrawal: in the language
-the customer reads (`DataSubject.preferred_language`), whatever language the staff member's portal is in,
-as the grant page shows the notice itself in the customer's language."""
+the bank writes to the customer in (`language_for_subject`: their preferred one, else the site default),
+whatever language the staff member's portal is in, as the grant page shows the notice in the customer's."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.utils import translation
 
+from accounts.languages import language_for_subject
 from consents.models import Consent
 from consents.selectors.withdrawals import withdrawal_consequences, withdrawal_consequences_of_subject
 
@@ -23,7 +24,7 @@ class ReadOut:
 
 def withdrawal_consequences_read_out(consent: Consent, *, now: datetime | None = None) -> ReadOut:
     """`withdrawal_consequences` of the consent, worded in its customer's language."""
-    language = consent.subject.preferred_language
+    language = language_for_subject(consent.subject)
     with translation.override(language):
         return ReadOut(language, [str(line) for line in withdrawal_consequences(consent, now=now)])
 
@@ -33,7 +34,7 @@ def withdrawal_consequences_of_subject_read_out(
 ) -> dict[int, ReadOut]:
     """`withdrawal_consequences_of_subject` by purpose id, worded in the customer's language: what the
     consent form's "no" withdraws, said before the officer records it."""
-    language = subject.preferred_language
+    language = language_for_subject(subject)
     with translation.override(language):
         return {
             consent.purpose_id: ReadOut(language, [str(line) for line in lines])

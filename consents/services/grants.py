@@ -14,7 +14,7 @@ from consents.scope import utc_iso
 from consents.selectors import notice_current
 from consents.selectors.rule import consent_outgrown
 from consents.services.duties import duties_open_for_withdrawal
-from consents.services.phone_confirmations import phone_act_confirm
+from consents.services.phone_confirmations import phone_acts_confirm
 from consents.services.records import (
     answer_build,
     answer_record,
@@ -56,6 +56,7 @@ def consent_grant_in_transaction(
     source: str = "",
     import_key: str | None = None,
     in_force_kept: bool = False,
+    caller_confirms: bool = False,
 ) -> Consent:
     """Record a grant inside the caller's transaction. A live consent to an older notice is superseded,
     and so is one the customer outgrew (`consent_outgrown`: given by the guardian alone for a child
@@ -68,7 +69,8 @@ def consent_grant_in_transaction(
 
     A consent already in force on the notice version in force is refused (409 `already_granted`, the
     API's answer), or with `in_force_kept` returned as it is, nothing written: a consent form's "yes"
-    re-confirming it (`consent_form_record`)."""
+    re-confirming it (`consent_form_record`). A grant recorded by phone is confirmed to the customer
+    (`phone_acts_confirm`) unless `caller_confirms`: a form confirms all its answers in one message."""
     channel_validate(actor, request.channel, source=source)
     own_record_check(actor, request.subject.pk)
     with transaction.atomic(savepoint=False):
@@ -139,7 +141,9 @@ def consent_grant_in_transaction(
                 **({"outcome_defaulted": True} if request.outcome_defaulted else {}),
             },
         )
-        phone_act_confirm(actor=actor, consent=consent, channel=request.channel, source=source, now=now)
+        if not caller_confirms:
+            phone_acts_confirm(actor=actor, subject=request.subject, consents=[consent],
+                               channel=request.channel, source=source, now=now)
     return consent
 
 

@@ -22,6 +22,7 @@ from consents.models import Consent, ConsentEvent, ConsentStatus, Purpose
 from consents.scope import utc_iso
 from consents.selectors import consent_granted, notice_current
 from consents.services.grants import consent_grant_in_transaction
+from consents.services.phone_confirmations import phone_acts_confirm
 from consents.services.records import answer_build, answer_record, answer_start, live_within_term
 from consents.services.rules import (
     GrantRequest,
@@ -133,7 +134,7 @@ def _withdraw_on_form(
     if live is None:
         return None
     consent = consent_withdraw_in_transaction(
-        actor=actor, consent_id=live.pk, channel=channel, evidence=evidence, now=now
+        actor=actor, consent_id=live.pk, channel=channel, evidence=evidence, now=now, caller_confirms=True
     )
     return consent if consent.status == ConsentStatus.WITHDRAWN else None
 
@@ -178,7 +179,7 @@ def consent_form_record(
             try:
                 if answer.agreed:
                     consent = consent_grant_in_transaction(
-                        actor=actor, request=request, now=now, in_force_kept=True
+                        actor=actor, request=request, now=now, in_force_kept=True, caller_confirms=True
                     )
                     if consent.granted_at != now:  # a grant made here is dated `now`: this one was in force
                         recorded.kept.add(consent.pk)
@@ -196,4 +197,7 @@ def consent_form_record(
                 # The page puts the message beside the purpose it is about.
                 error.purpose_code = answer.purpose.code
                 raise
+        # The call's answers in one message; a consent kept as it was changed nothing.
+        phone_acts_confirm(actor=actor, subject=subject, channel=channel, now=now,
+                           consents=[consent for consent in recorded if consent.pk not in recorded.kept])
     return recorded

@@ -221,6 +221,22 @@ def evidence_missing_error(channel: str, evidence: str) -> InvalidInput | None:
     )
 
 
+def withdrawal_evidence_missing_error(channel: str, evidence: str) -> InvalidInput | None:
+    """The staff withdraw page's refusal of a withdrawal through a channel whose grant needs an evidence
+    reference (`evidence_missing_error`), given none: asked as the grant form asks it and no more, so that
+    withdrawing stays as easy as giving. The API keeps the field optional (contract)."""
+    if evidence_missing_error(channel, evidence) is None:
+        return None
+    return InvalidInput(
+        _(
+            "Give the evidence reference of this withdrawal through “%(channel)s”, as for giving consent: "
+            "the call recording id, the form number or the scanned document id."
+        ),
+        field="evidence",
+        channel=Channel(channel).label,
+    )
+
+
 def witnessed_channel_choices() -> list[tuple[str, str]]:
     """The channels a staff form offers: those `channel_validate` lets staff record."""
     return [(channel.value, channel.label) for channel in WITNESSED_CHANNELS]

@@ -19,7 +19,7 @@ from consents.catalogue import purpose_in_force
 from consents.follow_ups import after_withdrawal
 from consents.models import REASON_ERASED, Channel, Consent, ConsentEvent, ConsentStatus, LegalBasis, Purpose
 from consents.services.duties import duties_open_for_withdrawal
-from consents.services.phone_confirmations import phone_act_confirm
+from consents.services.phone_confirmations import phone_acts_confirm
 from consents.services.records import MAX_REASON_LENGTH, consent_locked, consent_transition, live_within_term
 from consents.services.rules import (
     channel_validate,
@@ -130,13 +130,16 @@ def consent_withdraw_in_transaction(
     now: datetime | None = None,
     subject_id=None,
     evidence: str = "",
+    caller_confirms: bool = False,
 ) -> Consent:
     """Withdraw one consent inside the caller's transaction. The check says "not allowed" from commit,
     and every recipient of the purpose gets a withdrawal duty due by the bank's committed deadline.
     `subject_id` narrows the look-up (a customer may withdraw only their own consents). A consent past
     its term, not yet swept, is returned expired, its expiry recorded and nothing withdrawn.
     `evidence`: the withdrawal's own proof (a call recording's id, a signed form's number), optional,
-    kept on its event and in its audit entry, never borrowed from the grant."""
+    kept on its event and in its audit entry, never borrowed from the grant. Recorded by phone, it is
+    confirmed to the customer (`phone_acts_confirm`) unless `caller_confirms` (a form's "no", confirmed
+    with the form's other answers)."""
     evidence = evidence.strip()
     _validate_withdrawal_input(actor, channel, reason, source=source, evidence=evidence)
     with transaction.atomic(savepoint=False):
@@ -148,7 +151,9 @@ def consent_withdraw_in_transaction(
                             now=now, evidence=evidence) is not None:
             after_withdrawal(actor=actor, subject=consent.subject, purposes=[consent.purpose],
                              channel=channel, source=source, now=now)
-            phone_act_confirm(actor=actor, consent=consent, channel=channel, source=source, now=now)
+            if not caller_confirms:
+                phone_acts_confirm(actor=actor, subject=consent.subject, consents=[consent], channel=channel,
+                                   source=source, now=now)
         return consent
 
 
@@ -212,6 +217,7 @@ def consents_withdraw_for_subject_in_transaction(
     intake), from which the recipients' duties run: it reaches the consents given by then, and a consent
     the customer gave after filing it, a fresh act of their own, stands. Returns the consents withdrawn,
     possibly none. `evidence`: the withdrawal's own proof, on each event (`consent_withdraw_in_transaction`).
+    Recorded by phone, the withdrawals are confirmed to the customer in one message (`phone_acts_confirm`).
     """
     evidence = evidence.strip()
     _validate_withdrawal_input(actor, channel, reason, source=source, evidence=evidence)
@@ -246,6 +252,8 @@ def consents_withdraw_for_subject_in_transaction(
         # (or of sharing) ends third-party access even where no other consent was left to withdraw.
         after_withdrawal(actor=actor, subject=subject, purposes=purposes, channel=channel, source=source,
                          now=now)
+        phone_acts_confirm(actor=actor, subject=subject, consents=withdrawn, channel=channel, source=source,
+                           now=now)
         return withdrawn
 
 

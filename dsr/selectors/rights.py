@@ -8,6 +8,7 @@ from datetime import datetime
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts.languages import language_for_subject
 from consents.follow_ups import withdrawal_follow_ups_explained
 from consents.selectors import withdrawal_consequences_of_subject
 from core.errors import DomainError
@@ -124,11 +125,11 @@ class WithdrawalsReadOut:
 
 def withdrawals_read_out(subject) -> WithdrawalsReadOut:
     """What a withdrawal request would end, for staff to read out to the customer before saving it: in the
-    customer's language (`DataSubject.preferred_language`), whatever the portal's; no subject, nothing
-    (and no language of its own)."""
+    language the bank writes to the customer in (`language_for_subject`: their preferred one, else the
+    site default), whatever the portal's; no subject, nothing (and no language of its own)."""
     if subject is None:
         return WithdrawalsReadOut(language="", withdrawals=[], all_ends=[])
-    language = subject.preferred_language
+    language = language_for_subject(subject)
     with translation.override(language):
         return WithdrawalsReadOut(
             language=language,

@@ -15,7 +15,8 @@ from consents import services
 from consents.services.phone_confirmations import AUDIT_ACTION, TOPIC
 from notifications.models import Notification
 from notifications.selectors import notification_text
-from tests.consents.factories import STAFF, grant, make_purpose
+from subjects.models import DataSubject
+from tests.consents.factories import APP, STAFF, child_of, grant, make_purpose
 from tests.factories import make_subject, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -58,4 +59,77 @@ def test_acts_at_a_branch_or_in_the_app_send_no_phone_confirmation():
     consent = grant(customer, make_purpose("mkt-branch", category="marketing"), channel="branch")
     services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="branch")
     grant(customer, make_purpose("mkt-app", category="marketing"), channel="mobile_app")
+    assert _messages(customer) == []
+
+
+def test_withdrawing_all_by_phone_is_confirmed_in_one_message_naming_every_purpose():
+    """The API's "withdraw all" (or several) recorded by staff on the phone is one act: it sent nothing at
+    all, though a single withdrawal is confirmed."""
+    customer = make_subject(preferred_language="en")
+    grant(customer, make_purpose("mkt-all-a", category="marketing"))
+    grant(customer, make_purpose("mkt-all-b", category="marketing"))
+    withdrawn = services.consents_withdraw_for_subject(actor=STAFF, subject=customer, channel="call_centre")
+    assert len(withdrawn) == 2
+
+    [message] = _messages(customer)
+    text = notification_text(message)
+    assert "Purpose mkt-all-a" in text.body and "Purpose mkt-all-b" in text.body
+    assert "withdraw" in text.title.lower()
+    assert AuditEntry.objects.filter(action=AUDIT_ACTION, subject_id=str(customer.pk)).count() == 1
+
+
+def test_a_consent_form_taken_by_phone_is_confirmed_in_one_message():
+    """A form answered on the phone, a "yes" to one purpose and a "no" withdrawing another, is one call:
+    one message saying both, not one per purpose."""
+    customer = make_subject(preferred_language="en")
+    kept = make_purpose("mkt-form-yes", category="marketing")
+    ended = make_purpose("mkt-form-no", category="marketing")
+    grant(customer, ended)
+    services.consent_form_record(
+        actor=STAFF, subject=customer, channel="call_centre", evidence="CALL-9",
+        answers=[
+            services.FormAnswer(purpose=kept, notice_version="v1", agreed=True),
+            services.FormAnswer(purpose=ended, notice_version="v1", agreed=False),
+        ],
+    )
+    [message] = _messages(customer)
+    body = notification_text(message).body
+    assert "Purpose mkt-form-yes" in body and "Purpose mkt-form-no" in body
+
+
+def test_a_child_under_7_is_not_written_to_when_no_guardian_acts():
+    """A child under 7 reads nothing of their own: with the guardian not (or no longer) verified, the
+    confirmation went to the child."""
+    guardian = make_subject()
+    child = child_of(guardian, age=5)
+    consent = grant(child, make_purpose("svc-child"), guardian=guardian)
+    DataSubject.objects.filter(pk=child.pk).update(guardian_verified_at=None)
+    services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="call_centre")
+    assert _messages(child) == []
+
+
+def test_the_guardian_is_told_which_child_the_call_was_about():
+    """A guardian of two children read "for the customer you act for as guardian" and could not tell
+    which child's consent the caller changed; the message now names the child, as the platform's stop
+    notice to a guardian does."""
+    guardian = make_subject(preferred_language="en")
+    child = child_of(guardian, age=10)
+    child_of(guardian, age=12)
+    grant(child, make_purpose("svc-ward"), guardian=guardian, child_agreed=True, child_evidence="signed",
+          channel="call_centre", evidence="CALL-2", actor=STAFF)
+    [message] = _messages(guardian)
+    assert child.full_name in notification_text(message).body
+
+
+def test_a_call_centre_act_through_an_integration_client_or_carried_over_from_a_request_sends_none():
+    """The call-centre software's own token records its acts, and a withdrawal request put in force is
+    told by the request's own messages: neither is confirmed a second time."""
+    customer = make_subject()
+    by_client = grant(customer, make_purpose("mkt-client", category="marketing"), channel="call_centre",
+                      evidence="CALL-3", actor=APP)
+    services.consent_withdraw(actor=APP, consent_id=by_client.pk, channel="call_centre")
+    grant(customer, make_purpose("mkt-request", category="marketing"))
+    services.consents_withdraw_for_subject(
+        actor=STAFF, subject=customer, channel="call_centre", source="request:YC-TEST"
+    )
     assert _messages(customer) == []

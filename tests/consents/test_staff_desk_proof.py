@@ -177,3 +177,25 @@ def test_a_childs_form_does_not_offer_purposes_barred_to_children_and_says_why(o
     assert 'name="answer_mkt-a"' not in page and 'name="answer_bio-a"' not in page
     barred = page.split('data-testid="barred-for-child"')[1].split("</p>")[0]
     assert "Card offers" in barred and "Face check" in barred
+
+
+@pytest.mark.parametrize("language", ["en", "vi"])
+def test_the_withdraw_page_asks_the_call_reference_as_the_grant_form_does(officer, language):
+    """A consent given on the phone needs the call recording's id; its withdrawal on the phone was taken
+    with none, so nothing tied the withdrawal to the call that asked for it. The page now asks it as the
+    grant form does, no more (the API keeps `evidence` optional, contract)."""
+    consent = grant(make_subject(), make_purpose("svc-a"))
+    client = signed_in(officer)
+    url = f"/{'' if language == 'vi' else 'en/'}portal/consents/{consent.pk}/withdraw/"
+    response = client.post(url, {**hidden_fields(client.get(url).content), "channel": "call_centre"})
+    assert response.status_code == 200 and 'name="evidence"' in response.content.decode()
+    said = {
+        "en": "Give the evidence reference of this withdrawal",
+        "vi": "Hãy nhập mã bằng chứng của việc rút lại này",
+    }
+    assert said[language] in html.unescape(
+        response.content.decode()
+    )
+    consent.refresh_from_db()
+    assert consent.status == ConsentStatus.GRANTED
+    assert _withdraw_by_phone(officer, consent).evidence == "CALL-REC-551"

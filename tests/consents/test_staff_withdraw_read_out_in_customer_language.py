@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from subjects.models import DataSubject
 from tests.consents.factories import grant, make_purpose
 from tests.factories import make_subject, signed_in
 
@@ -51,3 +52,17 @@ def test_the_consent_form_says_what_a_no_withdraws_in_the_customers_language(off
     block = re.search(r'data-testid="if-no-mkt-form".*?</div>', page, re.S).group(0)
     assert '<ul lang="vi">' in block
     assert "Bạn sẽ không còn nhận ưu đãi và thông tin sản phẩm từ ngân hàng." in block
+
+
+@pytest.mark.parametrize("stored", ["", "fr"])
+def test_a_customer_with_no_usable_language_is_read_the_consequences_in_the_language_the_bank_writes_to_them(
+    officer, stored
+):
+    """A record with an empty or unsupported preferred language (an old import) is written to in the site
+    default (`language_for_subject`): the read-out followed the portal instead, marked `lang=""`."""
+    customer = make_subject(preferred_language="vi")
+    consent = grant(customer, make_purpose(f"mkt-none{stored}", category="marketing"))
+    DataSubject.objects.filter(pk=customer.pk).update(preferred_language=stored)
+    section = _read_out_section(officer, consent, "en")
+    assert 'lang="vi"' in section
+    assert "Bạn sẽ không còn nhận ưu đãi và thông tin sản phẩm từ ngân hàng." in section

@@ -107,7 +107,8 @@ def test_staff_records_and_withdraws_from_the_customer_page(officer, subject, ca
     confirm = client.get(f"/en/portal/consents/{consent.pk}/withdraw/")
     assert "Tell the customer what happens" in confirm.content.decode()
     client.post(
-        f"/en/portal/consents/{consent.pk}/withdraw/", {"channel": "branch", "reason": "asked at counter"}
+        f"/en/portal/consents/{consent.pk}/withdraw/",
+        {"channel": "branch", "evidence": "F-13", "reason": "asked at counter"},
     )
     consent.refresh_from_db()
     assert consent.status == "withdrawn"

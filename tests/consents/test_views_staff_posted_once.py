@@ -45,7 +45,12 @@ def test_a_withdrawal_posted_twice_is_recorded_once_and_not_refused(officer):
     consent = grant(subject, make_purpose("marketing"))
     client = signed_in(officer)
     url = f"/en/portal/consents/{consent.pk}/withdraw/"
-    form = {**hidden_fields(client.get(url).content), "channel": "call_centre", "reason": "Khách gọi điện"}
+    form = {
+        **hidden_fields(client.get(url).content),
+        "channel": "call_centre",
+        "evidence": "CALL-1",
+        "reason": "Khách gọi điện",
+    }
     client.post(url, form)
     again = client.post(url, form, follow=True)
     assert in_either_language(ALREADY, again.content.decode())

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from subjects.models import DataSubject
 from tests.consents.factories import grant, make_purpose
 from tests.factories import make_subject, signed_in
 
@@ -40,3 +41,17 @@ def test_a_vietnamese_portal_reads_an_english_reader_what_a_withdrawal_ends_in_e
     section = _consequences(officer, customer, "vi")
     assert '<dl lang="en">' in section
     assert "You will no longer receive offers and product news from the bank." in section
+
+
+@pytest.mark.parametrize("stored", ["", "fr"])
+def test_a_customer_with_no_usable_language_is_read_what_a_withdrawal_ends_in_the_site_default(
+    officer, stored
+):
+    """An empty or unsupported preferred language (an old import) means the site default, the language the
+    bank writes to them in (`language_for_subject`), not the portal's with `lang=""`."""
+    customer = make_subject(preferred_language="vi")
+    grant(customer, make_purpose(f"mkt-intake-none{stored}", category="marketing"))
+    DataSubject.objects.filter(pk=customer.pk).update(preferred_language=stored)
+    section = _consequences(officer, customer, "en")
+    assert '<dl lang="vi">' in section
+    assert "Bạn sẽ không còn nhận ưu đãi và thông tin sản phẩm từ ngân hàng." in section
