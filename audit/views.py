@@ -14,7 +14,7 @@ from audit.services import audit_chain_check
 from core.access import staff_required
 from core.actors import actor_for_user
 from core.errors import InvalidInput
-from core.moments import parse_moment
+from core.moments import parse_moment, period_check
 from core.navigation import subject_links
 from core.paging import key_page
 from core.references import NO_SUBJECT, cifs_for_subjects, subject_id_for_reference
@@ -68,6 +68,7 @@ def audit_trail(request):
     try:
         since = parse_moment(params.get("since"), field="since")
         until = parse_moment(params.get("until"), field="until")
+        period_check(since, until)
     except InvalidInput as exc:
         since = until = None
         error = exc.text
