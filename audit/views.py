@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from audit.actions import action_label, known_actions
-from audit.selectors import audit_entries
+from audit.selectors import audit_entries, audit_target_label
 from audit.services import audit_chain_check
 from core.access import staff_required
 from core.actors import actor_for_user
@@ -85,6 +85,7 @@ def audit_trail(request):
         cifs = cifs_for_subjects(entry.subject_id for entry in page.rows if entry.subject_id)
         for entry in page.rows:
             entry.label = action_label(entry.action)
+            entry.target_label = audit_target_label(entry.target_type)
             entry.customer_ref = cifs.get(entry.subject_id, "")
             entry.view_reason = (entry.data or {}).get("reason", "") if entry.action == VIEWED else ""
     # Filtered by one customer: their pages the viewer may open, which the apps above register (the
