@@ -9,12 +9,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from audit.actions import action_label, known_actions
-from audit.selectors import audit_entries
+from audit.selectors import audit_entries, audit_target_label
 from audit.services import audit_chain_check
 from core.access import staff_required
 from core.actors import actor_for_user
 from core.errors import InvalidInput
-from core.moments import parse_moment
+from core.moments import parse_moment, period_check
 from core.navigation import subject_links
 from core.paging import key_page
 from core.references import NO_SUBJECT, cifs_for_subjects, subject_id_for_reference
@@ -68,6 +68,7 @@ def audit_trail(request):
     try:
         since = parse_moment(params.get("since"), field="since")
         until = parse_moment(params.get("until"), field="until")
+        period_check(since, until)
     except InvalidInput as exc:
         since = until = None
         error = exc.text
@@ -84,6 +85,7 @@ def audit_trail(request):
         cifs = cifs_for_subjects(entry.subject_id for entry in page.rows if entry.subject_id)
         for entry in page.rows:
             entry.label = action_label(entry.action)
+            entry.target_label = audit_target_label(entry.target_type)
             entry.customer_ref = cifs.get(entry.subject_id, "")
             entry.view_reason = (entry.data or {}).get("reason", "") if entry.action == VIEWED else ""
     # Filtered by one customer: their pages the viewer may open, which the apps above register (the

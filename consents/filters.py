@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consents.models import Recipient, WithdrawalDuty
 from core.forms import MomentFormField
+from core.moments import period_check
 from subjects.filters import SubjectStatusFilterSet
 
 
@@ -32,3 +33,8 @@ class DutyFilterSet(SubjectStatusFilterSet):
         "since": _("Give a real date as YYYY-MM-DD."),
         "until": _("Give a real date as YYYY-MM-DD."),
     }
+
+    def filter_queryset(self, queryset):
+        # Two dates swapped would answer "no notice in that period"; refused as the report refuses them.
+        period_check(self.form.cleaned_data.get("since"), self.form.cleaned_data.get("until"))
+        return super().filter_queryset(queryset)

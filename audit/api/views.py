@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from audit.api.serializers import AuditEntrySerializer, ChainVerificationSerializer
 from audit.selectors import audit_chain_verify, audit_entries
 from core.errors import InvalidInput
-from core.moments import parse_moment
+from core.moments import parse_moment, period_check
 from core.references import subject_id_for_reference
 from core.replica import replica_reads
 
@@ -61,11 +61,14 @@ class AuditEntryListView(generics.ListAPIView):
 
     def get_queryset(self):
         params = self.request.query_params
+        since = parse_moment(params.get("since"), field="since")
+        until = parse_moment(params.get("until"), field="until")
+        period_check(since, until)
         return audit_entries(
             subject_id=subject_id_for_reference(params.get("subject")),
             action=params.get("action") or None,
-            since=parse_moment(params.get("since"), field="since"),
-            until=parse_moment(params.get("until"), field="until"),
+            since=since,
+            until=until,
             after_sequence=_sequence_param(params.get("after_sequence"), field="after_sequence"),
             actor=params.get("actor") or None,
         )

@@ -9,6 +9,7 @@ from audit.selectors.entries import (
     audit_entries,
     audit_entries_checked,
     audit_first_keyed_sequence,
+    audit_target_label,
 )
 from audit.selectors.outcomes import (
     CHAIN_FULL,
@@ -26,4 +27,5 @@ __all__ = [
     "ChainChecks", "ChainVerification", "CheckedEntry", "audit_archive_boundary", "audit_chain_found_broken",
     "audit_chain_full_checks_unfinished", "audit_chain_last_full_check", "audit_chain_start",
     "audit_chain_verify", "audit_entries", "audit_entries_checked", "audit_first_keyed_sequence",
+    "audit_target_label",
 ]

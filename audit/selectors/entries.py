@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NamedTuple
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, QuerySet, Subquery
 
@@ -131,3 +132,13 @@ def _entry_checked(
     else:
         problem = ""
     return CheckedEntry(entry, problem, None if problem else archive)
+
+
+def audit_target_label(target_type: str) -> str:
+    """What kind of record an entry acted on, in the reader's language (the model's `verbose_name`);
+    the stored label itself for a model this release no longer has, since the trail outlives models."""
+    try:
+        model = apps.get_model(target_type)
+    except (LookupError, ValueError):
+        return target_type
+    return str(model._meta.verbose_name)

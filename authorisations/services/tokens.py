@@ -20,6 +20,7 @@ from oauth2_provider.models import (
     get_grant_model,
     get_id_token_model,
     get_refresh_token_model,
+    refresh_token_expire_timedelta,
 )
 from oauth2_provider.settings import oauth2_settings
 
@@ -34,7 +35,8 @@ def _expired(now: datetime) -> list[tuple[str, type[Model], Q]]:
     token goes only once no refresh token holds it. Refresh tokens are kept REFRESH_TOKEN_EXPIRE_SECONDS
     after they were revoked (so a rotated token presented again is caught) or after their access token
     expired unused; orphans (their access token deleted out of band) go at once."""
-    refresh_kept = timedelta(seconds=oauth2_settings.REFRESH_TOKEN_EXPIRE_SECONDS or 0)
+    # The toolkit's own reading of the setting: seconds or a timedelta, unset or 0 for no idle expiry.
+    refresh_kept = refresh_token_expire_timedelta()
     idle_before = now - refresh_kept if refresh_kept else None
     revoked_before = (
         idle_before if oauth2_settings.REFRESH_TOKEN_REUSE_PROTECTION
@@ -64,7 +66,7 @@ def oauth_tokens_clear_expired(
     with transaction.atomic(durable=True):
         for name, model, due in _expired(now):
             batch = list(model.objects.filter(due).values_list("pk", flat=True)[:limit])
-            # Only this kind's own rows: an access token's ID token goes with it and is counted there.
+            # Only this kind's own rows in its count: what a delete sets null elsewhere is not deleted.
             deleted = model.objects.filter(pk__in=batch).delete()[1] if batch else {}
             gone[name] = deleted.get(model._meta.label, 0)
         if any(gone.values()):

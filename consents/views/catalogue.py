@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -298,6 +301,19 @@ DUTY_STATUS_ALL = "all"
 RECENTLY_ACKNOWLEDGED = 20
 # Notices a page: after a campaign, thousands wait; each is reached by the pager, none cut off.
 DUTY_PAGE_SIZE = 50
+# What names a page of the list: a row's acknowledgement form carries them, to come back to that page.
+DUTY_LIST_PARAMS = ("status", "kind", "subject", "recipient", "since", "until", "page")
+
+
+def _duty_list_query(params) -> str:
+    """The page of the notices list `params` name (its filters, its period, its number), as a query
+    string: the acknowledgement of a row comes back to the page that showed it."""
+    return urlencode([(name, value) for name, value in params.items() if name in DUTY_LIST_PARAMS])
+
+
+def _duty_list_url(params) -> str:
+    query = _duty_list_query(params)
+    return f"{reverse('consents:duty_list')}?{query}" if query else reverse("consents:duty_list")
 
 
 def _duty_row(duty: WithdrawalDuty, actions: frozenset[str]) -> tuple:
@@ -363,6 +379,8 @@ def _duty_list_page(request, *, refused: tuple | None = None):
             "subject_ref": subject_ref,
             "recipient": recipient,
             "period": period,
+            # Appended to each row's acknowledgement form: its answer comes back to this page.
+            "list_query": _duty_list_query(request.GET),
             "recipients": selectors.recipient_choices(active_only=False),
             "filter_error": filter_error,
             "ack_refused_id": refused and refused[0],
@@ -390,10 +408,10 @@ def duty_acknowledge(request, pk):
         _("Acknowledgement recorded."),
     )
     if acknowledged:
-        return redirect("consents:duty_list")
+        return redirect(_duty_list_url(request.GET))
     if form.non_field_errors():
         # A refusal about no field of the form (already acknowledged, no such duty): the duty's row may be
         # gone from the list, so the list says it as a message.
         form_errors_as_messages(request, form)
-        return redirect("consents:duty_list")
+        return redirect(_duty_list_url(request.GET))
     return _duty_list_page(request, refused=(pk, form))

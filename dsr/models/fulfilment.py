@@ -47,6 +47,8 @@ class FulfilmentTask(StatefulModel):
     evidence = models.CharField(_("evidence reference"), max_length=300, blank=True)
 
     class Meta:
+        verbose_name = _("fulfilment task")
+        verbose_name_plural = _("fulfilment tasks")
         ordering = ["system__code"]
         constraints = [
             models.UniqueConstraint(

@@ -15,6 +15,7 @@ from core.errors import DomainError
 from deadlines.models import RequestType
 from deadlines.policy import deadlines_for
 from dsr.models import DataSubjectRequest
+from dsr.selectors.requests import requests_by_reference, requests_for_subject
 from dsr.states import NEEDS_REASON
 
 # What each right gives, in the customer's words (shown before they choose, so access and copy are not
@@ -143,3 +144,10 @@ def withdrawals_read_out(subject) -> WithdrawalsReadOut:
             ],
             all_ends=[str(line) for line in withdrawal_of_all_explained(subject)],
         )
+
+
+def request_challenged(subject, reference: str | None) -> DataSubjectRequest | None:
+    """The request a customer's complaint challenges, named by its reference (the challenge link of the
+    request's page): one of their own or their ward's; None for another customer's or no reference."""
+    named = requests_by_reference(reference or "").values("pk")
+    return requests_for_subject(subject).filter(pk__in=named).first()

@@ -29,6 +29,7 @@ from dsr.selectors import (
     identity_check_lapsed,
     request_allowed_actions,
     request_answer_contestable,
+    request_challenged,
     request_customer_history,
     request_not_covered,
     request_purposes_named,
@@ -55,7 +56,14 @@ def my_requests(request, subject):
 @customer_required
 @posted_once
 def new_request(request, subject):
-    form = CustomerRequestForm(request.POST or None, initial={"type": request.GET.get("type", "")})
+    initial = {"type": request.GET.get("type", "")}
+    # From a refused answer's "Send a complaint": the complaint starts by naming the request it challenges.
+    challenged = request_challenged(subject, request.GET.get("about"))
+    if challenged is not None:
+        initial["details"] = _("About the answer to my request %(reference)s: ") % {
+            "reference": challenged.reference
+        }
+    form = CustomerRequestForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         corrections = form.corrections()

@@ -60,3 +60,13 @@ def test_the_action_filter_names_each_action_in_words(logged_in, auditor):
     with translation.override("vi"):
         label = str(action_label(VIEWED))
     assert f'<option value="{VIEWED}">{label}' in page
+
+
+def test_a_period_ending_before_it_starts_is_refused(logged_in, as_user, auditor):
+    swapped = {"since": "2026-04-01", "until": "2026-01-01"}
+
+    refused = as_user(auditor).get("/api/v1/audit/", swapped)
+    page = logged_in(auditor).get("/en/portal/audit/", swapped).content.decode()
+
+    assert refused.status_code == 400 and "since" in refused.json()
+    assert "The period must start before it ends." in page
