@@ -76,3 +76,16 @@ def test_the_reason_is_erased_with_the_customer_and_the_lateness_stays():
 
     duty.refresh_from_db()
     assert duty.late_reason == REASON_ERASED and duty.late(timezone.now())
+
+
+def test_the_notices_page_and_the_api_list_only_the_late_recipients(dpo, as_user):
+    late = _duty(late=True)
+    _duty(late=False, name="Thẻ Đồng thương hiệu")
+
+    rows = as_user(dpo).get("/api/v1/withdrawal-duties/", {"status": "", "late": "true"}).json()["results"]
+    assert [row["id"] for row in rows] == [str(late.pk)]
+    assert as_user(dpo).get("/api/v1/withdrawal-duties/", {"late": "maybe"}).status_code == 400
+    page = signed_in(dpo).get(reverse("consents:duty_list"), {"status": "all", "late": "true"})
+    page = page.content.decode()
+    table = page.split('data-testid="duty-table"', 1)[1].split("</table>", 1)[0]
+    assert table.count('data-testid="duty-kind"') == 1 and late.subject.external_ref in table
