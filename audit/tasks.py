@@ -5,8 +5,10 @@ import logging
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from django.contrib.auth import get_user_model
 
 from audit.services import audit_chain_check, audit_chain_unfinished_record, audit_checkpoint_write
+from core.actors import actor_for_user
 
 logger = logging.getLogger(__name__)
 
@@ -23,14 +25,18 @@ WHOLE_CHAIN_TIME_LIMIT = 30 * 60
 
 @shared_task(name="audit.verify_chain", acks_late=True,
              soft_time_limit=WHOLE_CHAIN_SOFT_TIME_LIMIT, time_limit=WHOLE_CHAIN_TIME_LIMIT)
-def verify_chain(full: bool = False) -> bool:
+def verify_chain(full: bool = False, user_id: int | None = None) -> bool:
+    """`user_id`: the staff member who asked for it on the trail page, recorded as the verification's
+    actor; none for the scheduled checks."""
+    asked_by = get_user_model().objects.filter(pk=user_id).first() if user_id is not None else None
+    actor = actor_for_user(asked_by) if asked_by is not None else None
     try:
-        result = audit_chain_check(since_checkpoint=not full)
+        result = audit_chain_check(actor=actor, since_checkpoint=not full)
     except SoftTimeLimitExceeded:
         logger.error("audit chain verification (full=%s) stopped at its time limit of %s s", full,
                      WHOLE_CHAIN_SOFT_TIME_LIMIT)
         audit_chain_unfinished_record(job=verify_chain.name, since_checkpoint=not full,
-                                      limit_seconds=WHOLE_CHAIN_SOFT_TIME_LIMIT)
+                                      limit_seconds=WHOLE_CHAIN_SOFT_TIME_LIMIT, actor=actor)
         return False
     if not result.valid:
         logger.error("audit chain broken at entry id=%s: %s", result.first_invalid, result.reason)

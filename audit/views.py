@@ -9,8 +9,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from audit.actions import action_label, known_actions
-from audit.selectors import audit_entries, audit_target_label
+from audit.selectors import (
+    audit_chain_full_checks_unfinished,
+    audit_chain_last_full_check,
+    audit_entries,
+    audit_target_label,
+)
 from audit.services import audit_chain_check
+from audit.tasks import verify_chain
 from core.access import staff_required
 from core.actors import actor_for_user
 from core.errors import InvalidInput
@@ -20,19 +26,23 @@ from core.paging import key_page
 from core.references import NO_SUBJECT, cifs_for_subjects, subject_id_for_reference
 from core.replica import replica_reads
 
-# A POST of `verify=checkpoint` verifies from the head of the last signed checkpoint on; any other value
-# the whole chain. A POST, from the page's own buttons: a verification is recorded and may alert the
-# DPO, which a crafted link must not set off. The result is kept in the session and the page redirects
-# to itself (its filters and page number), so reloading or paging through the trail afterwards shows it
-# again, with when it was taken, instead of verifying again.
+# A POST of `verify=checkpoint` verifies from the head of the last signed checkpoint on, in the request
+# (the hourly checkpoints keep that short); any other value asks a worker to verify the whole chain
+# (`audit.tasks.verify_chain`): at a bank's size that takes minutes, past the web server's request
+# timeout (docs/deployment.md), and the page shows the latest recorded whole-chain outcome instead. A
+# POST, from the page's own buttons: a verification is recorded and may alert the DPO, which a crafted
+# link must not set off. The result (or when the background check was asked for) is kept in the session
+# and the page redirects to itself (its filters and page number), so reloading or paging through the
+# trail afterwards shows it again, with when it was taken, instead of verifying again.
 FROM_CHECKPOINT = "checkpoint"
 # A staff member's look at a customer's personal data (subjects.services), shown with its reason.
 VIEWED = "core.subject.viewed"
 SESSION_KEY = "audit_verification"
+FULL_CHECK_ASKED_KEY = "audit_full_check_asked_at"
 
 
-def _verification_remembered(result, *, at: datetime) -> dict:
-    return {**asdict(result), "verified_at": at.isoformat()}
+def _verification_remembered(report: dict, *, at: datetime) -> dict:
+    return {**report, "verified_at": at.isoformat()}
 
 
 def _verification_shown(remembered: dict | None) -> dict | None:
@@ -49,20 +59,46 @@ def _verification_shown(remembered: dict | None) -> dict | None:
     }
 
 
+def _whole_chain_checks(session) -> dict:
+    """The latest recorded verification of the whole chain (read from the record, never walked), one
+    stopped at its time limit after it, and whether the one this person asked for is still running.
+    Once it is recorded, its report becomes the page's remembered verification, as one made in the
+    request would be."""
+    last = audit_chain_last_full_check()
+    stopped = audit_chain_full_checks_unfinished(after_sequence=last.sequence if last else 0)
+    asked_at = session.get(FULL_CHECK_ASKED_KEY)
+    asked = datetime.fromisoformat(asked_at) if asked_at else None
+    running = asked is not None and not any(
+        check.recorded_at >= asked for check in (last, stopped and stopped.latest) if check
+    )
+    if asked is not None and not running:
+        del session[FULL_CHECK_ASKED_KEY]
+        if last and last.recorded_at >= asked and "report" in last.data:
+            session[SESSION_KEY] = _verification_remembered(last.data["report"], at=last.recorded_at)
+    return {
+        "last_full_check": last, "full_check_stopped": stopped,
+        "full_check_running_since": asked if running else None,
+    }
+
+
 @staff_required("audit.view_auditentry")
 @require_http_methods(["GET", "POST"])
 def audit_trail(request):
     params = request.GET
     if request.method == "POST" and request.POST.get("verify"):
         # Verified once, then on to the same page without `verify`: a reload or Back shows the result
-        # kept in the session instead of walking the whole chain again.
+        # kept in the session instead of verifying again.
         # Recorded in the trail as the scheduled checks are (who asked, what was read, the outcome): a
-        # whole-chain check here is then one the proof bundle can cite, and a broken chain alerts the DPO.
-        with replica_reads():
-            result = audit_chain_check(
-                actor=actor_for_user(request.user), since_checkpoint=request.POST["verify"] == FROM_CHECKPOINT
-            )
-        request.session[SESSION_KEY] = _verification_remembered(result, at=timezone.now())
+        # whole-chain check asked for here is then one the proof bundle can cite, and a broken chain
+        # alerts the DPO.
+        if request.POST["verify"] == FROM_CHECKPOINT:
+            with replica_reads():
+                result = audit_chain_check(actor=actor_for_user(request.user), since_checkpoint=True)
+            request.session[SESSION_KEY] = _verification_remembered(asdict(result), at=timezone.now())
+        else:
+            request.session.pop(SESSION_KEY, None)  # an earlier result would read as this one's
+            request.session[FULL_CHECK_ASKED_KEY] = timezone.now().isoformat()  # before the worker records
+            verify_chain.delay(full=True, user_id=request.user.pk)
         return redirect(request.get_full_path())
     error = None
     try:
@@ -91,10 +127,12 @@ def audit_trail(request):
     # Filtered by one customer: their pages the viewer may open, which the apps above register (the
     # auditor reaches the customer's proof bundle from here: they cannot open the customer page).
     links = subject_links(request.user, subject_id) if subject_id not in (None, NO_SUBJECT) else []
+    whole_chain = _whole_chain_checks(request.session)
     return render(request, "audit/trail.html", {
         # Each action by its name in words; its code stays under it in the table.
         "page": page, "actions": [(name, action_label(name)) for name in known_actions()],
         "filters": params, "error": error, "subject_links": links,
+        **whole_chain,
         "verification": _verification_shown(request.session.get(SESSION_KEY)),
         # The verify buttons come back to this very page: its filters and its page number.
         "here_query": params.urlencode(), "from_checkpoint": FROM_CHECKPOINT,

@@ -56,6 +56,9 @@ class ConsentsConfig(AppConfig):
                 ),
                 "consents.duty.told": _("Recipient's notice of a duty delivered"),
                 "consents.duty.acknowledged": _("Recipient acknowledged a withdrawal or a correction"),
+                "consents.duty.late_reason_recorded": _(
+                    "Reason recorded for a recipient's late confirmation"
+                ),
                 "consents.duty.rectification_opened": _(
                     "Recipients told of a correction of the customer's data"
                 ),

@@ -3,7 +3,8 @@ recipient notices page alike: `status` (open, acknowledged, called off), `kind` 
 restriction, erasure, purpose change), `subject` (the customer's CIF), `recipient` (its id: every notice
 one recipient was sent and how it answered, what the DPO shows an inspector about it) and the period the
 notice was received in, `since` and `until` (not included), a date or an ISO moment (an inspector's "every
-withdrawal last quarter"); a bad value is a 400 naming the parameter."""
+withdrawal last quarter"), and `late` (true: only the recipients that missed their due time); a bad value is
+a 400 naming the parameter."""
 
 from __future__ import annotations
 
@@ -26,12 +27,19 @@ class DutyFilterSet(SubjectStatusFilterSet):
     recipient = django_filters.ModelChoiceFilter(queryset=Recipient.objects.all())
     since = MomentFilter(field_name="received_at", lookup_expr="gte")
     until = MomentFilter(field_name="received_at", lookup_expr="lt")
+    # Confirmed after the due time, or still open past it (`withdrawal_duties`' annotation): "which
+    # recipients missed the 72 hours last quarter" with `since` and `until`.
+    late = django_filters.TypedChoiceFilter(
+        field_name="late", choices=[("true", "true"), ("false", "false")],
+        coerce=lambda value: value == "true",
+    )
     messages = {
         **SubjectStatusFilterSet.messages,
         "kind": _("Choose withdrawal, rectification, restriction, erasure or purpose_change."),
         "recipient": _("Unknown recipient."),
         "since": _("Give a real date as YYYY-MM-DD."),
         "until": _("Give a real date as YYYY-MM-DD."),
+        "late": _("Give true or false."),
     }
 
     def filter_queryset(self, queryset):

@@ -387,3 +387,7 @@ class AcknowledgeForm(forms.Form):
     note = forms.CharField(label=_("How the recipient confirmed"), max_length=500, required=False)
     # Checked by the service (`duty_reference_checked`); kept after the customer's erasure.
     reference = forms.CharField(label=_("The recipient's reference"), max_length=200, required=False)
+
+
+class LateReasonForm(forms.Form):
+    late_reason = forms.CharField(label=_("Why the recipient confirmed late"), max_length=500)

@@ -35,4 +35,5 @@ urlpatterns = [
     path("portal/reports/consents/", views.report, name="report"),
     path("portal/withdrawal-duties/", views.duty_list, name="duty_list"),
     path("portal/withdrawal-duties/<uuid:pk>/acknowledge/", views.duty_acknowledge, name="duty_acknowledge"),
+    path("portal/withdrawal-duties/<uuid:pk>/late-reason/", views.duty_late_reason, name="duty_late_reason"),
 ]

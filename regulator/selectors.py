@@ -330,6 +330,14 @@ def dossier_duties() -> list[DossierDue]:
     return rows
 
 
+def dossiers_no_longer_due(duties: list[DossierDue]) -> list[Dossier]:
+    """The dossiers the catalogue no longer calls for (their purpose retired, their foreign recipient no
+    longer named): kept and shown, since the processing and the transfers abroad they assessed happened
+    and the authority may ask for their assessment later."""
+    listed = [due.dossier.pk for due in duties if due.dossier is not None]
+    return list(dossier_list().exclude(pk__in=listed).order_by("-started_at", "pk"))
+
+
 def transfer_recipients(purpose: Purpose) -> list:
     """The recipients that receive this purpose's data abroad (a transfer impact assessment each)."""
     return [r for r in purpose.recipients.all() if r.active and (purpose.cross_border or r.country != "VN")]

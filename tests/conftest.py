@@ -54,6 +54,16 @@ def audit_checkpoints_of_this_test(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def whole_chain_checks_run_at_once(monkeypatch):
+    """The audit trail page hands a whole-chain verification to a worker (`audit.tasks.verify_chain`);
+    the tests' filesystem broker runs no worker, so the task runs at once, as a worker would. A test of
+    the hand-over itself replaces `delay` again (tests/audit/test_views_trail_full_check_background.py)."""
+    from audit import tasks
+
+    monkeypatch.setattr(tasks.verify_chain, "delay", lambda **kwargs: tasks.verify_chain(**kwargs))
+
+
+@pytest.fixture(autouse=True)
 def jobs_dir(settings, tmp_path):
     """The files background jobs keep (an uploaded import) go to the test's own directory, never var/'s;
     a test that looks at them asks for this fixture by name."""

@@ -1,6 +1,7 @@
 """Verifying the audit trail on record, and its signed checkpoints outside the database."""
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, datetime
 
 from django.db import transaction
@@ -48,6 +49,9 @@ def _record_outcome(result, *, actor: Actor | None) -> None:
         "archived_before": result.archived_before,
         "archive_after_the_fact": result.archive is not None and result.archive.after_the_fact,
     }
+    # The whole report as the trail page words it (`audit.views`): a whole-chain check asked for on the
+    # page runs in a worker, and the page reads its report from here once it is recorded.
+    data["report"] = asdict(result)
     # Entries lost in a restore from a backup: found by this check (no restore record says so yet), or
     # named by the signed restore records of the entries it read.
     if result.lost_through:

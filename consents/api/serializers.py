@@ -233,6 +233,13 @@ class DutyOutputSerializer(serializers.ModelSerializer):
         help_text="recipient_api (the recipient's own API client) or staff (with `acknowledgement_note`); "
         "null while open.",
     )
+    late_reason = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        source="late_reason_or_none",
+        help_text="Why the recipient confirmed after `due_at`, as staff recorded it; null when none was "
+        "recorded (on a late duty: no reason recorded).",
+    )
     allowed_actions = AllowedActionsField(
         duty_allowed_actions,
         right=DUTY_ACKNOWLEDGE_RIGHT,
@@ -265,6 +272,7 @@ class DutyOutputSerializer(serializers.ModelSerializer):
             "confirmed_through",
             "reminded_at",
             "reminder_channels",
+            "late_reason",
             "allowed_actions",
         ]
         read_only_fields = fields

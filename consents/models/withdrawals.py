@@ -126,6 +126,9 @@ class WithdrawalDuty(StatefulModel):
     # no personal data (`duty_evidence.duty_reference_checked`): kept after the customer's erasure, which
     # erases the note, as the proof that the recipient confirmed.
     acknowledgement_reference = models.CharField(max_length=64, blank=True)
+    # Why the recipient confirmed after `due_at`, recorded by staff (`duty_late_reason_record`): the
+    # inspector's "who missed the 72 hours, and why". Blank on a late duty reads "no reason recorded".
+    late_reason = models.CharField(max_length=500, blank=True)
 
     objects = WithdrawalDutyQuerySet.as_manager()
 
@@ -184,6 +187,10 @@ class WithdrawalDuty(StatefulModel):
     @property
     def notice_withheld_or_none(self) -> str | None:
         return self.notice_withheld or None
+
+    @property
+    def late_reason_or_none(self) -> str | None:
+        return self.late_reason or None
 
     @property
     def purpose_shared(self) -> Purpose | None:

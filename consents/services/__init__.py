@@ -9,6 +9,7 @@ from consents.services.catalogue import (
 from consents.services.child_stops import consents_stop_outgrown
 from consents.services.duties import duty_acknowledge
 from consents.services.duty_evidence import duty_notes_erase
+from consents.services.duty_lateness import duty_late_reason_record
 from consents.services.grants import consent_grant, consent_grant_in_transaction
 from consents.services.import_file import text_lines
 from consents.services.imports import (
@@ -91,6 +92,7 @@ __all__ = [
     "consents_withdraw_for_subject",
     "consents_withdraw_for_subject_in_transaction",
     "duty_acknowledge",
+    "duty_late_reason_record",
     "duty_notes_erase",
     "duties_open_for_erasure",
     "restriction_recipients_catch_up",

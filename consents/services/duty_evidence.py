@@ -180,8 +180,10 @@ def duty_notes_erase(*, subject_id) -> int:
     recipient confirmed it stopped or corrected the customer's data (an e-mail quoting the customer's
     name, a call), read `REASON_ERASED`. When and by whom each duty was acknowledged, and whether late,
     stay: the proof that the recipients were told and answered, and so does the recipient's reference
-    (`duty_reference_checked`: no personal data). Returns how many were erased."""
-    notes = WithdrawalDuty.objects.filter(subject_id=subject_id).exclude(
-        acknowledgement_note__in=("", REASON_ERASED)
-    )
+    (`duty_reference_checked`: no personal data). Staff's reason for a late confirmation
+    (`duty_late_reason_record`), free text too, reads `REASON_ERASED` with them: that the duty was late
+    and that a reason was recorded stay. Returns how many notes were erased."""
+    duties = WithdrawalDuty.objects.filter(subject_id=subject_id)
+    duties.exclude(late_reason__in=("", REASON_ERASED)).update(late_reason=REASON_ERASED)
+    notes = duties.exclude(acknowledgement_note__in=("", REASON_ERASED))
     return notes.update(acknowledgement_note=REASON_ERASED)

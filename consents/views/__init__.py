@@ -18,6 +18,7 @@ from consents.views.catalogue import (
     recipient_rename_en,
 )
 from consents.views.customer import me_consent_confirm, me_consent_set, me_consents, me_withdraw
+from consents.views.duty_lateness import duty_late_reason
 from consents.views.receipts import me_receipt
 from consents.views.reports import report
 from consents.views.staff import (
@@ -33,6 +34,7 @@ from consents.views.versions import purpose_versions
 __all__ = [
     "consent_import",
     "duty_acknowledge",
+    "duty_late_reason",
     "duty_list",
     "import_job",
     "import_job_cancel",

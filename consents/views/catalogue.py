@@ -342,11 +342,12 @@ def _duty_list_page(request, *, refused: tuple | None = None):
     subject_ref = request.GET.get("subject", "")
     recipient = request.GET.get("recipient", "")
     period = {name: request.GET.get(name, "") for name in ("since", "until")}
+    late_only = request.GET.get("late", "")
 
     def duties(status: str, **order):
         params = {
             "status": "" if status == DUTY_STATUS_ALL else status, "kind": kind, "subject": subject_ref,
-            "recipient": recipient, **period,
+            "recipient": recipient, "late": late_only, **period,
         }
         return DutyFilterSet.apply(params, selectors.withdrawal_duties(now=now, **order))
 
@@ -381,6 +382,7 @@ def _duty_list_page(request, *, refused: tuple | None = None):
             "period": period,
             # Appended to each row's acknowledgement form: its answer comes back to this page.
             "list_query": _duty_list_query(request.GET),
+            "late_only": late_only,
             "recipients": selectors.recipient_choices(active_only=False),
             "filter_error": filter_error,
             "ack_refused_id": refused and refused[0],

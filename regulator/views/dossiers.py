@@ -24,6 +24,7 @@ from regulator.selectors import (
     dossier_facts_changed,
     dossier_filed_as_is,
     dossier_version,
+    dossiers_no_longer_due,
 )
 from regulator.views.common import json_download
 
@@ -31,11 +32,13 @@ from regulator.views.common import json_download
 @staff_required("regulator.view_dossier")
 def dossier_list(request):
     now = timezone.now()
+    duties = dossier_duties()
     return render(
         request,
         "regulator/dossier_list.html",
         {
-            "duties": dossier_duties(),
+            "duties": duties,
+            "ended": dossiers_no_longer_due(duties),
             "now": now,
             "can_manage": request.user.has_perm("regulator.manage_dossier"),
         },

@@ -1,6 +1,8 @@
 """The audit page verifies the chain when the auditor asks, once: paging through the trail afterwards
 neither carries the request along nor verifies again, and the result says what was verified, when and
-up to which entry (from the last checkpoint when asked so, and then says so)."""
+up to which entry (from the last checkpoint when asked so, and then says so). The whole chain is
+verified by a worker (run at once in the tests, tests/conftest.py), its report shown once recorded
+(tests/audit/test_views_trail_full_check_background.py)."""
 from __future__ import annotations
 
 import html
@@ -13,7 +15,7 @@ from django.http import QueryDict
 from django.test import Client
 from django.urls import reverse
 
-from audit import views
+from audit import tasks, views
 from audit.models import AuditEntry
 from audit.selectors import CHAIN_OUTCOMES, audit_chain_last_full_check
 from audit.services import audit_checkpoint_write, audit_record
@@ -52,7 +54,7 @@ def _verification(page: str) -> str:
 
 @pytest.fixture
 def verifications(monkeypatch):
-    """How many times the page verified the chain."""
+    """How many times the chain was verified, in the request or by the worker."""
     calls = []
     verify = views.audit_chain_check
 
@@ -61,6 +63,7 @@ def verifications(monkeypatch):
         return verify(**kwargs)
 
     monkeypatch.setattr(views, "audit_chain_check", counted)
+    monkeypatch.setattr(tasks, "audit_chain_check", counted)
     return calls
 
 

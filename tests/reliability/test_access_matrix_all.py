@@ -369,6 +369,11 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
         "/portal/withdrawal-duties/{duty}/acknowledge/",
         CASEWORKERS,
     ),
+    "portal/withdrawal-duties/<uuid:pk>/late-reason/": (
+        "POST",
+        "/portal/withdrawal-duties/{duty}/late-reason/",
+        CASEWORKERS,
+    ),
     "portal/requests/": ("GET", "/portal/requests/", STAFF),
     "portal/requests/new/": ("GET", "/portal/requests/new/", WRITERS),
     "portal/requests/policy/": ("GET", "/portal/requests/policy/", AUDIT),
