@@ -3,8 +3,6 @@ the person, never a 500."""
 
 from consents.views.catalogue import (
     consent_import,
-    duty_acknowledge,
-    duty_list,
     import_job,
     import_job_cancel,
     import_job_progress,
@@ -18,7 +16,7 @@ from consents.views.catalogue import (
     recipient_rename_en,
 )
 from consents.views.customer import me_consent_confirm, me_consent_set, me_consents, me_withdraw
-from consents.views.duty_lateness import duty_late_reason
+from consents.views.duties import duty_acknowledge, duty_late_reason, duty_list
 from consents.views.receipts import me_receipt
 from consents.views.reports import report
 from consents.views.staff import (

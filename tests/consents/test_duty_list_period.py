@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from consents import services
 from consents.models import WithdrawalDuty
-from consents.views import catalogue
+from consents.views import duties
 from tests.consents.factories import STAFF, grant, make_purpose, make_recipient
 from tests.factories import make_subject, signed_in
 
@@ -49,7 +49,7 @@ def test_the_api_lists_the_notices_received_in_a_period(as_user, dpo):
 
 
 def test_the_notices_page_narrows_to_a_period_and_pages_through_it(dpo, monkeypatch):
-    monkeypatch.setattr(catalogue, "DUTY_PAGE_SIZE", 1, raising=False)
+    monkeypatch.setattr(duties, "DUTY_PAGE_SIZE", 1)
     first, second, _april = _withdrawn_in(
         datetime(2026, 1, 5, 9, 0, tzinfo=VN), datetime(2026, 2, 5, 9, 0, tzinfo=VN),
         datetime(2026, 4, 2, 9, 0, tzinfo=VN),

@@ -5,15 +5,16 @@ confirmation staff started again from the first page of every notice."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from consents.models import WithdrawalDuty
-from consents.views import catalogue
+from consents.views import duties
 from tests.consents.test_duty_list_period import _withdrawn_in
 from tests.factories import signed_in
 
@@ -26,7 +27,7 @@ PERIOD = {"status": "open", "since": "2026-01-01", "until": "2026-04-01"}
 def second_page(dpo, monkeypatch):
     """Page 2 of the open notices of a quarter, one notice a page: the client, the page's query string
     and the notice it shows."""
-    monkeypatch.setattr(catalogue, "DUTY_PAGE_SIZE", 1)
+    monkeypatch.setattr(duties, "DUTY_PAGE_SIZE", 1)
     _withdrawn_in(
         datetime(2026, 1, 5, 9, 0, tzinfo=VN), datetime(2026, 2, 5, 9, 0, tzinfo=VN),
         datetime(2026, 4, 2, 9, 0, tzinfo=VN),
@@ -64,3 +65,22 @@ def test_a_recorded_confirmation_goes_back_to_the_same_page_and_filters(second_p
     assert back.path == reverse("consents:duty_list")
     assert parse_qs(back.query) == {**{k: [v] for k, v in PERIOD.items()}, "page": ["2"]}
     assert WithdrawalDuty.objects.get(pk=duty.pk).acknowledged_at is not None
+
+
+def test_a_late_reason_recorded_from_a_page_goes_back_to_that_page_and_its_filters(dpo, monkeypatch):
+    monkeypatch.setattr(duties, "DUTY_PAGE_SIZE", 1)
+    late_quarter = {"status": "all", "late": "true", "since": "2026-01-01", "until": "2026-04-01"}
+    _withdrawn_in(datetime(2026, 1, 5, 9, 0, tzinfo=VN), datetime(2026, 2, 5, 9, 0, tzinfo=VN))
+    WithdrawalDuty.objects.update(due_at=timezone.now() - timedelta(hours=1))
+    client = signed_in(dpo)
+    page = client.get(reverse("consents:duty_list"), {**late_quarter, "page": 2})
+    (row,) = page.context["duties"]
+    action = reverse("consents:duty_late_reason", args=[row[0].pk])
+    query = page.content.decode().split(f'action="{action}?', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+
+    done = client.post(f"{action}?{query}", {"late_reason": "Đối tác nghỉ Tết"})
+
+    back = urlsplit(done["Location"])
+    assert back.path == reverse("consents:duty_list")
+    assert parse_qs(back.query) == {**{k: [v] for k, v in late_quarter.items()}, "page": ["2"]}
+    assert WithdrawalDuty.objects.get(pk=row[0].pk).late_reason == "Đối tác nghỉ Tết"
