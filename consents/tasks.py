@@ -31,7 +31,7 @@ def stop_outgrown() -> int:
 def remind_recipients() -> int:
     """Remind the recipients of duties near or past their deadline, once each; a full batch re-enqueues
     itself."""
-    from consents.services.duty_reminders import REMINDERS_PER_RUN, duties_remind_recipients
+    from consents.services import REMINDERS_PER_RUN, duties_remind_recipients
 
     return again_if_full(remind_recipients, duties_remind_recipients(), batch=REMINDERS_PER_RUN)
 

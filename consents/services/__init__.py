@@ -10,6 +10,7 @@ from consents.services.child_stops import consents_stop_outgrown
 from consents.services.duties import duty_acknowledge
 from consents.services.duty_evidence import duty_notes_erase
 from consents.services.duty_lateness import duty_late_reason_record
+from consents.services.duty_reminders import REMINDERS_PER_RUN, duties_remind_recipients
 from consents.services.grants import consent_grant, consent_grant_in_transaction
 from consents.services.import_file import text_lines
 from consents.services.imports import (
@@ -93,6 +94,8 @@ __all__ = [
     "consents_withdraw_for_subject_in_transaction",
     "duty_acknowledge",
     "duty_late_reason_record",
+    "duties_remind_recipients",
+    "REMINDERS_PER_RUN",
     "duty_notes_erase",
     "duties_open_for_erasure",
     "restriction_recipients_catch_up",
