@@ -543,6 +543,8 @@ SPECTACULAR_SETTINGS = {
         "AuthorisationStatusEnum": "authorisations.states.AuthorisationStatus",
         "ThirdPartyStatusEnum": "authorisations.models.ThirdParty.Status",
         "DataScopeEnum": "authorisations.scopes.SCOPE_CHOICES",
+        # A customer's, a staff member's and a recipient's language: one set, under the name clients know.
+        "PreferredLanguageEnum": "accounts.models.Language",
     },
     # The default enum hook, then the OAuth endpoints django-oauth-toolkit serves as plain Django views,
     # which drf-spectacular does not find itself (the contract's "whole API" lists them).
