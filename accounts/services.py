@@ -25,10 +25,15 @@ from core.keyed import blind_index
 from core.roles import STAFF_ROLES, Role, user_role
 
 
-def user_create(*, actor: Actor, username: str, password: str, role: Role, email: str = "") -> Any:
-    """Create a login in one role group (used by seeding and operator commands), audited."""
+def user_create(*, actor: Actor, username: str, password: str | None, role: Role, email: str = "") -> Any:
+    """Create a login in one role group (used by seeding and `manage.py create_login`), audited.
+
+    `password=None` makes a login nobody signs in with: an integration client, which uses API tokens.
+    """
     User = get_user_model()
     with transaction.atomic(durable=True):
+        if User.objects.filter(username__iexact=username).exists():
+            raise Conflict(_("A login named %(username)s already exists.") % {"username": username})
         user = User.objects.create_user(username=username, password=password, email=email)
         user.groups.set([Group.objects.get(name=role.value)])
         audit_record(action="core.user.created", actor=actor, target=user,

@@ -35,8 +35,6 @@ WSGI_APPLICATION = "config.wsgi.application"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
-# The bank's name as printed on the reports it files (the monthly deadline report for the regulator).
-BANK_NAME = env.str("BANK_NAME", default="Ngân hàng TMCP Quyền Dữ Liệu (demo)")
 # Who files with the authority (A05), printed on Form 08 and the other filings: the bank and its DPO,
 # each from its own variable. Unset, the demo's values stand in only with DEMO on; without DEMO,
 # `manage.py check` stops the node (regulator.E001, regulator/checks.py).
@@ -53,6 +51,11 @@ REGULATOR_ORGANISATION = {
     for key, variable in REGULATOR_ORGANISATION_ENV.items()
     if env.str(variable, default="").strip()
 }
+# The bank's name as printed on the reports it files (the monthly deadline report for the regulator, a
+# customer's proof bundle): the name its filings to A05 carry unless set apart; the demo's only in the demo.
+BANK_NAME = env.str(
+    "BANK_NAME", default=REGULATOR_ORGANISATION.get("name", "Ngân hàng TMCP Quyền Dữ Liệu (demo)")
+)
 # The release deployed (a tag or commit), printed on documents the bank hands an inspector; empty: unknown.
 PLATFORM_VERSION = env.str("PLATFORM_VERSION", default="")
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consents.selectors import consent_switches_of, withdrawal_duties_open_counts
+from consents.selectors import consent_switches_of, purposes_active, withdrawal_duties_open_counts
 from consents.views import subject_panel_context
 from core.access import subject_for_user
 from core.navigation import (
@@ -37,6 +37,21 @@ def _portal_cards(request) -> list[dict]:
             "url": url,
             "tone": "danger" if overdue else "ok",
         },
+    ]
+
+
+def _empty_catalogue_cards(request) -> list[dict]:
+    """A bank's own database starts with no purpose: nothing for customers to consent to, and every
+    consent an integration client records is refused."""
+    if not request.user.has_perm("consents.add_purpose") or purposes_active().exists():
+        return []
+    return [
+        {
+            "label": _("No purpose is offered yet: add the bank's purposes and their notices"),
+            "value": 0,
+            "url": reverse("consents:purpose_new"),
+            "tone": "danger",
+        }
     ]
 
 
@@ -80,6 +95,7 @@ def register() -> None:
         ),
     )
     register_dashboard_cards(_portal_cards, area="portal")
+    register_dashboard_cards(_empty_catalogue_cards, area="portal")
     register_dashboard_cards(_me_cards, area="me")
     register_subject_panel(
         SubjectPanel(

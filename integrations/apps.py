@@ -23,6 +23,7 @@ class IntegrationsConfig(AppConfig):
         register_check(checks.file_backends_check, deploy=True)
         # ... and its links lead to the portal, not to the development server's localhost.
         register_check(checks.site_url_check, deploy=True)
+        register_check(checks.sender_check, deploy=True)
         chain_broken.connect(alerts.audit_chain_broken_email_dpo, dispatch_uid="integrations.audit_alert")
         chain_unfinished.connect(alerts.audit_chain_unfinished_email_dpo,
                                  dispatch_uid="integrations.audit_unfinished_alert")

@@ -17,14 +17,17 @@ class TransparencyConfig(AppConfig):
     verbose_name = _("Customer transparency")
 
     def ready(self) -> None:
+        from django.core.checks import register as register_check
+
         from audit.actions import register_actions
         from core.roles import Role, grant_permissions
-        from transparency import navigation
+        from transparency import checks, navigation
 
         register_actions({"transparency.text.published": _("Customer transparency text published")})
         # Only the DPO answers for what the bank tells customers about their data.
         grant_permissions(Role.DPO, "transparency.publish_text", "transparency.view_transparencytext")
         navigation.register()
+        register_check(checks.dpo_contact_check)
         post_migrate.connect(_seed_after_migrate, sender=self)
 
 

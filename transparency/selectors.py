@@ -12,11 +12,19 @@ from django.utils import timezone
 
 from consents.models import NoticeVersion, notices_in_force_by
 from deadlines.models import RequestType
+from transparency.defaults import SEEDED_BY
 from transparency.models import TextKind, TransparencyText
 
 
 def text_current(kind: str) -> TransparencyText | None:
     return TransparencyText.objects.filter(kind=kind).order_by("-version").first()
+
+
+def text_still_placeholder(kind: str) -> bool:
+    """Whether customers still read the version a fresh database started with (the demo bank's words
+    and contacts), the DPO having published none of the bank's own."""
+    current = text_current(kind)
+    return current is not None and current.published_by_label == SEEDED_BY
 
 
 def texts_current() -> dict[str, TransparencyText | None]:

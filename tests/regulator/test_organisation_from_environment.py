@@ -84,3 +84,22 @@ def test_manage_py_check_reads_the_bank_from_the_environment():
     variables = dict(zip(django_settings.REGULATOR_ORGANISATION_ENV.values(), BANK.values(), strict=True))
     passed = _manage_check(**variables)
     assert "regulator.E001" not in passed.stdout + passed.stderr
+
+
+def _settings_value(name: str, **variables: str) -> str:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("REGULATOR_ORG_", "REGULATOR_DPO_")) and k != "BANK_NAME"}
+    env.update({"DEMO": "false", "REDIS_URL": "", **variables})
+    shown = subprocess.run(
+        [sys.executable, "-c", f"from django.conf import settings; print(settings.{name})"],
+        cwd=django_settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120, check=True,
+    )
+    return shown.stdout.strip()
+
+
+def test_the_monthly_report_and_proof_bundle_name_the_bank_the_filings_name():
+    """BANK_NAME (the monthly report, the proof bundle's controller) defaulted to the demo bank even
+    where REGULATOR_ORG_NAME named the real one: a bank that set the six variables E001 asks for
+    sent its inspector papers in the demo bank's name."""
+    assert _settings_value("BANK_NAME", REGULATOR_ORG_NAME=BANK["name"]) == BANK["name"]
+    assert _settings_value("BANK_NAME", REGULATOR_ORG_NAME=BANK["name"], BANK_NAME="VietBank") == "VietBank"

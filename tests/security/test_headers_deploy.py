@@ -88,6 +88,8 @@ def test_deploy_checks_are_clean_with_production_settings(tmp_path):
         # Production sends e-mails and SMS (integrations.W001, W002 otherwise).
         "EMAIL_URL": "smtp+tls://consent:secret@mail.bank.example:587",
         "SMS_GATEWAY_URL": "https://sms.bank.example/send",
+        "SMS_SENDER": "NGANHANGMAU",
+        "DEFAULT_FROM_EMAIL": "Ngân hàng Mẫu <no-reply@nganhangmau.vn>",
         # ... and links to the portal, not to localhost (integrations.W003).
         "SITE_URL": "https://consent.bank.example",
     })
