@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from consents.catalogue import purpose_entry_of
 from consents.models import Consent, WithdrawalDuty
 from consents.selectors.withdrawals import CAUSE_PURPOSE_WIDENED, purpose_change_source, withdrawal_recipients
 from consents.services.request_duties import LockedStops, stops_lock, stops_resume
@@ -36,7 +37,11 @@ def widening_pauses_lift(
 ) -> list[int]:
     """In the grant's transaction, once `successor` (a consent to the widened version) is saved: the
     recipients it names that the superseded consent's pauses (`locked`) stopped are told they may resume.
-    Returns their ids."""
+    Returns their ids: none while a widening outdates the version `successor` was given to (the CSV
+    import's own agreement of a child, dated before the widening), which the check answers
+    `reconsent_required` as it did the superseded consent."""
+    if not locked.stops or purpose_entry_of(successor.purpose).outdates(successor.notice_id, now):
+        return []
     named = {recipient.pk for recipient in withdrawal_recipients(successor)}
     return stops_resume(
         actor=actor, subject_id=successor.subject_id, key=f"consent:{successor.pk}", now=now,

@@ -205,15 +205,15 @@ def recipient_contact(request, pk):
     initial = {"contact_email": recipient.contact_email, "language": recipient.language}
     form = RecipientContactForm(request.POST or None, initial=initial)
     if request.method == "POST" and form_submit(
-        request,
-        form,
+        request, form,
         lambda: services.recipient_contact_set(
             actor=actor_for_user(request.user), recipient_id=recipient.pk, **form.cleaned_data
         ),
         _("The recipient's contact for reminders was saved."),
     ):
         return redirect("consents:recipient_list")
-    return render(request, "consents/recipient_contact.html", {"recipient": recipient, "form": form})
+    return render(request, "consents/recipient_contact.html", {"recipient": recipient, "form": form},
+                  status=400 if form.is_bound else 200)  # bound here: the form or the service refused it
 
 
 @staff_required("consents.manage_catalogue")

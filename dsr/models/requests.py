@@ -265,6 +265,14 @@ class DataSubjectRequest(models.Model):
                 fields=["identity_otp_expires_at"], condition=~models.Q(identity_otp_hash=""),
                 name="dsr_identity_code_kept",
             ),
+            # The open requests still awaiting an identity a code was sent for, which the hourly lapse reads
+            # by the code's expiry (`dsr.services.identity_lapse`) once the purge above emptied their hash.
+            models.Index(
+                fields=["identity_otp_expires_at"],
+                condition=models.Q(status__in=sorted(OPEN), identity_verified_at__isnull=True,
+                                   identity_otp_expires_at__isnull=False),
+                name="dsr_identity_check_awaited",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

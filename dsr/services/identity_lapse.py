@@ -4,7 +4,8 @@ sent to their registered phone; one who asked for a code and never typed it left
 check nobody was going to finish, and heard nothing more. A day after the last code ran out
 (`IDENTITY_CHECK_LAPSES_AFTER`) the check is closed: the code's hash is emptied, the request records
 `identity_check_lapsed_at` with its audit entry, and the requester is told, in their language, what to do to
-go on (a new code on the request's page, a document at a branch, eKYC); the request's page says the same.
+go on (a new code on the request's page, a document at a branch, eKYC), unless they are recorded as deceased;
+the request's page says the same.
 The request itself stays open, in its status, with its clocks: the bank still answers it by its dates, and
 staff may refuse it for an identity not verified (`OutcomeReason.IDENTITY_NOT_VERIFIED`) when it comes to
 that. A code sent after the lapse starts a new check, which may lapse in turn."""
@@ -60,16 +61,18 @@ def identity_checks_lapse(*, now: datetime | None = None, limit: int = IDENTITY_
         for request in left:
             request.identity_check_lapsed_at = now
             request.identity_otp_hash = ""
+        # A customer recorded as deceased has no login to ask for a code with, and is not written to.
+        told = {request.pk for request in left if request.subject.deceased_on is None}
         DataSubjectRequest.objects.bulk_update(left, ["identity_check_lapsed_at", "identity_otp_hash"])
         audit_record_many([
             {
                 "action": "dsr.request.identity_check_lapsed", "actor": SYSTEM, "subject": request.subject_id,
                 "target": request, "now": now,
                 "data": {"code_expired_at": request.identity_otp_expires_at.isoformat(),
-                         "status": request.status},
+                         "status": request.status, "customer_told": request.pk in told},
             }
             for request in left
         ])
-        for request in left:
+        for request in (request for request in left if request.pk in told):
             customer_notify(request, event="identity_lapsed", now=now, key=now.isoformat())
     return len(left)

@@ -131,3 +131,22 @@ def test_the_dpo_sets_an_existing_recipients_contact_and_language_for_reminders(
     assert b'aria-invalid="true"' in refused.content
     recipient.refresh_from_db()
     assert recipient.contact_email == "privacy@b.example" and recipient.language == "en"
+
+
+def test_a_refused_contact_answers_400_and_changes_nothing(dpo):
+    recipient = make_recipient("Bảo hiểm C")
+    address = reverse("consents:recipient_contact", args=[recipient.pk])
+    refused = signed_in(dpo).post(address, {"contact_email": "not an address", "language": "vi"})
+    assert refused.status_code == 400
+    assert b'aria-invalid="true"' in refused.content
+    recipient.refresh_from_db()
+    assert recipient.contact_email == ""
+
+
+@pytest.mark.parametrize(("language", "zone"), [("en", "Vietnam time"), ("vi", "giờ Việt Nam")])
+def test_the_reminder_names_the_time_zone_of_its_deadline(language, zone):
+    # A recipient abroad reads the hour: the e-mail says in which time zone it is.
+    duty = _duty(contact_email="privacy@partner.example", language=language, hooked=False)
+    duties_remind_recipients(now=duty.due_at - timedelta(hours=1))
+    rendered = render_email(_reminders().get(kind=OutboxMessage.Kind.EMAIL))
+    assert zone in rendered.body

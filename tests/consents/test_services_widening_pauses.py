@@ -7,16 +7,19 @@ and are told they may resume once the customer agrees to the new version."""
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from consents import services
-from consents.models import WithdrawalDuty
+from consents.models import Consent, ConsentStatus, WithdrawalDuty
 from consents.selectors import consent_check
+from consents.services.widening_pauses import widening_pauses_lift, widening_pauses_lock
 from integrations.models import OutboxMessage
-from tests.consents.factories import grant, make_purpose, make_recipient, version_in_force_since
+from tests.consents.factories import STAFF, grant, make_purpose, make_recipient, version_in_force_since
 from tests.factories import UserFactory, signed_in
 from tests.html_tree import parse
 
@@ -107,3 +110,27 @@ def test_the_dpo_reads_a_widenings_pause_as_such_on_the_purposes_page(dpo):
     text = " ".join(page.find(**{"data-testid": "purpose-stops"}).text().split())
     assert "Paused until customers agree to the widened version: Insurer A" in text, text
     assert "Recipients removed" not in text, text
+
+
+def test_a_successor_still_on_a_version_the_widening_outdates_resumes_no_one(subject):
+    # The CSV import replaces an outgrown consent by the child's own agreement on the day they gave it,
+    # which may be before the widening: that consent is outdated too (the check answers
+    # `reconsent_required`), so the recipients stay paused.
+    sharing, old, insurer, _broker = _widened(subject)
+    _apply_and_run()
+    now = timezone.now()
+    with transaction.atomic():
+        locked = widening_pauses_lock(old)
+        Consent.objects.filter(pk=old.pk).update(status=ConsentStatus.SUPERSEDED, ended_at=now)
+        successor = Consent.objects.get(pk=old.pk)
+        successor.pk, successor._state.adding = uuid.uuid4(), True
+        successor.status, successor.ended_at = ConsentStatus.GRANTED, None
+        successor.save(force_insert=True)
+        told = widening_pauses_lift(actor=STAFF, successor=successor, locked=locked, now=now)
+
+    assert told == []
+    (pause,) = WithdrawalDuty.objects.filter(consent=old, kind=WithdrawalDuty.Kind.PURPOSE_CHANGE)
+    assert pause.status == WithdrawalDuty.Status.OPEN
+    assert not OutboxMessage.objects.filter(topic="consent.processing_resumed").exists()
+    check = consent_check(subject_ref=subject.external_ref, purpose_code="sharing")
+    assert check.reason == "reconsent_required"

@@ -106,3 +106,20 @@ def test_staff_see_on_the_request_that_the_check_lapsed(dpo):
     with translation.override("en"):
         page = signed_in(dpo).get(reverse("dsr:detail", args=[request.pk]), HTTP_ACCEPT_LANGUAGE="en")
     assert b'data-testid="identity-lapsed"' in page.content
+
+
+def test_a_deceased_customers_check_lapses_without_asking_them_for_a_code():
+    # Their logins end with their death: "ask for a new code" is nobody's to follow, and their inbox is
+    # not written to (as the consent stops' `family_readers`).
+    user = make_customer()
+    request = _started_and_left(user)
+    subject = user.customer_account.subject
+    subject.deceased_on = request.identity_otp_expires_at.date()
+    subject.save(update_fields=["deceased_on"])
+    assert identity_checks_lapse(now=request.identity_otp_expires_at + IDENTITY_CHECK_LAPSES_AFTER) == 1
+    request.refresh_from_db()
+    assert request.identity_check_lapsed_at is not None and request.identity_otp_hash == ""
+    assert not _lapse_notices().exists()
+    assert not OutboxMessage.objects.filter(topic="dsr.customer.identity_lapsed").exists()
+    entry = AuditEntry.objects.get(action="dsr.request.identity_check_lapsed", target_id=str(request.pk))
+    assert entry.data["customer_told"] is False
