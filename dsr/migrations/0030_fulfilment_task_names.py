@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dsr', '0028_identity_code_kept_index'),
+        ('dsr', '0029_identity_check_lapsed'),
     ]
 
     operations = [
