@@ -147,6 +147,14 @@ class Consent(StatefulModel):
             # The consent list (API and pages), the latest granted first (`consents.selectors.consent_list`),
             # filtered or not by status or purpose: read in index order, not every consent sorted per page.
             models.Index(fields=["-granted_at", "-id"], name="consent_granted"),
+            # Who to ask again after a widening (`consents_on_notice_older_than_counts`, the DPO's purpose
+            # list at each view): the live consents of a purpose counted by the version they were given
+            # to, from the index alone however many millions a change at a big bank leaves on older ones.
+            models.Index(
+                fields=["purpose", "notice"],
+                condition=models.Q(status="granted"),
+                name="consent_live_on_notice",
+            ),
             # The hourly expiry sweep (`consents_expire_due`): the live consents past their expiry, soonest
             # first. Most consents never expire and most that do are ended: the index holds the rest.
             models.Index(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
 
+from accounts.languages import language_for_subject
 from consents import selectors
 from consents.models import Consent, LegalBasis
 from consents.receipts import (
@@ -55,6 +57,31 @@ def receipt_response(
         filename = f"consent-receipt-{receipt['receipt_id']}.json"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+    # The receipt is handed to or read out to the customer: in their language, also on the staff page,
+    # whose staff-only parts stay in the staff member's (as the request receipt).
+    staff_language = translation.get_language()
+    customer_language = staff_language if for_customer else language_for_subject(consent.subject)
+    with translation.override(customer_language):
+        context = _receipt_context(request, consent, receipt, consent_events, disclosure,
+                                   for_customer=for_customer, reader=reader)
+    return render(
+        request,
+        "consents/receipt.html",
+        {
+            **context,
+            "base": base,
+            "for_customer": for_customer,
+            "customer_language": customer_language,
+            "staff_language": staff_language,
+            # Read in the staff member's language: most of its columns are theirs alone.
+            "recipient_stops": recipient_stops(consent, for_customer=for_customer),
+            **page,
+        },
+    )
+
+
+def _receipt_context(request, consent, receipt, consent_events, disclosure, *, for_customer, reader) -> dict:
+    """What the receipt shows, worded in the active language (the customer's)."""
     viewer = request.user
 
     def who(kind, label, user, channel, *, event) -> str:
@@ -79,31 +106,23 @@ def receipt_response(
     # The receipt of a later event (a withdrawal, an expiry) heads with that event's own channel, actor
     # and evidence; the answer it ended keeps its own beside them, never passed off as the event's.
     this_event = next(row for row in events if str(row["event"].pk) == receipt["receipt_id"])
-    return render(
-        request,
-        "consents/receipt.html",
-        {
-            "consent": consent,
-            "receipt": receipt,
-            "base": base,
-            "events": events,
-            "recorded_by": recorded_by,
-            "later_event": None if this_event["event"].is_answer else this_event,
-            "data_categories": [
-                category["label"]
-                for category in data_categories_named(receipt["purpose"].get("data_categories"))
-            ],
-            "for_customer": for_customer,
-            # The basis of the version the customer agreed to, frozen in the receipt as its download
-            # says it: not the purpose row's, which a later version changes.
-            "legal_basis": LegalBasis(receipt["purpose"]["legal_basis"]).label,
-            # The receipt names the recipients as its scope froze them; the page in the reader's language.
-            "shared_with": scope_recipients_in_reader_language(
-                consent.snapshot["scope"]["recipients"], selectors.recipient_names_en()
-            ),
-            "recipient_stops": recipient_stops(consent, for_customer=for_customer),
-            "reasons_masked": any(row["reason_masked"] for row in events),
-            "notice_texts": notice_texts_in_order(consent),
-            **page,
-        },
-    )
+    return {
+        "consent": consent,
+        "receipt": receipt,
+        "events": events,
+        "recorded_by": recorded_by,
+        "later_event": None if this_event["event"].is_answer else this_event,
+        "data_categories": [
+            category["label"]
+            for category in data_categories_named(receipt["purpose"].get("data_categories"))
+        ],
+        # The basis of the version the customer agreed to, frozen in the receipt as its download
+        # says it: not the purpose row's, which a later version changes.
+        "legal_basis": LegalBasis(receipt["purpose"]["legal_basis"]).label,
+        # The receipt names the recipients as its scope froze them; the page in the reader's language.
+        "shared_with": scope_recipients_in_reader_language(
+            consent.snapshot["scope"]["recipients"], selectors.recipient_names_en()
+        ),
+        "reasons_masked": any(row["reason_masked"] for row in events),
+        "notice_texts": notice_texts_in_order(consent),
+    }

@@ -198,6 +198,11 @@ class DataSubjectRequest(models.Model):
         "self", verbose_name=_("repeats"), null=True, blank=True, editable=False,
         on_delete=models.SET_NULL, related_name="repeats",
     )
+    # The answered request a complaint challenges (its page's "Send a complaint"), shown beside it to staff.
+    challenges = models.ForeignKey(
+        "self", verbose_name=_("challenges"), null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="challenged_by",
+    )
     # Why the request went past its binding deadline (staff's words, which may name the customer's data;
     # required to close it late).
     overdue_reason = EncryptedTextField(_("reason for the delay"), blank=True)

@@ -151,3 +151,14 @@ def request_challenged(subject, reference: str | None) -> DataSubjectRequest | N
     request's page): one of their own or their ward's; None for another customer's or no reference."""
     named = requests_by_reference(reference or "").values("pk")
     return requests_for_subject(subject).filter(pk__in=named).first()
+
+
+def request_filer(subject, *, type: str, challenged: DataSubjectRequest | None) -> dict:
+    """Whose request a customer files from the new-request page, as `request_create`'s `subject`,
+    `guardian` and `challenges`: their own; but a complaint about an answer (`request_challenged`) names
+    that request, and about a ward's answer is the ward's, filed by their guardian, as the request was."""
+    if type != RequestType.COMPLAINT or challenged is None:
+        return {"subject": subject, "guardian": None, "challenges": None}
+    if challenged.subject_id != subject.pk:
+        return {"subject": challenged.subject, "guardian": subject, "challenges": challenged}
+    return {"subject": subject, "guardian": None, "challenges": challenged}

@@ -33,6 +33,7 @@ from dsr.services.base import (
     clock_record,
 )
 from dsr.services.client_webhooks import notify_requesting_client
+from dsr.services.complaints import complaint_challenge_check
 from dsr.services.moves import (
     S,
     status_change_record,
@@ -97,6 +98,7 @@ def request_create_in_transaction(
     own_contact_details: bool = False,
     received_at: datetime | None = None,
     on_repeat: Repeat = Repeat.REFUSE,
+    challenges: DataSubjectRequest | None = None,
     now: datetime | None = None,
 ) -> DataSubjectRequest:
     """Receive a request and start both clocks. A guardian acts for a child only once their
@@ -111,7 +113,9 @@ def request_create_in_transaction(
 
     A request that repeats one the customer has open is refused (409 `duplicate_request`, naming it)
     or recorded beside it, as the caller chooses (`on_repeat`, `dsr.services.repeats.Repeat`); a
-    recorded repeat names the open one (`repeat_of`), and so does its receipt's audit entry."""
+    recorded repeat names the open one (`repeat_of`), and so does its receipt's audit entry.
+
+    `challenges`: for a complaint, the request of the same customer whose answer it challenges."""
     now = now or timezone.now()
     received_at = _received_at_check(received_at, actor=actor, now=now)
     if type not in RequestType.values:
@@ -130,6 +134,7 @@ def request_create_in_transaction(
         )
     clean_corrections = _clean_corrections(type, corrections, subject=subject, actor=actor, now=now)
     clean_purposes = _clean_purposes(type, purposes, now=now)
+    complaint_challenge_check(challenges, type=type, subject=subject)
     if not own_contact_details:
         _guardian_check(subject, guardian, type=type, actor=actor, now=now)
     # Whether a processor must act is known only when the fan-out reaches one (`clock_processor_involved`).
@@ -158,6 +163,7 @@ def request_create_in_transaction(
             pausable=deadlines.pausable,
             deadline_policy=policy_snapshot(policies),
             repeat_of=repeated,
+            challenges=challenges,
         )
         change = status_change_record(request, old="", new=S.RECEIVED, actor=actor, now=received_at)
         notify_requesting_client(request, change)
@@ -177,6 +183,7 @@ def request_create_in_transaction(
                 "received_at": received_at.isoformat(),
                 "recorded_at": now.isoformat(),
                 **({"repeat_of": str(repeated.pk)} if repeated else {}),
+                **({"challenges": str(challenges.pk)} if challenges else {}),
             },
         )
         clock_record(request, ClockEvent.STARTED, actor=actor, now=now, at=received_at)

@@ -31,6 +31,7 @@ from dsr.selectors import (
     request_answer_contestable,
     request_challenged,
     request_customer_history,
+    request_filer,
     request_not_covered,
     request_purposes_named,
     request_recipients_told,
@@ -73,7 +74,7 @@ def new_request(request, subject):
             try:
                 created = services.request_create(
                     actor=actor_for_user(request.user),
-                    subject=subject,
+                    **request_filer(subject, type=data["type"], challenged=challenged),
                     channel=Channel.INTERNET_BANKING,
                     on_repeat=services.Repeat.REFUSE,
                     **form.request_fields(),

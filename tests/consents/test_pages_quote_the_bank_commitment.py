@@ -27,7 +27,8 @@ def commitment_of_two_days():
 
 
 def test_the_staff_pages_quote_the_policy(dpo, commitment_of_two_days):
-    consent = grant(make_subject(), make_purpose("marketing"))
+    # The receipt is worded in the customer's language: one reading English.
+    consent = grant(make_subject(preferred_language="en"), make_purpose("marketing"))
     assert consent.status == ConsentStatus.GRANTED
     client = signed_in(dpo)
     for url in (

@@ -159,7 +159,8 @@ def test_staff_page_records_a_paper_form_yes_and_no_with_notice_and_next_steps(c
     assert f"/en/portal/customers/{subject.pk}/" in summary and 'data-testid="record-another"' in summary
     refusal = Consent.objects.get(subject=subject, purpose__code="sharing")
     receipt = client.get(f"/en/portal/consents/{refusal.pk}/receipt/").content.decode()
-    assert 'data-testid="back-to-customer"' in receipt and "You refused this purpose" in receipt
+    # The receipt in the customer's language (Vietnamese), the way back in the staff member's.
+    assert 'data-testid="back-to-customer"' in receipt and "Bạn đã từ chối mục đích này" in receipt
 
 
 def test_a_no_after_a_consent_ran_out_is_recorded_without_waiting_for_the_sweep():

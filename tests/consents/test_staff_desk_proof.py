@@ -108,12 +108,12 @@ def test_a_withdrawal_recorded_by_staff_is_not_by_the_guardian(officer):
 
 
 def test_the_receipt_of_a_withdrawal_heads_with_the_withdrawal(officer):
-    consent = _paper_form_consent()
+    consent = _paper_form_consent(make_subject(preferred_language="en"))  # the receipt is in their language
     withdrawal = _withdraw_by_phone(officer, consent)
     page = signed_in(officer).get(f"/en/portal/consents/{consent.pk}/receipt/?event={withdrawal.pk}")
     facts = " ".join(html.unescape(page.content.decode()).split('class="facts"')[1].split("</dl>")[0].split())
     assert "<dt>Channel</dt><dd>Call centre</dd>" in facts, facts
-    assert "<dt>Evidence reference</dt><dd>CALL-REC-551</dd>" in facts, facts
+    assert '<dt lang="en">Evidence reference</dt><dd>CALL-REC-551</dd>' in facts, facts
     assert re.search(r'data-testid="receipt-recorded-by">bank staff \([^)]+\)<', facts), facts
     # The grant it ended is still named, with its own proof.
     assert "Paper form" in facts and "PAPER-FORM-2026-77" in facts

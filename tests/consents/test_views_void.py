@@ -67,7 +67,8 @@ def test_an_answer_the_app_reported_is_offered_for_voiding_only_as_another_custo
 
 
 def test_the_void_is_recorded_once_and_the_consent_page_says_when_by_whom_and_why(dpo):
-    consent = grant(make_subject(), make_purpose("marketing"))
+    # A customer reading English: the receipt is in the customer's language, the void's facts the staff's.
+    consent = grant(make_subject(preferred_language="en"), make_purpose("marketing"))
     client = signed_in(dpo)
     url = f"/en/portal/consents/{consent.pk}/void/"
     form = {**hidden_fields(client.get(url).content), "reason": "duplicate_entry", "note": NOTE}

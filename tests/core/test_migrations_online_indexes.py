@@ -19,6 +19,7 @@ BUILT_ONLINE = [
     "integrations.migrations.0003_outbox_content_kept",
     "integrations.migrations.0004_outbox_page_indexes",
     "consents.migrations.0009_list_and_expiry_indexes",
+    "consents.migrations.0031_consent_live_on_notice",
     "authorisations.migrations.0008_list_index",
 ]
 

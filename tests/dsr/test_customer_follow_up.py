@@ -187,3 +187,20 @@ def test_an_other_reason_is_worded_for_the_customer_not_for_staff(customer_clien
     for text in (reason, body):
         assert "ghi chú" not in text, text
     assert "Lý do khác" in reason, reason
+
+
+def test_the_history_names_the_extended_date_the_legal_limit_not_our_answer_date(customer_client, subject):
+    """The History said "the deadline was extended to" the legal date while "We will answer by" above it
+    showed the bank's earlier date: two deadlines that seemed to contradict. The History names the legal
+    limit as such, in both languages."""
+    request = verified_request(subject, type="access")
+    services.request_extend(
+        actor=STAFF, request_id=request.pk, note="Dữ liệu nằm ở nhiều hệ thống",
+        now=MONDAY + timedelta(days=1),
+    )
+    vietnamese = _history(_page(customer_client, request))
+    legal_limit = "Cần thêm thời gian: thời hạn tối đa luật cho phép để trả lời nay là 29/03/2026"
+    assert legal_limit in vietnamese, vietnamese
+    english = _history(_page(customer_client, request, lang="en"))
+    legal_limit = "More time needed: the latest date the law allows for our answer is now 29/03/2026"
+    assert legal_limit in english, english
