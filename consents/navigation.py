@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consents.selectors import consent_switches_of, purposes_active, withdrawal_duties_open_counts
+from consents.selectors import consent_switches_of, purposes_offered_any, withdrawal_duties_open_counts
 from consents.views import subject_panel_context
 from core.access import subject_for_user
 from core.navigation import (
@@ -43,7 +43,7 @@ def _portal_cards(request) -> list[dict]:
 def _empty_catalogue_cards(request) -> list[dict]:
     """A bank's own database starts with no purpose: nothing for customers to consent to, and every
     consent an integration client records is refused."""
-    if not request.user.has_perm("consents.add_purpose") or purposes_active().exists():
+    if not request.user.has_perm("consents.add_purpose") or purposes_offered_any():
         return []
     return [
         {

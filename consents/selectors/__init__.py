@@ -40,7 +40,12 @@ from consents.selectors.changes import (
     notice_widenings_in_words,
     notices_leaving_consent,
 )
-from consents.selectors.check import consent_check, consent_check_as_of, consent_check_bulk
+from consents.selectors.check import (
+    consent_check,
+    consent_check_as_of,
+    consent_check_bulk,
+    purposes_offered_any,
+)
 from consents.selectors.check_changes import CheckChanges, consent_check_changes
 from consents.selectors.corrections import (
     ConsentVoid,
@@ -169,6 +174,7 @@ __all__ = [
     "purpose_list",
     "scopes_in_force",
     "purposes_active",
+    "purposes_offered_any",
     "purposes_catalogue",
     "recipient_by_id",
     "recipient_choices",

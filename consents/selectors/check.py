@@ -22,7 +22,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEntry
-from consents.catalogue import PurposeEntry, purpose_entry
+from consents.catalogue import PurposeEntry, catalogue, purpose_entry
 from consents.models import Consent, ConsentEvent, ConsentState, ProcessingRestriction, Purpose
 from consents.selectors.rule import (
     CheckResult,
@@ -343,3 +343,9 @@ def consent_check_bulk(
         decided = consent_check_subjects(purpose, named, now=now, recipients=recipients)
         answers.update((ref, cif_pick(decided, ref)) for ref in chunk)
     return answers
+
+
+def purposes_offered_any() -> bool:
+    """Whether the catalogue the check judges by offers any purpose: a bank's own database starts with
+    none, and then customers have nothing to consent to and every consent a client records is refused."""
+    return any(entry.active for entry in catalogue().values())
