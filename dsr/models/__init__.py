@@ -11,6 +11,7 @@ from dsr.models.fulfilment import (
     RestrictionLift,
     TaskStatus,
 )
+from dsr.models.history import RequestStatusChange
 from dsr.models.inventory import (
     DataCategory,
     PlatformData,
@@ -31,7 +32,6 @@ from dsr.models.requests import (
     IdentityDocument,
     IdentityMethod,
     OutcomeReason,
-    RequestStatusChange,
     binding_due_at,
     request_reference,
 )
