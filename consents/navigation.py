@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consents.selectors import consent_switches_of, purposes_active, withdrawal_duties_open_counts
+from consents.selectors import consent_switches_of, purposes_offered_none, withdrawal_duties_open_counts
 from consents.views import subject_panel_context
 from core.access import subject_for_user
 from core.navigation import (
@@ -41,9 +41,8 @@ def _portal_cards(request) -> list[dict]:
 
 
 def _empty_catalogue_cards(request) -> list[dict]:
-    """A bank's own database starts with no purpose: nothing for customers to consent to, and every
-    consent an integration client records is refused."""
-    if not request.user.has_perm("consents.add_purpose") or purposes_active().exists():
+    """A bank's own database starts with no purpose (`purposes_offered_none`)."""
+    if not request.user.has_perm("consents.add_purpose") or not purposes_offered_none():
         return []
     return [
         {

@@ -104,6 +104,12 @@ def purposes_active() -> QuerySet[Purpose]:
     )
 
 
+def purposes_offered_none() -> bool:
+    """Whether the bank offers no purpose yet (a fresh database without the demo): nothing for
+    customers to consent to, and every consent an integration client records is refused."""
+    return not Purpose.objects.filter(active=True).exists()
+
+
 # A notice version's full texts, in both languages: long, and read only by the pages that show them.
 NOTICE_TEXTS = ("text_vi", "text_en")
 
