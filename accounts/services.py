@@ -12,6 +12,8 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,8 +31,15 @@ def user_create(*, actor: Actor, username: str, password: str | None, role: Role
     """Create a login in one role group (used by seeding and `manage.py create_login`), audited.
 
     `password=None` makes a login nobody signs in with: an integration client, which uses API tokens.
+    Refused (400) a name the sign-in form cannot take (Django's username rule) or an e-mail that is no
+    address (the staff member's reminders and alerts go there); (409) a name taken in any letter case.
     """
     User = get_user_model()
+    if not username or not _passes(User.username_validator, username):
+        raise InvalidInput(_("A login's name is made of letters, digits and @ . + - _ only, without spaces."),
+                           field="username")
+    if email and not _passes(validate_email, email):
+        raise InvalidInput(_("Enter the staff member's whole work e-mail address."), field="email")
     with transaction.atomic(durable=True):
         if User.objects.filter(username__iexact=username).exists():
             raise Conflict(_("A login named %(username)s already exists.") % {"username": username})
@@ -39,6 +48,14 @@ def user_create(*, actor: Actor, username: str, password: str | None, role: Role
         audit_record(action="core.user.created", actor=actor, target=user,
                      data={"user_id": user.pk, "role": role.value})
     return user
+
+
+def _passes(validator, value: str) -> bool:
+    try:
+        validator(value)
+    except ValidationError:
+        return False
+    return True
 
 
 def user_role_set(*, actor: Actor, user, role: Role | None) -> Any:

@@ -14,6 +14,7 @@ class AuditConfig(AppConfig):
             "audit.chain.verified": _("Audit chain verified"),
             "audit.chain.broken": _("Audit chain found broken"),
             "audit.chain.unfinished": _("Audit chain verification stopped unfinished"),
+            "audit.chain.full_check_asked": _("Verification of the whole audit chain asked for"),
             "audit.archive.recorded": _("Archive of the audit trail recorded"),
             "audit.restore.recorded": _("Restore of the audit trail from a backup recorded"),
         })

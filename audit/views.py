@@ -4,22 +4,25 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import datetime
 
+from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from audit.actions import action_label, known_actions
 from audit.selectors import (
+    audit_chain_full_check_lost,
+    audit_chain_full_check_running,
     audit_chain_full_checks_unfinished,
     audit_chain_last_full_check,
     audit_entries,
     audit_target_label,
 )
-from audit.services import audit_chain_check
+from audit.services import audit_chain_check, audit_chain_full_check_ask
 from audit.tasks import verify_chain
 from core.access import staff_required
 from core.actors import actor_for_user
-from core.errors import InvalidInput
+from core.errors import DomainError, InvalidInput
 from core.moments import parse_moment, period_check
 from core.navigation import subject_links
 from core.paging import key_page
@@ -61,23 +64,20 @@ def _verification_shown(remembered: dict | None) -> dict | None:
 
 def _whole_chain_checks(session) -> dict:
     """The latest recorded verification of the whole chain (read from the record, never walked), one
-    stopped at its time limit after it, and whether the one this person asked for is still running.
-    Once it is recorded, its report becomes the page's remembered verification, as one made in the
-    request would be."""
+    stopped at its time limit after it, the one asked for on this page still running (whoever asked),
+    or the last one asked for lost without a result. Once the one this person asked for is recorded, its
+    report becomes the page's remembered verification, as one made in the request would be."""
     last = audit_chain_last_full_check()
     stopped = audit_chain_full_checks_unfinished(after_sequence=last.sequence if last else 0)
+    running = audit_chain_full_check_running()
     asked_at = session.get(FULL_CHECK_ASKED_KEY)
-    asked = datetime.fromisoformat(asked_at) if asked_at else None
-    running = asked is not None and not any(
-        check.recorded_at >= asked for check in (last, stopped and stopped.latest) if check
-    )
-    if asked is not None and not running:
+    if asked_at and running is None:
         del session[FULL_CHECK_ASKED_KEY]
-        if last and last.recorded_at >= asked and "report" in last.data:
+        if last and last.recorded_at >= datetime.fromisoformat(asked_at) and "report" in last.data:
             session[SESSION_KEY] = _verification_remembered(last.data["report"], at=last.recorded_at)
     return {
-        "last_full_check": last, "full_check_stopped": stopped,
-        "full_check_running_since": asked if running else None,
+        "last_full_check": last, "full_check_stopped": stopped, "full_check_running": running,
+        "full_check_lost": None if running else audit_chain_full_check_lost(),
     }
 
 
@@ -96,9 +96,14 @@ def audit_trail(request):
                 result = audit_chain_check(actor=actor_for_user(request.user), since_checkpoint=True)
             request.session[SESSION_KEY] = _verification_remembered(asdict(result), at=timezone.now())
         else:
-            request.session.pop(SESSION_KEY, None)  # an earlier result would read as this one's
-            request.session[FULL_CHECK_ASKED_KEY] = timezone.now().isoformat()  # before the worker records
-            verify_chain.delay(full=True, user_id=request.user.pk)
+            try:
+                asked = audit_chain_full_check_ask(actor=actor_for_user(request.user))
+            except DomainError as refusal:
+                messages.error(request, refusal.text)
+            else:
+                request.session.pop(SESSION_KEY, None)  # an earlier result would read as this one's
+                request.session[FULL_CHECK_ASKED_KEY] = asked.recorded_at.isoformat()
+                verify_chain.delay(full=True, user_id=request.user.pk)
         return redirect(request.get_full_path())
     error = None
     try:

@@ -27,7 +27,7 @@ class TransparencyConfig(AppConfig):
         # Only the DPO answers for what the bank tells customers about their data.
         grant_permissions(Role.DPO, "transparency.publish_text", "transparency.view_transparencytext")
         navigation.register()
-        register_check(checks.dpo_contact_check)
+        register_check(checks.placeholder_texts_check)
         post_migrate.connect(_seed_after_migrate, sender=self)
 
 

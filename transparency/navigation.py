@@ -1,5 +1,6 @@
 """Menu entries: the customer's privacy page, and the DPO's page that edits the texts; the DPO's
-dashboard card while customers still read the DPO contact a fresh database started with."""
+dashboard cards while customers still read the DPO contact or the privacy notice a fresh database
+started with."""
 
 from __future__ import annotations
 
@@ -14,20 +15,27 @@ from transparency.models import TextKind
 from transparency.selectors import text_still_placeholder
 from transparency.services import PUBLISH_PERMISSION
 
+# Each text a fresh database starts with that the DPO must replace, with what its card says.
+PLACEHOLDER_CARD_LABELS = {
+    TextKind.DPO_CONTACT: _("Customers are shown the demo DPO contact: publish the bank's own"),
+    TextKind.PRIVACY_NOTICE: _("Customers are shown the demo privacy notice: publish the bank's own"),
+}
 
-def placeholder_contact_cards(request) -> list[dict[str, Any]]:
-    """Outside the demo a customer who writes to the placeholder contact reaches nobody at the bank."""
+
+def placeholder_text_cards(request) -> list[dict[str, Any]]:
+    """Outside the demo a customer who writes to the placeholder contact reaches nobody at the bank, and
+    the placeholder notice does not say what this bank does with their data."""
     if settings.DEMO or not request.user.has_perm(PUBLISH_PERMISSION):
-        return []
-    if not text_still_placeholder(TextKind.DPO_CONTACT):
         return []
     return [
         {
-            "label": _("Customers are shown the demo DPO contact: publish the bank's own"),
+            "label": label,
             "value": _("Not set"),
-            "url": reverse("transparency:portal_text_edit", args=[TextKind.DPO_CONTACT.value]),
+            "url": reverse("transparency:portal_text_edit", args=[kind.value]),
             "tone": "danger",
         }
+        for kind, label in PLACEHOLDER_CARD_LABELS.items()
+        if text_still_placeholder(kind)
     ]
 
 
@@ -43,4 +51,4 @@ def register() -> None:
         ),
         MenuItem("me", "transparency:me_privacy", _("Privacy"), icon="shield", order=90),
     )
-    register_dashboard_cards(placeholder_contact_cards, area="portal")
+    register_dashboard_cards(placeholder_text_cards, area="portal")

@@ -11,6 +11,11 @@ from audit.selectors.entries import (
     audit_first_keyed_sequence,
     audit_target_label,
 )
+from audit.selectors.full_check import (
+    FULL_CHECK_ASKED,
+    audit_chain_full_check_lost,
+    audit_chain_full_check_running,
+)
 from audit.selectors.outcomes import (
     CHAIN_FULL,
     CHAIN_OUTCOMES,
@@ -24,7 +29,9 @@ from audit.selectors.outcomes import (
 
 __all__ = [
     "AUDIT_ENTRY_CHECKS", "CHAIN_FULL", "CHAIN_OUTCOMES", "CHAIN_SINCE_CHECKPOINT", "CHAIN_UNFINISHED",
+    "FULL_CHECK_ASKED",
     "ChainChecks", "ChainVerification", "CheckedEntry", "audit_archive_boundary", "audit_chain_found_broken",
+    "audit_chain_full_check_lost", "audit_chain_full_check_running",
     "audit_chain_full_checks_unfinished", "audit_chain_last_full_check", "audit_chain_start",
     "audit_chain_verify", "audit_entries", "audit_entries_checked", "audit_first_keyed_sequence",
     "audit_target_label",

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from audit.checkpoints import Checkpoint, checkpoint_append, checkpoints_read
 from audit.models import AuditEntry
@@ -13,12 +14,15 @@ from audit.selectors import (
     CHAIN_FULL,
     CHAIN_SINCE_CHECKPOINT,
     CHAIN_UNFINISHED,
+    FULL_CHECK_ASKED,
+    audit_chain_full_check_running,
     audit_chain_verify,
     audit_first_keyed_sequence,
 )
 from audit.services.trail import audit_record
 from audit.signals import chain_broken, chain_unfinished, checkpoint_written
 from core.actors import Actor
+from core.errors import Conflict
 
 
 def audit_chain_check(*, actor: Actor | None = None, since_checkpoint: bool = False, workers: int = 1):
@@ -33,6 +37,20 @@ def audit_chain_check(*, actor: Actor | None = None, since_checkpoint: bool = Fa
     result = audit_chain_verify(since_checkpoint=since_checkpoint, workers=workers)
     _record_outcome(result, actor=actor)
     return result
+
+
+def audit_chain_full_check_ask(*, actor: Actor) -> AuditEntry:
+    """Record that `actor` asked for a verification of the whole chain, which a worker then runs
+    (`audit.tasks.verify_chain`). Refused (409) while one asked for before still runs
+    (`audit_chain_full_check_running`): a second would walk the bank's whole trail again for nothing.
+    The entry is written first: it holds the chain's head until commit, so two clicks at once are
+    checked one after the other, and the refused one's entry is rolled back with it."""
+    with transaction.atomic(durable=True):
+        asked = audit_record(action=FULL_CHECK_ASKED, actor=actor)
+        if audit_chain_full_check_running(before_sequence=asked.sequence) is not None:
+            raise Conflict(_("A verification of the whole chain is already running: its result shows on "
+                             "this page once it is recorded. Ask again only after that."))
+    return asked
 
 
 def _record_outcome(result, *, actor: Actor | None) -> None:

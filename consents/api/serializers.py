@@ -238,7 +238,7 @@ class DutyOutputSerializer(serializers.ModelSerializer):
         allow_null=True,
         source="late_reason_or_none",
         help_text="Why the recipient confirmed after `due_at`, as staff recorded it; null when none was "
-        "recorded (on a late duty: no reason recorded).",
+        "recorded (on a late duty: no reason recorded), and always null to the recipient's own client.",
     )
     allowed_actions = AllowedActionsField(
         duty_allowed_actions,

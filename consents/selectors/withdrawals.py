@@ -351,12 +351,15 @@ DUTY_AS_A_CLIENT_READS_STAFF_CONFIRMATION = {
 }
 
 
-def duty_fields_masked_for(duty: WithdrawalDuty, actor: Actor) -> dict[str, str]:
-    """The duty's fields `actor` reads otherwise than stored, with what it reads instead
-    (`DUTY_AS_A_CLIENT_READS_STAFF_CONFIRMATION` for a client, on a confirmation staff recorded)."""
-    if actor.is_client and duty.confirmed_through == WithdrawalDuty.ConfirmedThrough.STAFF:
-        return DUTY_AS_A_CLIENT_READS_STAFF_CONFIRMATION
-    return {}
+def duty_fields_masked_for(duty: WithdrawalDuty, actor: Actor) -> dict[str, str | None]:
+    """The duty's fields `actor` reads otherwise than stored, with what it reads instead: a client never
+    reads staff's reason for its lateness (the bank's own free text), nor, on a confirmation staff
+    recorded, who recorded it and their note (`DUTY_AS_A_CLIENT_READS_STAFF_CONFIRMATION`)."""
+    if not actor.is_client:
+        return {}
+    if duty.confirmed_through == WithdrawalDuty.ConfirmedThrough.STAFF:
+        return {**DUTY_AS_A_CLIENT_READS_STAFF_CONFIRMATION, "late_reason": None}
+    return {"late_reason": None}
 
 
 def withdrawal_complete(consent: Consent) -> bool:

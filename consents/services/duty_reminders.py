@@ -33,17 +33,19 @@ SYSTEM = Actor.system("consents.remind_recipients")
 
 
 def duties_to_remind(now: datetime):
-    """Open duties within `RECIPIENT_REMINDED_BEFORE` of their deadline (or past it), never reminded, of
-    an active recipient that has a contact e-mail or whose notice went to its endpoint."""
-    reachable = Q(recipient__contact_email__gt="") | Q(
-        notice_message_id__isnull=False, recipient__endpoint__isnull=False
-    )
+    """Open duties within `RECIPIENT_REMINDED_BEFORE` of their deadline (or past it), of an active
+    recipient that has a contact e-mail or whose notice went to its endpoint: never reminded, or reminded
+    through no channel (the endpoint no longer took the notice) while an e-mail address has been given
+    since, which that address is then used for. A duty reminded through any channel is not reminded again."""
+    has_email = Q(recipient__contact_email__gt="")
+    reachable = has_email | Q(notice_message_id__isnull=False, recipient__endpoint__isnull=False)
+    not_yet_reminded = Q(reminded_at__isnull=True) | (Q(reminder_channels=[]) & has_email)
     return (
         WithdrawalDuty.objects.filter(
-            status=WithdrawalDuty.Status.OPEN, reminded_at__isnull=True,
-            due_at__lte=now + RECIPIENT_REMINDED_BEFORE, recipient__active=True,
+            status=WithdrawalDuty.Status.OPEN, due_at__lte=now + RECIPIENT_REMINDED_BEFORE,
+            recipient__active=True,
         )
-        .filter(reachable)
+        .filter(reachable & not_yet_reminded)
         .order_by("due_at", "pk")
     )
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +32,21 @@ from core.errors import Conflict, InvalidInput, NotFound
 from core.text import nfc
 
 REASON_MAX_LENGTH = 200
+
+
+def _contact_email_checked(contact_email: str) -> str:
+    """The address the recipient's reminders go to, or blank (its webhook alone): whoever calls (the
+    form, the API, a command), one that is no address is refused rather than stored and never reached."""
+    address = (contact_email or "").strip()
+    try:
+        if address:
+            validate_email(address)
+    except ValidationError:
+        raise InvalidInput(
+            _("Enter the recipient's whole e-mail address for reminders, or leave it empty."),
+            field="contact_email",
+        ) from None
+    return address
 
 
 def _purposes_naming(recipient: Recipient) -> list[str]:
@@ -72,7 +89,7 @@ def recipient_create(
         raise InvalidInput(_("Give the country as a two-letter ISO code, e.g. VN."), field="country")
     if language not in Language.values:
         raise InvalidInput(_("Choose the language of the recipient's reminders."), field="language")
-    contact_email = (contact_email or "").strip()
+    contact_email = _contact_email_checked(contact_email)
     # The endpoint's owner is the integration client that acknowledges this recipient's duties.
     client = client or (endpoint.client if endpoint is not None else None)
     if endpoint is not None and endpoint.client_id != client.pk:
@@ -159,7 +176,7 @@ def recipient_contact_set(
     """Set where and in which language the recipient is reminded of the duties it has not confirmed
     (`consents.services.duty_reminders`); blank `contact_email`: by its webhook alone, if it has one. The
     audit entry says whether an address is set, not the address. The same values again write nothing."""
-    contact_email = (contact_email or "").strip()
+    contact_email = _contact_email_checked(contact_email)
     if language not in Language.values:
         raise InvalidInput(_("Choose the language of the recipient's reminders."), field="language")
     with transaction.atomic(durable=True):

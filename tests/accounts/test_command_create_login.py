@@ -57,3 +57,22 @@ def test_a_customer_login_is_not_made_here():
         _run("somebody", "--role", "customer")
 
     assert not get_user_model().objects.filter(username="somebody").exists()
+
+
+@pytest.mark.parametrize("username, email", [
+    ("", ""),  # was a traceback (ValueError), not a message
+    ("lan nguyen", ""),  # a name no sign-in form takes (letters, digits and @ . + - _ only)
+    ("lan.nguyen", "lan.nguyen at bank"),  # no address: reminders and alerts would never arrive
+])
+def test_a_username_or_email_that_cannot_work_is_refused_with_a_message(username, email):
+    with pytest.raises(CommandError):
+        _run(username, "--role", "officer", "--email", email)
+
+    assert not get_user_model().objects.filter(username=username).exists()
+
+
+def test_the_same_name_in_other_letters_case_is_refused():
+    _run("dpo.tran", "--role", "dpo")
+
+    with pytest.raises(CommandError, match="DPO.Tran"):
+        _run("DPO.Tran", "--role", "auditor")

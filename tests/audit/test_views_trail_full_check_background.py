@@ -6,14 +6,19 @@ the latest recorded verification of the whole chain (who, when, which entries, i
 that one asked for is still running; the check since the last checkpoint, bounded, stays in the request."""
 from __future__ import annotations
 
+import html
+from datetime import timedelta
+
 import pytest
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from audit import tasks, views
-from audit.selectors import audit_chain_last_full_check
+from audit.selectors import audit_chain_last_full_check, full_check
 from audit.services import audit_record
 from core.actors import Actor
+from tests.pages import in_either_language
 
 pytestmark = pytest.mark.django_db
 SYSTEM = Actor.system("tests")
@@ -84,3 +89,41 @@ def test_verifying_since_the_last_checkpoint_stays_in_the_request(
     logged_in(auditor).post(reverse("audit:trail"), {"verify": "checkpoint"})
     assert [call["since_checkpoint"] for call in walked_in_request] == [True]
     assert queued == []
+
+
+def test_a_second_whole_chain_check_is_refused_while_one_runs_and_the_page_says_so(
+    logged_in, auditor, dpo, queued
+):
+    """Each whole-chain check walks the bank's whole trail for minutes in a worker: a second click, the
+    same person's or a colleague's, while one runs would only start another walk."""
+    _write(2)
+    logged_in(auditor).post(reverse("audit:trail"), {"verify": "full"})
+
+    answer = logged_in(dpo).post(reverse("audit:trail"), {"verify": "full"}, follow=True)
+
+    assert len(queued) == 1
+    page = answer.content.decode()
+    assert 'data-testid="full-check-running"' in page
+    assert in_either_language(
+        "A verification of the whole chain is already running: its result shows on this page once it is "
+        "recorded. Ask again only after that.", html.unescape(page),
+    )
+
+
+def test_a_check_whose_worker_recorded_nothing_stops_reading_as_running(
+    logged_in, auditor, queued, monkeypatch
+):
+    """A worker killed (out of memory, a deploy) records no outcome: once the check's time is over, the
+    page says it ended without a result instead of "running" for ever, and a new one may be asked for."""
+    _write(2)
+    client = logged_in(auditor)
+    client.post(reverse("audit:trail"), {"verify": "full"})
+    later = timezone.now() + timedelta(hours=2)
+    monkeypatch.setattr(full_check, "timezone", type("Later", (), {"now": staticmethod(lambda: later)}))
+
+    page = client.get(reverse("audit:trail")).content.decode()
+
+    assert 'data-testid="full-check-running"' not in page
+    assert 'data-testid="full-check-lost"' in page
+    client.post(reverse("audit:trail"), {"verify": "full"})
+    assert len(queued) == 2

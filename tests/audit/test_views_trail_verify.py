@@ -80,8 +80,9 @@ def test_paging_a_verified_trail_neither_carries_the_request_nor_verifies_again(
 
     second = client.get(reverse("audit:trail") + next_page).content.decode()
     assert len(verifications) == 1
-    # The result the auditor asked for is still shown, with when and up to which entry it was taken.
-    assert "#60" in _verification(second)
+    # The result the auditor asked for is still shown, with when and up to which entry it was taken: the
+    # 60 written and the entry recording that the auditor asked for it.
+    assert "#61" in _verification(second)
     newest_page, previous_page = _pager_links(second)
     assert "verify" not in newest_page and "verify" not in previous_page
 
@@ -89,8 +90,9 @@ def test_paging_a_verified_trail_neither_carries_the_request_nor_verifies_again(
 def test_the_result_says_what_was_verified_and_up_to_which_entry(logged_in, auditor):
     entries = _write(3)
     client = logged_in(auditor)
-    head = AuditEntry.objects.order_by("-sequence").first().sequence  # the last entry before the check
     page = _verify(client, "full", follow=True).content.decode()
+    # The last entry before the outcome: the auditor's request for the check, which it read too.
+    head = AuditEntry.objects.get(action="audit.chain.full_check_asked").sequence
     found = _verification(page)
     assert head >= entries[-1].sequence
     assert in_either_language(

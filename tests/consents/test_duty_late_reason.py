@@ -15,7 +15,13 @@ from consents import services
 from consents.models import WithdrawalDuty
 from core.erased import REASON_ERASED
 from core.errors import InvalidInput
-from tests.consents.factories import STAFF, grant, make_purpose, make_recipient
+from tests.consents.factories import (
+    STAFF,
+    grant,
+    make_purpose,
+    make_recipient,
+    withdrawn_with_a_hooked_partner,
+)
 from tests.factories import make_subject, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +95,20 @@ def test_the_notices_page_and_the_api_list_only_the_late_recipients(dpo, as_user
     page = page.content.decode()
     table = page.split('data-testid="duty-table"', 1)[1].split("</table>", 1)[0]
     assert table.count('data-testid="duty-kind"') == 1 and late.subject.external_ref in table
+
+
+def test_the_recipients_own_client_never_reads_staffs_reason(as_user):
+    """Staff's words about why a recipient was late are the bank's own record (free text that may name
+    the customer or the recipient's staff): the recipient's client lists and confirms its duties
+    through the API and must not read them."""
+    duty = withdrawn_with_a_hooked_partner("Bảo hiểm Đối tác", "sharing-hooked")
+    WithdrawalDuty.objects.filter(pk=duty.pk).update(due_at=timezone.now() - timedelta(hours=1))
+    services.duty_late_reason_record(actor=STAFF, duty_id=duty.pk, reason="Anh Minh ở đối tác chưa trả lời")
+    partner = as_user(duty.recipient.client)
+
+    rows = partner.get("/api/v1/withdrawal-duties/", {"status": ""}).json()["results"]
+    acknowledged = partner.post(f"/api/v1/withdrawal-duties/{duty.pk}/acknowledge/", {}, format="json")
+
+    assert [row["late_reason"] for row in rows] == [None]
+    assert acknowledged.status_code == 200, acknowledged.content
+    assert acknowledged.json()["late_reason"] is None

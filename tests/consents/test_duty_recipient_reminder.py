@@ -150,3 +150,24 @@ def test_the_reminder_names_the_time_zone_of_its_deadline(language, zone):
     duties_remind_recipients(now=duty.due_at - timedelta(hours=1))
     rendered = render_email(_reminders().get(kind=OutboxMessage.Kind.EMAIL))
     assert zone in rendered.body
+
+
+def test_a_duty_whose_reminder_reached_no_one_is_reminded_by_email_once_an_address_is_given():
+    """The endpoint no longer took the notice (its body purged, its topic switched off): the reminder went
+    through no channel, yet the duty read as reminded, so the e-mail address staff then gave was never
+    used for it. Reminded once per channel that reached the recipient: the address given, it is."""
+    duty = _duty()
+    OutboxMessage.objects.filter(pk=duty.notice_message_id).update(payload="")
+    at = duty.due_at - RECIPIENT_REMINDED_BEFORE + timedelta(minutes=1)
+    duties_remind_recipients(now=at)
+    duty.refresh_from_db()
+    assert duty.reminder_channels == [] and not _reminders().exists()
+
+    services.recipient_contact_set(actor=STAFF, recipient_id=duty.recipient_id,
+                                   contact_email="privacy@partner.example", language="vi")
+
+    assert duties_remind_recipients(now=at + timedelta(hours=1)) == 1
+    assert list(_reminders().values_list("kind", flat=True)) == [OutboxMessage.Kind.EMAIL]
+    duty.refresh_from_db()
+    assert duty.reminder_channels == ["email"] and duty.reminded_at == at + timedelta(hours=1)
+    assert duties_remind_recipients(now=at + timedelta(hours=2)) == 0
