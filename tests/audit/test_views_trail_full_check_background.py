@@ -18,6 +18,7 @@ from audit import tasks, views
 from audit.selectors import audit_chain_last_full_check, full_check
 from audit.services import audit_record
 from core.actors import Actor
+from tests.audit.test_views_trail_verify import chain_checks_counted
 from tests.pages import in_either_language
 
 pytestmark = pytest.mark.django_db
@@ -34,15 +35,8 @@ def queued(monkeypatch):
 
 @pytest.fixture
 def walked_in_request(monkeypatch):
-    calls = []
-    verify = views.audit_chain_check
-
-    def counted(**kwargs):
-        calls.append(kwargs)
-        return verify(**kwargs)
-
-    monkeypatch.setattr(views, "audit_chain_check", counted)
-    return calls
+    """The chain checks run inside the web request."""
+    return chain_checks_counted(monkeypatch, views)
 
 
 def _write(n: int) -> None:

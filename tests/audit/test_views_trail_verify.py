@@ -52,9 +52,9 @@ def _verification(page: str) -> str:
     return found[:found.index("</div>")]
 
 
-@pytest.fixture
-def verifications(monkeypatch):
-    """How many times the chain was verified, in the request or by the worker."""
+def chain_checks_counted(monkeypatch, *modules) -> list[dict]:
+    """The chain checks run through `modules` (the page's request, the worker), each call's arguments
+    kept and the check then run."""
     calls = []
     verify = views.audit_chain_check
 
@@ -62,9 +62,15 @@ def verifications(monkeypatch):
         calls.append(kwargs)
         return verify(**kwargs)
 
-    monkeypatch.setattr(views, "audit_chain_check", counted)
-    monkeypatch.setattr(tasks, "audit_chain_check", counted)
+    for module in modules:
+        monkeypatch.setattr(module, "audit_chain_check", counted)
     return calls
+
+
+@pytest.fixture
+def verifications(monkeypatch):
+    """How many times the chain was verified, in the request or by the worker."""
+    return chain_checks_counted(monkeypatch, views, tasks)
 
 
 def test_paging_a_verified_trail_neither_carries_the_request_nor_verifies_again(
