@@ -53,8 +53,9 @@ REGULATOR_ORGANISATION = {
 }
 # The bank's name as printed on the reports it files (the monthly deadline report for the regulator, a
 # customer's proof bundle): the name its filings to A05 carry unless set apart; the demo's only in the demo.
-BANK_NAME = env.str(
-    "BANK_NAME", default=REGULATOR_ORGANISATION.get("name", "Ngân hàng TMCP Quyền Dữ Liệu (demo)")
+# Set but empty (`BANK_NAME=` in an env file) it falls back as unset: no report prints a blank bank.
+BANK_NAME = env.str("BANK_NAME", default="").strip() or REGULATOR_ORGANISATION.get(
+    "name", "Ngân hàng TMCP Quyền Dữ Liệu (demo)"
 )
 # The release deployed (a tag or commit), printed on documents the bank hands an inspector; empty: unknown.
 PLATFORM_VERSION = env.str("PLATFORM_VERSION", default="")

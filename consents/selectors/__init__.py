@@ -82,6 +82,7 @@ from consents.selectors.records import (
     restrictions_in_force,
     restrictions_in_force_of,
 )
+from consents.selectors.resumptions import widening_resumptions_told
 from consents.selectors.rule import CheckResult, Reason, consent_status_as_read, consents_reading_status
 from consents.selectors.stops_progress import StopsProgress, purpose_stops_progress
 from consents.selectors.switches import ConsentSwitch, ConsentSwitches, consent_switches_of
@@ -202,6 +203,7 @@ __all__ = [
     "withdrawal_consequences_of_subject_read_out",
     "withdrawal_consequences_read_out",
     "ReadOut",
+    "widening_resumptions_told",
     "withdrawal_duties",
     "withdrawal_duties_of_consent",
     "withdrawal_duties_of_consents",

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from consents.catalogue import purpose_entry_of
 from consents.models import Consent, WithdrawalDuty
+from consents.selectors.resumptions import WIDENING_RESUMPTION_ACTION
 from consents.selectors.withdrawals import CAUSE_PURPOSE_WIDENED, purpose_change_source, withdrawal_recipients
 from consents.services.request_duties import LockedStops, stops_lock, stops_resume
 from core.actors import Actor
@@ -47,6 +48,6 @@ def widening_pauses_lift(
         actor=actor, subject_id=successor.subject_id, key=f"consent:{successor.pk}", now=now,
         locked=locked.of_recipients(named), reason=PAUSE_LIFTED,
         notice={"restriction": None, "cause": CAUSE_PURPOSE_WIDENED, "consent": str(successor.pk)},
-        audit_action="consents.duty.widening_resumption_sent",
+        audit_action=WIDENING_RESUMPTION_ACTION,
         audit_data={"cause": CAUSE_PURPOSE_WIDENED, "consent": str(successor.pk)},
     )

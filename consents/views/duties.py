@@ -43,12 +43,14 @@ def _duty_list_url(params) -> str:
     return f"{reverse('consents:duty_list')}?{query}" if query else reverse("consents:duty_list")
 
 
-def _duty_row(duty: WithdrawalDuty, actions: frozenset[str]) -> tuple:
+def _duty_row(duty: WithdrawalDuty, actions: frozenset[str], resumptions: dict) -> tuple:
     """A duty with what this person may do with it, for a correction the corrected fields' labels, the
     acknowledgement's note as a person reads it (an erased one as the sentence, `core.erased`), and when
-    and how the recipient was told and confirmed (`duty_told`)."""
+    and how the recipient was told and confirmed (`duty_told`), and for a widening's pause when it was told
+    it may resume (`resumptions`, read for the whole page by `widening_resumptions_told`)."""
     fields = [subject_field_label(name) for name in duty.fields]
-    return duty, actions, fields, erased_words_shown(duty.acknowledgement_note), duty_told(duty)
+    told = {**duty_told(duty), "resume_told_at": resumptions.get(duty.pk)}
+    return duty, actions, fields, erased_words_shown(duty.acknowledgement_note), told
 
 
 @staff_required("consents.view_withdrawalduty")
@@ -93,14 +95,18 @@ def _duty_list_page(request, *, refused: tuple | None = None):
     except InvalidInput as error:
         shown, filter_error = [], error.text
     actor = actor_for_user(request.user)
+    recent = list(recent)
+    resumptions = selectors.widening_resumptions_told([*shown, *recent])
     return render(
         request,
         "consents/duty_list.html",
         {
             # Each duty with what this person may do with it (`duty_allowed_actions`).
-            "duties": [_duty_row(duty, selectors.duty_allowed_actions(duty, actor)) for duty in shown],
+            "duties": [
+                _duty_row(duty, selectors.duty_allowed_actions(duty, actor), resumptions) for duty in shown
+            ],
             "page": page,
-            "recently_acknowledged": [_duty_row(duty, frozenset()) for duty in recent],
+            "recently_acknowledged": [_duty_row(duty, frozenset(), resumptions) for duty in recent],
             "now": now,
             "form": AcknowledgeForm(),
             "can_ack": request.user.has_perm("consents.acknowledge_withdrawalduty"),

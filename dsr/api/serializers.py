@@ -184,6 +184,12 @@ class RequestOutputSerializer(serializers.ModelSerializer):
         help_text="The id of the customer's request, open when this one came in, that asks the same thing "
         "(same type, purposes, corrections or complaint): this one repeats it. Null otherwise.",
     )
+    challenges = serializers.PrimaryKeyRelatedField(
+        read_only=True,
+        allow_null=True,
+        help_text="For a complaint about an answer: the id of the customer's request whose answer it "
+        "challenges. Null otherwise.",
+    )
 
     class Meta:
         model = DataSubjectRequest
@@ -213,6 +219,7 @@ class RequestOutputSerializer(serializers.ModelSerializer):
             "closed_at",
             "overdue",
             "repeat_of",
+            "challenges",
         ]
 
     def get_assignee(self, obj) -> str | None:
