@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
-from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
@@ -22,7 +21,7 @@ from accounts.signals import role_changed
 from audit.services import audit_record
 from core.access import subject_for_user
 from core.actors import Actor
-from core.errors import Conflict, InvalidInput
+from core.errors import Conflict, InvalidInput, valid_or_refused
 from core.keyed import blind_index
 from core.roles import STAFF_ROLES, Role, user_role
 
@@ -35,11 +34,13 @@ def user_create(*, actor: Actor, username: str, password: str | None, role: Role
     address (the staff member's reminders and alerts go there); (409) a name taken in any letter case.
     """
     User = get_user_model()
-    if not username or not _passes(User.username_validator, username):
-        raise InvalidInput(_("A login's name is made of letters, digits and @ . + - _ only, without spaces."),
-                           field="username")
-    if email and not _passes(validate_email, email):
-        raise InvalidInput(_("Enter the staff member's whole work e-mail address."), field="email")
+    name_refused = _("A login's name is made of letters, digits and @ . + - _ only, without spaces.")
+    if not username:
+        raise InvalidInput(name_refused, field="username")
+    valid_or_refused(User.username_validator, username, message=name_refused, field="username")
+    if email:
+        email_refused = _("Enter the staff member's whole work e-mail address.")
+        valid_or_refused(validate_email, email, message=email_refused, field="email")
     with transaction.atomic(durable=True):
         if User.objects.filter(username__iexact=username).exists():
             raise Conflict(_("A login named %(username)s already exists.") % {"username": username})
@@ -48,14 +49,6 @@ def user_create(*, actor: Actor, username: str, password: str | None, role: Role
         audit_record(action="core.user.created", actor=actor, target=user,
                      data={"user_id": user.pk, "role": role.value})
     return user
-
-
-def _passes(validator, value: str) -> bool:
-    try:
-        validator(value)
-    except ValidationError:
-        return False
-    return True
 
 
 def user_role_set(*, actor: Actor, user, role: Role | None) -> Any:

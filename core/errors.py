@@ -6,8 +6,10 @@ fields, rendered in the reader's language, and never carry personal data.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -43,6 +45,16 @@ class DomainError(Exception):
 class InvalidInput(DomainError):
     code = "invalid"
     status = 400
+
+
+def valid_or_refused(validator: Callable[[str], None], value: str, *, message: Any, field: str) -> str:
+    """`value` when Django's `validator` takes it; otherwise refused (400) on `field` with `message`, in the
+    area's own words rather than the validator's."""
+    try:
+        validator(value)
+    except ValidationError:
+        raise InvalidInput(message, field=field) from None
+    return value
 
 
 class PermissionDenied(DomainError):

@@ -11,11 +11,10 @@ from collections.abc import Mapping
 from datetime import date
 from typing import TypeVar
 
-from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import InvalidInput
+from core.errors import InvalidInput, valid_or_refused
 from core.text import nfc
 
 # ASCII digits only: `\d` alone accepts any script's digits, which would be stored as sent and never
@@ -68,11 +67,7 @@ def normalize_phone(value: str) -> str:
 def normalize_email(value: str) -> str:
     # Composed (NFC): a domain in Vietnamese typed on a Mac has the blind index of the one typed on Windows.
     email = nfc((value or "").strip()).lower()
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise InvalidInput(_("Enter a valid e-mail address."), field="email") from None
-    return email
+    return valid_or_refused(validate_email, email, message=_("Enter a valid e-mail address."), field="email")
 
 
 def validate_date_of_birth(value: date, *, today: date) -> date:

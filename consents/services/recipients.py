@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
@@ -28,7 +27,7 @@ from consents.client_recipients import client_recipients_invalidate
 from consents.models import NoticeVersion, Purpose, Recipient
 from core.actors import Actor
 from core.db import conflict_on_duplicate
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput, NotFound, valid_or_refused
 from core.text import nfc
 
 REASON_MAX_LENGTH = 200
@@ -38,15 +37,13 @@ def _contact_email_checked(contact_email: str) -> str:
     """The address the recipient's reminders go to, or blank (its webhook alone): whoever calls (the
     form, the API, a command), one that is no address is refused rather than stored and never reached."""
     address = (contact_email or "").strip()
-    try:
-        if address:
-            validate_email(address)
-    except ValidationError:
-        raise InvalidInput(
-            _("Enter the recipient's whole e-mail address for reminders, or leave it empty."),
-            field="contact_email",
-        ) from None
-    return address
+    if not address:
+        return address
+    return valid_or_refused(
+        validate_email, address,
+        message=_("Enter the recipient's whole e-mail address for reminders, or leave it empty."),
+        field="contact_email",
+    )
 
 
 def _purposes_naming(recipient: Recipient) -> list[str]:
