@@ -1,6 +1,7 @@
 """Reads of the consents app shared by the API, the pages, tasks and reports, split by sub-domain;
 import from here."""
 
+from consents.selectors.as_of import StateAt, consent_states_at
 from consents.selectors.catalogue import (
     SAID_NO,
     announcement_allowed_actions,
@@ -111,6 +112,7 @@ from consents.selectors.withdrawals import (
 )
 
 __all__ = [
+    "StateAt",
     "CheckResult",
     "ConsentSwitch",
     "ConsentSwitches",
@@ -123,6 +125,7 @@ __all__ = [
     "ask_again_counts",
     "consent_allowed_actions",
     "consent_by_id",
+    "consent_states_at",
     "consent_check",
     "consent_check_as_of",
     "consent_check_bulk",
