@@ -488,6 +488,9 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     "portal/dossiers/<uuid:pk>/edit/": ("POST", "/portal/dossiers/{absent}/edit/", Absent(DPO)),
     "portal/dossiers/<uuid:pk>/file/": ("POST", "/portal/dossiers/{absent}/file/", Absent(DPO)),
     "portal/processing-record/": ("GET", "/portal/processing-record/", AUDIT),
+    "portal/recipients/<int:pk>/transfers/": (
+        "GET", "/portal/recipients/{absent_int}/transfers/", Absent(AUDIT)
+    ),
     "portal/processing-record/<slug:code>/edit/": (
         "GET",
         "/portal/processing-record/{purpose}/edit/",
