@@ -12,6 +12,8 @@ from django.db.models import Q
 
 from consents.models import Consent, ConsentEvent, ConsentStatus, ProcessingRestriction, Purpose
 from consents.selectors.catalogue import NOTICE_TEXTS
+from consents.selectors.check import consent_check_as_of
+from consents.selectors.rule import CheckResult
 
 
 @dataclass(frozen=True)
@@ -20,7 +22,9 @@ class StateAt:
     that status (the grant or refusal, or what ended it); None when a term ran out that the hourly sweep
     had not yet recorded (`ended_at` is then the term's end). `voided_later`: the void, recorded after the
     moment, that says the record was made in error. `restriction`: the kind of restriction, objection or
-    legal hold in force then over this purpose (the widest), which stops processing whatever the consent."""
+    legal hold in force then over this purpose (the widest), which stops processing whatever the consent.
+    `answer`: what the consent check answered then (`consent_check_as_of`, the one rule: legal bases,
+    restrictions, life events, re-consent after a widening, children), the "was it allowed?"."""
 
     purpose: Purpose
     status: str | None
@@ -29,10 +33,7 @@ class StateAt:
     ended_at: datetime | None
     voided_later: ConsentEvent | None
     restriction: str | None
-
-    @property
-    def in_force(self) -> bool:
-        return self.status == ConsentStatus.GRANTED and self.restriction is None
+    answer: CheckResult
 
     @property
     def status_label(self) -> str:
@@ -66,32 +67,40 @@ def _restrictions_at(subject, at: datetime) -> dict:
         .values_list("purpose_id", "kind")
     )
     for purpose_id, kind in in_force:
-        kinds[purpose_id] = min(kind, kinds.get(purpose_id, kind))
+        kinds[purpose_id] = _widest(kind, kinds.get(purpose_id))
     return kinds
 
 
-def _state_of(
-    purpose: Purpose, answers: list, events: dict, at: datetime, restriction: str | None
-) -> StateAt:
+def _widest(*kinds: str | None) -> str | None:
+    return min(filter(None, kinds), default=None)
+
+
+def _record_at(answers: list, events: dict, at: datetime) -> dict:
+    """The record's part of a purpose's `StateAt` from the answers given by `at`, the latest last."""
     if not answers:
-        return StateAt(purpose, None, None, None, None, None, restriction)
-    answer = answers[-1]
-    consent = answer.consent
+        return {"status": None, "consent": None, "event": None, "ended_at": None, "voided_later": None}
+    given = answers[-1]
+    consent = given.consent
     later = [event for event in events[consent.pk] if not event.is_answer]
     ended = [event for event in later if event.at <= at]
-    voided_later = next((e for e in later if e.at > at and e.kind == ConsentStatus.VOIDED), None)
+    record = {
+        "consent": consent,
+        "voided_later": next((e for e in later if e.at > at and e.kind == ConsentStatus.VOIDED), None),
+    }
     if ended:
-        return StateAt(purpose, ended[-1].kind, consent, ended[-1], ended[-1].at, voided_later, restriction)
-    if answer.kind == ConsentStatus.GRANTED and consent.expires_at is not None and consent.expires_at <= at:
-        expired = consent.expires_at
-        return StateAt(purpose, ConsentStatus.EXPIRED, consent, None, expired, voided_later, restriction)
-    return StateAt(purpose, answer.kind, consent, answer, None, voided_later, restriction)
+        return {**record, "status": ended[-1].kind, "event": ended[-1], "ended_at": ended[-1].at}
+    term = consent.expires_at
+    if given.kind == ConsentStatus.GRANTED and term is not None and term <= at:
+        return {**record, "status": ConsentStatus.EXPIRED, "event": None, "ended_at": term}
+    return {**record, "status": given.kind, "event": given, "ended_at": None}
 
 
 def consent_states_at(subject, *, at: datetime) -> list[StateAt]:
     """Every purpose of the catalogue (and any retired one the customer answered) as it stood for this
     customer at `at`: the latest answer given by then (a consent to a newer notice supersedes the older
-    one) and what had ended it by then, with the restriction in force. Three queries whatever the history."""
+    one) and what had ended it by then, with the restriction in force and the check's answer then. The
+    history in three queries; the check, as the API's `consent-check/?at=` answers it, a few per purpose
+    (a catalogue holds tens)."""
     events = _events_by_consent(subject)
     answers: dict = {}
     for consent_events in events.values():
@@ -103,12 +112,11 @@ def consent_states_at(subject, *, at: datetime) -> list[StateAt]:
     purposes = Purpose.objects.filter(Q(active=True) | Q(pk__in=list(answers))).order_by("code")
     restrictions = _restrictions_at(subject, at)
     return [
-        _state_of(
-            purpose,
-            answers.get(purpose.pk, []),
-            events,
-            at,
-            min(filter(None, (restrictions.get(None), restrictions.get(purpose.pk))), default=None),
+        StateAt(
+            purpose=purpose,
+            **_record_at(answers.get(purpose.pk, []), events, at),
+            restriction=_widest(restrictions.get(None), restrictions.get(purpose.pk)),
+            answer=consent_check_as_of(subject_ref=subject.external_ref, purpose_code=purpose.code, at=at),
         )
         for purpose in purposes
     ]

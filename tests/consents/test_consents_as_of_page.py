@@ -79,6 +79,8 @@ def test_the_page_answers_for_a_vietnam_time_and_is_audited(logged_in, auditor, 
     row = page[page.index(f'data-testid="as-of-{purpose.code}"'):]
     row = row[:row.index("</tr>")]
     assert "officer_t" in row and "v1" in row
+    answer = row[row.index(f'data-testid="as-of-answer-{purpose.code}"'):]
+    assert answer.split(">", 1)[1].startswith("Allowed")
     viewed = AuditEntry.objects.filter(action="core.subject.viewed", subject_id=subject.pk)
     assert viewed.filter(data__context="portal.consents_as_of").count() == 1
 
@@ -99,3 +101,16 @@ def test_only_roles_that_see_consents_reach_it(logged_in, customer_a, subject):
 def test_the_customer_page_links_to_it(logged_in, dpo, subject):
     page = logged_in(dpo).get(reverse("subjects:customer_detail", args=[subject.pk])).content.decode()
     assert reverse("consents:staff_as_of", args=[subject.pk]) in page
+
+
+def test_each_purpose_says_whether_processing_was_allowed_then_by_the_check_rule(subject):
+    """"Was it allowed?" is the consent check's answer at that moment (legal bases, restrictions, life
+    events, re-consent), not the record's status alone: a legal obligation needs no consent."""
+    purpose, _consent, granted_at, withdrawn_at = _history(subject)
+    kyc = make_purpose("kyc", legal_basis="legal_obligation", category="compliance")
+    moment = granted_at + timedelta(days=1)
+    assert _state(subject, kyc.code, moment).answer.allowed
+    assert _state(subject, kyc.code, moment).status is None
+    assert _state(subject, purpose.code, moment).answer.allowed
+    after = _state(subject, purpose.code, withdrawn_at + timedelta(minutes=1)).answer
+    assert not after.allowed and after.reason == "withdrawn"
