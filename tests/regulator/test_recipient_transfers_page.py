@@ -18,6 +18,7 @@ from regulator import services
 from regulator.models import Dossier, DossierKind
 from tests.consents.factories import STAFF, grant
 from tests.factories import signed_in
+from tests.query_counts import queries_of
 from tests.regulator.factories import DPO, MONDAY, make_catalogue, make_customer, make_inventory
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +81,16 @@ def test_only_dossier_readers_reach_it_and_the_recipient_page_links_to_it(dpo, o
     assert signed_in(officer).get(url).status_code == 403
     recipients = signed_in(dpo).get(reverse("consents:recipient_list")).content.decode()
     assert url in recipients
+
+
+def test_a_page_costs_the_same_queries_whatever_the_customers_it_lists(dpo):
+    tokyo, _early, _recent = _transfers()
+    transfer = tokyo.purposes.get()
+    client = signed_in(dpo)
+    url = reverse("regulator:recipient_transfers", args=[tokyo.pk])
+    period = {"since": timezone.localtime(MONDAY - timedelta(days=30)).date().isoformat(),
+              "until": timezone.localtime(MONDAY).date().isoformat()}
+    few = queries_of(lambda: client.get(url, period))
+    for _ in range(18):
+        grant(make_customer(), transfer, now=MONDAY - timedelta(days=10))
+    assert queries_of(lambda: client.get(url, period)) == few
