@@ -391,3 +391,4 @@ class AcknowledgeForm(forms.Form):
 
 class LateReasonForm(forms.Form):
     late_reason = forms.CharField(label=_("Why the recipient confirmed late"), max_length=500)
+

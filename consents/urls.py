@@ -14,6 +14,7 @@ urlpatterns = [
     path("me/consents/<slug:code>/withdraw/", views.me_withdraw, name="me_withdraw"),
     path("portal/customers/<uuid:pk>/consents/new/", views.staff_grant, name="staff_grant"),
     path("portal/customers/<uuid:pk>/consents/recorded/", views.staff_recorded, name="staff_recorded"),
+    path("portal/customers/<uuid:pk>/consents/as-of/", views.staff_as_of, name="staff_as_of"),
     path("portal/consents/<uuid:pk>/withdraw/", views.staff_withdraw, name="staff_withdraw"),
     path("portal/consents/<uuid:pk>/void/", views.staff_void, name="staff_void"),
     path("portal/consents/<uuid:pk>/receipt/", views.staff_receipt, name="staff_receipt"),

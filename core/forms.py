@@ -3,11 +3,14 @@ success said, and marked on the request (`form_succeeded`)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, time
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.forms.models import ModelChoiceIterator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
 from core.moments import day_in_range, out_of_range_message
@@ -167,3 +170,32 @@ class ModelChoiceInVietnameseOrder(ModelChoiceField):
 
 class ModelMultipleChoiceInVietnameseOrder(forms.ModelMultipleChoiceField):
     iterator = InVietnameseOrder
+
+
+# A day asked about without a time: the state it ended with.
+END_OF_DAY = time(23, 59, 59)
+
+
+class MomentAskedForm(forms.Form):
+    """A past moment a page asks about ("as it stood then"), in the bank's time zone (Vietnam time); a day
+    without a time is read at its last second, the state the day ended with."""
+
+    date = DayFormField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(
+        label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}),
+        help_text=_("Vietnam time (UTC+7). Left empty: the end of that day."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        moment = datetime.combine(
+            cleaned["date"], cleaned.get("time") or END_OF_DAY, tzinfo=timezone.get_default_timezone()
+        )
+        if moment > timezone.now():
+            raise forms.ValidationError(
+                _("Choose a moment that has passed: the page shows what was recorded.")
+            )
+        cleaned["moment"] = moment
+        return cleaned

@@ -62,6 +62,7 @@ class DsrConfig(AppConfig):
                 "dsr.task.called_off": _("System task called off: its request ended unanswered"),
                 "dsr.export.built": _("Data export built"),
                 "dsr.export.downloaded": _("Data export downloaded"),
+                "dsr.queue.exported": _("Request queue downloaded as CSV"),
                 "dsr.export.purged": _("Data export emptied (expired, or erased with the customer's data)"),
                 "dsr.request.results_purged": _("What the systems returned to a closed request emptied"),
                 "dsr.hold.placed": _("Data placed under legal hold"),

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from dsr.views import customer, inventory, policy, profile, reports, staff
+from dsr.views import customer, inventory, policy, profile, queue, reports, staff
 
 app_name = "dsr"
 
@@ -21,7 +21,7 @@ class MonthConverter:
 register_converter(MonthConverter, "month")
 
 urlpatterns = [
-    path("portal/requests/", staff.queue, name="queue"),
+    path("portal/requests/", queue.queue, name="queue"),
     path("portal/requests/new/", staff.intake, name="intake"),
     path("portal/requests/<uuid:pk>/receipt/", staff.receipt, name="receipt"),
     path("portal/requests/policy/", policy.policy, name="policy"),

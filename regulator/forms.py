@@ -172,3 +172,21 @@ class ProofBundleForm(AccessReasonForm):
         initial="html",
         widget=forms.RadioSelect,
     )
+
+
+class TransferPeriodForm(forms.Form):
+    """The period a recipient's transfers are listed for: Vietnam days, both included."""
+
+    since = DayFormField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    until = DayFormField(
+        label=_("To (included)"), widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "Days in Vietnam time; the customers whose consent was in force on any day of the period."
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and cleaned["since"] > cleaned["until"]:
+            raise forms.ValidationError(_("The period must start before it ends."))
+        return cleaned

@@ -297,6 +297,11 @@ def dossier_list() -> QuerySet[Dossier]:
     return _with_latest_fingerprint(dossiers).order_by("due_at", "pk")
 
 
+def transfer_dossiers_of(recipient) -> dict:
+    """The transfer impact-assessment dossiers of a foreign recipient, by the purpose they assess."""
+    return {d.purpose_id: d for d in Dossier.objects.filter(kind=DossierKind.TRANSFER, recipient=recipient)}
+
+
 def dossier_by_id(pk) -> Dossier | None:
     return dossier_list().filter(pk=pk).first()
 

@@ -1,6 +1,7 @@
 """Reads of the consents app shared by the API, the pages, tasks and reports, split by sub-domain;
 import from here."""
 
+from consents.selectors.as_of import StateAt, consent_states_at
 from consents.selectors.catalogue import (
     SAID_NO,
     announcement_allowed_actions,
@@ -86,6 +87,7 @@ from consents.selectors.resumptions import widening_resumptions_told
 from consents.selectors.rule import CheckResult, Reason, consent_status_as_read, consents_reading_status
 from consents.selectors.stops_progress import StopsProgress, purpose_stops_progress
 from consents.selectors.switches import ConsentSwitch, ConsentSwitches, consent_switches_of
+from consents.selectors.transfers import consents_transferring_to
 from consents.selectors.versions import VersionInHistory, notice_version_history
 from consents.selectors.withdrawals import (
     consent_withdraw_refusal,
@@ -111,6 +113,7 @@ from consents.selectors.withdrawals import (
 )
 
 __all__ = [
+    "StateAt",
     "CheckResult",
     "ConsentSwitch",
     "ConsentSwitches",
@@ -123,6 +126,8 @@ __all__ = [
     "ask_again_counts",
     "consent_allowed_actions",
     "consent_by_id",
+    "consent_states_at",
+    "consents_transferring_to",
     "consent_check",
     "consent_check_as_of",
     "consent_check_bulk",

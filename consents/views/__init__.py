@@ -20,6 +20,7 @@ from consents.views.duties import duty_acknowledge, duty_late_reason, duty_list
 from consents.views.receipts import me_receipt
 from consents.views.reports import report
 from consents.views.staff import (
+    staff_as_of,
     staff_grant,
     staff_receipt,
     staff_recorded,
@@ -30,6 +31,7 @@ from consents.views.staff import (
 from consents.views.versions import purpose_versions
 
 __all__ = [
+    "staff_as_of",
     "consent_import",
     "duty_acknowledge",
     "duty_late_reason",

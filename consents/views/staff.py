@@ -22,7 +22,7 @@ from consents.views.receipts import receipt_response
 from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
-from core.forms import call_with_messages, form_error, form_submit, form_succeeded
+from core.forms import MomentAskedForm, call_with_messages, form_error, form_submit, form_succeeded
 from core.labels import in_language
 from integrations.form_once import posted_once
 from subjects.children import may_be_child
@@ -315,3 +315,19 @@ def staff_receipt(request, pk):
         voided=selectors.consent_void_of(consent, events=events),
         can_void=consent.pk in _voidable(request, [consent]),
     )
+
+
+@staff_required("consents.view_consent")
+def staff_as_of(request, pk):
+    """Every purpose as it stood for this customer at a chosen past moment (an inspector's or a complaint's
+    "was it allowed on 3 March?"), from the recorded history; each look-up is audited as a view of the
+    customer's personal data, with the moment asked."""
+    subject = found_or_404(subject_by_id(pk))
+    form = MomentAskedForm(request.GET or None)
+    moment = form.cleaned_data["moment"] if form.is_valid() else None
+    states = None
+    if moment is not None:
+        subject_view(subject, user=request.user, context="portal.consents_as_of")
+        states = selectors.consent_states_at(subject, at=moment)
+    context = {"subject": subject, "form": form, "states": states, "moment": moment}
+    return render(request, "consents/staff_as_of.html", context, status=400 if form.errors else 200)

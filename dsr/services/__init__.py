@@ -10,6 +10,7 @@ from dsr.services.identity_self import (
 from dsr.services.in_force import withdrawal_pauses_revoke, withdrawals_catch_up
 from dsr.services.intake import received_on_moment, request_create
 from dsr.services.repeats import Repeat
+from dsr.services.reporting import request_queue_export_record
 from dsr.services.requests import (
     MAX_REPLY_LENGTH,
     request_acknowledge,
@@ -43,6 +44,7 @@ __all__ = [
     "request_identity_code_send_by_customer",
     "request_identity_otp_send",
     "request_overdue_reason_record",
+    "request_queue_export_record",
     "request_reject",
     "request_results_purge_expired",
     "request_restriction_lift",

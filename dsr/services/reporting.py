@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.languages import per_language
+from audit.services import audit_record
+from core.actors import Actor
 from core.roles import Role
 from core.spreadsheets import spreadsheet_file
 from deadlines.policy import LOCAL_TZ, add_months, local_midnight
@@ -109,3 +111,13 @@ def report_send(*, kind: str, now: datetime | None = None) -> int:
         logger.error("deadline report %s for %s to %s reached nobody: no active DPO has an e-mail address",
                      kind, first_day, last_day)
     return queued
+
+
+def request_queue_export_record(*, actor: Actor, filters: dict[str, str], rows: int) -> None:
+    """Record that staff took the request queue away as CSV: who, with which filters, how many rows. The
+    file holds no personal data, but it leaves the platform and says who asked what when."""
+    with transaction.atomic(durable=True):
+        audit_record(
+            action="dsr.queue.exported", actor=actor, subject=None, target=None,
+            data={"filters": filters, "rows": rows},
+        )

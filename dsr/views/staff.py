@@ -1,4 +1,4 @@
-"""Staff pages: the request queue, intake in a branch or call centre, and the request page with actions."""
+"""Staff pages: intake in a branch or call centre, and the request page with actions."""
 
 from __future__ import annotations
 
@@ -8,19 +8,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.languages import language_for_subject
 from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
-from core.errors import DomainError, InvalidInput
+from core.errors import DomainError
 from core.forms import call_with_messages, form_error, form_submit, form_submit_with_messages, form_succeeded
-from core.paging import offset_page
 from deadlines.models import RequestType
 from dsr import services
-from dsr.filters import RequestFilterSet
 from dsr.forms import (
     AssignForm,
     CancelForm,
@@ -29,7 +26,6 @@ from dsr.forms import (
     LiftForm,
     NoteForm,
     OverdueReasonForm,
-    QueueFilterForm,
     ReasonForm,
     StaffIntakeForm,
     TaskDoneForm,
@@ -37,92 +33,23 @@ from dsr.forms import (
 from dsr.identity_forms import VerifyIdentityForm
 from dsr.models import CORRECTION_TYPES, PURPOSE_TYPES
 from dsr.selectors import (
-    DUE_SOON,
     identity_document_needs_visit,
     identity_methods_recordable,
     request_allowed_actions,
     request_detail,
     request_for_work_check,
     request_identity_verified,
-    request_queue,
     request_work_check,
-    requests_by_reference,
     restriction_lifted_by_cancel,
     visible_request_by_id,
-    visible_requests,
     withdrawals_read_out,
     work_staff,
 )
 from dsr.states import RequestStatus
-from dsr.views.common import attachment, deadline_tone
+from dsr.views.common import attachment
 from dsr.views.request_page import ACTION_FORMS, ACTION_NAMES, FINAL_ACTIONS, form_ids, request_page
 from integrations.form_once import posted_once
 from subjects.selectors import guardian_to_verify, subject_for_ref
-
-PAGE_SIZE = 50
-
-
-@staff_required("dsr.view_datasubjectrequest")
-def queue(request):
-    form = QueueFilterForm(request.GET or None, staff_queryset=work_staff())
-    form.is_valid()
-    data = getattr(form, "cleaned_data", {})  # the fields that are valid; an unbound form has none
-    now = timezone.now()
-    reference = data.get("reference", "").strip()
-    if reference:
-        # The reference a customer quotes finds the request itself, whatever the other filters say.
-        matches = list(requests_by_reference(reference)[:PAGE_SIZE])
-        if len(matches) == 1:
-            return redirect("dsr:detail", pk=matches[0].pk)
-        rows = [{"obj": r, "tone": deadline_tone(r, now)} for r in matches]
-        return render(
-            request,
-            "dsr/queue.html",
-            {"form": form, "page": None, "rows": rows, "now": now, "reference": reference},
-        )
-    # Who and what: the API list's FilterSet, so a customer number nobody has or an assignee no staff
-    # member is is said here as the API says it, not shown as an empty queue. A type or status the
-    # form refused is shown on its field and left out, as before; the assignee is the FilterSet's to
-    # judge (the form's choices are only the staff who work requests now).
-    subject_ref = data.get("subject", "").strip()
-    who = {
-        "type": data.get("type", ""),
-        "status": data.get("status", ""),
-        "subject": subject_ref,
-        # The box adds to a customer's requests; ticked alone it meant nothing, and still does.
-        "as_guardian": "true" if subject_ref and data.get("as_guardian") else "",
-        "assignee": request.GET.get("assignee", "").strip(),
-    }
-    try:
-        matching = RequestFilterSet.apply(who, visible_requests(request.user), now=now)
-    except InvalidInput as error:
-        return render(
-            request,
-            "dsr/queue.html",
-            {"form": form, "page": None, "rows": [], "now": now, "filter_error": error.text},
-            status=400,
-        )
-    due = data.get("due")
-    listed = request_queue(
-        base=matching,
-        now=now,
-        overdue=due in ("overdue", "attention"),
-        due_within=DUE_SOON if due in ("soon", "attention") else None,
-        acknowledgement_overdue=due in ("acknowledgement", "attention"),
-        closed=data.get("closed") or None,
-        closed_since=data.get("since"),
-        closed_until=data.get("until"),
-    )
-    # "Page N" without counting the list: unfiltered, it holds every request ever received.
-    page = offset_page(listed, params=request.GET, size=PAGE_SIZE)
-    rows = [{"obj": r, "tone": deadline_tone(r, now)} for r in page.rows]
-    # Said in words: the customer's rows include the requests they filed as guardian for a ward.
-    as_guardian_of = subject_ref if who["as_guardian"] else None
-    return render(
-        request,
-        "dsr/queue.html",
-        {"form": form, "page": page, "rows": rows, "now": now, "as_guardian_of": as_guardian_of},
-    )
 
 
 @staff_required("dsr.add_datasubjectrequest")

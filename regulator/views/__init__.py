@@ -25,8 +25,10 @@ from regulator.views.breaches import (
 from regulator.views.dossiers import dossier_detail, dossier_edit, dossier_file, dossier_list, dossiers_sync
 from regulator.views.proof_bundles import proof_bundle
 from regulator.views.record import activity_edit, processing_record
+from regulator.views.transfers import recipient_transfers
 
 __all__ = [
+    "recipient_transfers",
     "activity_edit",
     "announcement_list",
     "announcement_retry",

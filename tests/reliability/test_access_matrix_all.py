@@ -338,6 +338,11 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
         "/portal/customers/{subject_a}/consents/recorded/",
         STAFF,
     ),
+    "portal/customers/<uuid:pk>/consents/as-of/": (
+        "GET",
+        "/portal/customers/{subject_a}/consents/as-of/",
+        STAFF,
+    ),
     "portal/consents/<uuid:pk>/withdraw/": ("GET", "/portal/consents/{consent_a}/withdraw/", WRITERS),
     "portal/consents/<uuid:pk>/void/": ("GET", "/portal/consents/{consent_a}/void/", CASEWORKERS),
     "portal/consents/<uuid:pk>/receipt/": ("GET", "/portal/consents/{consent_a}/receipt/", STAFF),
@@ -483,6 +488,9 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     "portal/dossiers/<uuid:pk>/edit/": ("POST", "/portal/dossiers/{absent}/edit/", Absent(DPO)),
     "portal/dossiers/<uuid:pk>/file/": ("POST", "/portal/dossiers/{absent}/file/", Absent(DPO)),
     "portal/processing-record/": ("GET", "/portal/processing-record/", AUDIT),
+    "portal/recipients/<int:pk>/transfers/": (
+        "GET", "/portal/recipients/{absent_int}/transfers/", Absent(AUDIT)
+    ),
     "portal/processing-record/<slug:code>/edit/": (
         "GET",
         "/portal/processing-record/{purpose}/edit/",

@@ -1,0 +1,55 @@
+"""Whose data went to one recipient abroad: the consents to a transfer to it that were in force during a
+period, for the DPO answering "whose data did the head office in Tokyo receive this quarter?"."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+
+from consents.models import NEVER_IN_FORCE, Consent, NoticeVersion, Recipient, ends_at
+from consents.selectors.catalogue import NOTICE_TEXTS
+
+DOMESTIC = "VN"
+
+
+def _notices_transferring_to(recipient: Recipient) -> list[int]:
+    """The notice versions whose agreement sends data abroad to `recipient`: their scope names it (a
+    version from before scopes named recipients: its purpose does), and either the recipient is abroad or
+    the purpose is a cross-border one (as `regulator.selectors.transfer_recipients` decides a dossier)."""
+    notices = (
+        NoticeVersion.objects.select_related("purpose")
+        .defer(*NOTICE_TEXTS)
+        .prefetch_related("purpose__recipients")
+    )
+    abroad = recipient.country != DOMESTIC
+    named = []
+    for notice in notices:
+        if not (abroad or notice.purpose.cross_border):
+            continue
+        listed = (notice.scope or {}).get("recipients")
+        ids = (
+            [entry["id"] for entry in listed]
+            if listed is not None
+            else [r.pk for r in notice.purpose.recipients.all()]
+        )
+        if recipient.pk in ids:
+            named.append(notice.pk)
+    return named
+
+
+def consents_transferring_to(recipient: Recipient, *, since: datetime, until: datetime) -> QuerySet[Consent]:
+    """The consents to a transfer to `recipient` in force at some moment of [since, until): given before
+    `until`, not ended (withdrawn, expired, replaced, its term run out even if not yet swept) by `since`.
+    A refusal or a record voided as made in error never was in force. Oldest grant first, by a unique key,
+    with the customer, purpose and notice version each row shows."""
+    return (
+        Consent.objects.filter(notice_id__in=_notices_transferring_to(recipient), granted_at__lt=until)
+        .exclude(status__in=NEVER_IN_FORCE)
+        .alias(ended=ends_at())
+        .filter(ended__gt=since)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=since))
+        .select_related("subject", "purpose", "notice")
+        .defer(*(f"notice__{text}" for text in NOTICE_TEXTS))
+        .order_by("granted_at", "pk")
+    )
