@@ -91,9 +91,11 @@ def consent_grant_in_transaction(
             if same_notice and not outgrown:
                 if in_force_kept:
                     return live
+                # Named, so a client that sent the grant again after losing the reply can show that one.
                 raise Conflict(
                     _("This customer already has a live consent to this purpose and notice version."),
                     code="already_granted",
+                    data={"consent": str(live.pk)},
                 )
             # Before the transition's audit entry, as the lock order asks (`stops_lock`).
             paused = widening_pauses_lock(live)

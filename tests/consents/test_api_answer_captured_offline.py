@@ -97,3 +97,4 @@ def test_a_phone_clock_a_little_ahead_is_read_as_now(as_user, client_user):
 
     assert response.status_code == 201, response.json()
     assert before <= Consent.objects.get().granted_at <= timezone.now()
+
