@@ -31,6 +31,7 @@ from consents.api.serializers import (
 from consents.filters import DutyFilterSet
 from consents.models import ConsentImport, NoticeVersion, Purpose, Recipient, WithdrawalDuty
 from core.actors import actor_for_user
+from core.api.conditional import RevalidatedMixin
 from core.api.filters import FLAG_MESSAGE, FlagFilter, ListFilterSet, query_flag
 from core.api.inputs import validated_body
 from core.errors import InvalidInput
@@ -43,7 +44,7 @@ class PurposeFilterSet(ListFilterSet):
     messages = {"active": FLAG_MESSAGE}
 
 
-class PurposeListCreateView(generics.GenericAPIView):
+class PurposeListCreateView(RevalidatedMixin, generics.GenericAPIView):
     required_permissions = {"GET": "consents.view_purpose", "POST": "consents.add_purpose"}
     required_scopes = {"GET": "consents:read", "POST": "consents:admin"}
     customer_methods = ("GET",)
@@ -67,7 +68,7 @@ class PurposeListCreateView(generics.GenericAPIView):
         return Response(PurposeOutputSerializer(purpose).data, status=status.HTTP_201_CREATED)
 
 
-class PurposeDetailView(generics.GenericAPIView):
+class PurposeDetailView(RevalidatedMixin, generics.GenericAPIView):
     required_permissions = {"GET": "consents.view_purpose", "PATCH": "consents.manage_catalogue"}
     required_scopes = {"GET": "consents:read", "PATCH": "consents:admin"}
     customer_methods = ("GET",)
@@ -105,7 +106,7 @@ class PurposeDetailView(generics.GenericAPIView):
         return Response(PurposeOutputSerializer(purpose).data)
 
 
-class PurposeNoticeView(generics.GenericAPIView):
+class PurposeNoticeView(RevalidatedMixin, generics.GenericAPIView):
     required_permissions = {"GET": "consents.view_purpose", "POST": "consents.manage_catalogue"}
     required_scopes = {"GET": "consents:read", "POST": "consents:admin"}
     customer_methods = ("GET",)
