@@ -31,7 +31,7 @@ from consents.api.serializers import (
 from consents.filters import DutyFilterSet
 from consents.models import ConsentImport, NoticeVersion, Purpose, Recipient, WithdrawalDuty
 from core.actors import actor_for_user
-from core.api.conditional import RevalidatedMixin
+from core.api.conditional import IF_NONE_MATCH, NOT_MODIFIED, RevalidatedMixin
 from core.api.filters import FLAG_MESSAGE, FlagFilter, ListFilterSet, query_flag
 from core.api.inputs import validated_body
 from core.errors import InvalidInput
@@ -55,7 +55,8 @@ class PurposeListCreateView(RevalidatedMixin, generics.GenericAPIView):
         return PurposeFilterSet.apply(self.request.query_params, selectors.purpose_list())
 
     @extend_schema(
-        parameters=[OpenApiParameter("active", bool)], responses=PurposeOutputSerializer(many=True)
+        parameters=[OpenApiParameter("active", bool), IF_NONE_MATCH],
+        responses={200: PurposeOutputSerializer(many=True), **NOT_MODIFIED},
     )
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
@@ -75,7 +76,7 @@ class PurposeDetailView(RevalidatedMixin, generics.GenericAPIView):
     serializer_class = PurposeOutputSerializer
     queryset = Purpose.objects.none()
 
-    @extend_schema(responses=PurposeOutputSerializer)
+    @extend_schema(parameters=[IF_NONE_MATCH], responses={200: PurposeOutputSerializer, **NOT_MODIFIED})
     def get(self, request, code):
         purpose = selectors.purpose_for_code(code, selectors.purpose_list())
         return Response(PurposeOutputSerializer(purpose).data)
@@ -115,7 +116,9 @@ class PurposeNoticeView(RevalidatedMixin, generics.GenericAPIView):
     # Answered whole, as a bare list (a purpose has a handful of versions): the schema says so too.
     pagination_class = None
 
-    @extend_schema(responses=NoticeOutputSerializer(many=True))
+    @extend_schema(
+        parameters=[IF_NONE_MATCH], responses={200: NoticeOutputSerializer(many=True), **NOT_MODIFIED}
+    )
     def get(self, request, code):
         purpose = selectors.purpose_for_code(code)
         return Response(NoticeOutputSerializer(selectors.notice_versions(purpose), many=True).data)

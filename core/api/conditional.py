@@ -13,9 +13,18 @@ from __future__ import annotations
 import hashlib
 
 from django.utils.cache import get_conditional_response, quote_etag
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
 # Kept by the caller alone, and used only once the server has said it is still current.
 REVALIDATE = "private, no-cache"
+
+
+# What a view mixing `RevalidatedMixin` in adds to its `GET` operation's schema.
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match", str, OpenApiParameter.HEADER,
+    description="The `ETag` of the copy you hold: 304 with no body while it is current.",
+)
+NOT_MODIFIED = {304: OpenApiResponse(description="Not modified: the copy whose ETag you sent is current.")}
 
 
 def holds_no_personal_data(response) -> bool:

@@ -42,3 +42,12 @@ def test_a_change_or_another_language_gives_another_etag(as_user, client_user, d
 def test_personal_answers_stay_no_store(as_user, client_user):
     api = as_user(client_user, ["consents:read"])
     assert "no-store" in api.get("/api/v1/consents/")["Cache-Control"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/purposes/", "/api/v1/purposes/{code}/", "/api/v1/purposes/{code}/notices/"]
+)
+def test_the_schema_names_the_revalidation(client, path):
+    operation = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()["paths"][path]["get"]
+    assert "304" in operation["responses"]
+    assert "If-None-Match" in [parameter["name"] for parameter in operation["parameters"]]
