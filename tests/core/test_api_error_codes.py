@@ -40,3 +40,9 @@ def test_too_many_calls_is_coded(as_user, client_user, settings):
 
     assert answer.status_code == 429 and answer["Retry-After"]
     assert answer.json()["code"] == "throttled"
+
+
+def test_an_address_with_no_endpoint_is_coded(as_user, client_user):
+    answer = as_user(client_user, ["consents:read"]).get("/api/v1/consent-checks/", HTTP_ACCEPT_LANGUAGE="en")
+    assert answer.status_code == 404
+    assert answer.json()["code"] == "not_found"
