@@ -555,6 +555,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "authorisations.api.schema.oauth_endpoints",
+        # The refusals of every operation, in the contract's shape (core/api/schema.py).
+        "core.api.schema.error_responses",
     ],
 }
 

@@ -30,10 +30,13 @@ def _language(request) -> str:
     return translation.get_language_from_path(request.path_info) or translation.get_language()
 
 
-def _answer(request, status: int, template: str, detail: str, **context) -> HttpResponse:
+def _answer(request, status: int, template: str, detail: str, *, code: str, **context) -> HttpResponse:
     if request.path_info.startswith(API_PREFIX):
-        # UTF-8 as DRF writes it, so Vietnamese reads as Vietnamese, not as \u escapes.
-        return JsonResponse({"detail": detail}, status=status, json_dumps_params={"ensure_ascii": False})
+        # UTF-8 as DRF writes it, so Vietnamese reads as Vietnamese, not as \u escapes; `code` as the API's
+        # own refusals carry it (`core.api.exceptions`), for a client to branch on.
+        return JsonResponse(
+            {"detail": detail, "code": code}, status=status, json_dumps_params={"ensure_ascii": False}
+        )
     language = _language(request)
     with translation.override(language):
         content = render_to_string(template, {"LANGUAGE_CODE": language, **context})
@@ -41,20 +44,23 @@ def _answer(request, status: int, template: str, detail: str, **context) -> Http
 
 
 def bad_request(request, exception=None) -> HttpResponse:
-    return _answer(request, 400, "400.html", _("The request could not be read."))
+    return _answer(request, 400, "400.html", _("The request could not be read."), code="parse_error")
 
 
 def permission_denied(request, exception=None) -> HttpResponse:
-    return _answer(request, 403, "403.html", _("You do not have permission to perform this action."))
+    return _answer(request, 403, "403.html", _("You do not have permission to perform this action."),
+                   code="permission_denied")
 
 
 def page_not_found(request, exception=None) -> HttpResponse:
     return _answer(request, 404, "404.html",
-                   _("There is no API endpoint at this address. The endpoints are listed at /api/docs/."))
+                   _("There is no API endpoint at this address. The endpoints are listed at /api/docs/."),
+                   code="not_found")
 
 
 def method_not_allowed(request, allowed: str) -> HttpResponse:
-    response = _answer(request, 405, "405.html", _("This method is not allowed at this address."))
+    response = _answer(request, 405, "405.html", _("This method is not allowed at this address."),
+                       code="method_not_allowed")
     response["Allow"] = allowed
     return response
 
@@ -68,7 +74,7 @@ def server_error(request) -> HttpResponse:
         request, 500, "500.html",
         _("An unexpected error occurred. Quote the reference %(reference)s to the bank's support.")
         % {"reference": reference},
-        reference=reference, path=request.path,
+        code="server_error", reference=reference, path=request.path,
     )
 
 
@@ -77,13 +83,13 @@ def csrf_failure(request, reason: str = "") -> HttpResponse:
     the cookie. Django's own page is English and speaks of CSRF; this one says what to do."""
     return _answer(request, 403, "csrf_failure.html",
                    _("This form has expired. Reload the page and send it again."),
-                   back=same_site_referer(request) or "/")
+                   code="csrf_failed", back=same_site_referer(request) or "/")
 
 
 def outage_answer(request) -> HttpResponse:
     response = _answer(
         request, 503, "core/outage.html",
-        str(OUTAGE_DETAIL), retry_after=RETRY_AFTER_SECONDS, path=request.path,
+        str(OUTAGE_DETAIL), code="service_unavailable", retry_after=RETRY_AFTER_SECONDS, path=request.path,
     )
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"

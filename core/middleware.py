@@ -19,6 +19,7 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from rest_framework.throttling import BaseThrottle
 
+from core.api.conditional import holds_no_personal_data
 from core.context import RequestContext, current_request
 from core.errors import InvalidInput
 from core.log_context import REFERENCE_ATTRIBUTE
@@ -206,7 +207,8 @@ def _nul_byte_at(request) -> str | None:
 class NoStoreForSignedInMiddleware:
     """`Cache-Control: no-store` on every answer to a signed-in caller (session or API token): pages
     and API answers carry personal data, which no browser cache, back button or proxy may keep.
-    Whether an answer holds personal data is not known here, so every authenticated one is covered."""
+    Whether an answer holds personal data is not known here, so every authenticated one is covered but
+    those a view marks as holding none (`core.api.conditional.RevalidatedMixin`: the purpose catalogue)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -215,7 +217,7 @@ class NoStoreForSignedInMiddleware:
         response = self.get_response(request)
         # DRF copies a token's user onto the Django request, so API callers are seen here too.
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if user is not None and user.is_authenticated and not holds_no_personal_data(response):
             never_cache(response)
         return response
 

@@ -31,6 +31,7 @@ from consents.api.serializers import (
 from consents.filters import DutyFilterSet
 from consents.models import ConsentImport, NoticeVersion, Purpose, Recipient, WithdrawalDuty
 from core.actors import actor_for_user
+from core.api.conditional import IF_NONE_MATCH, NOT_MODIFIED, RevalidatedMixin
 from core.api.filters import FLAG_MESSAGE, FlagFilter, ListFilterSet, query_flag
 from core.api.inputs import validated_body
 from core.errors import InvalidInput
@@ -43,7 +44,7 @@ class PurposeFilterSet(ListFilterSet):
     messages = {"active": FLAG_MESSAGE}
 
 
-class PurposeListCreateView(generics.GenericAPIView):
+class PurposeListCreateView(RevalidatedMixin, generics.GenericAPIView):
     required_permissions = {"GET": "consents.view_purpose", "POST": "consents.add_purpose"}
     required_scopes = {"GET": "consents:read", "POST": "consents:admin"}
     customer_methods = ("GET",)
@@ -54,7 +55,8 @@ class PurposeListCreateView(generics.GenericAPIView):
         return PurposeFilterSet.apply(self.request.query_params, selectors.purpose_list())
 
     @extend_schema(
-        parameters=[OpenApiParameter("active", bool)], responses=PurposeOutputSerializer(many=True)
+        parameters=[OpenApiParameter("active", bool), IF_NONE_MATCH],
+        responses={200: PurposeOutputSerializer(many=True), **NOT_MODIFIED},
     )
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
@@ -67,14 +69,14 @@ class PurposeListCreateView(generics.GenericAPIView):
         return Response(PurposeOutputSerializer(purpose).data, status=status.HTTP_201_CREATED)
 
 
-class PurposeDetailView(generics.GenericAPIView):
+class PurposeDetailView(RevalidatedMixin, generics.GenericAPIView):
     required_permissions = {"GET": "consents.view_purpose", "PATCH": "consents.manage_catalogue"}
     required_scopes = {"GET": "consents:read", "PATCH": "consents:admin"}
     customer_methods = ("GET",)
     serializer_class = PurposeOutputSerializer
     queryset = Purpose.objects.none()
 
-    @extend_schema(responses=PurposeOutputSerializer)
+    @extend_schema(parameters=[IF_NONE_MATCH], responses={200: PurposeOutputSerializer, **NOT_MODIFIED})
     def get(self, request, code):
         purpose = selectors.purpose_for_code(code, selectors.purpose_list())
         return Response(PurposeOutputSerializer(purpose).data)
@@ -105,7 +107,7 @@ class PurposeDetailView(generics.GenericAPIView):
         return Response(PurposeOutputSerializer(purpose).data)
 
 
-class PurposeNoticeView(generics.GenericAPIView):
+class PurposeNoticeView(RevalidatedMixin, generics.GenericAPIView):
     required_permissions = {"GET": "consents.view_purpose", "POST": "consents.manage_catalogue"}
     required_scopes = {"GET": "consents:read", "POST": "consents:admin"}
     customer_methods = ("GET",)
@@ -114,7 +116,9 @@ class PurposeNoticeView(generics.GenericAPIView):
     # Answered whole, as a bare list (a purpose has a handful of versions): the schema says so too.
     pagination_class = None
 
-    @extend_schema(responses=NoticeOutputSerializer(many=True))
+    @extend_schema(
+        parameters=[IF_NONE_MATCH], responses={200: NoticeOutputSerializer(many=True), **NOT_MODIFIED}
+    )
     def get(self, request, code):
         purpose = selectors.purpose_for_code(code)
         return Response(NoticeOutputSerializer(selectors.notice_versions(purpose), many=True).data)

@@ -137,6 +137,15 @@ class ConsentCreateSerializer(serializers.Serializer):
     )
     sensitive_acknowledged = serializers.BooleanField(default=False)
     expires_at = MomentField(required=False, allow_null=True, default=None)
+    answered_at = MomentField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="When the customer answered, if before this request: an answer the app captured offline "
+        "and sends on reconnecting. The consent and its receipt are dated then. At most 7 days old (else "
+        "400); a clock up to 5 minutes ahead is read as now; 409 `answered_since` when the customer "
+        "answered this purpose again after it. Omitted: the time the request is received.",
+    )
     outcome = serializers.ChoiceField(
         choices=[("granted", "granted"), ("refused", "refused")],
         required=False,

@@ -88,7 +88,8 @@ class ConsentListCreateView(generics.GenericAPIView):
         "paper-form or call-centre consent, missing acknowledgement of sensitive data, child without "
         "guardian or, from 7 to under 16, without the child's agreement) or 409 (outdated notice, "
         "purpose not based on consent, already granted, `age_unknown` for a purpose barred to "
-        "children when neither a date of birth nor an eKYC-verified adult status is on file).",
+        "children when neither a date of birth nor an eKYC-verified adult status is on file; "
+        "`answered_since` for an `answered_at` before the customer's later answer).",
     )
     @idempotent
     def post(self, request):
@@ -115,6 +116,7 @@ class ConsentListCreateView(generics.GenericAPIView):
                     device=values["device"],
                     notice_language=values["notice_language"],
                     outcome_defaulted="outcome" not in values,
+                    answered_at=values["answered_at"],
                 ),
             )
         except DomainError as error:

@@ -7,8 +7,10 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
-from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Case, F, Max, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
 
 from consents.models import (
     Consent,
@@ -200,3 +202,23 @@ def consent_imports() -> QuerySet[ConsentImport]:
 
 def consent_import_by_job(job_id) -> ConsentImport | None:
     return consent_imports().filter(job_id=job_id).first()
+
+
+def answer_moment(path: str = "") -> Case:
+    """When a consent record last answered for its customer: its grant, or the withdrawal, refusal or
+    expiry that ended it; an expiry when the term ended, which the hourly sweep records after the fact
+    (`path`: the way to the record, "consent__" from a state row)."""
+    return Case(
+        When(**{f"{path}status": ConsentStatus.EXPIRED}, then=F(f"{path}expires_at")),
+        default=Coalesce(f"{path}ended_at", f"{path}granted_at"),
+    )
+
+
+def consent_last_answer_at(*, subject_id, purpose_id) -> datetime | None:
+    """When the customer last answered for the purpose (`answer_moment`), None if never. A record voided
+    as made in error was never the customer's answer."""
+    return (
+        Consent.objects.filter(subject_id=subject_id, purpose_id=purpose_id)
+        .exclude(status=ConsentStatus.VOIDED)
+        .aggregate(last=Max(answer_moment()))["last"]
+    )

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consents.models import Consent, ConsentEvent, ConsentStatus, NoticeVersion
-from consents.scope import utc_iso
 from consents.selectors import notice_current
 from consents.selectors.rule import consent_outgrown
+from consents.services.answer_times import answer_time_audit, answered_at_of
 from consents.services.duties import duties_open_for_withdrawal
 from consents.services.phone_confirmations import phone_acts_confirm
 from consents.services.records import (
@@ -78,7 +78,7 @@ def consent_grant_in_transaction(
         # Read the clock once the live row is ours: a grant that waited for a withdrawal must not
         # carry a time before it.
         now = now or timezone.now()
-        answered_at = answered_at or now
+        answered_at = answered_at or answered_at_of(request, now=now)
         notice = notice_current(request.purpose, now=answered_at)
         guardianship = guardianship_of_answer(request, at=answered_at, now=now)
         grant_validate(request, now=answered_at, current_notice=notice, guardianship=guardianship)
@@ -91,9 +91,11 @@ def consent_grant_in_transaction(
             if same_notice and not outgrown:
                 if in_force_kept:
                     return live
+                # Named, so a client that sent the grant again after losing the reply can show that one.
                 raise Conflict(
                     _("This customer already has a live consent to this purpose and notice version."),
                     code="already_granted",
+                    data={"consent": str(live.pk)},
                 )
             # Before the transition's audit entry, as the lock order asks (`stops_lock`).
             paused = widening_pauses_lock(live)
@@ -137,7 +139,7 @@ def consent_grant_in_transaction(
             extra={
                 "sensitive_acknowledged": request.sensitive_acknowledged,
                 "child_agreed": request.child_agreed,
-                **({"source": source[:100], "answered_at": utc_iso(answered_at)} if source else {}),
+                **answer_time_audit(source=source, answered_at=answered_at, now=now),
                 **({"outcome_defaulted": True} if request.outcome_defaulted else {}),
             },
         )

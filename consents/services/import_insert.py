@@ -7,13 +7,12 @@ import uuid
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Case, F, When
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record_many
 from consents.models import Consent, ConsentEvent, ConsentState, ConsentStatus
 from consents.scope import utc_iso
+from consents.selectors.records import answer_moment
 from consents.services.records import answer_audit_data, consent_event_audit
 from core.actors import Actor
 from core.errors import Conflict
@@ -213,16 +212,6 @@ def _answered_later(consents: list[Consent]) -> bool:
         .values_list("subject_id", "purpose_id", answer_moment("consent__"))
     )
     return any((s, p) in granted and answered >= granted[s, p] for s, p, answered in states)
-
-
-def answer_moment(path: str = "") -> Case:
-    """When a consent record last answered for its customer: its grant, or the withdrawal, refusal or
-    expiry that ended it; an expiry when the term ended, which the hourly sweep records after the fact
-    (`path`: the way to the record, "consent__" from a state row)."""
-    return Case(
-        When(**{f"{path}status": ConsentStatus.EXPIRED}, then=F(f"{path}expires_at")),
-        default=Coalesce(f"{path}ended_at", f"{path}granted_at"),
-    )
 
 
 def answered_meanwhile_error() -> Conflict:

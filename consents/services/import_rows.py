@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record
 from consents.models import Consent, ConsentEvent, ConsentImport, ConsentStatus, Purpose
+from consents.selectors.records import answer_moment
 from consents.selectors.rule import consent_outgrown
 from consents.services.grants import consent_grant_in_transaction
 from consents.services.import_columns import (
@@ -33,7 +34,7 @@ from consents.services.import_columns import (
 )
 from consents.services.import_endings import outgrown_on_import, withdrawal_row_record
 from consents.services.import_file import NotUtf8
-from consents.services.import_insert import answer_moment, consents_insert
+from consents.services.import_insert import consents_insert
 from consents.services.records import consent_expire_ended
 from consents.services.refusals import consent_refuse_in_transaction, refusal_needs_withdrawal_error
 from core.actors import Actor

@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consents.models import Consent, ConsentEvent, ConsentStatus, Purpose
-from consents.scope import utc_iso
 from consents.selectors import consent_granted, notice_current
+from consents.services.answer_times import answer_time_audit, answered_at_of
 from consents.services.grants import consent_grant_in_transaction
 from consents.services.phone_confirmations import phone_acts_confirm
 from consents.services.records import answer_build, answer_record, answer_start, live_within_term
@@ -94,13 +94,13 @@ def consent_refuse_in_transaction(
     import of paper forms, judged against the notice in effect that day, with its `source`
     (`import:<run>`) and the row's `import_key` so a re-run records nothing twice; its row keeps the
     channel it transcribes, where staff recording an answer now name one they witnessed
-    (`channel_validate`)."""
+    (`channel_validate`). Without it, the time the device sent (`request.answered_at`, `answered_at_of`)."""
     channel_validate(actor, request.channel, source=source)
     own_record_check(actor, request.subject.pk)
     with transaction.atomic(savepoint=False):
         request, live = answer_start(request)
         now = now or timezone.now()
-        answered_at = answered_at or now
+        answered_at = answered_at or answered_at_of(request, now=now)
         answer_validate(request, current_notice=(notice := notice_current(request.purpose, now=answered_at)))
         guardianship = guardianship_of_answer(request, at=answered_at, now=now)
         guardian_acting_validate(request, on=timezone.localdate(answered_at), guardianship=guardianship)
@@ -114,7 +114,7 @@ def consent_refuse_in_transaction(
         answer_record(
             refusal, kind=ConsentEvent.Kind.REFUSED, request=request, notice=notice, actor=actor, now=now,
             at=answered_at, source=source,
-            extra={"source": source[:100], "answered_at": utc_iso(answered_at)} if source else None,
+            extra=answer_time_audit(source=source, answered_at=answered_at, now=now),
         )
     return refusal
 

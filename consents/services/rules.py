@@ -60,6 +60,9 @@ class GrantRequest:
     # An API client that sent no `outcome` gets a grant (the public contract's default); its proof says the
     # customer's answer was never stated, since silence is not consent.
     outcome_defaulted: bool = False
+    # When the customer answered, if before its recording: an answer the mobile app captured offline
+    # (`consents.services.answer_times`).
+    answered_at: datetime | None = None
 
 
 def not_consent_based_error(purpose: Purpose, legal_basis: str | None = None) -> Conflict:

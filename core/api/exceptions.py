@@ -40,7 +40,7 @@ def api_exception_handler(exc, context):
         # Not the client's input and not a bug: the transaction rolled back, so a retry is safe.
         log_outage(exc)
         response = Response(
-            {"detail": str(OUTAGE_DETAIL)},
+            {"detail": str(OUTAGE_DETAIL), "code": "service_unavailable"},
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
         )
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
@@ -57,12 +57,16 @@ def api_exception_handler(exc, context):
                 for field, errors in exc.error_dict.items()
             }
         else:
-            payload = {"detail": " ".join(exc.messages)}
+            payload = {"detail": " ".join(exc.messages), "code": "invalid"}
         return Response(payload, status=status.HTTP_400_BAD_REQUEST)
     response = exception_handler(exc, context)
     refusal = protocol_refusal(exc, context.get("request"), context.get("view"))
     if response is not None and refusal is not None:
-        response.data = {"detail": refusal}
+        # DRF's own code (`not_authenticated`, `throttled`...), as a domain error's: a client branches on
+        # it, not on a sentence in the language it asked for.
+        response.data = {"detail": refusal, "code": _drf_code(exc)}
+    elif response is not None and not isinstance(exc, ValidationError) and list(response.data) == ["detail"]:
+        response.data["code"] = _drf_code(exc)  # `permission_denied`, `not_found`...
     elif response is not None and isinstance(exc, ValidationError):
         if isinstance(response.data, list):
             response.data = {"detail": " ".join(str(m) for m in response.data)}
@@ -104,6 +108,11 @@ def protocol_refusal(exc: Exception, request, view) -> str | None:
             exc.wait,
         ) % {"seconds": exc.wait}
     return None
+
+
+def _drf_code(exc: Exception) -> str:
+    codes = exc.get_codes() if hasattr(exc, "get_codes") else None
+    return codes if isinstance(codes, str) else getattr(exc, "default_code", "error")
 
 
 # DRF's answer to a body of `null`: a plain English string, which its catalogue does not translate.

@@ -59,9 +59,9 @@ def test_a_refusal_is_said_in_the_callers_language(as_user, officer, auditor, sc
     """A 403 explains itself like every other answer: in Vietnamese unless the caller asks for English."""
     caller = as_user(officer, scopes=scopes) if scopes else as_user(auditor)
     refused = caller.post("/api/v1/requests/", {}, format="json")
-    assert (refused.status_code, refused.json()) == (403, {"detail": vietnamese})
+    assert (refused.status_code, refused.json()) == (403, {"detail": vietnamese, "code": "permission_denied"})
     asked_in_english = caller.post("/api/v1/requests/", {}, format="json", HTTP_ACCEPT_LANGUAGE="en")
-    assert asked_in_english.json() == {"detail": english}
+    assert asked_in_english.json() == {"detail": english, "code": "permission_denied"}
 
 
 @pytest.mark.parametrize(

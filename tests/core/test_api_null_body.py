@@ -17,7 +17,7 @@ def test_a_null_body_is_refused_in_the_callers_language(client_user, as_user, la
         "POST", "/api/v1/requests/", "null", content_type="application/json", HTTP_ACCEPT_LANGUAGE=language
     )
     assert answer.status_code == 400, answer.content
-    assert answer.json() == {"detail": answer.json()["detail"]}
+    assert answer.json() == {"detail": answer.json()["detail"], "code": "invalid"}
     assert words in answer.json()["detail"], (answer.json(), subject.pk)
 
 

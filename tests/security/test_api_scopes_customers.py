@@ -24,7 +24,7 @@ def test_a_read_only_customer_token_cannot_file_a_request(as_user, customer_a):
     before = DataSubjectRequest.objects.count()
     refused = reader.post("/api/v1/requests/", COMPLAINT, format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert (refused.status_code, refused.json()) == (
-        403, {"detail": "This API token lacks the “requests:write” scope."}
+        403, {"detail": "This API token lacks the “requests:write” scope.", "code": "permission_denied"}
     )
     assert DataSubjectRequest.objects.count() == before
     assert reader.get("/api/v1/requests/").status_code == 200

@@ -1,0 +1,61 @@
+"""When the customer gave an answer the mobile app captured offline: its own time, not the server's.
+
+A customer who switches a purpose on (or refuses it) in the app on a flaky network is recorded when the
+phone reconnects; the proof of consent is on the bank (domain notes, "Consent rules"), and its time is
+when the customer answered. Writes nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from consents.scope import utc_iso
+from consents.selectors.records import consent_last_answer_at
+from consents.services.rules import GrantRequest
+from core.errors import Conflict, InvalidInput
+
+# How long a phone may hold an answer before sending it. An answer older than this is no longer one the
+# bank can date on the device's word alone: it is given again, or recorded with paper evidence.
+OFFLINE_ANSWER_MAX_AGE = timedelta(days=7)
+# A phone's clock this far ahead of the server's is the clock's drift, read as "now"; further is refused.
+DEVICE_CLOCK_AHEAD_ALLOWED = timedelta(minutes=5)
+
+
+def answered_at_of(request: GrantRequest, *, now: datetime) -> datetime:
+    """The moment the customer answered: `request.answered_at` when the device sent one, else `now`.
+    Call it once the customer's row is locked (`answer_start`), so no answer slips in between. Refused:
+    a time in the future or older than OFFLINE_ANSWER_MAX_AGE (400), and one before an answer the
+    customer gave since (409 `answered_since`): an older "yes" never switches back a later "no"."""
+    answered_at = request.answered_at
+    if answered_at is None:
+        return now
+    if answered_at > now + DEVICE_CLOCK_AHEAD_ALLOWED:
+        raise InvalidInput(_("The time of the customer's answer is in the future."), field="answered_at")
+    if answered_at < now - OFFLINE_ANSWER_MAX_AGE:
+        raise InvalidInput(
+            _("The customer's answer is more than %(days)s days old: ask the customer again."),
+            field="answered_at", days=OFFLINE_ANSWER_MAX_AGE.days,
+        )
+    answered_at = min(answered_at, now)
+    last_answer = consent_last_answer_at(subject_id=request.subject.pk, purpose_id=request.purpose.pk)
+    if last_answer is not None and answered_at < last_answer:
+        raise Conflict(
+            _(
+                "The customer answered for this purpose again at %(time)s, after this answer: it cannot "
+                "replace that later answer."
+            ),
+            code="answered_since",
+            time=timezone.localtime(last_answer).strftime("%Y-%m-%d %H:%M"),
+        )
+    return answered_at
+
+
+def answer_time_audit(*, source: str, answered_at: datetime, now: datetime) -> dict:
+    """What an answer's audit entry says of its time beside the recording's own: the file a transcribed
+    answer came from (`source`) and when the customer answered, when that was before its recording."""
+    return {
+        **({"source": source[:100]} if source else {}),
+        **({"answered_at": utc_iso(answered_at)} if source or answered_at != now else {}),
+    }
