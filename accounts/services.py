@@ -58,6 +58,7 @@ def user_role_set(*, actor: Actor, user, role: Role | None) -> Any:
     account's its tokens. Nobody changes their own role, so the last DPO cannot lock the bank out.
     The person's API tokens end with the change (`role_changed`, received by integrations): a token
     issued for work in one role neither carries into another nor revives if a removed role comes back.
+    A role that works no requests gives the person's open requests back to the queue (received by dsr).
     """
     if role is not None and role not in STAFF_ROLES:
         raise InvalidInput(_("Only staff roles can be granted here."), field="role")
@@ -73,9 +74,11 @@ def user_role_set(*, actor: Actor, user, role: Role | None) -> Any:
         user.groups.set([Group.objects.get(name=role.value)] if role is not None else [])
         user._role_cache = role
         old_value, new_value = (old.value if old else None), (role.value if role else None)
+        # Receivers lock customers' rows (a leaver's requests go back to the queue): before the audit
+        # entry, which locks the chain's head until commit (the one lock order, `subjects.locks`).
+        role_changed.send(sender=user_role_set, user_id=user.pk, actor=actor, old=old_value, new=new_value)
         audit_record(action="core.user.role_changed", actor=actor, target=user,
                      data={"user_id": user.pk, "old": old_value, "new": new_value})
-        role_changed.send(sender=user_role_set, user_id=user.pk, actor=actor, old=old_value, new=new_value)
     return user
 
 
