@@ -55,7 +55,8 @@ def user_role_set(*, actor: Actor, user, role: Role | None) -> Any:
     """Grant a staff role (replacing the one held) or, with `role=None`, remove it; audited old → new.
 
     Only staff roles change here: a customer's role follows their account link, an integration
-    account's its tokens. Nobody changes their own role, so the last DPO cannot lock the bank out.
+    account's its tokens. Nobody changes their own role, so the last DPO cannot lock the bank out. A
+    superuser's change ends their superuser status (audited `superuser_removed`).
     The person's API tokens end with the change (`role_changed`, received by integrations): a token
     issued for work in one role neither carries into another nor revives if a removed role comes back.
     A role that works no requests gives the person's open requests back to the queue (received by dsr).
@@ -72,13 +73,19 @@ def user_role_set(*, actor: Actor, user, role: Role | None) -> Any:
         if old == role:
             return user
         user.groups.set([Group.objects.get(name=role.value)] if role is not None else [])
+        # A superuser holds every permission and counts as the DPO in no group: the role chosen here is
+        # then all they keep, or removing the DPO would leave them the DPO.
+        superuser_removed = {"superuser_removed": True} if user.is_superuser else {}
+        if superuser_removed:
+            user.is_superuser = user.is_staff = False
+            user.save(update_fields=["is_superuser", "is_staff"])
         user._role_cache = role
         old_value, new_value = (old.value if old else None), (role.value if role else None)
         # Receivers lock customers' rows (a leaver's requests go back to the queue): before the audit
         # entry, which locks the chain's head until commit (the one lock order, `subjects.locks`).
         role_changed.send(sender=user_role_set, user_id=user.pk, actor=actor, old=old_value, new=new_value)
         audit_record(action="core.user.role_changed", actor=actor, target=user,
-                     data={"user_id": user.pk, "old": old_value, "new": new_value})
+                     data={"user_id": user.pk, "old": old_value, "new": new_value, **superuser_removed})
     return user
 
 
