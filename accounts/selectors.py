@@ -1,24 +1,42 @@
 """Reads on sign-in accounts."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from core.roles import STAFF_ROLES, staff_users
+from core.roles import STAFF_ROLES, Role, staff_users
 
 
-def role_managed_users() -> QuerySet:
-    """Logins whose role the DPO manages: staff, and logins left without any role (active or not)."""
+def role_managed_users(*, dormant_at: datetime | None = None) -> QuerySet:
+    """Logins whose role the DPO manages: staff, and logins left without any role (active or not).
+    With `dormant_at` (the time of the review), only the dormant ones (`login_dormant`)."""
     staff_groups = [role.value for role in STAFF_ROLES]
-    return (
-        get_user_model().objects.filter(Q(groups__name__in=staff_groups) | Q(groups__isnull=True))
-        .distinct().order_by("username")
-    )
+    logins = get_user_model().objects.filter(Q(groups__name__in=staff_groups) | Q(groups__isnull=True))
+    if dormant_at is not None:
+        logins = logins.filter(Q(groups__name__in=staff_groups) | Q(is_superuser=True), is_active=True).alias(
+            last_used=Coalesce("last_login", "date_joined")
+        ).filter(last_used__lt=_dormant_before(dormant_at))
+    return logins.distinct().order_by("username")
+
+
+def login_dormant(user, role: Role | None, *, now: datetime) -> bool:
+    """Whether an active login holds a staff role it has not signed in with for
+    STAFF_DORMANT_AFTER_DAYS (counted from its creation when it never signed in): the DPO's access
+    review removes such a role. A login without a role has nothing left to remove."""
+    if role is None or role not in STAFF_ROLES or not user.is_active:
+        return False
+    return (user.last_login or user.date_joined) < _dormant_before(now)
+
+
+def _dormant_before(now: datetime) -> datetime:
+    return now - timedelta(days=settings.STAFF_DORMANT_AFTER_DAYS)
 
 
 def user_list() -> QuerySet:

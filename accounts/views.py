@@ -11,6 +11,7 @@ from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, translate_url
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,6 +32,7 @@ from accounts.otp import (
     qr_svg,
 )
 from accounts.selectors import (
+    login_dormant,
     role_managed_users,
     sign_ins_locked,
     staff_second_factor_status,
@@ -195,15 +197,20 @@ class RoleForm(forms.Form):
 
 @staff_required("auth.view_user")
 def user_list_page(request):
-    """A page of logins at a time, their roles read in one query for the page."""
-    page = Paginator(role_managed_users(), PAGE_SIZE).get_page(request.GET.get("page"))
+    """A page of logins at a time, their roles read in one query for the page, each with its last
+    sign-in and whether it is dormant (the DPO's access review); `?dormant=1` lists only those."""
+    now = timezone.now()
+    dormant_only = request.GET.get("dormant") == "1"
+    logins = role_managed_users(dormant_at=now if dormant_only else None)
+    page = Paginator(logins, PAGE_SIZE).get_page(request.GET.get("page"))
     roles = user_roles(user.pk for user in page)
     rows = [
         {"user": user, "role": role, "form": RoleForm(initial={"role": role.value if role else ""}),
-         "is_self": user.pk == request.user.pk}
+         "is_self": user.pk == request.user.pk, "dormant": login_dormant(user, role, now=now)}
         for user, role in ((user, roles.get(user.pk)) for user in page)
     ]
-    context = {"rows": rows, "page": page, "on_page": page_query(page.number)}
+    context = {"rows": rows, "page": page, "on_page": page_query(page.number), "dormant_only": dormant_only,
+               "dormant_after_days": settings.STAFF_DORMANT_AFTER_DAYS}
     return render(request, "accounts/users.html", context)
 
 
