@@ -1,7 +1,7 @@
 """Reads on sign-in accounts."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from axes.models import AccessAttempt
@@ -23,7 +23,13 @@ def role_managed_users(*, dormant_at: datetime | None = None) -> QuerySet:
         logins = logins.filter(Q(groups__name__in=staff_groups) | Q(is_superuser=True), is_active=True).alias(
             last_used=Coalesce("last_login", "date_joined")
         ).filter(last_used__lt=_dormant_before(dormant_at))
-    return logins.distinct().order_by("username")
+    return logins.select_related("staff_profile").distinct().order_by("username")
+
+
+def role_until(user) -> date | None:
+    """The last day of the user's role, when it was granted for a while (read with `role_managed_users`)."""
+    profile = getattr(user, "staff_profile", None)
+    return profile.role_until if profile is not None else None
 
 
 def login_dormant(user, role: Role | None, *, now: datetime) -> bool:

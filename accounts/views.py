@@ -34,6 +34,7 @@ from accounts.otp import (
 from accounts.selectors import (
     login_dormant,
     role_managed_users,
+    role_until,
     sign_ins_locked,
     staff_second_factor_status,
     staff_user_by_id,
@@ -49,7 +50,7 @@ from core.access import (
 )
 from core.actors import actor_for_user
 from core.errors import PermissionDenied
-from core.forms import call_with_messages
+from core.forms import DayFormField, call_with_messages
 from core.paging import offset_page, page_query, same_page
 from core.roles import STAFF_ROLES, Role, user_roles
 
@@ -193,6 +194,8 @@ class RoleForm(forms.Form):
         choices=[("", gettext_lazy("No role (no access)"))]
         + [(role.value, role.label) for role in Role if role in STAFF_ROLES],
     )
+    until = DayFormField(label=gettext_lazy("Last day (optional)"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
 
 
 @staff_required("auth.view_user")
@@ -205,7 +208,8 @@ def user_list_page(request):
     page = Paginator(logins, PAGE_SIZE).get_page(request.GET.get("page"))
     roles = user_roles(user.pk for user in page)
     rows = [
-        {"user": user, "role": role, "form": RoleForm(initial={"role": role.value if role else ""}),
+        {"user": user, "role": role, "until": role_until(user),
+         "form": RoleForm(initial={"role": role.value if role else "", "until": role_until(user)}),
          "is_self": user.pk == request.user.pk, "dormant": login_dormant(user, role, now=now)}
         for user, role in ((user, roles.get(user.pk)) for user in page)
     ]
@@ -225,12 +229,13 @@ def user_role_page(request, pk):
     user = found_or_404(user_by_id(pk))
     form = RoleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a role from the list."))
+        messages.error(request, _("Choose a role from the list, and its last day as a date if it has one."))
         return _users_page(request)
     role = Role(form.cleaned_data["role"]) if form.cleaned_data["role"] else None
+    until = form.cleaned_data["until"]
     call_with_messages(
         request,
-        lambda: services.user_role_set(actor=actor_for_user(request.user), user=user, role=role),
+        lambda: services.user_role_set(actor=actor_for_user(request.user), user=user, role=role, until=until),
         _("%(user)s: %(role)s.") % {
             "user": user.get_username(), "role": role.label if role else _("no role (no access)"),
         },
