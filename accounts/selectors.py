@@ -53,6 +53,10 @@ def user_by_id(pk) -> Any | None:
     return get_user_model().objects.filter(pk=pk).first()
 
 
+def user_by_username(username: str) -> Any | None:
+    return get_user_model().objects.filter(username=username).first()
+
+
 def active_user_by_id(pk) -> Any | None:
     return get_user_model().objects.filter(pk=pk, is_active=True).first()
 
