@@ -7,9 +7,10 @@ from typing import Any
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from oauth2_provider.models import get_application_model
 
 from core.roles import STAFF_ROLES, Role, staff_users
 
@@ -19,11 +20,22 @@ def role_managed_users(*, dormant_at: datetime | None = None) -> QuerySet:
     With `dormant_at` (the time of the review), only the dormant ones (`login_dormant`)."""
     staff_groups = [role.value for role in STAFF_ROLES]
     logins = get_user_model().objects.filter(Q(groups__name__in=staff_groups) | Q(groups__isnull=True))
+    logins = logins.exclude(_owns_application())
     if dormant_at is not None:
         logins = logins.filter(Q(groups__name__in=staff_groups) | Q(is_superuser=True), is_active=True).alias(
             last_used=Coalesce("last_login", "date_joined")
         ).filter(last_used__lt=_dormant_before(dormant_at))
     return logins.select_related("staff_profile").distinct().order_by("username")
+
+
+def owns_oauth_application(user_id: int) -> bool:
+    """Whether the login owns a third party's OAuth application: a login nobody signs in with, no
+    member of staff, whose role is never managed (`authorisations.services.registry`)."""
+    return get_user_model().objects.filter(pk=user_id).filter(_owns_application()).exists()
+
+
+def _owns_application() -> Exists:
+    return Exists(get_application_model().objects.filter(user_id=OuterRef("pk")))
 
 
 def role_until(user) -> date | None:

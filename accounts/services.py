@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import StaffProfile
+from accounts.selectors import owns_oauth_application
 from accounts.signals import role_changed
 from audit.services import audit_record
 from core.access import subject_for_user
@@ -59,8 +60,9 @@ def user_role_set(*, actor: Actor, user, role: Role | None, until: date | None =
     which `roles_expire` removes it; a change without one holds the role until further notice.
 
     Only staff roles change here: a customer's role follows their account link, an integration
-    account's its tokens. Nobody changes their own role, so the last DPO cannot lock the bank out. A
-    superuser's change ends their superuser status (audited `superuser_removed`).
+    account's its tokens, and a third party's application owner holds none. Nobody changes their own
+    role, so the last DPO cannot lock the bank out. A superuser's change ends their superuser status
+    (audited `superuser_removed`).
     The person's API tokens end with the change (`role_changed`, received by integrations): a token
     issued for work in one role neither carries into another nor revives if a removed role comes back.
     A role that works no requests gives the person's open requests back to the queue (received by dsr).
@@ -74,7 +76,7 @@ def user_role_set(*, actor: Actor, user, role: Role | None, until: date | None =
     with transaction.atomic(durable=True):
         user = get_user_model().objects.select_for_update().get(pk=user.pk)
         old = user_role(user)
-        if old is not None and old not in STAFF_ROLES:
+        if (old is not None and old not in STAFF_ROLES) or owns_oauth_application(user.pk):
             raise Conflict(_("Customers' and integration accounts' roles are not changed here."))
         if actor.user_id == user.pk:
             raise Conflict(_("You cannot change your own role: ask another DPO."))
