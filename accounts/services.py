@@ -16,6 +16,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import StaffProfile
 from accounts.selectors import owns_oauth_application
@@ -62,7 +63,7 @@ def user_role_set(*, actor: Actor, user, role: Role | None, until: date | None =
     Only staff roles change here: a customer's role follows their account link, an integration
     account's its tokens, and a third party's application owner holds none. Nobody changes their own
     role, so the last DPO cannot lock the bank out. A superuser's change ends their superuser status
-    (audited `superuser_removed`).
+    (audited `superuser_removed`); a removal, their authenticator (`devices_removed`).
     The person's API tokens end with the change (`role_changed`, received by integrations): a token
     issued for work in one role neither carries into another nor revives if a removed role comes back.
     A role that works no requests gives the person's open requests back to the queue (received by dsr).
@@ -97,6 +98,9 @@ def user_role_set(*, actor: Actor, user, role: Role | None, until: date | None =
         if superuser_removed:
             user.is_superuser = user.is_staff = False
             user.save(update_fields=["is_superuser", "is_staff"])
+        # A leaver's authenticator goes with the role: a role given back later starts a new enrolment.
+        removed = TOTPDevice.objects.filter(user=user).delete()[0] if role is None else 0
+        devices_removed = {"devices_removed": removed} if removed else {}
         user._role_cache = role
         old_value, new_value = (old.value if old else None), (role.value if role else None)
         # Receivers lock customers' rows (a leaver's requests go back to the queue): before the audit
@@ -104,7 +108,7 @@ def user_role_set(*, actor: Actor, user, role: Role | None, until: date | None =
         role_changed.send(sender=user_role_set, user_id=user.pk, actor=actor, old=old_value, new=new_value)
         audit_record(action="core.user.role_changed", actor=actor, target=user,
                      data={"user_id": user.pk, "old": old_value, "new": new_value, **superuser_removed,
-                           **({"until": until.isoformat()} if until else {})})
+                           **devices_removed, **({"until": until.isoformat()} if until else {})})
     return user
 
 
