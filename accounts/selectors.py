@@ -1,24 +1,60 @@
 """Reads on sign-in accounts."""
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from oauth2_provider.models import get_application_model
 
-from core.roles import STAFF_ROLES, staff_users
+from core.roles import STAFF_ROLES, Role, staff_users
 
 
-def role_managed_users() -> QuerySet:
-    """Logins whose role the DPO manages: staff, and logins left without any role (active or not)."""
+def role_managed_users(*, dormant_at: datetime | None = None) -> QuerySet:
+    """Logins whose role the DPO manages: staff, and logins left without any role (active or not).
+    With `dormant_at` (the time of the review), only the dormant ones (`login_dormant`)."""
     staff_groups = [role.value for role in STAFF_ROLES]
-    return (
-        get_user_model().objects.filter(Q(groups__name__in=staff_groups) | Q(groups__isnull=True))
-        .distinct().order_by("username")
-    )
+    logins = get_user_model().objects.filter(Q(groups__name__in=staff_groups) | Q(groups__isnull=True))
+    logins = logins.exclude(_owns_application())
+    if dormant_at is not None:
+        logins = logins.filter(Q(groups__name__in=staff_groups) | Q(is_superuser=True), is_active=True).alias(
+            last_used=Coalesce("last_login", "date_joined")
+        ).filter(last_used__lt=_dormant_before(dormant_at))
+    return logins.select_related("staff_profile").distinct().order_by("username")
+
+
+def owns_oauth_application(user_id: int) -> bool:
+    """Whether the login owns a third party's OAuth application: a login nobody signs in with, no
+    member of staff, whose role is never managed (`authorisations.services.registry`)."""
+    return get_user_model().objects.filter(pk=user_id).filter(_owns_application()).exists()
+
+
+def _owns_application() -> Exists:
+    return Exists(get_application_model().objects.filter(user_id=OuterRef("pk")))
+
+
+def role_until(user) -> date | None:
+    """The last day of the user's role, when it was granted for a while (read with `role_managed_users`)."""
+    profile = getattr(user, "staff_profile", None)
+    return profile.role_until if profile is not None else None
+
+
+def login_dormant(user, role: Role | None, *, now: datetime) -> bool:
+    """Whether an active login holds a staff role it has not signed in with for
+    STAFF_DORMANT_AFTER_DAYS (counted from its creation when it never signed in): the DPO's access
+    review removes such a role. A login without a role has nothing left to remove."""
+    if role is None or role not in STAFF_ROLES or not user.is_active:
+        return False
+    return (user.last_login or user.date_joined) < _dormant_before(now)
+
+
+def _dormant_before(now: datetime) -> datetime:
+    return now - timedelta(days=settings.STAFF_DORMANT_AFTER_DAYS)
 
 
 def user_list() -> QuerySet:
@@ -27,6 +63,10 @@ def user_list() -> QuerySet:
 
 def user_by_id(pk) -> Any | None:
     return get_user_model().objects.filter(pk=pk).first()
+
+
+def user_by_username(username: str) -> Any | None:
+    return get_user_model().objects.filter(username=username).first()
 
 
 def active_user_by_id(pk) -> Any | None:

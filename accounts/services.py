@@ -3,7 +3,7 @@ locked sign-in, each audited; the sign-in log (django-axes) erased for a custome
 purged after SIGN_IN_LOG_KEPT_DAYS; browser sessions ended by that deletion and deleted once expired."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -16,7 +16,10 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import StaffProfile
+from accounts.selectors import owns_oauth_application
 from accounts.signals import role_changed
 from audit.services import audit_record
 from core.access import subject_for_user
@@ -51,32 +54,74 @@ def user_create(*, actor: Actor, username: str, password: str | None, role: Role
     return user
 
 
-def user_role_set(*, actor: Actor, user, role: Role | None) -> Any:
+def user_role_set(*, actor: Actor, user, role: Role | None, until: date | None = None) -> Any:
     """Grant a staff role (replacing the one held) or, with `role=None`, remove it; audited old → new.
 
+    `until`: the last day (local) the role is held (a contractor, a deputy acting for the DPO), after
+    which `roles_expire` removes it; a change without one holds the role until further notice.
+
     Only staff roles change here: a customer's role follows their account link, an integration
-    account's its tokens. Nobody changes their own role, so the last DPO cannot lock the bank out.
+    account's its tokens, and a third party's application owner holds none. Nobody changes their own
+    role, so the last DPO cannot lock the bank out. A superuser's change ends their superuser status
+    (audited `superuser_removed`); a removal, their authenticator (`devices_removed`).
     The person's API tokens end with the change (`role_changed`, received by integrations): a token
     issued for work in one role neither carries into another nor revives if a removed role comes back.
+    A role that works no requests gives the person's open requests back to the queue (received by dsr).
     """
     if role is not None and role not in STAFF_ROLES:
         raise InvalidInput(_("Only staff roles can be granted here."), field="role")
+    if until is not None and role is None:
+        raise InvalidInput(_("A last day is given with a role: choose the role too."), field="until")
+    if until is not None and until < timezone.localdate():
+        raise InvalidInput(_("This last day has already passed: choose today or a later day."), field="until")
     with transaction.atomic(durable=True):
         user = get_user_model().objects.select_for_update().get(pk=user.pk)
         old = user_role(user)
-        if old is not None and old not in STAFF_ROLES:
+        if (old is not None and old not in STAFF_ROLES) or owns_oauth_application(user.pk):
             raise Conflict(_("Customers' and integration accounts' roles are not changed here."))
         if actor.user_id == user.pk:
             raise Conflict(_("You cannot change your own role: ask another DPO."))
-        if old == role:
+        profile = StaffProfile.objects.select_for_update().filter(user=user).first()
+        if old == role and (profile.role_until if profile else None) == until:
+            return user
+        if profile is not None or until is not None:
+            StaffProfile.objects.update_or_create(user=user, defaults={"role_until": until})
+        if old == role:  # only the last day changed: the role, its tokens and its work stay
+            audit_record(action="core.user.role_changed", actor=actor, target=user,
+                         data={"user_id": user.pk, "old": role and role.value, "new": role and role.value,
+                               "until": until and until.isoformat()})
             return user
         user.groups.set([Group.objects.get(name=role.value)] if role is not None else [])
+        # A superuser holds every permission and counts as the DPO in no group: the role chosen here is
+        # then all they keep, or removing the DPO would leave them the DPO.
+        superuser_removed = {"superuser_removed": True} if user.is_superuser else {}
+        if superuser_removed:
+            user.is_superuser = user.is_staff = False
+            user.save(update_fields=["is_superuser", "is_staff"])
+        # A leaver's authenticator goes with the role: a role given back later starts a new enrolment.
+        removed = TOTPDevice.objects.filter(user=user).delete()[0] if role is None else 0
+        devices_removed = {"devices_removed": removed} if removed else {}
         user._role_cache = role
         old_value, new_value = (old.value if old else None), (role.value if role else None)
-        audit_record(action="core.user.role_changed", actor=actor, target=user,
-                     data={"user_id": user.pk, "old": old_value, "new": new_value})
+        # Receivers lock customers' rows (a leaver's requests go back to the queue): before the audit
+        # entry, which locks the chain's head until commit (the one lock order, `subjects.locks`).
         role_changed.send(sender=user_role_set, user_id=user.pk, actor=actor, old=old_value, new=new_value)
+        audit_record(action="core.user.role_changed", actor=actor, target=user,
+                     data={"user_id": user.pk, "old": old_value, "new": new_value, **superuser_removed,
+                           **devices_removed, **({"until": until.isoformat()} if until else {})})
     return user
+
+
+def roles_expire(*, now: datetime | None = None) -> int:
+    """Remove each staff role whose last day (`StaffProfile.role_until`, local) has passed, each as
+    `user_role_set` removes one (audited by the platform, tokens revoked, open requests back to the
+    queue), in its own transaction. Returns how many ended; a second run ends none."""
+    today = timezone.localdate(now or timezone.now())
+    ended = 0
+    for profile in StaffProfile.objects.filter(role_until__lt=today).select_related("user").order_by("pk"):
+        user_role_set(actor=Actor.system("accounts.roles_expire"), user=profile.user, role=None)
+        ended += 1
+    return ended
 
 
 def sign_in_unlock(*, actor: Actor, username: str) -> int:

@@ -7,6 +7,7 @@ from celery import shared_task
 from accounts.services import (
     SESSIONS_PURGE_BATCH,
     SIGN_IN_LOGS_PURGE_BATCH,
+    roles_expire,
     sessions_purge_expired,
     sign_in_logs_purge,
 )
@@ -23,3 +24,9 @@ def purge_sign_in_logs() -> int:
 def purge_expired_sessions() -> int:
     """Delete expired browser sessions (nightly)."""
     return again_if_full(purge_expired_sessions, sessions_purge_expired(), batch=SESSIONS_PURGE_BATCH)
+
+
+@shared_task(name="accounts.expire_roles", ignore_result=True, time_limit=300, soft_time_limit=280)
+def expire_roles() -> int:
+    """Remove the staff roles whose last day has passed (hourly)."""
+    return roles_expire()

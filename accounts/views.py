@@ -11,6 +11,7 @@ from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, translate_url
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,7 +32,9 @@ from accounts.otp import (
     qr_svg,
 )
 from accounts.selectors import (
+    login_dormant,
     role_managed_users,
+    role_until,
     sign_ins_locked,
     staff_second_factor_status,
     staff_user_by_id,
@@ -47,7 +50,7 @@ from core.access import (
 )
 from core.actors import actor_for_user
 from core.errors import PermissionDenied
-from core.forms import call_with_messages
+from core.forms import DayFormField, call_with_messages
 from core.paging import offset_page, page_query, same_page
 from core.roles import STAFF_ROLES, Role, user_roles
 
@@ -191,19 +194,27 @@ class RoleForm(forms.Form):
         choices=[("", gettext_lazy("No role (no access)"))]
         + [(role.value, role.label) for role in Role if role in STAFF_ROLES],
     )
+    until = DayFormField(label=gettext_lazy("Last day (optional)"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
 
 
 @staff_required("auth.view_user")
 def user_list_page(request):
-    """A page of logins at a time, their roles read in one query for the page."""
-    page = Paginator(role_managed_users(), PAGE_SIZE).get_page(request.GET.get("page"))
+    """A page of logins at a time, their roles read in one query for the page, each with its last
+    sign-in and whether it is dormant (the DPO's access review); `?dormant=1` lists only those."""
+    now = timezone.now()
+    dormant_only = request.GET.get("dormant") == "1"
+    logins = role_managed_users(dormant_at=now if dormant_only else None)
+    page = Paginator(logins, PAGE_SIZE).get_page(request.GET.get("page"))
     roles = user_roles(user.pk for user in page)
     rows = [
-        {"user": user, "role": role, "form": RoleForm(initial={"role": role.value if role else ""}),
-         "is_self": user.pk == request.user.pk}
+        {"user": user, "role": role, "until": role_until(user),
+         "form": RoleForm(initial={"role": role.value if role else "", "until": role_until(user)}),
+         "is_self": user.pk == request.user.pk, "dormant": login_dormant(user, role, now=now)}
         for user, role in ((user, roles.get(user.pk)) for user in page)
     ]
-    context = {"rows": rows, "page": page, "on_page": page_query(page.number)}
+    context = {"rows": rows, "page": page, "on_page": page_query(page.number), "dormant_only": dormant_only,
+               "dormant_after_days": settings.STAFF_DORMANT_AFTER_DAYS}
     return render(request, "accounts/users.html", context)
 
 
@@ -218,12 +229,13 @@ def user_role_page(request, pk):
     user = found_or_404(user_by_id(pk))
     form = RoleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a role from the list."))
+        messages.error(request, _("Choose a role from the list, and its last day as a date if it has one."))
         return _users_page(request)
     role = Role(form.cleaned_data["role"]) if form.cleaned_data["role"] else None
+    until = form.cleaned_data["until"]
     call_with_messages(
         request,
-        lambda: services.user_role_set(actor=actor_for_user(request.user), user=user, role=role),
+        lambda: services.user_role_set(actor=actor_for_user(request.user), user=user, role=role, until=until),
         _("%(user)s: %(role)s.") % {
             "user": user.get_username(), "role": role.label if role else _("no role (no access)"),
         },

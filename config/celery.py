@@ -113,6 +113,9 @@ app.conf.beat_schedule = {
     "purge-delivered-outbox": beat_entry(
         "integrations.purge_delivered_outbox", crontab(hour=1, minute=55), expires=DAY
     ),
+    # Every hour at :02: remove the staff roles granted until a day that has passed (a contractor, a deputy
+    # acting for the DPO), so a role ends within the first hour after its last day.
+    "expire-roles": beat_entry("accounts.expire_roles", crontab(minute=2), expires=HOUR),
     # Every night at 02:00 local time: delete sign-ins older than SIGN_IN_LOG_KEPT_DAYS from the sign-in log.
     "purge-sign-in-logs": beat_entry("accounts.purge_sign_in_logs", crontab(hour=2, minute=0), expires=DAY),
     # Every night at 02:10 local time: delete the input files (CSV imports, naming customers) that no live

@@ -377,6 +377,9 @@ AXES_VERBOSE = False
 # look into an attack or a customer's complaint; the nightly purge then deletes older rows. A customer's
 # completed deletion erases theirs at once (dsr.services.erasure).
 SIGN_IN_LOG_KEPT_DAYS = env.int("SIGN_IN_LOG_KEPT_DAYS", default=90)
+# A staff login holding a role without a sign-in for this many days is flagged dormant on Portal → Staff
+# roles, for the DPO's access review (a leaver nobody reported, a contractor whose work ended).
+STAFF_DORMANT_AFTER_DAYS = env.int("STAFF_DORMANT_AFTER_DAYS", default=90)
 # The reverse proxies in front of gunicorn (the bank's TLS proxy, a load balancer), each appending the
 # address it received the request from to X-Forwarded-For. 0: none, the client's address is the
 # connection's and X-Forwarded-For, which any client can write, is ignored. Behind N proxies the

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
@@ -42,6 +44,7 @@ from dsr.services.moves import (
     overdue_reason_set,
 )
 from dsr.states import ANSWERS, REQUEST_MACHINE
+from subjects.locks import subjects_lock
 from subjects.models import DataSubject
 from subjects.staff_records import own_record_check
 
@@ -204,18 +207,42 @@ def request_assign(*, actor: Actor, request_id, assignee, now: datetime | None =
             raise InvalidTransition(
                 _("A closed request cannot be reassigned."), status=request.get_status_display()
             )
-        previous = request.assignee_id
-        request.assignee = assignee
-        request.save(update_fields=["assignee", "updated_at"])
-        audit_record(
-            action="dsr.request.assigned",
-            actor=actor,
-            subject=request.subject_id,
-            target=request,
-            data={"from": previous, "to": assignee.pk if assignee else None},
-            now=now,
-        )
+        _assignee_set(request, assignee.pk if assignee else None, actor=actor, now=now)
     return request
+
+
+def requests_return_on_role_change(sender, *, user_id: int, actor: Actor, **kwargs) -> None:
+    """Receiver of `accounts.signals.role_changed`, in the role change's transaction: a staff member
+    who left (no role) or moved to a role that works no requests (auditor) gives their open requests
+    back to the queue, each audited as an assignment to nobody by whoever changed the role. Left
+    assigned, they would look taken care of while nobody can act on them and the customer's deadline
+    ran out. Closed requests keep who worked them."""
+    if get_user_model().objects.get(pk=user_id).has_perm("dsr.work_request"):
+        return
+    held = DataSubjectRequest.objects.filter(assignee_id=user_id).exclude(status__in=REQUEST_MACHINE.terminal)
+    subject_ids = sorted(set(held.values_list("subject_id", flat=True)))
+    if not subject_ids:
+        return
+    with transaction.atomic(savepoint=False):
+        subjects_lock(subject_ids)
+        now = timezone.now()
+        for request in held.select_for_update().order_by("pk"):
+            _assignee_set(request, None, actor=actor, now=now, role_changed=True)
+
+
+def _assignee_set(request: DataSubjectRequest, assignee_id, *, actor: Actor, now: datetime, **why) -> None:
+    """Save the locked request's new assignee with its audit entry (old and new, and `why` it moved)."""
+    previous = request.assignee_id
+    request.assignee_id = assignee_id
+    request.save(update_fields=["assignee", "updated_at"])
+    audit_record(
+        action="dsr.request.assigned",
+        actor=actor,
+        subject=request.subject_id,
+        target=request,
+        data={"from": previous, "to": assignee_id, **why},
+        now=now,
+    )
 
 
 def request_approve(*, actor: Actor, request_id, now: datetime | None = None) -> DataSubjectRequest:
