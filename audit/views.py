@@ -16,6 +16,7 @@ from audit.selectors import (
     audit_chain_full_checks_unfinished,
     audit_chain_last_full_check,
     audit_entries,
+    audit_entry_details,
     audit_target_label,
 )
 from audit.services import audit_chain_check, audit_chain_full_check_ask
@@ -129,6 +130,7 @@ def audit_trail(request):
             entry.target_label = audit_target_label(entry.target_type)
             entry.customer_ref = cifs.get(entry.subject_id, "")
             entry.view_reason = (entry.data or {}).get("reason", "") if entry.action == VIEWED else ""
+            entry.details = audit_entry_details(entry.data)
     # Filtered by one customer: their pages the viewer may open, which the apps above register (the
     # auditor reaches the customer's proof bundle from here: they cannot open the customer page).
     links = subject_links(request.user, subject_id) if subject_id not in (None, NO_SUBJECT) else []
