@@ -73,6 +73,9 @@ API: dict[str, dict[str, tuple[str, set[str]]]] = {
     },
     "api/v1/audit/": {"GET": ("/api/v1/audit/", AUDIT)},
     "api/v1/audit/verify/": {"GET": ("/api/v1/audit/verify/", AUDIT)},
+    "api/v1/audit-samples/": {
+        "GET": ("/api/v1/audit-samples/?population=requests&since=2026-01-01&until=2027-01-01", AUDIT)
+    },
     "api/v1/webhook-endpoints/": {
         "GET": ("/api/v1/webhook-endpoints/", DPO),
         "POST": ("/api/v1/webhook-endpoints/", DPO),
