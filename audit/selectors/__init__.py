@@ -10,6 +10,7 @@ from audit.selectors.entries import (
     audit_entries,
     audit_entries_checked,
     audit_first_keyed_sequence,
+    audit_target_check,
     audit_target_label,
 )
 from audit.selectors.full_check import (
@@ -35,5 +36,5 @@ __all__ = [
     "audit_chain_full_check_lost", "audit_chain_full_check_running",
     "audit_chain_full_checks_unfinished", "audit_chain_last_full_check", "audit_chain_start",
     "audit_chain_verify", "audit_entries", "audit_entry_details", "audit_entries_checked",
-    "audit_first_keyed_sequence", "audit_target_label",
+    "audit_first_keyed_sequence", "audit_target_check", "audit_target_label",
 ]

@@ -32,11 +32,16 @@ def _requests(since: datetime, until: datetime) -> QuerySet:
     )
 
 
+def _entries_link(record: Consent | DataSubjectRequest) -> str:
+    """The trail narrowed to the record, by its customer's id (not their CIF: no personal data in a URL)."""
+    return f"/api/v1/audit/?subject={record.subject_id}&target={record.pk}"
+
+
 def _consent_item(consent: Consent) -> dict[str, Any]:
     return {
         "id": str(consent.pk), "at": consent.granted_at, "subject": consent.subject.external_ref,
         "purpose": consent.purpose.code, "status": consent.status, "channel": consent.channel,
-        "evidence": f"/api/v1/consents/{consent.pk}/",
+        "evidence": f"/api/v1/consents/{consent.pk}/", "audit_entries": _entries_link(consent),
     }
 
 
@@ -44,7 +49,7 @@ def _request_item(request: DataSubjectRequest) -> dict[str, Any]:
     return {
         "id": str(request.pk), "at": request.received_at, "subject": request.subject.external_ref,
         "type": request.type, "status": request.status, "channel": request.channel,
-        "evidence": f"/api/v1/requests/{request.pk}/",
+        "evidence": f"/api/v1/requests/{request.pk}/", "audit_entries": _entries_link(request),
     }
 
 

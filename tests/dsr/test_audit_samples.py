@@ -53,6 +53,7 @@ def test_the_same_seed_draws_the_same_sample_from_the_periods_records(api, audit
     assert again.json()["population_sha256"] == body["population_sha256"]
     assert other.json()["items"] != body["items"]
     assert all(item["evidence"].endswith(f"/api/v1/consents/{item['id']}/") for item in body["items"])
+    assert all(item["audit_entries"].endswith(f"&target={item['id']}") for item in body["items"])
 
 
 def test_without_a_seed_one_is_chosen_and_given_back_to_repeat_the_draw(api, auditor, year_of_consents):
