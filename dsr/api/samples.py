@@ -9,13 +9,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.renderers import LocalTimeJSONRenderer
-from core.moments import check_in_range, period_check
+from core.moments import check_in_range
 from core.replica import replica_reads
-from core.sampling import SEED_MAX, sample_seed_new
-from deadlines.policy import local_midnight
-from dsr.selectors.samples import SAMPLE_POPULATIONS, audit_sample
-
-SAMPLE_SIZE_MAX = 500
+from core.sampling import SEED_MAX
+from dsr.selectors.samples import SAMPLE_POPULATIONS, SAMPLE_SIZE_MAX, audit_sample
 
 
 class SampleQuerySerializer(serializers.Serializer):
@@ -28,7 +25,7 @@ class SampleQuerySerializer(serializers.Serializer):
     until = serializers.DateField(help_text="Day after the period (local time), not included.")
     size = serializers.IntegerField(min_value=1, max_value=SAMPLE_SIZE_MAX, default=25)
     seed = serializers.CharField(
-        max_length=SEED_MAX, required=False, allow_blank=True, trim_whitespace=True,
+        max_length=SEED_MAX, required=False, allow_blank=True, trim_whitespace=True, default="",
         help_text="Any text; the same seed over the same population draws the same sample. Without one, "
                   "a seed is chosen and given back.",
     )
@@ -57,10 +54,6 @@ class AuditSampleView(APIView):
     def get(self, request, *args, **kwargs):
         query = SampleQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        since, until = (local_midnight(query.validated_data[name]) for name in ("since", "until"))
-        period_check(since, until)
-        seed = query.validated_data.get("seed") or sample_seed_new()
         with replica_reads():
-            sample = audit_sample(population=query.validated_data["population"], since=since, until=until,
-                                  size=query.validated_data["size"], seed=seed)
+            sample = audit_sample(**query.validated_data)
         return Response(sample)

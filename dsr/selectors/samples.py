@@ -8,18 +8,22 @@ population stays the same unless records are added to it later (an import of old
 its fingerprint shows."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import QuerySet
 
 from consents.models import Consent
-from core.sampling import SAMPLE_METHOD, population_fingerprint, sample_positions
+from core.moments import period_check
+from core.sampling import SAMPLE_METHOD, population_fingerprint, sample_positions, sample_seed_new
+from deadlines.policy import local_midnight
 from dsr.models import DataSubjectRequest
 
 # Read from the database this many keys at a time while walking a population (a year of a bank's
 # consents runs to millions: never all in memory).
 POPULATION_CHUNK = 5000
+# The largest sample drawn at once: an audit's samples are tens.
+SAMPLE_SIZE_MAX = 500
 
 
 def _consents(since: datetime, until: datetime) -> QuerySet:
@@ -37,18 +41,25 @@ def _entries_link(record: Consent | DataSubjectRequest) -> str:
     return f"/api/v1/audit/?subject={record.subject_id}&target={record.pk}"
 
 
+def _record(record: Consent | DataSubjectRequest, *, at: datetime) -> dict[str, Any]:
+    """What every sampled record is listed with: which it is, when, whose, its status and channel."""
+    return {
+        "id": str(record.pk), "at": at, "subject": record.subject.external_ref,
+        "subject_id": str(record.subject_id), "status": record.status,
+        "status_label": str(record.get_status_display()), "channel": record.channel,
+    }
+
+
 def _consent_item(consent: Consent) -> dict[str, Any]:
     return {
-        "id": str(consent.pk), "at": consent.granted_at, "subject": consent.subject.external_ref,
-        "purpose": consent.purpose.code, "status": consent.status, "channel": consent.channel,
+        **_record(consent, at=consent.granted_at), "purpose": consent.purpose.code,
         "evidence": f"/api/v1/consents/{consent.pk}/", "audit_entries": _entries_link(consent),
     }
 
 
 def _request_item(request: DataSubjectRequest) -> dict[str, Any]:
     return {
-        "id": str(request.pk), "at": request.received_at, "subject": request.subject.external_ref,
-        "type": request.type, "status": request.status, "channel": request.channel,
+        **_record(request, at=request.received_at), "type": request.type,
         "evidence": f"/api/v1/requests/{request.pk}/", "audit_entries": _entries_link(request),
     }
 
@@ -61,12 +72,14 @@ SAMPLE_POPULATIONS = {
 }
 
 
-def audit_sample(
-    *, population: str, since: datetime, until: datetime, size: int, seed: str
-) -> dict[str, Any]:
-    """`size` records of the population drawn with `seed`, in the order drawn, with the population's
-    count and fingerprint and the method to draw them again."""
+def audit_sample(*, population: str, since: date, until: date, size: int, seed: str | None) -> dict[str, Any]:
+    """`size` records of the population of the local days `[since, until)` drawn with `seed` (one is
+    chosen when none is given, and given back), in the order drawn, with the population's count and
+    fingerprint and the method to draw them again. A period ending before it starts is refused."""
     records, ordered_by, related, item = SAMPLE_POPULATIONS[population]
+    since, until = local_midnight(since), local_midnight(until)
+    period_check(since, until)
+    seed = seed or sample_seed_new()
     in_period = records(since, until)
     count = in_period.count()
     positions = sample_positions(count, size=size, seed=seed)

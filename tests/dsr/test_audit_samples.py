@@ -73,3 +73,30 @@ def test_a_request_sample_and_bad_input(api, auditor, officer, subject):
     assert _sample(api, auditor, size=0).status_code == 400
     assert _sample(api, auditor, since="").status_code == 400
     assert _sample(api, officer).status_code == 403
+
+
+def test_the_auditor_draws_the_same_sample_on_the_portal_page(logged_in, auditor, year_of_consents):
+    client = logged_in(auditor)
+    query = {"population": "consents", "since": "2026-01-01", "until": "2027-01-01", "size": 5,
+             "seed": "audit-2026-consents"}
+
+    page = client.get("/portal/audit/samples/", query)
+
+    assert page.status_code == 200
+    drawn = _sample_api_ids(client, query)
+    body = page.content.decode()
+    assert all(f"/portal/consents/{consent_id}/receipt/" in body for consent_id in drawn)
+    assert all(f"target={consent_id}" in body for consent_id in drawn)
+    assert "audit-2026-consents" in body and ">60<" in body
+
+
+def test_the_page_refuses_a_reversed_period_with_a_message(logged_in, auditor):
+    page = logged_in(auditor).get(
+        "/portal/audit/samples/", {"population": "requests", "since": "2027-01-01", "until": "2026-01-01",
+                                   "size": 5}
+    )
+    assert page.status_code == 200 and 'role="alert"' in page.content.decode()
+
+
+def _sample_api_ids(client, query) -> list[str]:
+    return [item["id"] for item in client.get("/api/v1/audit-samples/", query).json()["items"]]

@@ -291,6 +291,7 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     ),
     "portal/customers/<uuid:pk>/proof-bundle/": ("GET", "/portal/customers/{subject_a}/proof-bundle/", AUDIT),
     "portal/audit/": ("GET", "/portal/audit/", AUDIT),
+    "portal/audit/samples/": ("GET", "/portal/audit/samples/", AUDIT),
     "me/": ("GET", "/me/", CUSTOMERS),
     "me/language/": ("POST", "/me/language/", CUSTOMERS),
     "me/consents/": ("GET", "/me/consents/", CUSTOMERS),
