@@ -22,10 +22,12 @@ def _line_value(value: Any) -> str:
     return _shown(value)
 
 
-def audit_entry_details(data: dict[str, Any] | None) -> list[tuple[str, str]]:
+def audit_entry_details(data: Any) -> list[tuple[str, str]]:
     """(name, value) lines of an entry's `data`: each change under `changed` (or a key holding just
     before/after) as "before → after", first; every other key as its value."""
     data = data or {}
+    if not isinstance(data, dict):  # a JSON field holds any value: other than an object, shown whole
+        return [("", _shown(data))]
     others = dict(data)
     changed = others.pop("changed", None) if isinstance(data.get("changed"), dict) else {}
     return [(name, _line_value(value)) for name, value in [*sorted(changed.items()), *sorted(others.items())]]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
+from audit.selectors import audit_entry_details
 from audit.services import audit_record
 from core.actors import Actor
 
@@ -41,3 +42,11 @@ def test_an_entry_with_no_details_shows_none(logged_in, auditor):
                                                                         "new": "auditor"})
     row = _row_of(logged_in(auditor).get("/portal/audit/").content.decode(), "core.user.role_changed")
     assert "auditor" in row and "user_id" in row
+
+
+def test_the_details_read_any_json_an_entry_holds():
+    assert audit_entry_details(None) == []
+    assert audit_entry_details(["a", 1]) == [("", '["a", 1]')]
+    names_only = {"changed": ["name_vi"], "code": "x"}
+    assert audit_entry_details(names_only) == [("changed", '["name_vi"]'), ("code", "x")]
+    assert audit_entry_details({"active": {"before": None, "after": True}}) == [("active", "null → true")]
