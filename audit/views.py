@@ -16,6 +16,8 @@ from audit.selectors import (
     audit_chain_full_checks_unfinished,
     audit_chain_last_full_check,
     audit_entries,
+    audit_entry_details,
+    audit_target_check,
     audit_target_label,
 )
 from audit.services import audit_chain_check, audit_chain_full_check_ask
@@ -113,11 +115,15 @@ def audit_trail(request):
     except InvalidInput as exc:
         since = until = None
         error = exc.text
-    subject_id = subject_id_for_reference(params.get("subject"))
+    subject_id, target_id = subject_id_for_reference(params.get("subject")), params.get("target") or None
+    try:
+        audit_target_check(target_id, subject_id=subject_id, action=params.get("action") or None)
+    except InvalidInput as exc:
+        target_id, error = None, exc.text
     with replica_reads():
         entries = audit_entries(
             subject_id=subject_id, action=params.get("action") or None, since=since, until=until,
-            actor=params.get("actor") or None,
+            actor=params.get("actor") or None, target_id=target_id,
         )
         # By entry number, counting nothing: a count of the whole trail would cost more than the page.
         page = key_page(entries, key="sequence", params=params, size=50)
@@ -129,6 +135,7 @@ def audit_trail(request):
             entry.target_label = audit_target_label(entry.target_type)
             entry.customer_ref = cifs.get(entry.subject_id, "")
             entry.view_reason = (entry.data or {}).get("reason", "") if entry.action == VIEWED else ""
+            entry.details = audit_entry_details(entry.data)
     # Filtered by one customer: their pages the viewer may open, which the apps above register (the
     # auditor reaches the customer's proof bundle from here: they cannot open the customer page).
     links = subject_links(request.user, subject_id) if subject_id not in (None, NO_SUBJECT) else []

@@ -17,11 +17,13 @@ from deadlines.policy import LOCAL_TZ
 
 # The figures of each table, in the order of its columns, with their headings.
 CONSENT_COLUMNS = (
+    ("in_force_at_start", gettext_lazy("In force at the start")),
     ("granted", gettext_lazy("Granted")),
     ("refused", gettext_lazy("Refused")),
     ("withdrawn_whole", gettext_lazy("Withdrawn: every consent")),
     ("withdrawn_partial", gettext_lazy("Withdrawn: some purposes")),
     ("expired", gettext_lazy("Expired")),
+    ("superseded", gettext_lazy("Replaced by a consent to a newer notice")),
     ("in_force_at_end", gettext_lazy("In force at the end")),
 )
 STOP_COLUMNS = (

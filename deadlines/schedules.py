@@ -118,10 +118,10 @@ def reminder_threshold_add(
         )
     now = now or timezone.now()
     with transaction.atomic(durable=True):
-        threshold, _created = ReminderThreshold.objects.select_for_update().get_or_create(
+        threshold, created = ReminderThreshold.objects.select_for_update().get_or_create(
             hours_before=hours_before
         )
-        _threshold_activate(threshold, True, actor=actor, now=now)
+        _threshold_activate(threshold, True, was=None if created else threshold.active, actor=actor, now=now)
     return threshold
 
 
@@ -131,18 +131,23 @@ def reminder_threshold_set_active(
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         threshold = locked_or_not_found(ReminderThreshold, threshold_id)
-        _threshold_activate(threshold, active, actor=actor, now=now)
+        _threshold_activate(threshold, active, was=threshold.active, actor=actor, now=now)
     return threshold
 
 
-def _threshold_activate(threshold: ReminderThreshold, active: bool, *, actor: Actor, now: datetime) -> None:
-    """Switch a locked threshold on or off, with its audit entry."""
+def _threshold_activate(
+    threshold: ReminderThreshold, active: bool, *, was: bool | None, actor: Actor, now: datetime
+) -> None:
+    """Switch a locked threshold on or off, with its audit entry (before and after: `was` is None for a
+    new one); one already so is left alone, unaudited, so the trail counts only real changes."""
+    if was == active:
+        return
     threshold.active = active
     threshold.save(update_fields=["active", "updated_at"])
     audit_record(
         action="core.schedule.changed",
         actor=actor,
         target=threshold,
-        data={"threshold_hours": threshold.hours_before, "active": active},
+        data={"threshold_hours": threshold.hours_before, "active": {"before": was, "after": active}},
         now=now,
     )

@@ -161,6 +161,15 @@ class DsrConfig(AppConfig):
                 permission="deadlines.view_deadline_report",
                 group="oversight",
             ),
+            MenuItem(
+                "portal",
+                "dsr:audit_sample",
+                _("Samples"),
+                icon="file",
+                order=92,
+                permission="audit.view_auditentry",
+                group="oversight",
+            ),
             MenuItem("me", "dsr:me_requests", _("My requests"), icon="inbox", order=30),
             MenuItem("me", "dsr:me_profile", _("My details"), icon="users", order=35),
         )

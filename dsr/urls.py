@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from dsr.views import customer, inventory, policy, profile, queue, reports, staff
+from dsr.views import customer, inventory, policy, profile, queue, reports, samples, staff
 
 app_name = "dsr"
 
@@ -40,6 +40,7 @@ urlpatterns = [
     path("portal/requests/<uuid:pk>/tasks/<uuid:task_id>/done/", staff.task_done, name="task_done"),
     path("portal/requests/<uuid:pk>/export.<str:fmt>", staff.staff_export, name="staff_export"),
     path("portal/reports/deadlines/", reports.deadlines, name="report_deadlines"),
+    path("portal/audit/samples/", samples.audit_sample_page, name="audit_sample"),
     path("portal/reports/deadlines/<int:year>-<month:month>/", reports.monthly, name="report_monthly"),
     path("me/requests/", customer.my_requests, name="me_requests"),
     path("me/profile/", profile.me_profile, name="me_profile"),

@@ -10,7 +10,7 @@ from rest_framework import generics
 from rest_framework.response import Response
 
 from audit.api.serializers import AuditEntrySerializer, ChainVerificationSerializer
-from audit.selectors import audit_chain_verify, audit_entries
+from audit.selectors import audit_chain_verify, audit_entries, audit_target_check
 from core.errors import InvalidInput
 from core.moments import parse_moment, period_check
 from core.references import subject_id_for_reference
@@ -34,6 +34,11 @@ AUDIT_FILTERS = [
     OpenApiParameter(
         "actor", str,
         description="A staff member's or client's login name: the entries they did (who looked at whom).",
+    ),
+    OpenApiParameter(
+        "target", str,
+        description="The id of one record (a consent, a request...): the entries about it. With `subject` "
+        "or `action` too.",
     ),
     OpenApiParameter(
         "since", str,
@@ -64,9 +69,13 @@ class AuditEntryListView(generics.ListAPIView):
         since = parse_moment(params.get("since"), field="since")
         until = parse_moment(params.get("until"), field="until")
         period_check(since, until)
+        subject_id = subject_id_for_reference(params.get("subject"))
+        action, target_id = params.get("action") or None, params.get("target")
+        audit_target_check(target_id, subject_id=subject_id, action=action)
         return audit_entries(
-            subject_id=subject_id_for_reference(params.get("subject")),
-            action=params.get("action") or None,
+            subject_id=subject_id,
+            action=action,
+            target_id=target_id or None,
             since=since,
             until=until,
             after_sequence=_sequence_param(params.get("after_sequence"), field="after_sequence"),

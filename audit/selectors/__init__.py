@@ -3,12 +3,14 @@ here."""
 
 from audit.selectors.archives import audit_archive_boundary
 from audit.selectors.chain import ChainVerification, audit_chain_start, audit_chain_verify
+from audit.selectors.details import audit_entry_details
 from audit.selectors.entries import (
     AUDIT_ENTRY_CHECKS,
     CheckedEntry,
     audit_entries,
     audit_entries_checked,
     audit_first_keyed_sequence,
+    audit_target_check,
     audit_target_label,
 )
 from audit.selectors.full_check import (
@@ -33,6 +35,6 @@ __all__ = [
     "ChainChecks", "ChainVerification", "CheckedEntry", "audit_archive_boundary", "audit_chain_found_broken",
     "audit_chain_full_check_lost", "audit_chain_full_check_running",
     "audit_chain_full_checks_unfinished", "audit_chain_last_full_check", "audit_chain_start",
-    "audit_chain_verify", "audit_entries", "audit_entries_checked", "audit_first_keyed_sequence",
-    "audit_target_label",
+    "audit_chain_verify", "audit_entries", "audit_entry_details", "audit_entries_checked",
+    "audit_first_keyed_sequence", "audit_target_check", "audit_target_label",
 ]

@@ -12,6 +12,10 @@ one correction that reaches back: a record voided as made in error counts in no 
 before its void (`consent_void`); the stops its void sent are counted in the month of the void, on
 rows of their own (due all the same, but not a customer's withdrawal).
 
+- **in force at the start / at the end**, and **superseded** (replaced by the customer's consent to a
+  newer notice of the purpose): with them the month reconciles, start + granted - withdrawn - expired -
+  superseded = end, per purpose and in total (not by channel: a withdrawal counts under its own channel),
+  so an auditor can tie one month's end to the next one's start and every consent that left to its event.
 - **channel**: the one the customer answered or withdrew through; an expiry (and a platform's stop)
   has none, and counts under the channel the consent was given through.
 - **withdrawn whole / partial**: partial when the customer kept consent to another purpose after it,
@@ -51,8 +55,10 @@ from consents.models import (
 from core.labels import choice_label, in_reader_language
 from deadlines.policy import LOCAL_TZ, local_month
 
-CONSENT_FIGURES = ("granted", "refused", "withdrawn", "withdrawn_whole", "withdrawn_partial", "expired",
-                   "in_force_at_end")
+# The month reconciles: in_force_at_start + granted - withdrawn - expired - superseded = in_force_at_end.
+CONSENT_FIGURES = ("in_force_at_start", "granted", "refused", "withdrawn", "withdrawn_whole",
+                   "withdrawn_partial", "expired", "superseded", "in_force_at_end")
+_EVENT_FIGURES = ("granted", "refused", "withdrawn", "withdrawn_partial", "expired", "superseded")
 STOP_FIGURES = ("sent", "acknowledged_on_time", "acknowledged_late", "open", "open_overdue")
 _CHANNEL_ORDER = {key: index for index, key in enumerate(Channel.values)}
 
@@ -95,12 +101,13 @@ def _events(since: datetime, until: datetime) -> dict[tuple[int, str], dict[str,
             withdrawn=Count("pk", filter=withdrawn),
             withdrawn_partial=Count("pk", filter=withdrawn & Q(kept_another)),
             expired=Count("pk", filter=Q(kind=ConsentStatus.EXPIRED)),
+            superseded=Count("pk", filter=Q(kind=ConsentStatus.SUPERSEDED)),
         )
         .order_by()
     )
     found = {}
     for row in rows:
-        figures = {k: row[k] for k in ("granted", "refused", "withdrawn", "withdrawn_partial", "expired")}
+        figures = {k: row[k] for k in _EVENT_FIGURES}
         figures["withdrawn_whole"] = figures["withdrawn"] - figures["withdrawn_partial"]
         found[(row["purpose_key"], row["channel_key"])] = figures
     return found
@@ -122,13 +129,14 @@ def _summed(rows: list[dict[str, Any]], names: tuple[str, ...]) -> dict[str, int
 
 
 def _by_purpose(since: datetime, as_of: datetime) -> list[dict[str, Any]]:
-    events, in_force = _events(since, as_of), _in_force(as_of)
+    events = _events(since, as_of)
     cells: dict[int, dict[str, dict[str, int]]] = {}
     for (purpose_id, channel), figures in events.items():
         cells.setdefault(purpose_id, {})[channel] = {**dict.fromkeys(CONSENT_FIGURES, 0), **figures}
-    for (purpose_id, channel), count in in_force.items():
-        cell = cells.setdefault(purpose_id, {}).setdefault(channel, dict.fromkeys(CONSENT_FIGURES, 0))
-        cell["in_force_at_end"] = count
+    for figure, at in (("in_force_at_start", since), ("in_force_at_end", as_of)):
+        for (purpose_id, channel), count in _in_force(at).items():
+            cell = cells.setdefault(purpose_id, {}).setdefault(channel, dict.fromkeys(CONSENT_FIGURES, 0))
+            cell[figure] = count
     # Every purpose a customer can consent to at `as_of` has its row, with nothing in it if need be: by its
     # version in force then, as the consent check judges it, not by the row the job updates minutes later.
     basis = scope_in_force("legal_basis", at=as_of, purpose=OuterRef("pk"), otherwise=F("legal_basis"))

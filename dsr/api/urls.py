@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dsr.api import reports, tasks, views
+from dsr.api import reports, samples, tasks, views
 
 # Every action on one request is POST requests/{id}/{action}/, named request-{action}.
 REQUEST_ACTIONS = {
@@ -29,4 +29,5 @@ urlpatterns = [
     path("request-tasks/", tasks.TaskListView.as_view(), name="request-task-list"),
     path("request-tasks/<uuid:pk>/complete/", tasks.TaskCompleteView.as_view(), name="request-task-complete"),
     path("reports/deadlines/", reports.DeadlineReportView.as_view(), name="report-deadlines"),
+    path("audit-samples/", samples.AuditSampleView.as_view(), name="audit-samples"),
 ]

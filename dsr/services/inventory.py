@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.validators import slug_re
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
@@ -51,13 +52,17 @@ def system_save(
         )
     with transaction.atomic(durable=True):
         target = system or System()
-        _apply(target, values)
+        categories_before = sorted(target.categories.values_list("code", flat=True)) if system else []
+        changed = _apply(target, values)
         try:
             with transaction.atomic():
                 target.save()
         except IntegrityError:
             raise Conflict(_("Another system already has this code."), field="code") from None
         target.categories.set(categories)
+        categories_after = sorted(c.code for c in categories)
+        if system is not None and categories_before != categories_after:
+            changed["categories"] = {"before": categories_before, "after": categories_after}
         audit_record(
             action="dsr.system.saved",
             actor=actor,
@@ -65,10 +70,14 @@ def system_save(
             data={
                 "code": target.code,
                 "created": system is None,
-                "categories": sorted(c.code for c in categories),
+                "categories": categories_after,
                 "request_types": sorted(target.request_types),
                 "active": target.active,
                 "field_labels": target.field_labels,
+                # Who may report this system's tasks done, and whether a processor's longer period applies.
+                "integration_client": target.integration_client_id,
+                "is_processor": target.is_processor,
+                **({"changed": changed} if system else {}),
             },
         )
     system_reaches_open_requests(target, actor=actor)
@@ -246,9 +255,18 @@ def _values(
     return {**base, **fields}
 
 
-def _apply(target: Any, values: dict[str, Any]) -> list[str]:
-    """Set `values` on `target`; the names of those that changed, sorted (none for a new object)."""
-    changed = sorted(name for name, value in values.items() if target.pk and getattr(target, name) != value)
+def _apply(target: Any, values: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Set `values` on `target`; those that changed, by name, each with its value before and after (none
+    for a new object), as the audit entry keeps them: a related row by its id."""
+    changed = {
+        name: {"before": _recorded(getattr(target, name)), "after": _recorded(value)}
+        for name, value in sorted(values.items())
+        if target.pk and getattr(target, name) != value
+    }
     for name, value in values.items():
         setattr(target, name, value)
     return changed
+
+
+def _recorded(value: Any) -> Any:
+    return value.pk if isinstance(value, Model) else value

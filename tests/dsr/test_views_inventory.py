@@ -132,11 +132,13 @@ def test_dpo_corrects_a_retention_rule_and_a_category_and_both_are_audited(clien
         "contact", "Thông tin liên hệ và địa chỉ", "Contact details and address", True, rule
     )
     entries = {e.action: e.data for e in AuditEntry.objects.filter(action__endswith=".updated")}
-    assert entries["dsr.retention.updated"]["changed"] == [
+    assert sorted(entries["dsr.retention.updated"]["changed"]) == [
         "law", "legal_reference_en", "legal_reference_vi", "name_en", "name_vi", "period_months",
         "start_event", "starts",
     ]
-    assert entries["dsr.category.updated"]["changed"] == ["name_en", "name_vi", "retention", "sensitive"]
+    category_changed = entries["dsr.category.updated"]["changed"]
+    assert sorted(category_changed) == ["name_en", "name_vi", "retention", "sensitive"]
+    assert entries["dsr.category.updated"]["changed"]["retention"]["after"] == rule.pk
     page = client.get(reverse("dsr:systems")).content.decode()
     for link in (reverse("dsr:rule_edit", args=[rule.pk]), reverse("dsr:category_edit", args=[contact.pk])):
         assert link in page

@@ -73,6 +73,9 @@ API: dict[str, dict[str, tuple[str, set[str]]]] = {
     },
     "api/v1/audit/": {"GET": ("/api/v1/audit/", AUDIT)},
     "api/v1/audit/verify/": {"GET": ("/api/v1/audit/verify/", AUDIT)},
+    "api/v1/audit-samples/": {
+        "GET": ("/api/v1/audit-samples/?population=requests&since=2026-01-01&until=2027-01-01", AUDIT)
+    },
     "api/v1/webhook-endpoints/": {
         "GET": ("/api/v1/webhook-endpoints/", DPO),
         "POST": ("/api/v1/webhook-endpoints/", DPO),
@@ -288,6 +291,7 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     ),
     "portal/customers/<uuid:pk>/proof-bundle/": ("GET", "/portal/customers/{subject_a}/proof-bundle/", AUDIT),
     "portal/audit/": ("GET", "/portal/audit/", AUDIT),
+    "portal/audit/samples/": ("GET", "/portal/audit/samples/", AUDIT),
     "me/": ("GET", "/me/", CUSTOMERS),
     "me/language/": ("POST", "/me/language/", CUSTOMERS),
     "me/consents/": ("GET", "/me/consents/", CUSTOMERS),
