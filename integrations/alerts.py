@@ -47,15 +47,17 @@ def audit_checkpoint_email_internal_audit(*, line: str, result, now, **kwargs) -
     )
 
 
-def audit_restore_email(*, record, line: str, **kwargs) -> None:
+def audit_restore_email(*, record, line: str, lost_after, lost_until, **kwargs) -> None:
     """E-mail every DPO and internal audit's mailboxes (AUDIT_CHECKPOINT_EMAIL) the signed record of a
     restore from a backup, in the transaction that notes it in the trail: once per restore (its key is
-    the record's), since the checks that name the restore on every later run send nothing."""
+    the record's), since the checks that name the restore on every later run send nothing. It names the
+    window whose records were lost (`lost_after` to `lost_until`), which the DPO has re-recorded."""
     now = timezone.now()
     context = {
         "restored_to": record.restored_to, "lost_from": record.restored_to + 1,
         "lost_through": record.lost_through, "restored_hash": record.restored_hash,
         "backup": record.backup, "recorded_at": record.written_at, "line": line,
+        "lost_after_at": lost_after, "lost_until_at": lost_until,
     }
     key = f"audit-restore:{record.restored_to}:{record.lost_through}:{record.written_at}"
     outbox_email_staff(roles=[Role.DPO], template="audit/email/restore", context=context,

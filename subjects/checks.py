@@ -7,9 +7,12 @@ So `manage.py check`/`migrate`/`runserver`, scripts/run (through its `migrate`, 
 web node (config/wsgi.py) and Celery (through the worker_init and beat_init signals) stop with an error
 naming the variable.
 
-The canary uses existing rows, no extra table: per encrypted model, one row's ciphertexts are
-decrypted; per blind index, one row's value is decrypted and its index recomputed with the current
-(or, during a rotation, the previous) key.
+The canary uses existing rows, no extra table: per encrypted model, the ciphertexts of the first and the
+last row in primary-key order are decrypted; per blind index, those rows' values are decrypted and their
+index recomputed with the current (or, during a rotation, the previous) key. Two rows, because
+`manage.py rotate_keys` goes in primary-key order: a database restored from a backup taken while it ran
+holds the first rows under the new key and the last under the old one, and one row read could pass with
+the old key already gone from the settings.
 """
 from __future__ import annotations
 
@@ -24,12 +27,20 @@ from subjects.crypto import blind_index_candidates
 from subjects.keys import encrypted_models, field_crypter
 
 
-def _first_value(table: str, columns: list[str], *, where: str) -> tuple | None:
+def _end_values(table: str, pk: str, columns: list[str], *, where: str) -> list[tuple]:
+    """The `columns` of the first and the last row matching `where`, in primary-key order (one row when
+    only one matches; none when none does)."""
     quote = connection.ops.quote_name
-    sql = f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(table)} WHERE {where} LIMIT 1"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return cursor.fetchone()
+    found = []
+    for direction in ("ASC", "DESC"):
+        sql = (f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(table)} WHERE {where} "  # noqa: S608
+               f"ORDER BY {quote(pk)} {direction} LIMIT 1")
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            row = cursor.fetchone()
+        if row is not None and row not in found:
+            found.append(row)
+    return found
 
 
 def _decrypt(crypter, token) -> str | None:
@@ -68,10 +79,11 @@ def check_keys_read_existing_data(app_configs=None, **kwargs) -> list[checks.Che
             # would read a missing quoted column as the string of its name.
             with connection.cursor() as cursor:
                 stored = {c.name for c in connection.introspection.get_table_description(cursor, table)}
+            pk = spec.model._meta.pk.column
             for f in (f for f in spec.fields if f.column in stored):
-                row = _first_value(table, [f.column], where=f"{quote(f.column)} IS NOT NULL")
+                rows = _end_values(table, pk, [f.column], where=f"{quote(f.column)} IS NOT NULL")
                 # The migration graph is read only for a value no key reads, not at every start.
-                if (row is not None and _decrypt(crypter, row[0]) is None
+                if (any(_decrypt(crypter, row[0]) is None for row in rows)
                         and (table, f.column) not in _columns_pending_encryption()):
                     errors.append(checks.Error(
                         "FIELD_ENCRYPTION_KEY does not decrypt the data already stored in "
@@ -85,12 +97,10 @@ def check_keys_read_existing_data(app_configs=None, **kwargs) -> list[checks.Che
             for f, index in spec.indexes:
                 if not {f.column, index.column} <= stored:
                     continue
-                row = _first_value(table, [f.column, index.column],
+                rows = _end_values(table, pk, [f.column, index.column],
                                    where=f"{quote(index.column)} <> '' AND {quote(f.column)} IS NOT NULL")
-                if row is None:
-                    continue
-                value = _decrypt(crypter, row[0])
-                if value is not None and row[1] not in blind_index_candidates(value):
+                if any(row[1] not in blind_index_candidates(value)
+                       for row in rows if (value := _decrypt(crypter, row[0])) is not None):
                     errors.append(checks.Error(
                         "BLIND_INDEX_KEY does not match the blind indexes stored in "
                         f"{table}.{index.column}: look-ups would find nothing.",

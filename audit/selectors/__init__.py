@@ -1,7 +1,7 @@
 """Reads of the audit app: the trail (`entries`) and the proof that it is intact (`chain`); import from
 here."""
 
-from audit.selectors.archives import audit_archive_boundary
+from audit.selectors.archives import audit_archive_boundary, audit_archived_entries_kept
 from audit.selectors.chain import ChainVerification, audit_chain_start, audit_chain_verify
 from audit.selectors.details import audit_entry_details
 from audit.selectors.entries import (
@@ -24,6 +24,7 @@ from audit.selectors.outcomes import (
     CHAIN_SINCE_CHECKPOINT,
     CHAIN_UNFINISHED,
     ChainChecks,
+    audit_chain_checkpoints_gone,
     audit_chain_found_broken,
     audit_chain_full_checks_unfinished,
     audit_chain_last_full_check,
@@ -32,7 +33,8 @@ from audit.selectors.outcomes import (
 __all__ = [
     "AUDIT_ENTRY_CHECKS", "CHAIN_FULL", "CHAIN_OUTCOMES", "CHAIN_SINCE_CHECKPOINT", "CHAIN_UNFINISHED",
     "FULL_CHECK_ASKED",
-    "ChainChecks", "ChainVerification", "CheckedEntry", "audit_archive_boundary", "audit_chain_found_broken",
+    "ChainChecks", "ChainVerification", "CheckedEntry", "audit_archive_boundary",
+    "audit_archived_entries_kept", "audit_chain_checkpoints_gone", "audit_chain_found_broken",
     "audit_chain_full_check_lost", "audit_chain_full_check_running",
     "audit_chain_full_checks_unfinished", "audit_chain_last_full_check", "audit_chain_start",
     "audit_chain_verify", "audit_entries", "audit_entry_details", "audit_entries_checked",

@@ -1,7 +1,7 @@
 """Where an archive of the trail may end (docs/deployment.md, "Archiving a month past retention")."""
 from __future__ import annotations
 
-from audit.checkpoints import Anchors
+from audit.checkpoints import Anchors, ArchiveRecord, checkpoints_read
 from audit.models import AuditEntry
 from audit.selectors.chain import chain_stretch_walked
 
@@ -25,3 +25,14 @@ def audit_archive_boundary(through: int, anchors: Anchors, *, batch_size: int = 
             f"entries up to #{anchor.sequence}, the checkpoint of {anchor.written_at}, are missing"
         )
     return first, ""
+
+
+def audit_archived_entries_kept(anchors: Anchors | None = None) -> ArchiveRecord | None:
+    """The last signed archive record whose entries are still in the database, or None. Between recording
+    an archive and dropping its month that is the runbook's next step; any later, a restore from a backup
+    taken before the drop brought the month back, past retention, while the record says it is gone:
+    the month is to be dropped again."""
+    last = (anchors or checkpoints_read()).last_archive
+    if last is None or not AuditEntry.objects.filter(sequence__lte=last.through).exists():
+        return None
+    return last

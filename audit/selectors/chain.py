@@ -15,6 +15,7 @@ from django.db.models import Max, Min
 from audit.checkpoints import Anchors, ArchiveRecord, Checkpoint, Coverage, RestoreRecord, checkpoints_read
 from audit.hashing import GENESIS_HASH, UNKEYED, entry_seal_problem, keyed_seal_start, mac_keys_prepared
 from audit.models import AuditChainHead, AuditEntry
+from audit.selectors.outcomes import audit_chain_checkpoints_gone
 from audit.selectors.rows import LAST_SEQUENCE as _LAST_SEQUENCE
 from audit.selectors.rows import chain_in_order as _chain_in_order
 
@@ -231,6 +232,8 @@ def audit_chain_verify(
     anchors = anchors if anchors is not None else checkpoints_read()
     if anchors.problem:
         return ChainVerification(False, 0, None, f"checkpoint file: {anchors.problem}")
+    if anchors.last is None and (gone := audit_chain_checkpoints_gone()):
+        return ChainVerification(False, 0, None, gone)
     last = anchors.last
     start = last if since_checkpoint and last is not None and last.sequence > 0 else None
     if start is not None:

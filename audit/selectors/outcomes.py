@@ -1,11 +1,12 @@
 """The recorded outcomes of verifications of the audit chain, as documents cite them."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import NamedTuple
 
 from django.db.models import Count, Min
 
+from audit.checkpoints import checkpoint_dir
 from audit.hashing import UNKEYED, entry_seal_problem, mac_keys_prepared
 from audit.models import AuditEntry
 
@@ -22,6 +23,25 @@ CHAIN_FULL = "full"
 CHAIN_SINCE_CHECKPOINT = "since_checkpoint"
 # Outcomes read per round trip while looking for the latest with a sound seal: almost always the first.
 _OUTCOMES_PER_READ = 20
+
+
+def audit_chain_checkpoints_gone() -> str:
+    """Why the chain cannot be verified against a checkpoint directory that holds nothing, or "": the
+    trail's latest verification held to signed checkpoints says files were written for this database,
+    and a new first checkpoint would bless whatever a restore from a backup lost since the last one (the
+    directory left behind with a dead server, or a new server not pointed at it). Asked only when the
+    directory holds no checkpoint (`audit.selectors.chain.audit_chain_verify`)."""
+    held = (AuditEntry.objects.filter(action__in=CHAIN_OUTCOMES, data__report__checkpoints__gt=0)
+            .order_by("-sequence").first())
+    if held is None:
+        return ""
+    return (
+        f"the trail's verification of {held.recorded_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC (entry "
+        f"#{held.sequence}) was held to {held.data['report']['checkpoints']} signed checkpoints, but "
+        f"{checkpoint_dir()} (AUDIT_CHECKPOINT_DIR) holds none: the directory was lost or is not the one "
+        "this database's checkpoints were written to. Put its files back (their backup, the write-once "
+        "copy, the lines e-mailed to internal audit) before anything else"
+    )
 
 
 def audit_chain_last_full_check(*, until: datetime | None = None) -> AuditEntry | None:

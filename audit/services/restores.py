@@ -69,14 +69,28 @@ def audit_restore_record(
         lost_through=result.lost_through or anchors.last.sequence,
         backup=backup, written_at=now.astimezone(UTC).isoformat(timespec="seconds"),
     )
+    lost_after, lost_until = _lost_window(restored_to, now=now)
     line = restore_record_append(record)
     with transaction.atomic(durable=True):
         audit_record(action="audit.restore.recorded", actor=actor, now=now, data={
             "restored_to": record.restored_to, "lost_through": record.lost_through, "backup": backup,
+            "lost_after": lost_after.isoformat(), "lost_until": lost_until.isoformat(),
         })
         # Announced here, where the restore is recorded once, not by the checks that name it on every run.
-        restore_recorded.send(sender=audit_restore_record, record=record, line=line)
+        restore_recorded.send(sender=audit_restore_record, record=record, line=line,
+                              lost_after=lost_after, lost_until=lost_until)
     return record
+
+
+def _lost_window(restored_to: int, *, now: datetime) -> tuple[datetime, datetime]:
+    """When the records the restore lost were written: after the backup's newest entry (#`restored_to`),
+    and before the restored platform wrote again (its first new entry, or `now` when it wrote none).
+    Every table came back from the same backup, so the window holds the lost consents, withdrawals and
+    requests too, not only the audit entries: what the integration clients and staff must send again."""
+    entries = AuditEntry.objects.order_by("sequence").values_list("recorded_at", flat=True)
+    lost_after = entries.get(sequence=restored_to)
+    lost_until = entries.filter(sequence__gt=restored_to).first() or now
+    return lost_after, lost_until
 
 
 def _given(through: int, result, anchors) -> tuple[int, str]:

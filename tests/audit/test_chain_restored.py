@@ -119,7 +119,11 @@ def test_the_recorded_restore_lets_checkpoints_resume_and_is_named_not_called_in
     assert record["restored_to"] == 15 and record["lost_through"] == 20 and record["signature"]
     assert record["restored_hash"] == AuditEntry.objects.get(sequence=15).entry_hash
     noted = AuditEntry.objects.get(action="audit.restore.recorded")
-    assert noted.data == {"restored_to": 15, "lost_through": 20, "backup": "pg_basebackup 2026-12-01 02:10"}
+    assert noted.data == {
+        "restored_to": 15, "lost_through": 20, "backup": "pg_basebackup 2026-12-01 02:10",
+        # The window whose records were lost: after the backup's newest entry, until the platform wrote again.
+        "lost_after": "2026-12-01T02:05:04+00:00", "lost_until": "2026-12-01T04:00:00+00:00",
+    }
 
     assert write_checkpoint() is True  # the hourly job again
     anchors = checkpoints_read()

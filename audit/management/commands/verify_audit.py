@@ -10,12 +10,16 @@ After a restore from a backup older than the last checkpoint, the chain is broke
 recorded (`audit_restore_record`); from then on it checks out but is not called intact: it exits 1 and names
 the entries the restore lost.
 
+Archived entries found in the database again (a restore from a backup taken before their month was
+dropped) are named, with the month to drop again: the chain is intact, but the month is past retention.
+
 The outcome is recorded in the trail as the weekly job records it (`audit_chain_check`): a document can
 cite the run as the last verification of the whole chain, and a broken chain alerts the DPO."""
 import os
 
 from django.core.management.base import BaseCommand, CommandError
 
+from audit.selectors import audit_archived_entries_kept
 from audit.services import audit_chain_check
 from core.actors import Actor
 
@@ -59,6 +63,7 @@ class Command(BaseCommand):
                 f" The first checkpoint after it, of {result.anchor_written_at}, recorded entry "
                 f"#{result.anchor_sequence}."
             )
+        began += _kept(audit_archived_entries_kept())
         if result.restores:
             # The contract's exit 0 means intact: a recorded restore still lost entries, so the command
             # fails, naming the first of them, though the chain now checks out and the jobs carry on.
@@ -81,4 +86,16 @@ def _lost(restores) -> str:
         f"checkpoint had recorded, were lost"
         + (f" (backup: {restore.backup})." if restore.backup else ".")
         for restore in restores
+    )
+
+
+def _kept(archive) -> str:
+    if archive is None:
+        return ""
+    month = f" (month {archive.month})" if archive.month else ""
+    return (
+        f" Entries #1 to #{archive.through}, which the signed archive record of {archive.written_at} says "
+        f"were archived{month}, are still in the database: drop them as docs/deployment.md says (\"Archiving "
+        f"a month past retention\"). Right after recording the archive that is the next step; later, a "
+        f"restore from a backup taken before the drop brought them back."
     )
