@@ -26,7 +26,8 @@ DEVICE_CLOCK_AHEAD_ALLOWED = timedelta(minutes=5)
 def answered_at_of(request: GrantRequest, *, now: datetime) -> datetime:
     """The moment the customer answered: `request.answered_at` when the device sent one, else `now`.
     Call it once the customer's row is locked (`answer_start`), so no answer slips in between. Refused:
-    a time in the future or older than OFFLINE_ANSWER_MAX_AGE (400), and one before an answer the
+    a time in the future, older than OFFLINE_ANSWER_MAX_AGE or before the customer was registered (400),
+    and one before an answer the
     customer gave since (409 `answered_since`): an older "yes" never switches back a later "no"."""
     answered_at = request.answered_at
     if answered_at is None:
@@ -39,6 +40,11 @@ def answered_at_of(request: GrantRequest, *, now: datetime) -> datetime:
             field="answered_at", days=OFFLINE_ANSWER_MAX_AGE.days,
         )
     answered_at = min(answered_at, now)
+    if answered_at < request.subject.created_at:
+        raise InvalidInput(
+            _("The customer's answer is dated before the customer was registered with the bank."),
+            field="answered_at",
+        )
     last_answer = consent_last_answer_at(subject_id=request.subject.pk, purpose_id=request.purpose.pk)
     if last_answer is not None and answered_at < last_answer:
         raise Conflict(
