@@ -26,8 +26,8 @@ DEVICE_CLOCK_AHEAD_ALLOWED = timedelta(minutes=5)
 def answered_at_of(request: GrantRequest, *, now: datetime) -> datetime:
     """The moment the customer answered: `request.answered_at` when the device sent one, else `now`.
     Call it once the customer's row is locked (`answer_start`), so no answer slips in between. Refused:
-    a time in the future, older than OFFLINE_ANSWER_MAX_AGE or before the customer was registered (400),
-    and one before an answer the
+    a time in the future, older than OFFLINE_ANSWER_MAX_AGE or before the customer was registered, or a
+    term (`expires_at`) already over when the request arrives (400), and one before an answer the
     customer gave since (409 `answered_since`): an older "yes" never switches back a later "no"."""
     answered_at = request.answered_at
     if answered_at is None:
@@ -45,6 +45,10 @@ def answered_at_of(request: GrantRequest, *, now: datetime) -> datetime:
             _("The customer's answer is dated before the customer was registered with the bank."),
             field="answered_at",
         )
+    # The term must still run when the bank hears the answer: one that ran out before would be recorded
+    # in force and its recipients' stop clocks started at an expiry nobody here knew of.
+    if request.expires_at is not None and request.expires_at <= now:
+        raise InvalidInput(_("The expiry must be in the future."), field="expires_at")
     last_answer = consent_last_answer_at(subject_id=request.subject.pk, purpose_id=request.purpose.pk)
     if last_answer is not None and answered_at < last_answer:
         raise Conflict(

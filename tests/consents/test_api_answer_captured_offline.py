@@ -122,3 +122,19 @@ def test_an_answer_dated_before_the_customer_was_registered_is_refused(as_user, 
     assert "registered" in response.json()["answered_at"][0]
     assert not Consent.objects.exists()
 
+
+def test_a_term_that_ran_out_before_the_answer_reached_the_bank_is_refused(as_user, client_user):
+    # Born expired, it would be recorded granted and its recipients' 72-hour stop clocks started at an
+    # expiry the bank had not heard of.
+    make_purpose("marketing", category="marketing")
+    subject, now = _customer_since(timedelta(days=30)), timezone.now()
+
+    response = as_user(client_user, SCOPES).post(
+        "/api/v1/consents/",
+        _body(subject, now - timedelta(hours=3), expires_at=(now - timedelta(hours=1)).isoformat()),
+        format="json",
+    )
+
+    assert response.status_code == 400, response.json()
+    assert list(response.json()) == ["expires_at"]
+    assert not Consent.objects.exists()
