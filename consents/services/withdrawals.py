@@ -113,10 +113,17 @@ def withdraw_locked(
 
 
 def _not_live_error(consent: Consent) -> InvalidTransition:
+    """409 `not_live` with the consent's `status` (and `withdrawn_at` when it was withdrawn): an app that sent
+    a withdrawal again after losing the reply tells "already withdrawn, at..." from an expiry or a void."""
+    withdrawn = consent.status == ConsentStatus.WITHDRAWN
     return InvalidTransition(
         _("This consent is already %(status)s; there is nothing to withdraw."),
         code="not_live",
         status=ConsentStatus(consent.status).label.lower(),
+        data={
+            "status": consent.status,
+            **({"withdrawn_at": timezone.localtime(consent.ended_at).isoformat()} if withdrawn else {}),
+        },
     )
 
 
