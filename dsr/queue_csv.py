@@ -16,7 +16,7 @@ from dsr.models import DataSubjectRequest
 QUEUE_CSV_COLUMNS = [
     "reference", "type", "type_label", "status", "channel", "received_at", "acknowledge_by",
     "acknowledged_at", "due_at", "statutory_due_at", "answer_by", "extended", "closed_at",
-    "late_bank_deadline", "late_statutory_deadline",
+    "late_bank_deadline", "late_statutory_deadline", "late",
 ]
 
 
@@ -30,9 +30,15 @@ def _late(closed_at, deadline) -> str:
     return "yes" if closed_at > deadline else "no"
 
 
+def _yes_no(flag: bool | None) -> str:
+    return "" if flag is None else ("yes" if flag else "no")
+
+
 def queue_csv(requests: Iterable[DataSubjectRequest]) -> str:
-    """One line per request. `late_bank_deadline` against `due_at`, `late_statutory_deadline` against
-    `statutory_due_at`; both empty while the request is open."""
+    """One line per request (annotated by `dsr.selectors.with_closed_late`). `late_bank_deadline` against
+    `due_at`, `late_statutory_deadline` against `statutory_due_at`, both empty while the request is open;
+    `late` as the queue's "closed late" filter and the report's on-time figure count it, empty also for a
+    request cancelled in time, which counts for no rate."""
     out = io.StringIO()
     writer = SpreadsheetWriter(out)
     writer.writerow(QUEUE_CSV_COLUMNS)
@@ -43,5 +49,6 @@ def queue_csv(requests: Iterable[DataSubjectRequest]) -> str:
             _moment(request.due_at), _moment(request.statutory_due_at), _moment(request.answer_by),
             "yes" if request.extended_at else "no", _moment(request.closed_at),
             _late(request.closed_at, request.due_at), _late(request.closed_at, request.statutory_due_at),
+            _yes_no(request.late_for_rates),
         ])
     return out.getvalue()

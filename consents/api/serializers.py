@@ -164,9 +164,20 @@ class WithdrawSerializer(serializers.Serializer):
         "Optional: the withdrawal's own evidence reference (a call recording's id, a signed "
         "form's number). The grant's evidence is never borrowed for it."
     )
+    answered_at = MomentField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="When the customer withdrew, if before this request: a withdrawal the app captured "
+        "offline. The consent ends then; the recipients' 72 hours to stop run from this request. Bounds as "
+        "for a grant's `answered_at` (400); 409 `answered_since` when the consent was given or changed "
+        "after it. Omitted: the time the request is received.",
+    )
 
 
 class SubjectWithdrawSerializer(WithdrawSerializer):
+    # A withdrawal of several purposes (a "stop everything") is dated when it is received.
+    answered_at = None
     subject = serializers.CharField(max_length=64)
     purposes = serializers.ListField(
         child=serializers.CharField(max_length=64),

@@ -87,7 +87,7 @@ from consents.selectors.resumptions import widening_resumptions_told
 from consents.selectors.rule import CheckResult, Reason, consent_status_as_read, consents_reading_status
 from consents.selectors.stops_progress import StopsProgress, purpose_stops_progress
 from consents.selectors.switches import ConsentSwitch, ConsentSwitches, consent_switches_of
-from consents.selectors.transfers import consents_transferring_to
+from consents.selectors.transfers import consents_transferring_to, recipients_transferred_to
 from consents.selectors.versions import VersionInHistory, notice_version_history
 from consents.selectors.withdrawals import (
     consent_withdraw_refusal,
@@ -128,6 +128,7 @@ __all__ = [
     "consent_by_id",
     "consent_states_at",
     "consents_transferring_to",
+    "recipients_transferred_to",
     "consent_check",
     "consent_check_as_of",
     "consent_check_bulk",

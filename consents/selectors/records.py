@@ -222,3 +222,8 @@ def consent_last_answer_at(*, subject_id, purpose_id) -> datetime | None:
         .exclude(status=ConsentStatus.VOIDED)
         .aggregate(last=Max(answer_moment()))["last"]
     )
+
+
+def consent_last_event_at(consent_id) -> datetime | None:
+    """When the consent's history last moved (its grant, a pause, a resumption...), None if never."""
+    return ConsentEvent.objects.filter(consent_id=consent_id).aggregate(last=Max("at"))["last"]

@@ -3,6 +3,7 @@ period, for the DPO answering "whose data did the head office in Tokyo receive t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
@@ -13,29 +14,41 @@ from consents.selectors.catalogue import NOTICE_TEXTS
 DOMESTIC = "VN"
 
 
-def _notices_transferring_to(recipient: Recipient) -> list[int]:
-    """The notice versions whose agreement sends data abroad to `recipient`: their scope names it (a
-    version from before scopes named recipients: its purpose does), and either the recipient is abroad or
-    the purpose is a cross-border one (as `regulator.selectors.transfer_recipients` decides a dossier)."""
-    notices = (
+def _notices() -> QuerySet[NoticeVersion]:
+    return (
         NoticeVersion.objects.select_related("purpose")
         .defer(*NOTICE_TEXTS)
         .prefetch_related("purpose__recipients")
     )
+
+
+def _named_by(notice: NoticeVersion) -> list[int]:
+    """The recipients a notice version's agreement names: its scope's (a version from before scopes named
+    recipients: its purpose's)."""
+    listed = (notice.scope or {}).get("recipients")
+    if listed is not None:
+        return [entry["id"] for entry in listed]
+    return [r.pk for r in notice.purpose.recipients.all()]
+
+
+def _notices_transferring_to(recipient: Recipient) -> list[int]:
+    """The notice versions whose agreement sends data abroad to `recipient`: they name it (`_named_by`), and
+    either the recipient is abroad or the purpose is a cross-border one (as
+    `regulator.selectors.transfer_recipients` decides a dossier)."""
     abroad = recipient.country != DOMESTIC
-    named = []
-    for notice in notices:
-        if not (abroad or notice.purpose.cross_border):
-            continue
-        listed = (notice.scope or {}).get("recipients")
-        ids = (
-            [entry["id"] for entry in listed]
-            if listed is not None
-            else [r.pk for r in notice.purpose.recipients.all()]
-        )
-        if recipient.pk in ids:
-            named.append(notice.pk)
-    return named
+    return [
+        notice.pk for notice in _notices()
+        if (abroad or notice.purpose.cross_border) and recipient.pk in _named_by(notice)
+    ]
+
+
+def recipients_transferred_to(recipients: Iterable[Recipient]) -> set[int]:
+    """Of these recipients, the ones `consents_transferring_to` can list anyone for: abroad, or named by a
+    version of a cross-border purpose (the recipients page links only those). One read of the versions."""
+    ids = {recipient.pk for recipient in recipients if recipient.country != DOMESTIC}
+    for notice in _notices().filter(purpose__cross_border=True):
+        ids.update(_named_by(notice))
+    return ids & {recipient.pk for recipient in recipients}
 
 
 def consents_transferring_to(recipient: Recipient, *, since: datetime, until: datetime) -> QuerySet[Consent]:

@@ -11,8 +11,9 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from consents.models import Consent
 from consents.scope import utc_iso
-from consents.selectors.records import consent_last_answer_at
+from consents.selectors.records import consent_last_answer_at, consent_last_event_at
 from consents.services.rules import GrantRequest
 from core.errors import Conflict, InvalidInput
 
@@ -26,19 +27,21 @@ DEVICE_CLOCK_AHEAD_ALLOWED = timedelta(minutes=5)
 def answered_at_of(request: GrantRequest, *, now: datetime) -> datetime:
     """The moment the customer answered: `request.answered_at` when the device sent one, else `now`.
     Call it once the customer's row is locked (`answer_start`), so no answer slips in between. Refused:
-    a time in the future or older than OFFLINE_ANSWER_MAX_AGE (400), and one before an answer the
+    a time in the future, older than OFFLINE_ANSWER_MAX_AGE or before the customer was registered, or a
+    term (`expires_at`) already over when the request arrives (400), and one before an answer the
     customer gave since (409 `answered_since`): an older "yes" never switches back a later "no"."""
-    answered_at = request.answered_at
-    if answered_at is None:
+    if request.answered_at is None:
         return now
-    if answered_at > now + DEVICE_CLOCK_AHEAD_ALLOWED:
-        raise InvalidInput(_("The time of the customer's answer is in the future."), field="answered_at")
-    if answered_at < now - OFFLINE_ANSWER_MAX_AGE:
+    answered_at = _device_moment(request.answered_at, now=now)
+    if answered_at < request.subject.created_at:
         raise InvalidInput(
-            _("The customer's answer is more than %(days)s days old: ask the customer again."),
-            field="answered_at", days=OFFLINE_ANSWER_MAX_AGE.days,
+            _("The customer's answer is dated before the customer was registered with the bank."),
+            field="answered_at",
         )
-    answered_at = min(answered_at, now)
+    # The term must still run when the bank hears the answer: one that ran out before would be recorded
+    # in force and its recipients' stop clocks started at an expiry nobody here knew of.
+    if request.expires_at is not None and request.expires_at <= now:
+        raise InvalidInput(_("The expiry must be in the future."), field="expires_at")
     last_answer = consent_last_answer_at(subject_id=request.subject.pk, purpose_id=request.purpose.pk)
     if last_answer is not None and answered_at < last_answer:
         raise Conflict(
@@ -50,6 +53,39 @@ def answered_at_of(request: GrantRequest, *, now: datetime) -> datetime:
             time=timezone.localtime(last_answer).strftime("%Y-%m-%d %H:%M"),
         )
     return answered_at
+
+
+def withdrawal_said_at(consent: Consent, answered_at: datetime | None, *, now: datetime) -> datetime | None:
+    """When the customer said a withdrawal the app captured offline, None when sent without a time (heard
+    and said at once). Its wish dates from then; the bank's stop clocks run from `now`, when it heard it.
+    Call it once the consent's row is locked. Refused as an answer's time is (`answered_at_of`), and one
+    before the consent was given or last changed (409 `answered_since`)."""
+    if answered_at is None:
+        return None
+    said_at = _device_moment(answered_at, now=now)
+    last_event = consent_last_event_at(consent.pk)
+    if last_event is not None and said_at < last_event:
+        raise Conflict(
+            _(
+                "This consent was given or changed at %(time)s, after the customer withdrew it: the "
+                "withdrawal cannot be dated before that."
+            ),
+            code="answered_since",
+            time=timezone.localtime(last_event).strftime("%Y-%m-%d %H:%M"),
+        )
+    return said_at
+
+
+def _device_moment(answered_at: datetime, *, now: datetime) -> datetime:
+    """A time the customer's phone sent, within the bounds it is believed (module constants)."""
+    if answered_at > now + DEVICE_CLOCK_AHEAD_ALLOWED:
+        raise InvalidInput(_("The time of the customer's answer is in the future."), field="answered_at")
+    if answered_at < now - OFFLINE_ANSWER_MAX_AGE:
+        raise InvalidInput(
+            _("The customer's answer is more than %(days)s days old: ask the customer again."),
+            field="answered_at", days=OFFLINE_ANSWER_MAX_AGE.days,
+        )
+    return min(answered_at, now)
 
 
 def answer_time_audit(*, source: str, answered_at: datetime, now: datetime) -> dict:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from consents.catalogue import purpose_in_force
 from consents.follow_ups import after_withdrawal
 from consents.models import REASON_ERASED, Channel, Consent, ConsentEvent, ConsentStatus, LegalBasis, Purpose
+from consents.services.answer_times import withdrawal_said_at
 from consents.services.duties import duties_open_for_withdrawal
 from consents.services.phone_confirmations import phone_acts_confirm
 from consents.services.records import MAX_REASON_LENGTH, consent_locked, consent_transition, live_within_term
@@ -113,10 +114,17 @@ def withdraw_locked(
 
 
 def _not_live_error(consent: Consent) -> InvalidTransition:
+    """409 `not_live` with the consent's `status` (and `withdrawn_at` when it was withdrawn): an app that sent
+    a withdrawal again after losing the reply tells "already withdrawn, at..." from an expiry or a void."""
+    withdrawn = consent.status == ConsentStatus.WITHDRAWN
     return InvalidTransition(
         _("This consent is already %(status)s; there is nothing to withdraw."),
         code="not_live",
         status=ConsentStatus(consent.status).label.lower(),
+        data={
+            "status": consent.status,
+            **({"withdrawn_at": timezone.localtime(consent.ended_at).isoformat()} if withdrawn else {}),
+        },
     )
 
 
@@ -131,6 +139,7 @@ def consent_withdraw_in_transaction(
     subject_id=None,
     evidence: str = "",
     caller_confirms: bool = False,
+    answered_at: datetime | None = None,
 ) -> Consent:
     """Withdraw one consent inside the caller's transaction. The check says "not allowed" from commit,
     and every recipient of the purpose gets a withdrawal duty due by the bank's committed deadline.
@@ -139,7 +148,8 @@ def consent_withdraw_in_transaction(
     `evidence`: the withdrawal's own proof (a call recording's id, a signed form's number), optional,
     kept on its event and in its audit entry, never borrowed from the grant. Recorded by phone, it is
     confirmed to the customer (`phone_acts_confirm`) unless `caller_confirms` (a form's "no", confirmed
-    with the form's other answers)."""
+    with the form's other answers). `answered_at`: when the customer said it, a withdrawal the app
+    captured offline (`withdrawal_said_at`): the consent ends then, the recipients' clocks run from `now`."""
     evidence = evidence.strip()
     _validate_withdrawal_input(actor, channel, reason, source=source, evidence=evidence)
     with transaction.atomic(savepoint=False):
@@ -147,8 +157,13 @@ def consent_withdraw_in_transaction(
         # Read the clock once the row is ours, so the history's times follow the order of commits.
         now = now or timezone.now()
         _refuse_unless_consent_based(consent.purpose, now)
+        # Before its time is judged: a withdrawal sent again is told the consent is already withdrawn.
+        if not CONSENT_MACHINE.is_allowed(consent.status, ConsentStatus.WITHDRAWN):
+            raise _not_live_error(consent)
+        said_at = withdrawal_said_at(consent, answered_at, now=now)
         if withdraw_locked(actor=actor, consent=consent, channel=channel, reason=reason, source=source,
-                            now=now, evidence=evidence) is not None:
+                            now=now, evidence=evidence, effective_at=said_at, received_at=now,
+                            term_judged_at=said_at) is not None:
             after_withdrawal(actor=actor, subject=consent.subject, purposes=[consent.purpose],
                              channel=channel, source=source, now=now)
             if not caller_confirms:

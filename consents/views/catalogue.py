@@ -179,8 +179,12 @@ def recipient_list(request):
         _("Recipient added."),
     ):
         return redirect("consents:recipient_list")
-    recipients = selectors.recipients_with_purposes()
-    return render(request, "consents/recipient_list.html", {"recipients": recipients, "form": form})
+    recipients = list(selectors.recipients_with_purposes())
+    context = {
+        "recipients": recipients, "form": form,
+        "transfers_listed": selectors.recipients_transferred_to(recipients),
+    }
+    return render(request, "consents/recipient_list.html", context)
 
 
 @staff_required("consents.manage_catalogue")

@@ -26,6 +26,7 @@ from dsr.selectors.deadlines import (
     requests_by_deadline,
     requests_closed_in,
     requests_to_act_on,
+    with_closed_late,
 )
 from dsr.selectors.exports import request_download_until
 from dsr.selectors.guardians import request_guardian_notice, request_guardian_refusal
@@ -188,6 +189,7 @@ __all__ = [
     "request_work_check",
     "requests_by_deadline",
     "requests_closed_in",
+    "with_closed_late",
     "requests_to_act_on",
     "requests_by_reference",
     "requests_for_subject",

@@ -6,7 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +63,20 @@ def requests_closed_between(
     if until is not None:
         queryset = queryset.filter(closed_at__lt=until)
     return queryset
+
+
+def with_closed_late(queryset: QuerySet[DataSubjectRequest]) -> QuerySet[DataSubjectRequest]:
+    """Each request with `late_for_rates`, as the queue's "closed late" / "closed on time" filters and the
+    report's on-time figure read it: True closed past the earlier of both clocks (`ANSWER_BY`), False
+    closed by then, None while open or when cancelled in time (it counts for no rate, `COUNTED_FOR_RATES`)."""
+    return queryset.annotate(
+        late_for_rates=Case(
+            When(closed_at__gt=ANSWER_BY, then=Value(True)),
+            When(Q(closed_at__isnull=False) & COUNTED_FOR_RATES, then=Value(False)),
+            default=None,
+            output_field=BooleanField(null=True),
+        )
+    )
 
 
 def requests_closed_in(

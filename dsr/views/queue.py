@@ -17,7 +17,14 @@ from dsr import services
 from dsr.filters import RequestFilterSet
 from dsr.forms import QueueFilterForm
 from dsr.queue_csv import queue_csv
-from dsr.selectors import DUE_SOON, request_queue, requests_by_reference, visible_requests, work_staff
+from dsr.selectors import (
+    DUE_SOON,
+    request_queue,
+    requests_by_reference,
+    visible_requests,
+    with_closed_late,
+    work_staff,
+)
 from dsr.views.common import deadline_tone
 
 PAGE_SIZE = 50
@@ -31,7 +38,7 @@ def _refused_download(message: str) -> HttpResponseBadRequest:
 
 
 def _download(request, listed, filters: dict[str, str]):
-    rows = list(listed[: CSV_LIMIT + 1])
+    rows = list(with_closed_late(listed)[: CSV_LIMIT + 1])
     if len(rows) > CSV_LIMIT:
         return _refused_download(
             _("More than %(limit)s requests match: narrow the filters, for example to a closing period.")

@@ -3,14 +3,16 @@ clocks and whether they were late, downloaded from the queue as CSV (formula-saf
 
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from tests.dsr.factories import MONDAY
+from dsr import services
+from dsr.selectors import request_queue
+from tests.dsr.factories import MONDAY, STAFF, verified_request
 from tests.dsr.test_queue_late_by_law import closed_requests
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +67,23 @@ def test_a_bad_period_is_refused_in_words_not_downloaded(logged_in, dpo):
     response = logged_in(dpo).get(reverse("dsr:queue"), {"since": "2026-13-45", "format": "csv"})
     assert response.status_code == 400
     assert not AuditEntry.objects.filter(action="dsr.queue.exported").exists()
+
+
+def test_the_files_lateness_is_the_queues_late_filter_and_the_reports(logged_in, dpo, subject):
+    # The reconciliation counts the file's `late` against the report's on-time figure: a request cancelled
+    # in time counts for no rate, and "late" is past the earlier of both clocks (`ANSWER_BY`).
+    late_for_bank, late_by_law, after = closed_requests(subject)
+    cancelled = verified_request(subject, type="access")
+    services.request_cancel(actor=STAFF, request_id=cancelled.pk, now=MONDAY + timedelta(hours=1))
+    period = _period(after)
+
+    rows = _rows(logged_in(dpo).get(reverse("dsr:queue"), {**period, "format": "csv"}))
+    since = timezone.make_aware(datetime.fromisoformat(period["since"]))
+    until = timezone.make_aware(datetime.fromisoformat(period["until"]))
+    late = {r.reference for r in request_queue(closed="late", closed_since=since, closed_until=until)}
+    on_time = {r.reference for r in request_queue(closed="on_time", closed_since=since, closed_until=until)}
+
+    assert {row["reference"] for row in rows if row["late"] == "yes"} == late
+    assert {row["reference"] for row in rows if row["late"] == "no"} == on_time
+    assert {row["reference"]: row["late"] for row in rows}[cancelled.reference] == ""
+    assert late == {late_for_bank.reference, late_by_law.reference}

@@ -12,11 +12,12 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from consents import services as consent_services
+from consents.models import Purpose as ConsentPurpose
 from consents.models import Recipient
 from consents.selectors import consents_transferring_to
 from regulator import services
 from regulator.models import Dossier, DossierKind
-from tests.consents.factories import STAFF, grant
+from tests.consents.factories import STAFF, grant, make_recipient
 from tests.factories import signed_in
 from tests.query_counts import queries_of
 from tests.regulator.factories import DPO, MONDAY, make_catalogue, make_customer, make_inventory
@@ -94,3 +95,13 @@ def test_a_page_costs_the_same_queries_whatever_the_customers_it_lists(dpo):
     for _ in range(18):
         grant(make_customer(), transfer, now=MONDAY - timedelta(days=10))
     assert queries_of(lambda: client.get(url, period)) == few
+
+
+def test_the_link_shows_only_where_a_transfer_abroad_can_list_anyone(dpo):
+    tokyo, _early, _recent = _transfers()
+    # A domestic processor of a purpose that sends nothing abroad: its list could never hold anyone.
+    agency = make_recipient("Marketing agency Hanoi")
+    ConsentPurpose.objects.get(code="marketing").recipients.add(agency)
+    recipients = signed_in(dpo).get(reverse("consents:recipient_list")).content.decode()
+    assert reverse("regulator:recipient_transfers", args=[tokyo.pk]) in recipients
+    assert reverse("regulator:recipient_transfers", args=[agency.pk]) not in recipients
