@@ -65,6 +65,7 @@ class DsrConfig(AppConfig):
                 "dsr.export.built": _("Data export built"),
                 "dsr.export.downloaded": _("Data export downloaded"),
                 "dsr.queue.exported": _("Request queue downloaded as CSV"),
+                "dsr.sample.drawn": _("Sample of records drawn for testing controls"),
                 "dsr.export.purged": _("Data export emptied (expired, or erased with the customer's data)"),
                 "dsr.request.results_purged": _("What the systems returned to a closed request emptied"),
                 "dsr.hold.placed": _("Data placed under legal hold"),
