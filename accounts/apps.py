@@ -12,18 +12,21 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from accounts.sessions import session_started
-        from audit.actions import register_actions
+        from audit.actions import CONFIGURATION, register_actions
         from core.navigation import MenuItem, register_menu
         from core.roles import Role, grant_permissions
 
+        # What an auditor testing change management reads as configuration changes (the trail's kind).
+        register_actions({
+            "core.user.created": _("Login created"),
+            "core.user.role_changed": _("Role granted or removed"),
+        }, category=CONFIGURATION)
         register_actions({
             "core.otp.enrolled": _("Staff member set up two-factor sign-in"),
             "core.otp.reset": _("Staff member's two-factor sign-in reset by the DPO"),
             "core.account.unlocked": _("Locked sign-in unlocked by the DPO"),
             "core.sign_in_log.purged": _("Old sign-ins removed from the sign-in log"),
             "core.session.purged": _("Expired browser sessions deleted"),
-            "core.user.created": _("Login created"),
-            "core.user.role_changed": _("Role granted or removed"),
         })
         # The DPO looks after staff sign-in: unlocks lock-outs, resets a lost authenticator.
         grant_permissions(Role.DPO, "axes.view_accessattempt", "axes.delete_accessattempt",

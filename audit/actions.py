@@ -9,19 +9,32 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 _ACTION_NAME = re.compile(r"^[a-z_]+\.[a-z_]+\.[a-z_]+$")
 _actions: dict[str, Any] = {}
+
+# Kinds of action the trail narrows to (`category`): each app puts its own actions in a kind where it
+# declares them, so a kind follows the registry instead of a list kept beside it.
+CONFIGURATION = "configuration"
+ACTION_CATEGORIES = {CONFIGURATION: _("Configuration changes")}
+_categorised: dict[str, set[str]] = {category: set() for category in ACTION_CATEGORIES}
 
 
 class UnknownAuditAction(LookupError):
     pass
 
 
-def register_actions(actions: dict[str, Any]) -> None:
+def register_actions(actions: dict[str, Any], *, category: str | None = None) -> None:
+    """Declare `actions` (name → label), of the kind `category` when given (`ACTION_CATEGORIES`)."""
+    if category is not None and category not in ACTION_CATEGORIES:
+        raise ValueError(f"audit action category {category!r} is not one of {sorted(ACTION_CATEGORIES)}")
     for name, label in actions.items():
         if not _ACTION_NAME.match(name):
             raise ValueError(f"audit action {name!r} must look like app.entity.verb")
         _actions[name] = label
+        if category is not None:
+            _categorised[category].add(name)
 
 
 def ensure_known(name: str) -> None:
@@ -35,3 +48,8 @@ def action_label(name: str) -> str:
 
 def known_actions() -> list[str]:
     return sorted(_actions)
+
+
+def actions_in_category(category: str) -> list[str]:
+    """The actions declared of the kind `category`; none for a kind nobody declared."""
+    return sorted(_categorised.get(category, ()))

@@ -9,8 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from audit.actions import action_label, known_actions
+from audit.actions import ACTION_CATEGORIES, action_label, known_actions
 from audit.selectors import (
+    audit_category_check,
     audit_chain_full_check_lost,
     audit_chain_full_check_running,
     audit_chain_full_checks_unfinished,
@@ -116,14 +117,20 @@ def audit_trail(request):
         since = until = None
         error = exc.text
     subject_id, target_id = subject_id_for_reference(params.get("subject")), params.get("target") or None
+    category = params.get("category") or None
     try:
-        audit_target_check(target_id, subject_id=subject_id, action=params.get("action") or None)
+        audit_category_check(category)
+    except InvalidInput as exc:
+        category, error = None, exc.text
+    try:
+        audit_target_check(target_id, subject_id=subject_id, action=params.get("action") or None,
+                           category=category)
     except InvalidInput as exc:
         target_id, error = None, exc.text
     with replica_reads():
         entries = audit_entries(
             subject_id=subject_id, action=params.get("action") or None, since=since, until=until,
-            actor=params.get("actor") or None, target_id=target_id,
+            actor=params.get("actor") or None, target_id=target_id, category=category,
         )
         # By entry number, counting nothing: a count of the whole trail would cost more than the page.
         page = key_page(entries, key="sequence", params=params, size=50)
@@ -143,6 +150,7 @@ def audit_trail(request):
     return render(request, "audit/trail.html", {
         # Each action by its name in words; its code stays under it in the table.
         "page": page, "actions": [(name, action_label(name)) for name in known_actions()],
+        "categories": ACTION_CATEGORIES.items(),
         "filters": params, "error": error, "subject_links": links,
         **whole_chain,
         "verification": _verification_shown(request.session.get(SESSION_KEY)),

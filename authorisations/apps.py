@@ -12,15 +12,18 @@ class AuthorisationsConfig(AppConfig):
     verbose_name = _("Third-party access")
 
     def ready(self) -> None:
-        from audit.actions import register_actions
+        from audit.actions import CONFIGURATION, register_actions
         from core.roles import Role, grant_permissions
 
+        # What an auditor testing change management reads as configuration changes (the trail's kind).
+        register_actions({
+            "authorisations.third_party.registered": _("Third party registered"),
+            "authorisations.third_party.secret_rotated": _("Third party's client secret replaced"),
+        }, category=CONFIGURATION)
         register_actions(
             {
-                "authorisations.third_party.registered": _("Third party registered"),
                 "authorisations.third_party.suspended": _("Third party suspended"),
                 "authorisations.third_party.reactivated": _("Third party reactivated"),
-                "authorisations.third_party.secret_rotated": _("Third party's client secret replaced"),
                 "authorisations.authorisation.granted": _("Third-party access authorised"),
                 "authorisations.authorisation.paused": _("Third-party access paused"),
                 "authorisations.authorisation.resumed": _("Third-party access resumed"),

@@ -11,7 +11,7 @@ class ConsentsConfig(AppConfig):
     verbose_name = _("Consents")
 
     def ready(self) -> None:
-        from audit.actions import register_actions
+        from audit.actions import CONFIGURATION, register_actions
         from consents.services.duty_evidence import duty_notice_delivered
         from consents.services.imports import IMPORT_TASK
         from core.roles import Role, grant_permissions
@@ -21,17 +21,20 @@ class ConsentsConfig(AppConfig):
         # A duty's notice delivered dates the duty told, in the delivery's transaction.
         outbox_attempt_finished.connect(duty_notice_delivered, dispatch_uid="consents.duty_notice_delivered")
 
+        # What an auditor testing change management reads as configuration changes (the trail's kind).
+        register_actions({
+            "consents.purpose.created": _("Purpose added to the catalogue"),
+            "consents.purpose.updated": _("Purpose changed"),
+            "consents.notice.published": _("Notice version published"),
+            "consents.notice.history_recorded": _("Past notice version recorded (before the platform)"),
+            "consents.recipient.created": _("Recipient added"),
+            "consents.recipient.renamed_en": _("Recipient's English name set or corrected"),
+            "consents.recipient.contact_changed": _("Recipient's contact for reminders set or changed"),
+            "consents.recipient.ended": _("The bank's relationship with a recipient ended"),
+        }, category=CONFIGURATION)
         register_actions(
             {
-                "consents.purpose.created": _("Purpose added to the catalogue"),
-                "consents.purpose.updated": _("Purpose changed"),
                 "consents.purpose.version_applied": _("Purpose version took effect"),
-                "consents.notice.published": _("Notice version published"),
-                "consents.notice.history_recorded": _("Past notice version recorded (before the platform)"),
-                "consents.recipient.created": _("Recipient added"),
-                "consents.recipient.renamed_en": _("Recipient's English name set or corrected"),
-                "consents.recipient.contact_changed": _("Recipient's contact for reminders set or changed"),
-                "consents.recipient.ended": _("The bank's relationship with a recipient ended"),
                 "consents.consent.granted": _("Consent granted"),
                 "consents.consent.withdrawn": _("Consent withdrawn"),
                 "consents.consent.expired": _("Consent expired"),

@@ -15,16 +15,17 @@ from django.utils.translation import gettext_lazy
 from core.spreadsheets import SpreadsheetWriter
 from deadlines.policy import LOCAL_TZ
 
-# The figures of each table, in the order of its columns, with their headings.
+# The figures of each table, in the order of its columns, with their headings. The CSV is read by
+# position by the bank's spreadsheets: a figure added later goes after those it had.
 CONSENT_COLUMNS = (
-    ("in_force_at_start", gettext_lazy("In force at the start")),
     ("granted", gettext_lazy("Granted")),
     ("refused", gettext_lazy("Refused")),
     ("withdrawn_whole", gettext_lazy("Withdrawn: every consent")),
     ("withdrawn_partial", gettext_lazy("Withdrawn: some purposes")),
     ("expired", gettext_lazy("Expired")),
-    ("superseded", gettext_lazy("Replaced by a consent to a newer notice")),
     ("in_force_at_end", gettext_lazy("In force at the end")),
+    ("in_force_at_start", gettext_lazy("In force at the start")),
+    ("superseded", gettext_lazy("Replaced by a consent to a newer notice")),
 )
 STOP_COLUMNS = (
     ("sent", gettext_lazy("Stops sent")),

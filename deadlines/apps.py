@@ -10,13 +10,16 @@ class DeadlinesConfig(AppConfig):
     verbose_name = _("Deadlines")
 
     def ready(self) -> None:
-        from audit.actions import register_actions
+        from audit.actions import CONFIGURATION, register_actions
         from core.navigation import MenuItem, register_menu
         from core.roles import Role, grant_permissions
 
+        # What an auditor testing change management reads as configuration changes (the trail's kind).
+        register_actions({
+            "core.schedule.changed": _("Reminder thresholds or report schedule changed"),
+        }, category=CONFIGURATION)
         register_actions({
             "core.deadline.breached": _("Deadline breached"),
-            "core.schedule.changed": _("Reminder thresholds or report schedule changed"),
         })
         grant_permissions(Role.DPO, "deadlines.view_deadline_report", "deadlines.manage_schedules")
         grant_permissions(Role.AUDITOR, "deadlines.view_deadline_report")

@@ -10,7 +10,7 @@ class DsrConfig(AppConfig):
         from django.core.checks import register as register_check
 
         from accounts.signals import role_changed
-        from audit.actions import register_actions
+        from audit.actions import CONFIGURATION, register_actions
         from authorisations.deletions import register_deletion_lookup
         from core.navigation import (
             DashboardPanel,
@@ -28,6 +28,16 @@ class DsrConfig(AppConfig):
         from dsr.services.requests import requests_return_on_role_change
         from subjects.follow_ups import register_after_rectification
 
+        # What an auditor testing change management reads as configuration changes (the trail's kind).
+        register_actions({
+            "dsr.policy.changed": _("Deadline policy changed"),
+            "dsr.calendar.changed": _("Working-day calendar changed"),
+            "dsr.system.saved": _("System in the inventory saved"),
+            "dsr.category.created": _("Data category created"),
+            "dsr.category.updated": _("Data category corrected"),
+            "dsr.retention.created": _("Retention rule created"),
+            "dsr.retention.updated": _("Retention rule corrected"),
+        }, category=CONFIGURATION)
         register_actions(
             {
                 "dsr.request.received": _("Data-subject request received"),
@@ -65,6 +75,7 @@ class DsrConfig(AppConfig):
                 "dsr.export.built": _("Data export built"),
                 "dsr.export.downloaded": _("Data export downloaded"),
                 "dsr.queue.exported": _("Request queue downloaded as CSV"),
+                "dsr.sample.drawn": _("Sample of records drawn for testing controls"),
                 "dsr.export.purged": _("Data export emptied (expired, or erased with the customer's data)"),
                 "dsr.request.results_purged": _("What the systems returned to a closed request emptied"),
                 "dsr.hold.placed": _("Data placed under legal hold"),
@@ -73,13 +84,6 @@ class DsrConfig(AppConfig):
                 "dsr.hold.redated": _("Legal hold re-dated after a correction of the relationship's end"),
                 "dsr.deletion.recorded": _("Personal data deleted"),
                 "dsr.platform.erased": _("The platform erased its copies of a customer's personal data"),
-                "dsr.policy.changed": _("Deadline policy changed"),
-                "dsr.calendar.changed": _("Working-day calendar changed"),
-                "dsr.system.saved": _("System in the inventory saved"),
-                "dsr.category.created": _("Data category created"),
-                "dsr.category.updated": _("Data category corrected"),
-                "dsr.retention.created": _("Retention rule created"),
-                "dsr.retention.updated": _("Retention rule corrected"),
                 "dsr.contact.code_sent": _("Code sent to confirm a customer's new phone or e-mail"),
                 "dsr.contact.code_refused": _("Wrong or expired code for a customer's new phone or e-mail"),
                 "dsr.contact.code_capped": _("Code for a customer's new phone or e-mail refused: the "

@@ -12,7 +12,7 @@ class IntegrationsConfig(AppConfig):
         from django.core.checks import register as register_check
 
         from accounts.signals import role_changed
-        from audit.actions import register_actions
+        from audit.actions import CONFIGURATION, register_actions
         from audit.signals import chain_broken, chain_unfinished, checkpoint_written, restore_recorded
         from core.navigation import MenuItem, register_dashboard_cards, register_menu
         from core.roles import Role, grant_permissions
@@ -31,14 +31,17 @@ class IntegrationsConfig(AppConfig):
                                    dispatch_uid="integrations.audit_checkpoint")
         restore_recorded.connect(alerts.audit_restore_email, dispatch_uid="integrations.audit_restore")
         role_changed.connect(services.tokens_revoke_on_role_change, dispatch_uid="integrations.role_tokens")
+        # What an auditor testing change management reads as configuration changes (the trail's kind).
         register_actions({
             "core.token.issued": _("API token issued"),
             "core.token.revoked": _("API token revoked"),
-            "core.outbox.retried": _("Parked message sent again"),
-            "core.outbox.purged": _("Addresses and bodies of old e-mails and SMS emptied"),
             "integrations.webhook.created": _("Webhook endpoint registered"),
             "integrations.webhook.updated": _("Webhook endpoint changed"),
             "integrations.webhook.secret_rotated": _("Webhook signing secret rotated"),
+        }, category=CONFIGURATION)
+        register_actions({
+            "core.outbox.retried": _("Parked message sent again"),
+            "core.outbox.purged": _("Addresses and bodies of old e-mails and SMS emptied"),
             "integrations.webhook.test_sent": _("Test notice sent to a webhook endpoint"),
             "integrations.webhook.redelivered": _("Webhook notice delivered again"),
             "integrations.job.queued": _("Background job queued"),

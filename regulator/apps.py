@@ -15,13 +15,17 @@ class RegulatorConfig(AppConfig):
     def ready(self) -> None:
         from django.core.checks import register as register_check
 
-        from audit.actions import register_actions
+        from audit.actions import CONFIGURATION, register_actions
         from core.roles import Role, grant_permissions
         from integrations.jobs import job_kind_scope_register
         from regulator.api.access import WRITE_SCOPE
         from regulator.checks import check_regulator_organisation_set
         from regulator.services.breach_mailing import CUSTOMERS_TASK
 
+        # What an auditor testing change management reads as configuration changes (the trail's kind).
+        register_actions({
+            "regulator.activity.saved": _("Processing activity (systems, categories, safeguards) saved"),
+        }, category=CONFIGURATION)
         register_actions(
             {
                 "regulator.breach.recorded": _("Personal-data breach recorded"),
@@ -46,7 +50,6 @@ class RegulatorConfig(AppConfig):
                 "regulator.dossier.filed": _("Impact-assessment dossier filed with the authority"),
                 "regulator.dossier.deadline_breached": _("Impact-assessment dossier overdue"),
                 "regulator.dossier.exported": _("Impact-assessment dossier downloaded"),
-                "regulator.activity.saved": _("Processing activity (systems, categories, safeguards) saved"),
                 "regulator.record.exported": _("Record of processing activities exported"),
                 "regulator.proof_bundle.exported": _("Customer's proof bundle taken for an inspection"),
             }

@@ -19,11 +19,12 @@ class TransparencyConfig(AppConfig):
     def ready(self) -> None:
         from django.core.checks import register as register_check
 
-        from audit.actions import register_actions
+        from audit.actions import CONFIGURATION, register_actions
         from core.roles import Role, grant_permissions
         from transparency import checks, navigation
 
-        register_actions({"transparency.text.published": _("Customer transparency text published")})
+        register_actions({"transparency.text.published": _("Customer transparency text published")},
+                         category=CONFIGURATION)
         # Only the DPO answers for what the bank tells customers about their data.
         grant_permissions(Role.DPO, "transparency.publish_text", "transparency.view_transparencytext")
         navigation.register()

@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.response import Response
 
+from audit.actions import ACTION_CATEGORIES
 from audit.api.serializers import AuditEntrySerializer, ChainVerificationSerializer
 from audit.selectors import audit_chain_verify, audit_entries, audit_target_check
 from core.errors import InvalidInput
@@ -41,6 +42,12 @@ AUDIT_FILTERS = [
         "or `action` too.",
     ),
     OpenApiParameter(
+        "category", str, enum=sorted(ACTION_CATEGORIES),
+        description="A kind of action: `configuration` for every configuration change (purposes, notices, "
+        "recipients, deadline policy and calendar, roles, tokens, webhooks, third parties, schedules, "
+        "inventory), as the apps declare them.",
+    ),
+    OpenApiParameter(
         "since", str,
         description="Date or ISO 8601 date-time: entries recorded at or after it. `recorded_at` is "
         "the time of the change, which can commit later than entries recorded after it (an import "
@@ -71,11 +78,13 @@ class AuditEntryListView(generics.ListAPIView):
         period_check(since, until)
         subject_id = subject_id_for_reference(params.get("subject"))
         action, target_id = params.get("action") or None, params.get("target")
-        audit_target_check(target_id, subject_id=subject_id, action=action)
+        category = params.get("category") or None
+        audit_target_check(target_id, subject_id=subject_id, action=action, category=category)
         return audit_entries(
             subject_id=subject_id,
             action=action,
             target_id=target_id or None,
+            category=category,
             since=since,
             until=until,
             after_sequence=_sequence_param(params.get("after_sequence"), field="after_sequence"),

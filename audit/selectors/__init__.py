@@ -7,6 +7,7 @@ from audit.selectors.details import audit_entry_details
 from audit.selectors.entries import (
     AUDIT_ENTRY_CHECKS,
     CheckedEntry,
+    audit_category_check,
     audit_entries,
     audit_entries_checked,
     audit_first_keyed_sequence,
@@ -37,6 +38,6 @@ __all__ = [
     "audit_archived_entries_kept", "audit_chain_checkpoints_gone", "audit_chain_found_broken",
     "audit_chain_full_check_lost", "audit_chain_full_check_running",
     "audit_chain_full_checks_unfinished", "audit_chain_last_full_check", "audit_chain_start",
-    "audit_chain_verify", "audit_entries", "audit_entry_details", "audit_entries_checked",
-    "audit_first_keyed_sequence", "audit_target_check", "audit_target_label",
+    "audit_category_check", "audit_chain_verify", "audit_entries", "audit_entry_details",
+    "audit_entries_checked", "audit_first_keyed_sequence", "audit_target_check", "audit_target_label",
 ]

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from audit.actions import ACTION_CATEGORIES, actions_in_category
 from audit.checkpoints import ArchiveRecord, checkpoints_read
 from audit.hashing import GENESIS_HASH, UNKEYED, entry_seal_problem, keyed_seal_start, mac_keys_prepared
 from audit.models import AuditChainHead, AuditEntry
@@ -25,12 +26,14 @@ def audit_entries(
     after_sequence: int | None = None,
     actor: str | None = None,
     target_id: str | None = None,
+    category: str | None = None,
 ) -> QuerySet[AuditEntry]:
     """Entries, the newest first; narrowed to a customer, an action (or a prefix ending in "."), those
     recorded since a moment and before another (`until`, not included), those one person or client did
     (`actor`, their login name: "which customers did this staff member look at"; a login nobody has
     finds nothing), those about one record (`target_id`: a consent's or request's id, with the customer or
-    the action, see `audit_target_check`). With `after_sequence`, the
+    the action, see `audit_target_check`), those of one kind of action (`category`, see
+    `audit_category_check`: "configuration" for every configuration change). With `after_sequence`, the
     entries numbered after it, the oldest first: the feed a poller reads without losing an entry.
     `recorded_at` is the time of the change, which its writer may commit long after (an import slice
     keeps its start time), so an entry can commit with a time before the newest a poll saw; numbers are
@@ -51,6 +54,9 @@ def audit_entries(
         entries = entries.filter(recorded_at__lt=until)
     if target_id:
         entries = entries.filter(target_id=target_id)
+    if category:
+        audit_category_check(category)
+        entries = entries.filter(action__in=actions_in_category(category))
     if actor:
         logins = get_user_model().objects.filter(**{get_user_model().USERNAME_FIELD: actor})
         entries = entries.filter(actor_user_id__in=Subquery(logins.values("pk")))
@@ -59,13 +65,22 @@ def audit_entries(
     return entries.order_by("-sequence")
 
 
-def audit_target_check(target_id: str | None, *, subject_id=None, action: str | None = None) -> None:
-    """Refuse (400 on `target`) a narrowing to one record without its customer or an action: the trail's
-    indexes lead with those, and a record's id alone would read the whole trail to find its entries."""
-    if target_id and subject_id is None and not action:
+def audit_target_check(
+    target_id: str | None, *, subject_id=None, action: str | None = None, category: str | None = None
+) -> None:
+    """Refuse (400 on `target`) a narrowing to one record without its customer or an action (or a kind
+    of action): the trail's indexes lead with those, and a record's id alone would read the whole trail
+    to find its entries."""
+    if target_id and subject_id is None and not action and not category:
         raise InvalidInput(
             _("Give the customer (CIF) or the action too when narrowing to one record."), field="target"
         )
+
+
+def audit_category_check(category: str | None) -> None:
+    """Refuse (400 on `category`) a kind of action that is not one of `ACTION_CATEGORIES`."""
+    if category and category not in ACTION_CATEGORIES:
+        raise InvalidInput(_("Choose a kind of action from the list."), field="category")
 
 
 # What `audit_entries_checked` proves of each entry, said once for the documents that print it.

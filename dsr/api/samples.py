@@ -8,11 +8,12 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.actors import actor_for_user
 from core.api.renderers import LocalTimeJSONRenderer
 from core.moments import check_in_range
-from core.replica import replica_reads
 from core.sampling import SEED_MAX
-from dsr.selectors.samples import SAMPLE_POPULATIONS, SAMPLE_SIZE_MAX, audit_sample
+from dsr.selectors.samples import SAMPLE_POPULATIONS, SAMPLE_SIZE_MAX
+from dsr.services.samples import audit_sample_draw
 
 
 class SampleQuerySerializer(serializers.Serializer):
@@ -54,6 +55,4 @@ class AuditSampleView(APIView):
     def get(self, request, *args, **kwargs):
         query = SampleQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        with replica_reads():
-            sample = audit_sample(**query.validated_data)
-        return Response(sample)
+        return Response(audit_sample_draw(actor=actor_for_user(request.user), **query.validated_data))

@@ -8,11 +8,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from core.access import staff_required
+from core.actors import actor_for_user
 from core.errors import InvalidInput
 from core.forms import DayFormField
-from core.replica import replica_reads
 from core.sampling import SEED_MAX
-from dsr.selectors.samples import SAMPLE_SIZE_MAX, audit_sample
+from dsr.selectors.samples import SAMPLE_SIZE_MAX
+from dsr.services.samples import audit_sample_draw
 
 
 # Here rather than in dsr/forms.py, which is at the size a module may have.
@@ -37,8 +38,7 @@ def audit_sample_page(request):
     sample, error = None, None
     if form.is_valid():
         try:
-            with replica_reads():
-                sample = audit_sample(**form.cleaned_data)
+            sample = audit_sample_draw(actor=actor_for_user(request.user), **form.cleaned_data)
         except InvalidInput as refusal:
             error = refusal.text
     return render(request, "dsr/audit_sample.html", {"form": form, "sample": sample, "error": error})
