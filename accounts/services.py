@@ -20,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import StaffProfile
 from accounts.selectors import owns_oauth_application
-from accounts.signals import role_changed
+from accounts.signals import role_changed, role_changing
 from audit.services import audit_record
 from core.access import subject_for_user
 from core.actors import Actor
@@ -103,8 +103,9 @@ def user_role_set(*, actor: Actor, user, role: Role | None, until: date | None =
         devices_removed = {"devices_removed": removed} if removed else {}
         user._role_cache = role
         old_value, new_value = (old.value if old else None), (role.value if role else None)
-        # Receivers lock customers' rows (a leaver's requests go back to the queue): before the audit
-        # entry, which locks the chain's head until commit (the one lock order, `subjects.locks`).
+        # Every receiver locks what it will write (customers' rows: a leaver's requests go back to the
+        # queue) before any of them writes an audit entry, which locks the chain's head until commit.
+        role_changing.send(sender=user_role_set, user_id=user.pk, actor=actor, old=old_value, new=new_value)
         role_changed.send(sender=user_role_set, user_id=user.pk, actor=actor, old=old_value, new=new_value)
         audit_record(action="core.user.role_changed", actor=actor, target=user,
                      data={"user_id": user.pk, "old": old_value, "new": new_value, **superuser_removed,
