@@ -81,6 +81,8 @@ def user_role_set(*, actor: Actor, user, role: Role | None, until: date | None =
             raise Conflict(_("Customers' and integration accounts' roles are not changed here."))
         if actor.user_id == user.pk:
             raise Conflict(_("You cannot change your own role: ask another DPO."))
+        if old == Role.DPO and role != Role.DPO:
+            _another_dpo_check(user)
         profile = StaffProfile.objects.select_for_update().filter(user=user).first()
         if old == role and (profile.role_until if profile else None) == until:
             return user
@@ -111,6 +113,17 @@ def user_role_set(*, actor: Actor, user, role: Role | None, until: date | None =
                      data={"user_id": user.pk, "old": old_value, "new": new_value, **superuser_removed,
                            **devices_removed, **({"until": until.isoformat()} if until else {})})
     return user
+
+
+def _another_dpo_check(user) -> None:
+    """Refuse to take the DPO role from its last active holder: nobody would be left to manage roles
+    or receive the DPO's e-mails. The DPO group's row is locked, so two DPOs removed at the same time
+    cannot each count the other."""
+    Group.objects.select_for_update().get(name=Role.DPO.value)
+    others = get_user_model().objects.filter(groups__name=Role.DPO.value, is_active=True).exclude(pk=user.pk)
+    if not others.exists():
+        raise Conflict(_("%(username)s is the only DPO: grant the DPO role to another login first.")
+                       % {"username": user.get_username()}, code="last_dpo")
 
 
 def roles_expire(*, now: datetime | None = None) -> int:
