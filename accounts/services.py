@@ -3,6 +3,7 @@ locked sign-in, each audited; the sign-in log (django-axes) erased for a custome
 purged after SIGN_IN_LOG_KEPT_DAYS; browser sessions ended by that deletion and deleted once expired."""
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -24,9 +25,11 @@ from accounts.signals import role_changed, role_changing
 from audit.services import audit_record
 from core.access import subject_for_user
 from core.actors import Actor
-from core.errors import Conflict, InvalidInput, valid_or_refused
+from core.errors import Conflict, DomainError, InvalidInput, valid_or_refused
 from core.keyed import blind_index
 from core.roles import STAFF_ROLES, Role, user_role
+
+logger = logging.getLogger(__name__)
 
 
 def user_create(*, actor: Actor, username: str, password: str | None, role: Role, email: str = "") -> Any:
@@ -129,11 +132,19 @@ def _another_dpo_check(user) -> None:
 def roles_expire(*, now: datetime | None = None) -> int:
     """Remove each staff role whose last day (`StaffProfile.role_until`, local) has passed, each as
     `user_role_set` removes one (audited by the platform, tokens revoked, open requests back to the
-    queue), in its own transaction. Returns how many ended; a second run ends none."""
+    queue), in its own transaction. Returns how many ended; a second run ends none.
+
+    A removal refused (the last DPO) keeps that role, logged, and the others still end: one refusal
+    must not hold every later contractor's access past their last day."""
     today = timezone.localdate(now or timezone.now())
     ended = 0
     for profile in StaffProfile.objects.filter(role_until__lt=today).select_related("user").order_by("pk"):
-        user_role_set(actor=Actor.system("accounts.roles_expire"), user=profile.user, role=None)
+        try:
+            user_role_set(actor=Actor.system("accounts.roles_expire"), user=profile.user, role=None)
+        except DomainError as refusal:
+            logger.warning("The role of %s did not end after its last day: %s",
+                           profile.user.get_username(), refusal.text)
+            continue
         ended += 1
     return ended
 
