@@ -78,7 +78,7 @@ def user_role_set(*, actor: Actor, user, role: Role | None, until: date | None =
     if until is not None and until < timezone.localdate():
         raise InvalidInput(_("This last day has already passed: choose today or a later day."), field="until")
     with transaction.atomic(durable=True):
-        user = get_user_model().objects.select_for_update().get(pk=user.pk)
+        user = get_user_model().objects.select_for_update(no_key=True).get(pk=user.pk)
         old = user_role(user)
         if (old is not None and old not in STAFF_ROLES) or owns_oauth_application(user.pk):
             raise Conflict(_("Customers' and integration accounts' roles are not changed here."))
@@ -122,7 +122,7 @@ def _another_dpo_check(user) -> None:
     """Refuse to take the DPO role from its last active holder: nobody would be left to manage roles
     or receive the DPO's e-mails. The DPO group's row is locked, so two DPOs removed at the same time
     cannot each count the other."""
-    Group.objects.select_for_update().get(name=Role.DPO.value)
+    Group.objects.select_for_update(no_key=True).get(name=Role.DPO.value)
     others = get_user_model().objects.filter(groups__name=Role.DPO.value, is_active=True).exclude(pk=user.pk)
     if not others.exists():
         raise Conflict(_("%(username)s is the only DPO: grant the DPO role to another login first.")
