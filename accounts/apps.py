@@ -10,7 +10,9 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
+        from django.core.checks import register as register_check
 
+        from accounts.checks import superuser_not_dpo_check
         from accounts.sessions import session_started
         from audit.actions import register_actions
         from core.navigation import MenuItem, register_menu
@@ -38,3 +40,4 @@ class AccountsConfig(AppConfig):
         )
         # A new session's clocks (idle and age) start at sign-in (accounts/sessions.py).
         user_logged_in.connect(session_started, dispatch_uid="accounts.session_started")
+        register_check(superuser_not_dpo_check)

@@ -38,6 +38,15 @@ def _owns_application() -> Exists:
     return Exists(get_application_model().objects.filter(user_id=OuterRef("pk")))
 
 
+def superusers_outside_dpo_group() -> list[str]:
+    """Usernames of active superusers in no DPO group: the platform treats one in no group as the DPO
+    (`core.roles`), but the DPO's e-mails go to the DPO group's members only."""
+    return list(
+        get_user_model().objects.filter(is_superuser=True, is_active=True)
+        .exclude(groups__name=Role.DPO.value).order_by("username").values_list("username", flat=True)
+    )
+
+
 def role_until(user) -> date | None:
     """The last day of the user's role, when it was granted for a while (read with `role_managed_users`)."""
     profile = getattr(user, "staff_profile", None)
