@@ -13,9 +13,10 @@ class AccountsConfig(AppConfig):
         from django.core.checks import register as register_check
 
         from accounts.checks import superuser_not_dpo_check
+        from accounts.navigation import access_review_cards
         from accounts.sessions import session_started
         from audit.actions import register_actions
-        from core.navigation import MenuItem, register_menu
+        from core.navigation import MenuItem, register_dashboard_cards, register_menu
         from core.roles import Role, grant_permissions
 
         register_actions({
@@ -41,3 +42,4 @@ class AccountsConfig(AppConfig):
         # A new session's clocks (idle and age) start at sign-in (accounts/sessions.py).
         user_logged_in.connect(session_started, dispatch_uid="accounts.session_started")
         register_check(superuser_not_dpo_check)
+        register_dashboard_cards(access_review_cards, area="portal")

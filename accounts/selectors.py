@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from oauth2_provider.models import get_application_model
 
+from accounts.models import StaffProfile
 from core.roles import STAFF_ROLES, Role, staff_users
 
 
@@ -26,6 +27,12 @@ def role_managed_users(*, dormant_at: datetime | None = None) -> QuerySet:
             last_used=Coalesce("last_login", "date_joined")
         ).filter(last_used__lt=_dormant_before(dormant_at))
     return logins.select_related("staff_profile").distinct().order_by("username")
+
+
+def roles_ending_count(*, today: date, within_days: int) -> int:
+    """How many staff roles have their last day (`StaffProfile.role_until`) from today to `within_days`
+    days on: the DPO extends a contractor's or lets the role end."""
+    return StaffProfile.objects.filter(role_until__range=(today, today + timedelta(days=within_days))).count()
 
 
 def owns_oauth_application(user_id: int) -> bool:
