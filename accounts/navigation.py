@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.selectors import role_managed_users, roles_ending_count
+from accounts.selectors import dormant_login_count, roles_ending_count
 
 ROLES_ENDING_WITHIN_DAYS = 14
 
@@ -19,7 +19,7 @@ def access_review_cards(request) -> list[dict[str, Any]]:
         return []
     now = timezone.now()
     users = reverse("accounts:users")
-    dormant = role_managed_users(dormant_at=now).count()
+    dormant = dormant_login_count(now=now)
     ending = roles_ending_count(today=timezone.localdate(now), within_days=ROLES_ENDING_WITHIN_DAYS)
     cards = []
     if dormant:

@@ -29,6 +29,11 @@ def role_managed_users(*, dormant_at: datetime | None = None) -> QuerySet:
     return logins.select_related("staff_profile").distinct().order_by("username")
 
 
+def dormant_login_count(*, now: datetime) -> int:
+    """How many active logins hold a staff role they have not signed in with for STAFF_DORMANT_AFTER_DAYS."""
+    return role_managed_users(dormant_at=now).count()
+
+
 def roles_ending_count(*, today: date, within_days: int) -> int:
     """How many staff roles have their last day (`StaffProfile.role_until`) from today to `within_days`
     days on: the DPO extends a contractor's or lets the role end."""
