@@ -10,10 +10,13 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
+        from django.core.checks import register as register_check
 
+        from accounts.checks import superuser_not_dpo_check
+        from accounts.navigation import access_review_cards
         from accounts.sessions import session_started
         from audit.actions import CONFIGURATION, register_actions
-        from core.navigation import MenuItem, register_menu
+        from core.navigation import MenuItem, register_dashboard_cards, register_menu
         from core.roles import Role, grant_permissions
 
         # What an auditor testing change management reads as configuration changes (the trail's kind).
@@ -41,3 +44,5 @@ class AccountsConfig(AppConfig):
         )
         # A new session's clocks (idle and age) start at sign-in (accounts/sessions.py).
         user_logged_in.connect(session_started, dispatch_uid="accounts.session_started")
+        register_check(superuser_not_dpo_check)
+        register_dashboard_cards(access_review_cards, area="portal")

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from oauth2_provider.models import get_application_model
 
+from accounts.models import StaffProfile
 from core.roles import STAFF_ROLES, Role, staff_users
 
 
@@ -28,6 +29,17 @@ def role_managed_users(*, dormant_at: datetime | None = None) -> QuerySet:
     return logins.select_related("staff_profile").distinct().order_by("username")
 
 
+def dormant_login_count(*, now: datetime) -> int:
+    """How many active logins hold a staff role they have not signed in with for STAFF_DORMANT_AFTER_DAYS."""
+    return role_managed_users(dormant_at=now).count()
+
+
+def roles_ending_count(*, today: date, within_days: int) -> int:
+    """How many staff roles have their last day (`StaffProfile.role_until`) from today to `within_days`
+    days on: the DPO extends a contractor's or lets the role end."""
+    return StaffProfile.objects.filter(role_until__range=(today, today + timedelta(days=within_days))).count()
+
+
 def owns_oauth_application(user_id: int) -> bool:
     """Whether the login owns a third party's OAuth application: a login nobody signs in with, no
     member of staff, whose role is never managed (`authorisations.services.registry`)."""
@@ -36,6 +48,15 @@ def owns_oauth_application(user_id: int) -> bool:
 
 def _owns_application() -> Exists:
     return Exists(get_application_model().objects.filter(user_id=OuterRef("pk")))
+
+
+def superusers_outside_dpo_group() -> list[str]:
+    """Usernames of active superusers in no DPO group: the platform treats one in no group as the DPO
+    (`core.roles`), but the DPO's e-mails go to the DPO group's members only."""
+    return list(
+        get_user_model().objects.filter(is_superuser=True, is_active=True)
+        .exclude(groups__name=Role.DPO.value).order_by("username").values_list("username", flat=True)
+    )
 
 
 def role_until(user) -> date | None:

@@ -3,6 +3,7 @@ locked sign-in, each audited; the sign-in log (django-axes) erased for a custome
 purged after SIGN_IN_LOG_KEPT_DAYS; browser sessions ended by that deletion and deleted once expired."""
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -20,13 +21,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import StaffProfile
 from accounts.selectors import owns_oauth_application
-from accounts.signals import role_changed
+from accounts.signals import role_changed, role_changing
 from audit.services import audit_record
 from core.access import subject_for_user
 from core.actors import Actor
-from core.errors import Conflict, InvalidInput, valid_or_refused
+from core.errors import Conflict, DomainError, InvalidInput, valid_or_refused
 from core.keyed import blind_index
 from core.roles import STAFF_ROLES, Role, user_role
+
+logger = logging.getLogger(__name__)
 
 
 def user_create(*, actor: Actor, username: str, password: str | None, role: Role, email: str = "") -> Any:
@@ -75,12 +78,14 @@ def user_role_set(*, actor: Actor, user, role: Role | None, until: date | None =
     if until is not None and until < timezone.localdate():
         raise InvalidInput(_("This last day has already passed: choose today or a later day."), field="until")
     with transaction.atomic(durable=True):
-        user = get_user_model().objects.select_for_update().get(pk=user.pk)
+        user = get_user_model().objects.select_for_update(no_key=True).get(pk=user.pk)
         old = user_role(user)
         if (old is not None and old not in STAFF_ROLES) or owns_oauth_application(user.pk):
             raise Conflict(_("Customers' and integration accounts' roles are not changed here."))
         if actor.user_id == user.pk:
             raise Conflict(_("You cannot change your own role: ask another DPO."))
+        if old == Role.DPO and role != Role.DPO:
+            _another_dpo_check(user)
         profile = StaffProfile.objects.select_for_update().filter(user=user).first()
         if old == role and (profile.role_until if profile else None) == until:
             return user
@@ -103,8 +108,9 @@ def user_role_set(*, actor: Actor, user, role: Role | None, until: date | None =
         devices_removed = {"devices_removed": removed} if removed else {}
         user._role_cache = role
         old_value, new_value = (old.value if old else None), (role.value if role else None)
-        # Receivers lock customers' rows (a leaver's requests go back to the queue): before the audit
-        # entry, which locks the chain's head until commit (the one lock order, `subjects.locks`).
+        # Every receiver locks what it will write (customers' rows: a leaver's requests go back to the
+        # queue) before any of them writes an audit entry, which locks the chain's head until commit.
+        role_changing.send(sender=user_role_set, user_id=user.pk, actor=actor, old=old_value, new=new_value)
         role_changed.send(sender=user_role_set, user_id=user.pk, actor=actor, old=old_value, new=new_value)
         audit_record(action="core.user.role_changed", actor=actor, target=user,
                      data={"user_id": user.pk, "old": old_value, "new": new_value, **superuser_removed,
@@ -112,14 +118,33 @@ def user_role_set(*, actor: Actor, user, role: Role | None, until: date | None =
     return user
 
 
+def _another_dpo_check(user) -> None:
+    """Refuse to take the DPO role from its last active holder: nobody would be left to manage roles
+    or receive the DPO's e-mails. The DPO group's row is locked, so two DPOs removed at the same time
+    cannot each count the other."""
+    Group.objects.select_for_update(no_key=True).get(name=Role.DPO.value)
+    others = get_user_model().objects.filter(groups__name=Role.DPO.value, is_active=True).exclude(pk=user.pk)
+    if not others.exists():
+        raise Conflict(_("%(username)s is the only DPO: grant the DPO role to another login first.")
+                       % {"username": user.get_username()}, code="last_dpo")
+
+
 def roles_expire(*, now: datetime | None = None) -> int:
     """Remove each staff role whose last day (`StaffProfile.role_until`, local) has passed, each as
     `user_role_set` removes one (audited by the platform, tokens revoked, open requests back to the
-    queue), in its own transaction. Returns how many ended; a second run ends none."""
+    queue), in its own transaction. Returns how many ended; a second run ends none.
+
+    A removal refused (the last DPO) keeps that role, logged, and the others still end: one refusal
+    must not hold every later contractor's access past their last day."""
     today = timezone.localdate(now or timezone.now())
     ended = 0
     for profile in StaffProfile.objects.filter(role_until__lt=today).select_related("user").order_by("pk"):
-        user_role_set(actor=Actor.system("accounts.roles_expire"), user=profile.user, role=None)
+        try:
+            user_role_set(actor=Actor.system("accounts.roles_expire"), user=profile.user, role=None)
+        except DomainError as refusal:
+            logger.warning("The role of %s did not end after its last day: %s",
+                           profile.user.get_username(), refusal.text)
+            continue
         ended += 1
     return ended
 

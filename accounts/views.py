@@ -213,14 +213,21 @@ def user_list_page(request):
          "is_self": user.pk == request.user.pk, "dormant": login_dormant(user, role, now=now)}
         for user, role in ((user, roles.get(user.pk)) for user in page)
     ]
-    context = {"rows": rows, "page": page, "on_page": page_query(page.number), "dormant_only": dormant_only,
-               "dormant_after_days": settings.STAFF_DORMANT_AFTER_DAYS}
+    context = {"rows": rows, "page": page, "on_page": _dormant_kept(page_query(page.number), request.GET),
+               "dormant_only": dormant_only, "dormant_after_days": settings.STAFF_DORMANT_AFTER_DAYS}
     return render(request, "accounts/users.html", context)
 
 
 def _users_page(request):
-    """Back to the page of logins the change was made on."""
-    return redirect(same_page(reverse("accounts:users"), request.GET))
+    """Back to the page of logins the change was made on (of the dormant ones alone, if it listed those)."""
+    return redirect(_dormant_kept(same_page(reverse("accounts:users"), request.GET), request.GET))
+
+
+def _dormant_kept(address: str, params) -> str:
+    """`address` (a query string or a URL), still listing only the dormant logins if `params` did."""
+    if params.get("dormant") != "1":
+        return address
+    return f"{address}{'&' if '?' in address else '?'}dormant=1"
 
 
 @require_POST

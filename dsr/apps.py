@@ -9,7 +9,7 @@ class DsrConfig(AppConfig):
     def ready(self) -> None:
         from django.core.checks import register as register_check
 
-        from accounts.signals import role_changed
+        from accounts.signals import role_changed, role_changing
         from audit.actions import CONFIGURATION, register_actions
         from authorisations.deletions import register_deletion_lookup
         from core.navigation import (
@@ -25,7 +25,7 @@ class DsrConfig(AppConfig):
         from dsr import checks, clock_sources, navigation
         from dsr.selectors.deletions import deletion_verified_open
         from dsr.services.deletion import holds_redate_after_rectification
-        from dsr.services.requests import requests_return_on_role_change
+        from dsr.services.requests import requests_lock_on_role_change, requests_return_on_role_change
         from subjects.follow_ups import register_after_rectification
 
         # What an auditor testing change management reads as configuration changes (the trail's kind).
@@ -180,6 +180,7 @@ class DsrConfig(AppConfig):
         clock_sources.register()
         register_after_rectification(holds_redate_after_rectification)
         # A leaver's (or an auditor's) open requests go back to the queue with the role change.
+        role_changing.connect(requests_lock_on_role_change, dispatch_uid="dsr.requests_lock")
         role_changed.connect(requests_return_on_role_change, dispatch_uid="dsr.requests_return")
         register_deletion_lookup(deletion_verified_open)
         register_check(checks.calendar_check)

@@ -11,7 +11,7 @@ class IntegrationsConfig(AppConfig):
     def ready(self) -> None:
         from django.core.checks import register as register_check
 
-        from accounts.signals import role_changed
+        from accounts.signals import role_changed, role_changing
         from audit.actions import CONFIGURATION, register_actions
         from audit.signals import chain_broken, chain_unfinished, checkpoint_written, restore_recorded
         from core.navigation import MenuItem, register_dashboard_cards, register_menu
@@ -30,6 +30,7 @@ class IntegrationsConfig(AppConfig):
         checkpoint_written.connect(alerts.audit_checkpoint_email_internal_audit,
                                    dispatch_uid="integrations.audit_checkpoint")
         restore_recorded.connect(alerts.audit_restore_email, dispatch_uid="integrations.audit_restore")
+        role_changing.connect(services.tokens_lock_on_role_change, dispatch_uid="integrations.tokens_lock")
         role_changed.connect(services.tokens_revoke_on_role_change, dispatch_uid="integrations.role_tokens")
         # What an auditor testing change management reads as configuration changes (the trail's kind).
         register_actions({

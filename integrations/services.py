@@ -61,7 +61,8 @@ def tokens_revoke_for_user_locked(*, actor: Actor, user_id: int) -> int:
     Returns how many were revoked."""
     with transaction.atomic(savepoint=False):
         now = timezone.now()
-        live = list(ApiToken.objects.select_for_update().filter(user_id=user_id, revoked_at__isnull=True))
+        live = list(ApiToken.objects.select_for_update().filter(user_id=user_id, revoked_at__isnull=True)
+                    .order_by("pk"))
         for token in live:
             token.revoked_at = now
             token.save(update_fields=["revoked_at"])
@@ -71,6 +72,12 @@ def tokens_revoke_for_user_locked(*, actor: Actor, user_id: int) -> int:
         if hashes:
             transaction.on_commit(lambda: principals.forget_many(hashes))
     return len(live)
+
+
+def tokens_lock_on_role_change(sender, *, user_id: int, **kwargs) -> None:
+    """Receiver of `accounts.signals.role_changing`: the user's live tokens locked before any receiver
+    of `role_changed` writes an audit entry (the one lock order)."""
+    list(ApiToken.objects.select_for_update().filter(user_id=user_id, revoked_at__isnull=True).order_by("pk"))
 
 
 def tokens_revoke_on_role_change(sender, *, user_id: int, actor: Actor, **kwargs) -> None:

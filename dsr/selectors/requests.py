@@ -209,9 +209,12 @@ def work_staff() -> QuerySet:
 
 
 def staff_member_exists(user_id: int) -> bool:
-    """Whether `user_id` is a staff member's account, working requests or not, active or not: a request
-    is assigned only to staff, and one who left keeps the requests they were given."""
-    return user_roles([user_id]).get(user_id) in STAFF_ROLES
+    """Whether `user_id` is a staff member's account, working requests or not, active or not, or a
+    former one's: a request is assigned only to staff, and one who left (their role removed) keeps the
+    closed requests they worked, which stay findable by their name."""
+    if user_roles([user_id]).get(user_id) in STAFF_ROLES:
+        return True
+    return DataSubjectRequest.objects.filter(assignee_id=user_id).exists()
 
 
 def request_work_check(user, request: DataSubjectRequest, *, download: bool = False) -> None:

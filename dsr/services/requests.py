@@ -44,7 +44,7 @@ from dsr.services.moves import (
     overdue_reason_set,
 )
 from dsr.states import ANSWERS, REQUEST_MACHINE
-from subjects.locks import subjects_lock
+from subjects.locks import locked_after_customers
 from subjects.models import DataSubject
 from subjects.staff_records import own_record_check
 
@@ -211,23 +211,36 @@ def request_assign(*, actor: Actor, request_id, assignee, now: datetime | None =
     return request
 
 
+def requests_lock_on_role_change(sender, *, user_id: int, **kwargs) -> None:
+    """Receiver of `accounts.signals.role_changing`: the customers of the open requests a leaver gives
+    back (`requests_return_on_role_change`), then those requests, locked before any receiver of
+    `role_changed` writes an audit entry (the one lock order)."""
+    held = _requests_given_back(user_id)
+    if held is not None:
+        locked_after_customers(held)
+
+
 def requests_return_on_role_change(sender, *, user_id: int, actor: Actor, **kwargs) -> None:
     """Receiver of `accounts.signals.role_changed`, in the role change's transaction: a staff member
     who left (no role) or moved to a role that works no requests (auditor) gives their open requests
     back to the queue, each audited as an assignment to nobody by whoever changed the role. Left
     assigned, they would look taken care of while nobody can act on them and the customer's deadline
-    ran out. Closed requests keep who worked them."""
-    if get_user_model().objects.get(pk=user_id).has_perm("dsr.work_request"):
-        return
-    held = DataSubjectRequest.objects.filter(assignee_id=user_id).exclude(status__in=REQUEST_MACHINE.terminal)
-    subject_ids = sorted(set(held.values_list("subject_id", flat=True)))
-    if not subject_ids:
+    ran out. Closed requests keep who worked them. Their customers and they were locked on
+    `role_changing` (`requests_lock_on_role_change`)."""
+    held = _requests_given_back(user_id)
+    if held is None:
         return
     with transaction.atomic(savepoint=False):
-        subjects_lock(subject_ids)
         now = timezone.now()
         for request in held.select_for_update().order_by("pk"):
             _assignee_set(request, None, actor=actor, now=now, role_changed=True)
+
+
+def _requests_given_back(user_id: int):
+    """The open requests assigned to the user, when their role (already changed) works none."""
+    if get_user_model().objects.get(pk=user_id).has_perm("dsr.work_request"):
+        return None
+    return DataSubjectRequest.objects.filter(assignee_id=user_id).exclude(status__in=REQUEST_MACHINE.terminal)
 
 
 def _assignee_set(request: DataSubjectRequest, assignee_id, *, actor: Actor, now: datetime, **why) -> None:

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from accounts.models import StaffProfile
 from audit.models import AuditEntry
@@ -23,8 +24,9 @@ def _role(user):
     return user_role(get_user_model().objects.get(pk=user.pk))
 
 
-def test_the_only_dpo_who_left_loses_the_role_audited():
+def test_the_only_dpo_who_left_loses_the_role_audited_once_a_new_dpo_has_it():
     dpo = UserFactory(username="old.dpo", role=Role.DPO)
+    UserFactory(username="new.dpo", role=Role.DPO)
 
     call_command("set_role", "old.dpo", "--none", stdout=StringIO())
 
@@ -54,4 +56,16 @@ def test_what_cannot_be_done_is_said_and_changes_nothing(args):
     with pytest.raises(CommandError):
         call_command("set_role", *args, stdout=StringIO())
 
+    assert not AuditEntry.objects.filter(action="core.user.role_changed").exists()
+
+
+@pytest.mark.parametrize("args", [("--none",), ("--role", "auditor")])
+def test_the_last_dpo_is_not_removed_and_the_administrator_is_told_why(args):
+    dpo = UserFactory(username="old.dpo", role=Role.DPO)
+    UserFactory(username="gone.dpo", role=Role.DPO, is_active=False)
+
+    with translation.override("en"), pytest.raises(CommandError, match="old.dpo is the only DPO"):
+        call_command("set_role", "old.dpo", *args, stdout=StringIO())
+
+    assert _role(dpo) == Role.DPO
     assert not AuditEntry.objects.filter(action="core.user.role_changed").exists()

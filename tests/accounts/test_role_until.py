@@ -79,3 +79,16 @@ def test_the_dpo_sets_the_end_on_the_staff_roles_page_and_sees_it(dpo):
 def test_the_ends_are_swept_every_hour():
     scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
     assert expire_roles.name in scheduled
+
+
+def test_a_role_the_platform_may_not_end_keeps_and_the_others_still_end(dpo):
+    deputy = UserFactory(role=Role.PRIVACY)
+    user_role_set(actor=actor_for_user(dpo), user=deputy, role=Role.DPO, until=date(2099, 6, 30))
+    user_role_set(actor=actor_for_user(deputy), user=dpo, role=None)  # the deputy is now the only DPO
+    contractor = UserFactory(role=Role.OFFICER)
+    user_role_set(actor=actor_for_user(deputy), user=contractor, role=Role.OFFICER, until=date(2099, 6, 30))
+
+    assert roles_expire(now=datetime(2099, 7, 1, 0, 5, tzinfo=VN)) == 1
+
+    assert _role(contractor) is None
+    assert _role(deputy) == Role.DPO

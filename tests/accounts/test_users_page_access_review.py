@@ -58,3 +58,17 @@ def test_the_review_can_list_only_the_dormant_logins(dpo, settings):
     html = signed_in(dpo).get(reverse("accounts:users"), {"dormant": "1"}).content.decode()
 
     assert re.findall(r'data-testid="user-(\w+)"', html) == ["dormant"]
+
+
+def test_a_role_removed_from_the_dormant_list_comes_back_to_the_dormant_list(dpo, settings):
+    settings.STAFF_DORMANT_AFTER_DAYS = 90
+    dormant = UserFactory(username="dormant", role=Role.OFFICER)
+    get_user_model().objects.filter(pk=dormant.pk).update(last_login=timezone.now() - timedelta(days=91))
+    client = signed_in(dpo)
+    html = client.get(reverse("accounts:users"), {"dormant": "1"}).content.decode()
+    action = re.search(r'<form method="post" action="([^"]+)"', _row(html, "dormant")).group(1)
+
+    answer = client.post(action.replace("&amp;", "&"), {"role": ""})
+
+    assert answer.status_code == 302
+    assert answer.url == reverse("accounts:users") + "?dormant=1"

@@ -188,18 +188,18 @@ def test_answering_before_identity_is_checked_sends_no_second_we_have_started(cu
 
 @pytest.mark.parametrize("now_role", [None, Role.AUDITOR])
 def test_an_assignee_who_no_longer_works_requests_is_passed_over_for_the_queue(
-    customer_a, privacy_officer, dpo, now_role
+    customer_a, privacy_officer, officer, now_role
 ):
     """The assignee left (no role) or became an auditor: their mailbox is nobody's work queue, so the
     customer's answer goes to the privacy officers who can act on it."""
     privacy_officer.email = "privacy@bank.example"
     privacy_officer.save(update_fields=["email"])
-    dpo.email = "dpo@bank.example"
-    dpo.save(update_fields=["email"])
+    officer.email = "officer@bank.example"
+    officer.save(update_fields=["email"])
     subject = customer_a.customer_account.subject
     request = waiting(subject)
-    services.request_assign(actor=STAFF, request_id=request.pk, assignee=dpo)
-    user_role_set(actor=actor_for_user(privacy_officer), user=dpo, role=now_role)
+    services.request_assign(actor=STAFF, request_id=request.pk, assignee=officer)
+    user_role_set(actor=actor_for_user(privacy_officer), user=officer, role=now_role)
     services.request_customer_reply(
         actor=actor_for_user(customer_a), request_id=request.pk, subject=subject, text=ANSWER
     )

@@ -59,3 +59,15 @@ def test_a_closed_request_keeps_who_worked_it(dpo):
 
     request.refresh_from_db()
     assert request.assignee_id == leaver.pk
+
+
+def test_a_leavers_closed_requests_are_still_found_by_their_name(dpo, as_user):
+    leaver = UserFactory(role=Role.OFFICER)
+    request = _assigned_to(leaver, dpo)
+    DataSubjectRequest.objects.filter(pk=request.pk).update(status=RequestStatus.CANCELLED)
+    user_role_set(actor=actor_for_user(dpo), user=leaver, role=None)
+
+    answer = as_user(dpo).get("/api/v1/requests/", {"assignee": leaver.pk, "status": "cancelled"})
+
+    assert answer.status_code == 200, answer.content
+    assert [row["id"] for row in answer.json()["results"]] == [str(request.pk)]
