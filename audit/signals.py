@@ -16,3 +16,6 @@ chain_unfinished = Signal()
 # transaction that notes a restore from a backup in the trail, once per restore: the DPO and internal
 # audit's mailbox must hold the signed record outside the database (docs/operations.md).
 restore_recorded = Signal()
+# Sent with `entry` (its `audit.checkpoints.restarted` entry) inside the transaction that gives up a lost
+# series of checkpoints: the DPO and internal audit must know the trail is held to a new first checkpoint.
+checkpoints_restarted = Signal()

@@ -66,6 +66,18 @@ def audit_restore_email(*, record, line: str, lost_after, lost_until, **kwargs) 
                           dedupe_key=key, now=now)
 
 
+def audit_checkpoints_restarted_email(*, entry, **kwargs) -> None:
+    """E-mail every DPO and internal audit's mailboxes that a lost series of checkpoints was given up, in
+    the transaction that notes it in the trail: they hold the e-mailed copies of the lost checkpoints."""
+    context = {"recorded_at": entry.recorded_at, "reason": entry.data["reason"],
+               "directory": entry.data["directory"]}
+    key = f"audit-checkpoints-restarted:{entry.sequence}"
+    outbox_email_staff(roles=[Role.DPO], template="audit/email/checkpoints_restarted", context=context,
+                       topic="audit.checkpoints.restarted", dedupe_key=key, now=entry.recorded_at)
+    _email_internal_audit(template="audit/email/checkpoints_restarted", context=context,
+                          topic="audit.checkpoints.restarted", dedupe_key=key, now=entry.recorded_at)
+
+
 def _email_internal_audit(*, template: str, context: dict, topic: str, dedupe_key: str, now) -> None:
     """Queue the e-mail to each of internal audit's mailboxes (none unless AUDIT_CHECKPOINT_EMAIL is set),
     in the site's language; each address's key adds the address."""

@@ -13,7 +13,13 @@ class IntegrationsConfig(AppConfig):
 
         from accounts.signals import role_changed, role_changing
         from audit.actions import CONFIGURATION, register_actions
-        from audit.signals import chain_broken, chain_unfinished, checkpoint_written, restore_recorded
+        from audit.signals import (
+            chain_broken,
+            chain_unfinished,
+            checkpoint_written,
+            checkpoints_restarted,
+            restore_recorded,
+        )
         from core.navigation import MenuItem, register_dashboard_cards, register_menu
         from core.roles import Role, grant_permissions
         from integrations import alerts, checks, navigation, services
@@ -30,6 +36,8 @@ class IntegrationsConfig(AppConfig):
         checkpoint_written.connect(alerts.audit_checkpoint_email_internal_audit,
                                    dispatch_uid="integrations.audit_checkpoint")
         restore_recorded.connect(alerts.audit_restore_email, dispatch_uid="integrations.audit_restore")
+        checkpoints_restarted.connect(alerts.audit_checkpoints_restarted_email,
+                                      dispatch_uid="integrations.audit_checkpoints_restarted")
         role_changing.connect(services.tokens_lock_on_role_change, dispatch_uid="integrations.tokens_lock")
         role_changed.connect(services.tokens_revoke_on_role_change, dispatch_uid="integrations.role_tokens")
         # What an auditor testing change management reads as configuration changes (the trail's kind).

@@ -12,7 +12,9 @@ last row in primary-key order are decrypted; per blind index, those rows' values
 index recomputed with the current (or, during a rotation, the previous) key. Two rows, because
 `manage.py rotate_keys` goes in primary-key order: a database restored from a backup taken while it ran
 holds the first rows under the new key and the last under the old one, and one row read could pass with
-the old key already gone from the settings.
+the old key already gone from the settings. Rows alone miss a rotation cut short on a live platform (what
+it wrote meanwhile, under the new key, may be the last row), so the trail is read too: a rotation started
+and not finished in this database needs the keys it rotated from (`subjects.keys.rotation_cut_short`).
 """
 from __future__ import annotations
 
@@ -22,9 +24,10 @@ from django.core.management.base import SystemCheckError
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 
+from audit.models import AuditEntry
 from core.checks import KEYS_TAG
 from subjects.crypto import blind_index_candidates
-from subjects.keys import encrypted_models, field_crypter
+from subjects.keys import encrypted_models, field_crypter, rotation_cut_short
 
 
 def _end_values(table: str, pk: str, columns: list[str], *, where: str) -> list[tuple]:
@@ -68,6 +71,8 @@ def check_keys_read_existing_data(app_configs=None, **kwargs) -> list[checks.Che
         tables = set(connection.introspection.table_names())
     except DatabaseError:
         return []  # no database yet: nothing stored that a key could fail to read (healthz reports it)
+    if AuditEntry._meta.db_table in tables:
+        errors += _rotation_cut_short_errors()
     crypter = field_crypter()
     quote = connection.ops.quote_name
     try:
@@ -110,6 +115,25 @@ def check_keys_read_existing_data(app_configs=None, **kwargs) -> list[checks.Che
                     ))
     except DatabaseError:
         return errors  # tables half-migrated: the migration itself will report
+    return errors
+
+
+def _rotation_cut_short_errors() -> list[checks.CheckMessage]:
+    cut_short = rotation_cut_short()
+    if cut_short is None:
+        return []
+    said = (f"The key rotation started on {cut_short.started_at:%Y-%m-%d %H:%M} UTC did not finish in this "
+            "database (`rotate_keys` was stopped, or a backup taken while it ran was restored): the rows it "
+            "had not reached are still under the key it rotated from, which ")
+    hint = ("Put the old key back beside the new one and run `manage.py rotate_keys` until it prints "
+            "*Key rotation finished*; only then remove the old key.")
+    errors = []
+    if cut_short.field_key_gone:
+        errors.append(checks.Error(said + "FIELD_ENCRYPTION_KEY no longer lists.",
+                                   hint=hint, obj="rotate_keys", id="core.E101"))
+    if cut_short.blind_index_key_gone:
+        errors.append(checks.Error(said + "neither BLIND_INDEX_KEY nor BLIND_INDEX_KEY_PREVIOUS is.",
+                                   hint=hint, obj="rotate_keys", id="core.E102"))
     return errors
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import NamedTuple
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.apps import apps
@@ -21,7 +23,11 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from encrypted_model_fields.fields import EncryptedMixin, get_crypter
 
+from audit.models import AuditEntry
 from subjects.crypto import blind_index
+
+ROTATION_STARTED = "core.keys.rotation_started"
+ROTATION_FINISHED = "core.keys.rotation_finished"
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,48 @@ def primary_key_fingerprint() -> str:
     """Identifies the current key pair in a rotation checkpoint without revealing either key."""
     material = f"{settings.FIELD_ENCRYPTION_KEY[0]}|{settings.BLIND_INDEX_KEY}".encode()
     return hashlib.sha256(b"rotate_keys-checkpoint|" + material).hexdigest()[:16]
+
+
+def key_fingerprint(key: str) -> str:
+    """Names a key in the trail without revealing it."""
+    return hashlib.sha256(b"key-fingerprint|" + key.encode()).hexdigest()[:16]
+
+
+def rotation_keys_rotated_from() -> dict:
+    """The keys a rotation starting now moves data off, by fingerprint, as `rotate_keys` records them in
+    its `core.keys.rotation_started` entry (`rotation_cut_short`)."""
+    previous = settings.BLIND_INDEX_KEY_PREVIOUS
+    return {
+        "old_field_keys": [key_fingerprint(key) for key in settings.FIELD_ENCRYPTION_KEY[1:]],
+        "previous_blind_index_key_id": key_fingerprint(previous) if previous else "",
+    }
+
+
+class RotationCutShort(NamedTuple):
+    started_at: datetime
+    field_key_gone: bool
+    blind_index_key_gone: bool
+
+
+def rotation_cut_short() -> RotationCutShort | None:
+    """The last rotation, when `rotate_keys` did not finish it in this database (stopped, or a backup
+    taken while it ran was restored) and a key it rotated from is no longer configured; else None.
+    The rows it had not reached are still under that key wherever they stand in primary-key order: the
+    platform writes under the new key meanwhile, new rows last and edits anywhere, so no row read can
+    tell. Two reads of the trail's (action, sequence) index."""
+    started = AuditEntry.objects.filter(action=ROTATION_STARTED).order_by("-sequence").first()
+    if started is None or AuditEntry.objects.filter(
+            action=ROTATION_FINISHED, sequence__gt=started.sequence).exists():
+        return None
+    field_keys = {key_fingerprint(key) for key in settings.FIELD_ENCRYPTION_KEY}
+    blind_keys = {key_fingerprint(key) for key in (settings.BLIND_INDEX_KEY,
+                                                   settings.BLIND_INDEX_KEY_PREVIOUS) if key}
+    field_key_gone = not set(started.data.get("old_field_keys", ())) <= field_keys
+    previous = started.data.get("previous_blind_index_key_id", "")
+    blind_index_key_gone = bool(previous) and previous not in blind_keys
+    if not (field_key_gone or blind_index_key_gone):
+        return None
+    return RotationCutShort(started.recorded_at, field_key_gone, blind_index_key_gone)
 
 
 def _select_batch(spec: EncryptedModel, *, after: object, size: int) -> list[tuple]:

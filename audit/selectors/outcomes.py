@@ -16,6 +16,9 @@ from audit.models import AuditEntry
 # `archived_before`), or from the head of the last signed checkpoint on.
 CHAIN_BROKEN = "audit.chain.broken"
 CHAIN_OUTCOMES = ("audit.chain.verified", CHAIN_BROKEN)
+# A lost series of checkpoints given up (`audit.services.audit_checkpoints_restart`): verifications held to
+# it no longer call for its files.
+CHECKPOINTS_RESTARTED = "audit.checkpoints.restarted"
 # A verification stopped by its time limit before it ended (`audit.services.audit_chain_unfinished_record`):
 # no outcome, nothing verified; written with the same `scope`.
 CHAIN_UNFINISHED = "audit.chain.unfinished"
@@ -30,17 +33,20 @@ def audit_chain_checkpoints_gone() -> str:
     trail's latest verification held to signed checkpoints says files were written for this database,
     and a new first checkpoint would bless whatever a restore from a backup lost since the last one (the
     directory left behind with a dead server, or a new server not pointed at it). Asked only when the
-    directory holds no checkpoint (`audit.selectors.chain.audit_chain_verify`)."""
+    directory holds no checkpoint (`audit.selectors.chain.audit_chain_verify`). Given up for good with its
+    reason (`audit.services.audit_checkpoints_restart`), that series asks for nothing more."""
     held = (AuditEntry.objects.filter(action__in=CHAIN_OUTCOMES, data__report__checkpoints__gt=0)
             .order_by("-sequence").first())
-    if held is None:
+    if held is None or AuditEntry.objects.filter(action=CHECKPOINTS_RESTARTED,
+                                                 sequence__gt=held.sequence).exists():
         return ""
     return (
         f"the trail's verification of {held.recorded_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC (entry "
         f"#{held.sequence}) was held to {held.data['report']['checkpoints']} signed checkpoints, but "
         f"{checkpoint_dir()} (AUDIT_CHECKPOINT_DIR) holds none: the directory was lost or is not the one "
         "this database's checkpoints were written to. Put its files back (their backup, the write-once "
-        "copy, the lines e-mailed to internal audit) before anything else"
+        "copy, the lines e-mailed to internal audit) before anything else; only if they are gone for good, "
+        "give them up with the reason (manage.py audit_checkpoints_restart --reason TEXT)"
     )
 
 

@@ -39,3 +39,11 @@ def test_the_restore_mail_names_the_window_whose_records_were_lost():
     # What to re-record and how: the commands and the runbook are named as they are typed.
     assert "import_consents" in body and "received_at" in body
     assert "docs/operations.md" in body
+
+
+def test_the_window_is_a_paragraph_of_its_own():
+    """It ran on from the entry numbers' paragraph, the two read as one block in the DPO's mail."""
+    body = _restore_mail_body()
+
+    paragraphs = body.split("\n\n")
+    assert any(p.startswith("Mọi bản ghi") or p.startswith("Every record") for p in paragraphs), body

@@ -17,7 +17,14 @@ from django.db import connection, transaction
 
 from audit.services import audit_record
 from core.actors import Actor
-from subjects.keys import encrypted_models, primary_key_fingerprint, rotate_batch
+from subjects.keys import (
+    ROTATION_FINISHED,
+    ROTATION_STARTED,
+    encrypted_models,
+    primary_key_fingerprint,
+    rotate_batch,
+    rotation_keys_rotated_from,
+)
 
 ACTOR = Actor.system("rotate_keys")
 
@@ -45,10 +52,12 @@ class Command(BaseCommand):
         if missing:
             raise CommandError(f"Tables missing for {', '.join(missing)}: run `manage.py migrate` first.")
         with transaction.atomic(durable=True):
-            audit_record(action="core.keys.rotation_started", actor=ACTOR, data={
+            # The keys rotated from are named, so start-up refuses to run without them until it finishes.
+            audit_record(action=ROTATION_STARTED, actor=ACTOR, data={
                 "models": [spec.label for spec in specs], "batch_size": batch_size,
                 "resumed": bool(checkpoint.get("after")),
                 "previous_blind_index_key": bool(settings.BLIND_INDEX_KEY_PREVIOUS),
+                **rotation_keys_rotated_from(),
             })
         totals: dict[str, dict[str, int]] = {}
         unreadable = 0
@@ -80,7 +89,7 @@ class Command(BaseCommand):
             done.append(spec.label)
             self._save(checkpoint_path, keys_id, checkpoint)
         with transaction.atomic(durable=True):
-            audit_record(action="core.keys.rotation_finished", actor=ACTOR,
+            audit_record(action=ROTATION_FINISHED, actor=ACTOR,
                          data={"models": totals, "unreadable_values": unreadable})
         checkpoint_path.unlink(missing_ok=True)
         if unreadable:
