@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
-from consents.desk_forms import WhoAnsweredForm
+from consents.desk_forms import WhoAnsweredForm, WhoAskedForm
 from consents.models import (
     DataCategory,
     LegalBasis,
@@ -139,7 +139,7 @@ class StaffGrantForm(WhoAnsweredForm):
         return data
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(WhoAskedForm):
     """A withdrawal staff record: its channel and its own proof, asked as the grant form asks them."""
 
     channel = _witnessed_channel_field()

@@ -40,7 +40,7 @@ class WhoAnswered:
     number and notary), only for a representative."""
 
     by: str
-    notice_given: str
+    notice_given: str = ""  # a withdrawal's has none: the customer asked, no notice was given
     authority: str = ""
 
 
@@ -57,7 +57,7 @@ def representative_authority_missing_error() -> InvalidInput:
 def who_answered_validate(who: WhoAnswered) -> None:
     if who.by not in AnsweredBy.values:
         raise InvalidInput(_("Say who gave the answers."), field="answered_by")
-    if who.notice_given not in NoticeGiven.values:
+    if who.notice_given and who.notice_given not in NoticeGiven.values:
         raise InvalidInput(_("Say how the notice was given to the customer."), field="notice_given")
     if who.by == AnsweredBy.REPRESENTATIVE and not who.authority.strip():
         raise representative_authority_missing_error()
@@ -67,6 +67,13 @@ def who_answered_validate(who: WhoAnswered) -> None:
             field="authority",
             limit=MAX_AUTHORITY_LENGTH,
         )
+
+
+def who_asked_audit_data(who: WhoAnswered | None) -> dict[str, str]:
+    """What a withdrawal's audit entry keeps of who asked for it (none said: nothing, as before)."""
+    if who is None:
+        return {}
+    return {"asked_by": who.by, "authority": who_answered_frozen(who)["authority"]}
 
 
 def who_answered_frozen(who: WhoAnswered) -> dict[str, str]:

@@ -44,7 +44,8 @@ def test_a_representative_without_the_reference_of_their_authority_is_refused(of
 
 def test_the_receipt_says_who_answered_on_whose_authority_and_that_the_notice_was_read_out(officer):
     make_purpose("marketing", category="marketing")
-    subject = make_subject()
+    # The receipt is in the customer's language: an English reader's here, to read it in English.
+    subject = make_subject(preferred_language="en")
     answer = _post(
         officer, subject,
         answered_by="representative", authority="POA 0457/2026 notarised", notice_given="read_out",

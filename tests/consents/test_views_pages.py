@@ -110,7 +110,7 @@ def test_staff_records_and_withdraws_from_the_customer_page(officer, subject, ca
     assert "Tell the customer what happens" in confirm.content.decode()
     client.post(
         f"/en/portal/consents/{consent.pk}/withdraw/",
-        {"channel": "branch", "evidence": "F-13", "reason": "asked at counter"},
+        {"asked_by": "customer", "channel": "branch", "evidence": "F-13", "reason": "asked at counter"},
     )
     consent.refresh_from_db()
     assert consent.status == "withdrawn"

@@ -51,7 +51,7 @@ def test_a_withdrawal_posted_twice_is_recorded_once_and_not_refused(officer):
     url = f"/en/portal/consents/{consent.pk}/withdraw/"
     form = {
         **hidden_fields(client.get(url).content),
-        "channel": "call_centre",
+        "asked_by": "customer", "channel": "call_centre",
         "evidence": "CALL-1",
         "reason": "Khách gọi điện",
     }
