@@ -57,6 +57,9 @@ REGULATOR_ORGANISATION = {
 BANK_NAME = env.str("BANK_NAME", default="").strip() or REGULATOR_ORGANISATION.get(
     "name", "Ngân hàng TMCP Quyền Dữ Liệu (demo)"
 )
+# The customer hotline every SMS names beside the branches, for a customer with no app nor internet
+# banking to ask about a message (`integrations.delivery.render_sms`); empty: the branches only.
+BANK_HOTLINE = env.str("BANK_HOTLINE", default="").strip()
 # The release deployed (a tag or commit), printed on documents the bank hands an inspector; empty: unknown.
 PLATFORM_VERSION = env.str("PLATFORM_VERSION", default="")
 

@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
+from consents.desk_forms import WhoAnsweredForm, WhoAskedForm
 from consents.models import (
     DataCategory,
     LegalBasis,
@@ -39,7 +40,7 @@ def _witnessed_channel_field() -> forms.ChoiceField:
     return forms.ChoiceField(label=_("Channel"), choices=_witnessed_channel_choices_blank_first)
 
 
-class StaffGrantForm(forms.Form):
+class StaffGrantForm(WhoAnsweredForm):
     """A consent form as the customer filled it in: for each purpose whose notice was read or handed
     over, yes or no (or not asked). Every answer is recorded with the notice version in force."""
 
@@ -104,7 +105,7 @@ class StaffGrantForm(forms.Form):
                 )
 
     def common_fields(self):
-        names = ("channel", "evidence", *self.CHILD_FIELDS)
+        names = ("channel", "evidence", "answered_by", "authority", "notice_given", *self.CHILD_FIELDS)
         return [self[name] for name in names if name in self.fields]
 
     def answers(self) -> list[tuple]:
@@ -138,7 +139,7 @@ class StaffGrantForm(forms.Form):
         return data
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(WhoAskedForm):
     """A withdrawal staff record: its channel and its own proof, asked as the grant form asks them."""
 
     channel = _witnessed_channel_field()

@@ -241,6 +241,9 @@ def consent_receipt(
                 event=answer,
             ),
             "recorded_by_kind": consent.recorded_by_kind,
+            # Who gave the answer and how the notice was given, where the record knows (a form staff
+            # recorded): a receipt already issued keeps its bytes. The authority's reference is the bank's.
+            **_answered_as_told(snapshot, for_customer),
         },
         "state": last.kind if last.kind != ConsentEvent.Kind.GRANTED else ConsentStatus.GRANTED,
         "granted_at": None if refused else utc_iso(consent.granted_at),
@@ -274,6 +277,13 @@ def consent_receipt(
             for e in events
         ],
     }
+
+
+def _answered_as_told(snapshot: dict, for_customer: bool) -> dict:
+    if "answered" not in snapshot:
+        return {}
+    answered = snapshot["answered"]
+    return {"answered": {**answered, "authority": None} if for_customer else answered}
 
 
 def reason_disclosed(event: ConsentEvent, disclosure: Disclosure | None) -> str:

@@ -220,6 +220,10 @@ SMS_MAX_CHARS = 480
 SMS_WHERE_TO_READ = _(
     "Details under Notifications in the bank's app or internet banking."
 )
+# A customer with neither (an elderly customer with no smartphone) is told where else to ask: every SMS,
+# with more to read or not, names the hotline the bank set and its branches.
+SMS_WHERE_TO_ASK = _("Questions: call %(hotline)s or ask at any branch.")
+SMS_WHERE_TO_ASK_NO_HOTLINE = _("Questions: ask at any branch.")
 
 
 SENTENCE_ENDS = (".", "!", "?", "…")
@@ -234,10 +238,13 @@ def render_sms(message: OutboxMessage) -> str:
     with translation.override(body.get("language") or settings.LANGUAGE_CODE):
         subject = render_subject_line(f"{body['template']}_subject.txt", context)
         where_to_read = str(SMS_WHERE_TO_READ) if context.get("link") else ""
-    if where_to_read and subject and not subject.endswith(SENTENCE_ENDS):
+        hotline = settings.BANK_HOTLINE
+        asked = SMS_WHERE_TO_ASK % {"hotline": hotline} if hotline else SMS_WHERE_TO_ASK_NO_HOTLINE
+        where_to_ask = str(asked)
+    if subject and not subject.endswith(SENTENCE_ENDS):
         # A subject line is no sentence; the SMS reads it as one, ended before the next begins.
         subject += "."
-    return f"{subject} {where_to_read}".strip()[:SMS_MAX_CHARS]
+    return " ".join(part for part in (subject, where_to_read, where_to_ask) if part)[:SMS_MAX_CHARS]
 
 
 def _send_sms(message: OutboxMessage, now: datetime) -> str:

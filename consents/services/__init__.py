@@ -53,6 +53,7 @@ from consents.services.rules import GrantRequest, purpose_offered_to_ward
 from consents.services.scope_stops import scope_stops_run, scope_stops_run_queued
 from consents.services.told import reason_told, refusal_told
 from consents.services.voids import consent_void, consent_void_notes_erase
+from consents.services.who_answered import WhoAnswered
 from consents.services.withdrawals import (
     consent_reasons_erase,
     consent_withdraw,
@@ -71,6 +72,7 @@ __all__ = [
     "scope_stops_run_queued",
     "FormAnswer",
     "GrantRequest",
+    "WhoAnswered",
     "consent_form_record",
     "consent_refuse",
     "consent_refuse_in_transaction",

@@ -24,6 +24,7 @@ from consents.scope import consent_snapshot
 from consents.selectors.rule import term_ended
 from consents.services.duties import duties_open_for_withdrawal
 from consents.services.rules import GrantRequest
+from consents.services.who_answered import who_answered_frozen
 from consents.states import CONSENT_MACHINE
 from core.actors import Actor
 from core.errors import NotFound
@@ -241,6 +242,8 @@ def answer_build(
     if request.notice_language:
         # Which of the two frozen texts was on the customer's screen: part of the proof of consent.
         snapshot = {**snapshot, "notice": {**snapshot["notice"], "shown_in": request.notice_language}}
+    if request.who_answered is not None:
+        snapshot = {**snapshot, "answered": who_answered_frozen(request.who_answered)}
     return Consent(
         subject=request.subject,
         purpose=request.purpose,
@@ -286,6 +289,8 @@ def answer_record(
             notice_version=notice.version,
             channel=request.channel,
             guardian_id=request.guardian.pk if request.guardian else None,
+            # Who spoke, never their name: the kind, as the receipt's snapshot keeps it.
+            **({"answered_by": request.who_answered.by} if request.who_answered else {}),
             **(extra or {}),
         ),
     )

@@ -31,6 +31,7 @@ from consents.services.rules import (
     guardian_acting_validate,
     guardianship_of_answer,
 )
+from consents.services.who_answered import WhoAnswered
 from consents.services.withdrawals import consent_withdraw_in_transaction
 from core.actors import Actor
 from core.db import durable_entry_point
@@ -148,6 +149,7 @@ def consent_form_record(
     evidence: str = "",
     guardian: DataSubject | None = None,
     child_evidence: str = "",
+    who_answered: WhoAnswered | None = None,
     now: datetime | None = None,
 ) -> FormRecorded:
     """Record a whole consent form (each purpose yes or no) in one transaction: one grant or refusal
@@ -155,7 +157,8 @@ def consent_form_record(
     leaves nothing written; the error names the purpose. A child's agreement is each answer's own
     (`FormAnswer.child_agreed`), never one box for the whole form; `child_evidence` is the form's
     proof of it, kept on the purposes the child agreed to. A "yes" to a consent already in force on the
-    notice version in force keeps it (`FormRecorded.kept`) instead of refusing the form."""
+    notice version in force keeps it (`FormRecorded.kept`) instead of refusing the form. `who_answered`:
+    who spoke and how the notice was given, the whole form's, kept on each answer's proof."""
     if not answers:
         raise InvalidInput(_("Answer yes or no for at least one purpose."), field="answers")
     if len({a.purpose.pk for a in answers}) != len(answers):
@@ -175,6 +178,7 @@ def consent_form_record(
                 child_agreed=answer.child_agreed,
                 child_evidence=child_evidence if answer.child_agreed else "",
                 notice_language=answer.notice_language,
+                who_answered=who_answered,
             )
             try:
                 if answer.agreed:

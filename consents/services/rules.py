@@ -19,6 +19,7 @@ from consents.models import (
     PurposeCategory,
 )
 from consents.scope import scope_abroad
+from consents.services.who_answered import WhoAnswered, who_answered_validate
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput
 from subjects.children import (
@@ -63,6 +64,8 @@ class GrantRequest:
     # When the customer answered, if before its recording: an answer the mobile app captured offline
     # (`consents.services.answer_times`).
     answered_at: datetime | None = None
+    # A form staff record: who gave the answer and how the notice was given (`who_answered`).
+    who_answered: WhoAnswered | None = None
 
 
 def not_consent_based_error(purpose: Purpose, legal_basis: str | None = None) -> Conflict:
@@ -137,6 +140,8 @@ def answer_validate(request: GrantRequest, *, current_notice: NoticeVersion | No
             current=current_notice.version,
         )
     _evidence_validate(request)
+    if request.who_answered is not None:
+        who_answered_validate(request.who_answered)
 
 
 def grant_validate(

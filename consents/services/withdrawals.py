@@ -27,6 +27,7 @@ from consents.services.rules import (
     evidence_length_validate,
     not_consent_based_error,
 )
+from consents.services.who_answered import WhoAnswered, who_answered_validate, who_asked_audit_data
 from consents.states import CONSENT_MACHINE
 from core.actors import Actor
 from core.db import durable_entry_point, encrypted_update
@@ -82,6 +83,7 @@ def withdraw_locked(
     effective_at: datetime | None = None,
     import_key: str | None = None,
     term_judged_at: datetime | None = None,
+    audit_data: dict | None = None,
 ) -> Consent | None:
     """Withdraw a locked consent in force whose purpose relies on consent (the caller has checked it), in
     the caller's transaction; None when its term had run out before the withdrawal was received (not yet
@@ -90,7 +92,8 @@ def withdraw_locked(
     recorded (`child_stops.consents_stop_outgrown`), which dates the end, the event and the recipients'
     time unless `received_at` says when the platform learnt of it (an import).
     `import_key`: the import row it comes from (`consent_transition`). `term_judged_at`: when the term is
-    judged, if not when it was received (a customer's withdrawal from a file: the form's day)."""
+    judged, if not when it was received (a customer's withdrawal from a file: the form's day).
+    `audit_data`: what its audit entry says beside the move (who asked for it)."""
     # The table `consent_withdraw_refusal` reads too, so the pages offer what is taken here.
     if not CONSENT_MACHINE.is_allowed(consent.status, ConsentStatus.WITHDRAWN):
         raise _not_live_error(consent)
@@ -108,6 +111,7 @@ def withdraw_locked(
         evidence=evidence,
         effective_at=effective_at,
         import_key=import_key,
+        data=audit_data,
     )
     duties_open_for_withdrawal(actor=actor, consent=consent, now=now, received_at=received_at)
     return consent
@@ -140,6 +144,8 @@ def consent_withdraw_in_transaction(
     evidence: str = "",
     caller_confirms: bool = False,
     answered_at: datetime | None = None,
+    asked_by: str = "",
+    authority: str = "",
 ) -> Consent:
     """Withdraw one consent inside the caller's transaction. The check says "not allowed" from commit,
     and every recipient of the purpose gets a withdrawal duty due by the bank's committed deadline.
@@ -149,9 +155,14 @@ def consent_withdraw_in_transaction(
     kept on its event and in its audit entry, never borrowed from the grant. Recorded by phone, it is
     confirmed to the customer (`phone_acts_confirm`) unless `caller_confirms` (a form's "no", confirmed
     with the form's other answers). `answered_at`: when the customer said it, a withdrawal the app
-    captured offline (`withdrawal_said_at`): the consent ends then, the recipients' clocks run from `now`."""
+    captured offline (`withdrawal_said_at`): the consent ends then, the recipients' clocks run from `now`.
+    `asked_by`, `authority`: who asked for it, a staff form says (the customer or someone on their written
+    authority, `who_answered`), kept in its audit entry."""
     evidence = evidence.strip()
     _validate_withdrawal_input(actor, channel, reason, source=source, evidence=evidence)
+    who_asked = WhoAnswered(by=asked_by, authority=authority) if asked_by or authority else None
+    if who_asked is not None:
+        who_answered_validate(who_asked)
     with transaction.atomic(savepoint=False):
         consent = consent_locked(consent_id, subject_id=subject_id)
         # Read the clock once the row is ours, so the history's times follow the order of commits.
@@ -163,7 +174,7 @@ def consent_withdraw_in_transaction(
         said_at = withdrawal_said_at(consent, answered_at, now=now)
         if withdraw_locked(actor=actor, consent=consent, channel=channel, reason=reason, source=source,
                             now=now, evidence=evidence, effective_at=said_at, received_at=now,
-                            term_judged_at=said_at) is not None:
+                            term_judged_at=said_at, audit_data=who_asked_audit_data(who_asked)) is not None:
             after_withdrawal(actor=actor, subject=consent.subject, purposes=[consent.purpose],
                              channel=channel, source=source, now=now)
             if not caller_confirms:

@@ -17,6 +17,7 @@ from consents.receipts import (
     who_acted_for_customer,
 )
 from consents.scope import data_categories_named, scope_recipients_in_reader_language
+from consents.services.who_answered import AnsweredBy, NoticeGiven
 from core.access import customer_required, found_or_404
 from core.actors import actor_display
 from core.errors import DomainError
@@ -125,4 +126,16 @@ def _receipt_context(request, consent, receipt, consent_events, disclosure, *, f
         ),
         "reasons_masked": any(row["reason_masked"] for row in events),
         "notice_texts": notice_texts_in_order(consent),
+        "answered": _answered_labels(receipt["collection"].get("answered")),
+    }
+
+
+def _answered_labels(answered: dict | None) -> dict | None:
+    """Who gave the answer and how the notice was given, in words (`consents.services.who_answered`)."""
+    if answered is None:
+        return None
+    return {
+        "by": AnsweredBy(answered["by"]).label,
+        "authority": answered["authority"],
+        "notice_given": NoticeGiven(answered["notice_given"]).label,
     }

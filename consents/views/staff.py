@@ -173,6 +173,9 @@ def staff_grant(request, pk):
                     evidence=data["evidence"],
                     guardian=guardian,
                     child_evidence=data.get("child_evidence", ""),
+                    who_answered=services.WhoAnswered(
+                        by=data["answered_by"], notice_given=data["notice_given"], authority=data["authority"]
+                    ),
                 )
             except DomainError as error:
                 code = getattr(error, "purpose_code", None)

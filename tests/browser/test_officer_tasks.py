@@ -52,6 +52,8 @@ def test_officer_records_a_paper_form_yes_to_marketing_no_to_sharing(page, login
 
     page.select_option("select[name=channel]", "paper_form")
     page.fill("input[name=evidence]", "PF-2026-0042")
+    page.get_by_label("The customer answered themselves", exact=True).check()
+    page.get_by_label("The notice was read out to the customer").check()
     marketing.get_by_label("Yes, agrees").check()
     page.get_by_test_id("purpose-sharing").get_by_label("No, refuses").check()
     # One tall viewport rather than a stitched full page, so the sticky header stays on top.

@@ -112,7 +112,7 @@ def grant(
 
 def consent_form_body(answers: dict[str, str], *, channel: str, evidence: str, version: str = "v1") -> dict:
     """What the staff consent form posts: each purpose's answer ("yes", "no") with the version shown."""
-    body = {"channel": channel, "evidence": evidence}
+    body = {"channel": channel, "evidence": evidence, "answered_by": "customer", "notice_given": "read_out"}
     for code, answer in answers.items():
         body |= {f"answer_{code}": answer, f"version_{code}": version}
     return body

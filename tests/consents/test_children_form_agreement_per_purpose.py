@@ -65,6 +65,7 @@ def test_the_staff_form_asks_the_childs_agreement_beside_each_purpose(client, of
     response = client.post(url, {
         "answer_svc-a": "yes", "version_svc-a": "v1", "child_agreed_svc-a": "on",
         "answer_svc-b": "yes", "version_svc-b": "v1",
+        "answered_by": "customer", "notice_given": "read_out",
         "channel": "branch", "evidence": "F-2", "guardian_ref": guardian.external_ref,
         "child_evidence": "signed beside svc-a",
     })
@@ -73,6 +74,7 @@ def test_the_staff_form_asks_the_childs_agreement_beside_each_purpose(client, of
     client.post(url, {
         "answer_svc-a": "yes", "version_svc-a": "v1", "child_agreed_svc-a": "on",
         "answer_svc-b": "no", "version_svc-b": "v1",
+        "answered_by": "customer", "notice_given": "read_out",
         "channel": "branch", "evidence": "F-3", "guardian_ref": guardian.external_ref,
         "child_evidence": "signed beside svc-a",
     })

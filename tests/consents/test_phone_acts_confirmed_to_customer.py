@@ -31,7 +31,7 @@ def test_a_withdrawal_taken_by_phone_is_confirmed_to_the_customer_in_their_langu
     consent = grant(customer, make_purpose("bio-phone", name_vi="Xác thực sinh trắc học"))
     with translation.override("en"):
         url = reverse("consents:staff_withdraw", args=[consent.pk])
-    signed_in(officer).post(url, {"channel": "call_centre", "evidence": "CALL-778"})
+    signed_in(officer).post(url, {"asked_by": "customer", "channel": "call_centre", "evidence": "CALL-778"})
 
     [message] = _messages(customer)
     text = notification_text(message)

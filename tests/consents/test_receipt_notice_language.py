@@ -79,7 +79,9 @@ def test_a_consent_form_recorded_at_a_branch_keeps_the_language_the_page_showed_
     subject = make_subject(preferred_language=language)
     answer = signed_in(officer).post(
         f"/en/portal/customers/{subject.pk}/consents/new/",
-        {"answer_marketing": "yes", "version_marketing": "v1", "channel": "branch", "evidence": "form 12"},
+        {"answer_marketing": "yes", "version_marketing": "v1",
+            "answered_by": "customer", "notice_given": "read_out",
+            "channel": "branch", "evidence": "form 12"},
     )
     assert answer.status_code == 302
     assert consent_receipt(Consent.objects.get(subject=subject))["notice"]["shown_in"] == language

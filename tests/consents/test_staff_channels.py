@@ -126,7 +126,7 @@ def test_the_staff_consent_form_offers_and_takes_only_the_witnessed_channels(off
     form = {
         **hidden_fields(page.content),
         "answer_marketing": "yes",
-        "channel": "mobile_app",
+        "answered_by": "customer", "notice_given": "read_out", "channel": "mobile_app",
         "evidence": "FORM-0001",
     }
     response = client.post(url, form)

@@ -68,7 +68,8 @@ def _withdraw_by_phone(officer, consent, evidence="CALL-REC-551"):
     client = signed_in(officer)
     url = f"/en/portal/consents/{consent.pk}/withdraw/"
     client.post(
-        url, {**hidden_fields(client.get(url).content), "channel": "call_centre", "evidence": evidence}
+        url, {**hidden_fields(client.get(url).content), "channel": "call_centre", "evidence": evidence,
+            "asked_by": "customer"}
     )
     return ConsentEvent.objects.get(consent=consent, kind="withdrawn")
 

@@ -114,7 +114,7 @@ def test_the_staff_form_refuses_a_version_changed_since_the_page_was_shown(offic
             "answer_sharing": "yes",
             "version_sharing": "v1",
             "sensitive_sharing": "on",
-            "channel": "branch",
+            "answered_by": "customer", "notice_given": "read_out", "channel": "branch",
             "evidence": "form 12",
         },
     )

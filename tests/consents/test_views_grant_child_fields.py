@@ -49,7 +49,9 @@ def test_an_adults_form_carrying_a_guardian_is_refused_by_the_service_as_before(
     client.force_login(officer)
     refused = client.post(f"/en/portal/customers/{adult.pk}/consents/new/", {
         "answer_svc-a": "yes", "version_svc-a": "v1", "child_agreed_svc-a": "on",
-        "channel": "branch", "evidence": "F-9", "guardian_ref": guardian.external_ref,
+
+            "answered_by": "customer", "notice_given": "read_out",
+            "channel": "branch", "evidence": "F-9", "guardian_ref": guardian.external_ref,
         "child_evidence": "signed",
     })
     assert refused.status_code == 200

@@ -86,7 +86,9 @@ def test_staff_records_and_withdraws_from_the_customer_page(officer, subject, ca
     assert detail.status_code == 200 and 'data-testid="consent-panel"' in detail.content.decode()
     response = client.post(
         f"/en/portal/customers/{subject.pk}/consents/new/",
-        {"answer_biometric": "yes", "version_biometric": "v1", "channel": "branch", "evidence": "form 12"},
+        {"answer_biometric": "yes", "version_biometric": "v1",
+            "answered_by": "customer", "notice_given": "read_out",
+            "channel": "branch", "evidence": "form 12"},
     )
     assert response.status_code == 200 and "sensitive" in response.content.decode()
     response = client.post(
@@ -94,7 +96,7 @@ def test_staff_records_and_withdraws_from_the_customer_page(officer, subject, ca
         {
             "answer_biometric": "yes",
             "version_biometric": "v1",
-            "channel": "branch",
+            "answered_by": "customer", "notice_given": "read_out", "channel": "branch",
             "evidence": "form 12",
             "sensitive_biometric": "on",
         },
@@ -108,7 +110,7 @@ def test_staff_records_and_withdraws_from_the_customer_page(officer, subject, ca
     assert "Tell the customer what happens" in confirm.content.decode()
     client.post(
         f"/en/portal/consents/{consent.pk}/withdraw/",
-        {"channel": "branch", "evidence": "F-13", "reason": "asked at counter"},
+        {"asked_by": "customer", "channel": "branch", "evidence": "F-13", "reason": "asked at counter"},
     )
     consent.refresh_from_db()
     assert consent.status == "withdrawn"
@@ -287,7 +289,9 @@ def test_staff_grant_page_shows_the_scripts_and_needs_evidence(officer, subject,
     assert 'data-testid="script-marketing"' in page and 'data-testid="script-kyc"' not in page
     refused = client.post(
         f"/en/portal/customers/{subject.pk}/consents/new/",
-        {"answer_marketing": "yes", "version_marketing": "v1", "channel": "call_centre"},
+        {"answer_marketing": "yes", "version_marketing": "v1",
+            "answered_by": "customer", "notice_given": "read_out",
+            "channel": "call_centre"},
     )
     assert refused.status_code == 200 and "call recording" in refused.content.decode()
     ok = client.post(
@@ -295,7 +299,7 @@ def test_staff_grant_page_shows_the_scripts_and_needs_evidence(officer, subject,
         {
             "answer_marketing": "yes",
             "version_marketing": "v1",
-            "channel": "call_centre",
+            "answered_by": "customer", "notice_given": "read_out", "channel": "call_centre",
             "evidence": "REC-2026-77",
         },
     )
@@ -404,7 +408,7 @@ def test_staff_grant_shows_every_error_it_can_know_at_once_summarised_at_the_top
             "version_marketing": "v1",
             "answer_biometric": "yes",
             "version_biometric": "v1",
-            "channel": "branch",
+            "answered_by": "customer", "notice_given": "read_out", "channel": "branch",
             "guardian_ref": "CIF-NOBODY",
         },
     )

@@ -18,7 +18,9 @@ def test_consent_form_with_a_no_posted_twice_records_one_refusal(officer):
     make_purpose("sharing", category="sharing", recipients=[make_recipient("Bảo hiểm Đối tác")])
     client = signed_in(officer)
     url = f"/en/portal/customers/{subject.pk}/consents/new/"
-    form = {**hidden_fields(client.get(url).content), "answer_sharing": "no", "channel": "call_centre",
+    form = {**hidden_fields(client.get(url).content), "answer_sharing": "no",
+        "answered_by": "customer", "notice_given": "read_out",
+        "channel": "call_centre",
             "evidence": "REC-2026-0001"}
     client.post(url, form)
     client.post(url, form)  # double click / Back + submit: the same form again
@@ -31,7 +33,9 @@ def test_consent_form_with_a_yes_posted_twice_lands_on_the_receipt_once_recorded
     make_purpose("marketing")
     client = signed_in(officer)
     url = f"/en/portal/customers/{subject.pk}/consents/new/"
-    form = {**hidden_fields(client.get(url).content), "answer_marketing": "yes", "channel": "branch",
+    form = {**hidden_fields(client.get(url).content), "answer_marketing": "yes",
+        "answered_by": "customer", "notice_given": "read_out",
+        "channel": "branch",
             "evidence": "FORM-0001"}
     first = client.post(url, form)
     again = client.post(url, form, follow=True)
@@ -47,7 +51,7 @@ def test_a_withdrawal_posted_twice_is_recorded_once_and_not_refused(officer):
     url = f"/en/portal/consents/{consent.pk}/withdraw/"
     form = {
         **hidden_fields(client.get(url).content),
-        "channel": "call_centre",
+        "asked_by": "customer", "channel": "call_centre",
         "evidence": "CALL-1",
         "reason": "Khách gọi điện",
     }

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def _withdraw(staff, consent) -> str:
     with translation.override("en"):
         url = reverse("consents:staff_withdraw", args=[consent.pk])
-    body = {"channel": "branch", "evidence": "F-12", "reason": ""}
+    body = {"asked_by": "customer", "channel": "branch", "evidence": "F-12", "reason": ""}
     page = signed_in(staff).post(url, body, follow=True).content.decode()
     return html.unescape(page)
 

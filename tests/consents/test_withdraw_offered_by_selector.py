@@ -49,7 +49,8 @@ def test_the_page_and_the_service_agree_with_the_selector(officer, case):
     assert ('name="channel"' in page) is named
     assert ('data-testid="withdraw-not-live"' in page) is not named
     posted = signed_in(officer).post(
-        f"/en/portal/consents/{consent.pk}/withdraw/", {"channel": "branch", "evidence": "F-15", "reason": ""}
+        f"/en/portal/consents/{consent.pk}/withdraw/",
+        {"asked_by": "customer", "channel": "branch", "evidence": "F-15", "reason": ""},
     )
     assert (posted.status_code == 409) is not named
 

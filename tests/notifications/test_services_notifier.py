@@ -42,7 +42,8 @@ CONTEXT = {
     "link": "https://bank.example/me/requests/1/",
 }
 WHERE_TO_READ_VI = (
-    "Chi tiết tại mục Thông báo trên ứng dụng/Internet Banking của ngân hàng."
+    "Chi tiết tại mục Thông báo trên ứng dụng/Internet Banking của ngân hàng. "
+    "Cần hỏi: đến bất kỳ chi nhánh nào."
 )
 
 

@@ -18,8 +18,10 @@ from tests.factories import make_subject
 pytestmark = pytest.mark.django_db
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 WHERE_TO_READ = {
-    "vi": "Chi tiết tại mục Thông báo trên ứng dụng/Internet Banking của ngân hàng.",
-    "en": "Details under Notifications in the bank's app or internet banking.",
+    # Then where else to ask (no hotline set in tests: the branches), for a customer without the app.
+    "vi": "Chi tiết tại mục Thông báo trên ứng dụng/Internet Banking của ngân hàng. "
+    "Cần hỏi: đến bất kỳ chi nhánh nào.",
+    "en": "Details under Notifications in the bank's app or internet banking. Questions: ask at any branch.",
 }
 
 

@@ -31,8 +31,10 @@ pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 3, 9, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 SITE = "https://portal.bank.example"
 WHERE_TO_READ = {
-    "vi": "Chi tiết tại mục Thông báo trên ứng dụng/Internet Banking của ngân hàng.",
-    "en": "Details under Notifications in the bank's app or internet banking.",
+    # Then where else to ask (no hotline set in tests: the branches), for a customer without the app.
+    "vi": "Chi tiết tại mục Thông báo trên ứng dụng/Internet Banking của ngân hàng. "
+    "Cần hỏi: đến bất kỳ chi nhánh nào.",
+    "en": "Details under Notifications in the bank's app or internet banking. Questions: ask at any branch.",
 }
 
 

@@ -117,7 +117,7 @@ def test_staff_withdrawal_does_not_hang_on_a_silent_broker(settings, officer, si
         with translation.override("en"):
             url = reverse("consents:staff_withdraw", args=[consent.pk])
         browser = signed_in(officer)
-        body = {"channel": "branch", "evidence": "F-14", "reason": ""}
+        body = {"asked_by": "customer", "channel": "branch", "evidence": "F-14", "reason": ""}
         response, elapsed = _timed(30, lambda: browser.post(url, body))
     finally:
         point_celery_at(*previous)

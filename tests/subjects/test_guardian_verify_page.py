@@ -76,7 +76,7 @@ def test_the_consent_forms_refusal_leads_to_the_verification_page(officer, teen)
             "answer_svc-a": "yes",
             "version_svc-a": "v1",
             "child_agreed_svc-a": "on",
-            "channel": "branch",
+            "answered_by": "customer", "notice_given": "read_out", "channel": "branch",
             "evidence": "F-9",
             "guardian_ref": teen.guardian.external_ref,
             "child_evidence": "signed",

@@ -1,0 +1,61 @@
+"""The part of a consent form staff record that says who gave the answers and how the notice was given
+(`consents.services.who_answered`). Validation of shape only; the service holds the rule."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from consents.services.who_answered import (
+    MAX_AUTHORITY_LENGTH,
+    AnsweredBy,
+    NoticeGiven,
+    representative_authority_missing_error,
+)
+
+
+def _authority_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Reference of the written authority (power of attorney)"),
+        max_length=MAX_AUTHORITY_LENGTH,
+        required=False,
+        help_text=_(
+            "Only when someone else acted for the customer: the document's number and who certified it."
+        ),
+    )
+
+
+def _authority_checked(form: forms.Form, data: dict, who_field: str) -> None:
+    """A representative needs the reference of their written authority (`who_answered_validate`)."""
+    if data.get(who_field) == AnsweredBy.REPRESENTATIVE and not data.get("authority", "").strip():
+        form.add_error("authority", representative_authority_missing_error().text)
+
+
+class WhoAnsweredForm(forms.Form):
+    # Asked, never pre-selected: an elderly customer's son who answers for her is not "the customer agreed".
+    answered_by = forms.ChoiceField(
+        label=_("Who gave the answers?"), choices=AnsweredBy.choices, widget=forms.RadioSelect
+    )
+    authority = _authority_field()
+    notice_given = forms.ChoiceField(
+        label=_("How was each notice given?"), choices=NoticeGiven.choices, widget=forms.RadioSelect
+    )
+
+    def clean(self):
+        data = super().clean()
+        _authority_checked(self, data, "answered_by")
+        return data
+
+
+class WhoAskedForm(forms.Form):
+    """Who asked for a withdrawal staff record: the customer, or someone on their written authority."""
+
+    asked_by = forms.ChoiceField(
+        label=_("Who asked for the withdrawal?"), choices=AnsweredBy.choices, widget=forms.RadioSelect
+    )
+    authority = _authority_field()
+
+    def clean(self):
+        data = super().clean()
+        _authority_checked(self, data, "asked_by")
+        return data

@@ -1,0 +1,82 @@
+"""Who gave a customer's answers on a form staff record, and how the notice reached the customer.
+
+Consent is the customer's own act (Law 91/2025 Art. 9): an officer who writes "the customer agreed" when
+the son beside her answered records what did not happen. So a form staff record says who spoke (the
+customer; the customer helped by someone she brought, who read or explained it; or someone acting on her
+documented authority, a power of attorney, whose reference is kept) and whether the notice was read out
+or handed over to read: a notice handed to a customer who cannot read it is no notice she understood.
+Frozen with the answer (`Consent.snapshot["answered"]`), it is part of the receipt's proof."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import InvalidInput
+
+MAX_AUTHORITY_LENGTH = 200
+
+
+class AnsweredBy(models.TextChoices):
+    CUSTOMER = "customer", _("The customer answered themselves")
+    CUSTOMER_HELPED = "customer_helped", _(
+        "The customer answered themselves, helped by someone they brought (who read or explained the notice)"
+    )
+    REPRESENTATIVE = "representative", _(
+        "Someone else answered for the customer, on a written authority the bank checked (power of attorney)"
+    )
+
+
+class NoticeGiven(models.TextChoices):
+    READ_OUT = "read_out", _("The notice was read out to the customer")
+    HANDED_OVER = "handed_over", _("The notice was handed over and the customer read it")
+
+
+@dataclass(frozen=True)
+class WhoAnswered:
+    """`authority`: the reference of the representative's written authority (the power of attorney's
+    number and notary), only for a representative."""
+
+    by: str
+    notice_given: str = ""  # a withdrawal's has none: the customer asked, no notice was given
+    authority: str = ""
+
+
+def representative_authority_missing_error() -> InvalidInput:
+    return InvalidInput(
+        _(
+            "Give the reference of the written authority (power of attorney) under which someone else "
+            "answered for the customer. Without one, ask the customer for their own answer."
+        ),
+        field="authority",
+    )
+
+
+def who_answered_validate(who: WhoAnswered) -> None:
+    if who.by not in AnsweredBy.values:
+        raise InvalidInput(_("Say who gave the answers."), field="answered_by")
+    if who.notice_given and who.notice_given not in NoticeGiven.values:
+        raise InvalidInput(_("Say how the notice was given to the customer."), field="notice_given")
+    if who.by == AnsweredBy.REPRESENTATIVE and not who.authority.strip():
+        raise representative_authority_missing_error()
+    if len(who.authority) > MAX_AUTHORITY_LENGTH:
+        raise InvalidInput(
+            _("The authority's reference is at most %(limit)s characters."),
+            field="authority",
+            limit=MAX_AUTHORITY_LENGTH,
+        )
+
+
+def who_asked_audit_data(who: WhoAnswered | None) -> dict[str, str]:
+    """What a withdrawal's audit entry keeps of who asked for it (none said: nothing, as before)."""
+    if who is None:
+        return {}
+    return {"asked_by": who.by, "authority": who_answered_frozen(who)["authority"]}
+
+
+def who_answered_frozen(who: WhoAnswered) -> dict[str, str]:
+    """What the answer's snapshot keeps; the authority only for a representative."""
+    authority = who.authority.strip() if who.by == AnsweredBy.REPRESENTATIVE else ""
+    return {"by": who.by, "authority": authority, "notice_given": who.notice_given}
