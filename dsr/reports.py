@@ -23,7 +23,7 @@ from consents.models import WithdrawalDuty
 from deadlines.clocks import clock_labels
 from deadlines.models import DeadlineBreach, RequestType
 from deadlines.policy import LOCAL_TZ, local_midnight
-from dsr.models import COUNTED_FOR_RATES, Channel, DataSubjectRequest
+from dsr.models import CLOSED_LATE_Q, COUNTED_FOR_RATES, Channel, DataSubjectRequest
 from dsr.selectors import (
     ANSWER_BY,
     DUE_SOON,
@@ -351,7 +351,7 @@ def monthly_figures(*, since: datetime, until: datetime, now: datetime | None = 
     closed_in_month = Q(closed_at__gte=since, closed_at__lt=until)
     cancelled = closed_in_month & Q(status=RequestStatus.CANCELLED)
     answered = closed_in_month & ~Q(status=RequestStatus.CANCELLED)
-    late = Q(closed_at__gt=ANSWER_BY)
+    late = CLOSED_LATE_Q
     open_at = {
         moment: Q(received_at__lt=moment) & (Q(closed_at__isnull=True) | Q(closed_at__gte=moment))
         for moment in (since, as_of)

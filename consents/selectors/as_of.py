@@ -13,6 +13,7 @@ from django.db.models import Q
 from consents.models import Consent, ConsentEvent, ConsentStatus, ProcessingRestriction, Purpose
 from consents.selectors.catalogue import NOTICE_TEXTS
 from consents.selectors.check import consent_check_as_of
+from consents.selectors.records import events_in_order
 from consents.selectors.rule import CheckResult
 
 
@@ -44,17 +45,14 @@ class StateAt:
         return ProcessingRestriction.Kind(self.restriction).label if self.restriction else ""
 
 
-def _events_by_consent(subject) -> dict:
-    events: dict = {}
-    rows = (
-        ConsentEvent.objects.filter(subject=subject)
-        .select_related("consent__purpose", "consent__notice")
-        .defer(*(f"consent__notice__{text}" for text in NOTICE_TEXTS))
-        .order_by("at", "kind", "pk")
+def _events_in_order(subject) -> list[ConsentEvent]:
+    return list(
+        events_in_order(
+            ConsentEvent.objects.filter(subject=subject)
+            .select_related("consent__purpose", "consent__notice")
+            .defer(*(f"consent__notice__{text}" for text in NOTICE_TEXTS))
+        )
     )
-    for event in rows:
-        events.setdefault(event.consent_id, []).append(event)
-    return events
 
 
 def _restrictions_at(subject, at: datetime) -> dict:
@@ -101,14 +99,12 @@ def consent_states_at(subject, *, at: datetime) -> list[StateAt]:
     one) and what had ended it by then, with the restriction in force and the check's answer then. The
     history in three queries; the check, as the API's `consent-check/?at=` answers it, a few per purpose
     (a catalogue holds tens)."""
-    events = _events_by_consent(subject)
+    events: dict = {}
     answers: dict = {}
-    for consent_events in events.values():
-        for event in consent_events:
-            if event.is_answer and event.at <= at:
-                answers.setdefault(event.consent.purpose_id, []).append(event)
-    for given in answers.values():
-        given.sort(key=lambda event: event.at)
+    for event in _events_in_order(subject):
+        events.setdefault(event.consent_id, []).append(event)
+        if event.is_answer and event.at <= at:
+            answers.setdefault(event.consent.purpose_id, []).append(event)
     purposes = Purpose.objects.filter(Q(active=True) | Q(pk__in=list(answers))).order_by("code")
     restrictions = _restrictions_at(subject, at)
     return [

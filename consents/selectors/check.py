@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import AuditEntry
 from consents.catalogue import PurposeEntry, catalogue, purpose_entry
 from consents.models import Consent, ConsentEvent, ConsentState, ProcessingRestriction, Purpose
+from consents.selectors.records import events_in_order
 from consents.selectors.rule import (
     CheckResult,
     child_born,
@@ -234,21 +235,20 @@ def _state_as_of(*, subject_id, purpose_id, at: datetime) -> tuple | None:
     """The (consent, status, notice, expiry) the state row held at `at`, from the events: the latest
     grant (or refusal) by then, and how that consent had ended by then, if it had (a refusal only by a
     void)."""
-    grant = (
+    grant = events_in_order(
         ConsentEvent.objects.filter(
             subject_id=subject_id,
             consent__purpose_id=purpose_id,
             kind__in=(ConsentEvent.Kind.GRANTED, ConsentEvent.Kind.REFUSED),
             at__lte=at,
-        )
-        .select_related("consent")
-        .order_by("-at")
-        .first()
-    )
+        ).select_related("consent"),
+        latest_first=True,
+    ).first()
     if grant is None:
         return None
     consent = grant.consent
-    ended = consent.events.filter(at__lte=at).exclude(kind=grant.kind).order_by("-at").first()
+    since = consent.events.filter(at__lte=at).exclude(kind=grant.kind)
+    ended = events_in_order(since, latest_first=True).first()
     status = ended.kind if ended else grant.kind
     expires_at = None if grant.kind == ConsentEvent.Kind.REFUSED else consent.expires_at
     by_guardian_alone = guardian_alone(consent.guardian_id, consent.child_agreed)

@@ -100,6 +100,17 @@ def consent_events_with_actors(consent: Consent) -> QuerySet[ConsentEvent]:
     return consent.events.select_related("actor_user__customer_account")
 
 
+# Events in the order they happened: by time, and at one instant in the order they were recorded (the
+# consent recorded later, an offline answer may carry exactly the time of the customer's latest one), the
+# id last so every database reads one order. The check `?at=` and the consents-at-a-moment page read the
+# latest answer by it: they cannot disagree on which of two answers given at one instant stands.
+EVENT_ORDER = ("at", "consent__created_at", "pk")
+
+
+def events_in_order(events: QuerySet[ConsentEvent], *, latest_first: bool = False) -> QuerySet[ConsentEvent]:
+    return events.order_by(*(f"-{field}" if latest_first else field for field in EVENT_ORDER))
+
+
 def consent_timeline(subject) -> QuerySet[ConsentEvent]:
     """The customer's consent events and those they gave as a guardian, the latest first; each with
     `guardian_ref`, the CIF of the guardian who acted in that event (None for the customer's own), read

@@ -110,7 +110,23 @@ def _events(since: datetime, until: datetime) -> dict[tuple[int, str], dict[str,
         figures = {k: row[k] for k in _EVENT_FIGURES}
         figures["withdrawn_whole"] = figures["withdrawn"] - figures["withdrawn_partial"]
         found[(row["purpose_key"], row["channel_key"])] = figures
+    for key, count in _expiries_unrecorded(since, until).items():
+        found.setdefault(key, dict.fromkeys((*_EVENT_FIGURES, "withdrawn_whole"), 0))["expired"] += count
     return found
+
+
+def _expiries_unrecorded(since: datetime, until: datetime) -> dict[tuple[int, str], int]:
+    """Terms that ran out in the period that the hourly sweep has not recorded yet (still `granted`), by
+    purpose and the channel the consent was given through: already out of "in force at the end", so
+    expired in the period, as the sweep will date them (at the end of the term) and as the
+    consents-at-a-moment page reads them. Once recorded, they are `expired` events, counted there."""
+    rows = (
+        Consent.objects.filter(status=ConsentStatus.GRANTED, expires_at__gte=since, expires_at__lt=until)
+        .values("purpose_id", "channel")
+        .annotate(count=Count("*"))
+        .order_by()
+    )
+    return {(row["purpose_id"], row["channel"]): row["count"] for row in rows}
 
 
 def _in_force(as_of: datetime) -> dict[tuple[int, str], int]:

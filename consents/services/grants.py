@@ -65,7 +65,8 @@ def consent_grant_in_transaction(
     `answered_at`, `source` and `import_key` as for a refusal (`consent_refuse_in_transaction`): the CSV
     import's row that replaces an outgrown consent, judged on the day the customer consented (the
     notice then in effect, the age and the guardian then), its event dated that day, the audit
-    entries and the supersession the moment of the import.
+    entries the moment of the import. The consent an answer dated before its recording replaces ends
+    when it was given (its supersession dated then), its recipients' stop clocks from `now`.
 
     A consent already in force on the notice version in force is refused (409 `already_granted`, the
     API's answer), or with `in_force_kept` returned as it is, nothing written: a consent form's "yes"
@@ -107,6 +108,8 @@ def consent_grant_in_transaction(
                 channel=request.channel,
                 source=source,
                 reason="own agreement given" if same_notice else "new notice version",
+                # Replaced when the customer gave the new answer: never two consents in force at once.
+                effective_at=answered_at if answered_at < now else None,
             )
         consent = grant_build(
             request,

@@ -22,6 +22,7 @@ from dsr.models.inventory import (
 )
 from dsr.models.requests import (
     ANSWER_BY,
+    CLOSED_LATE_Q,
     CORRECTION_TYPES,
     COUNTED_FOR_RATES,
     CUSTOMER_IDENTITY_METHODS,
@@ -38,6 +39,7 @@ from dsr.models.requests import (
 
 __all__ = [
     "ANSWER_BY",
+    "CLOSED_LATE_Q",
     "COUNTED_FOR_RATES",
     "binding_due_at",
     "request_reference",

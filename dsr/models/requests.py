@@ -50,10 +50,13 @@ class IdentityDocument(models.TextChoices):
 
 # The binding deadline in SQL, as `DataSubjectRequest.answer_by`: the earlier of the bank's and the law's.
 ANSWER_BY = Least(F("due_at"), Coalesce(F("statutory_due_at"), F("due_at")))
+# Closed after the binding deadline, in SQL as `DataSubjectRequest.closed_late` reads it: the queue's late
+# filter, its CSV and the reports. No pause enters it: closing ends any pause first (`request_transition`).
+CLOSED_LATE_Q = Q(closed_at__gt=ANSWER_BY)
 # The closed requests the on-time figures count, as `DataSubjectRequest.closed_late` reads them: every answer,
 # and a cancellation that came after the binding deadline had passed (the breach happened; cancelling does not
 # undo it). A request cancelled in time was not answered and counts for no rate.
-COUNTED_FOR_RATES = ~Q(status=RequestStatus.CANCELLED) | Q(closed_at__gt=ANSWER_BY)
+COUNTED_FOR_RATES = ~Q(status=RequestStatus.CANCELLED) | CLOSED_LATE_Q
 
 
 def binding_due_at() -> Case:
@@ -321,9 +324,12 @@ class DataSubjectRequest(models.Model):
 
     @property
     def closed_late(self) -> bool:
-        """Closed after the binding deadline (`answer_by`), the date the customer was told: answered late,
-        or cancelled once it had passed (`COUNTED_FOR_RATES`, as in the reports)."""
-        return self.closed_at is not None and self.closed_at > self.answer_by
+        """Closed after the binding deadline, the date the customer was told: answered late, or cancelled
+        once it had passed (`COUNTED_FOR_RATES`, as in the reports). `CLOSED_LATE_Q` in SQL: the earlier of
+        both deadlines as stored, no pause (closing ended it), not `answer_by`'s reading of a paused clock."""
+        if self.closed_at is None:
+            return False
+        return self.closed_at > binding_deadline(self.due_at, self.statutory_due_at)
 
     def is_overdue(self, now) -> bool:
         """Past the binding deadline: open after it (as `dsr.selectors.overdue_q`), or closed after it."""

@@ -2,9 +2,9 @@
 sub-domain: `requests` (look-ups, detail, allowed actions), `deadlines` (the queue and its counts),
 `tasks` (fulfilment tasks), `rights` (what each right gives) and `inventory` (systems)."""
 
+from dsr.models import ANSWER_BY
 from dsr.selectors.clocks import request_extension_refusal
 from dsr.selectors.deadlines import (
-    ANSWER_BY,
     CLOSED_LATE,
     CLOSED_ON_TIME,
     DUE_SOON,

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deadlines.models import CalendarDay
-from dsr.models import ANSWER_BY, COUNTED_FOR_RATES, DataSubjectRequest, binding_due_at
+from dsr.models import CLOSED_LATE_Q, COUNTED_FOR_RATES, DataSubjectRequest, binding_due_at
 from dsr.selectors.requests import request_list
 from dsr.states import OPEN
 
@@ -67,11 +67,11 @@ def requests_closed_between(
 
 def with_closed_late(queryset: QuerySet[DataSubjectRequest]) -> QuerySet[DataSubjectRequest]:
     """Each request with `late_for_rates`, as the queue's "closed late" / "closed on time" filters and the
-    report's on-time figure read it: True closed past the earlier of both clocks (`ANSWER_BY`), False
+    report's on-time figure read it: True closed past the earlier of both clocks (`CLOSED_LATE_Q`), False
     closed by then, None while open or when cancelled in time (it counts for no rate, `COUNTED_FOR_RATES`)."""
     return queryset.annotate(
         late_for_rates=Case(
-            When(closed_at__gt=ANSWER_BY, then=Value(True)),
+            When(CLOSED_LATE_Q, then=Value(True)),
             When(Q(closed_at__isnull=False) & COUNTED_FOR_RATES, then=Value(False)),
             default=None,
             output_field=BooleanField(null=True),
@@ -199,8 +199,7 @@ def request_queue(
         # The requests behind the report's on-time figure: closed in the period (answered, or cancelled
         # late), after or by their binding deadline.
         queryset = requests_closed_in(queryset, since=closed_since, until=closed_until)
-        late = Q(closed_at__gt=ANSWER_BY)
-        queryset = queryset.filter(late if closed == CLOSED_LATE else ~late)
+        queryset = queryset.filter(CLOSED_LATE_Q if closed == CLOSED_LATE else ~CLOSED_LATE_Q)
         return queryset.order_by("-closed_at", "id")
     if closed == CLOSED_LATE_BY_LAW:
         # The complement of the report's `closed_within_law` among the requests it counts.

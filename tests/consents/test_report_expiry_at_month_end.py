@@ -61,3 +61,17 @@ def test_the_expiry_is_dated_at_the_end_of_the_term_and_audited_when_recorded(ex
     entry = AuditEntry.objects.get(action="consents.consent.expired", target_id=str(consent.pk))
     assert entry.recorded_at == SWEPT
     assert datetime.fromisoformat(entry.data["effective_at"]) == TERM_ENDS
+
+
+def test_read_before_the_sweep_recorded_it_the_expiry_is_januarys_already():
+    # The DPO opens January's report at 00:10 on 1 February: the term is over, the sweep not yet run.
+    purpose = make_purpose("share", category="sharing", effective_at=datetime(2026, 10, 1, tzinfo=VN))
+    grant(make_subject(), purpose, now=datetime(2027, 1, 10, 9, 0, tzinfo=VN), expires_at=TERM_ENDS)
+    before_the_sweep = datetime(2027, 2, 1, 0, 10, tzinfo=VN)
+
+    january = consent_report_month(date(2027, 1, 1), now=before_the_sweep)
+
+    assert _totals(january) == {"granted": 1, "expired": 1, "in_force_at_end": 0}
+    assert january["by_purpose"][0]["channels"][0]["expired"] == 1
+    services.consents_expire_due(now=SWEPT)
+    assert _totals(consent_report_month(date(2027, 1, 1), now=SWEPT)) == _totals(january)
