@@ -13,6 +13,7 @@ import pytest
 from consents import services
 from consents.selectors.report import consent_report
 from core.actors import actor_for_user
+from subjects.models import DataSubject
 from tests.consents.factories import grant, make_purpose
 from tests.factories import make_subject
 
@@ -34,6 +35,10 @@ def _reconciles(totals) -> bool:
 def test_months_reconcile_and_chain_across_expiries_voids_and_offline_answers(dpo):
     purpose = make_purpose("marketing", category="marketing", effective_at=datetime(2026, 1, 1, tzinfo=VN))
     a, b, c, d = (make_subject() for _ in range(4))
+    # Customers of the bank before the year began: an offline answer may not predate the customer's record.
+    customers_since = datetime(2026, 1, 1, tzinfo=VN)
+    DataSubject.objects.filter(pk__in=[a.pk, b.pk, c.pk, d.pk]).update(created_at=customers_since)
+    d.refresh_from_db()
     # Ends exactly at April's local midnight (17:00 UTC on 31 March), and one a minute before it.
     grant(a, purpose, now=datetime(2026, 2, 10, 9, tzinfo=VN), expires_at=APRIL)
     grant(b, purpose, now=datetime(2026, 2, 11, 9, tzinfo=VN), expires_at=APRIL - timedelta(minutes=1))
