@@ -6,17 +6,19 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from core.actors import Actor
 from core.db import lock_wait_limited, lock_wait_timed_out
+from core.errors import InvalidInput
 from integrations import principals
 from integrations.errors import IdempotencyKeyBusy
 from integrations.models import ApiToken, IdempotencyRecord
@@ -26,18 +28,33 @@ IDEMPOTENCY_EXPIRE_BATCH = 5000
 
 
 def token_issue(
-    *, actor: Actor, user, name: str = "", scopes: list[str] | None = None
+    *, actor: Actor, user, name: str = "", scopes: list[str] | None = None, last_day: date | None = None
 ) -> tuple[ApiToken, str]:
-    """Create an API token; the clear key is returned once and only its hash is stored."""
+    """Create an API token; the clear key is returned once and only its hash is stored.
+
+    `last_day`: the last day (in Vietnam) the token works, through its end (a contractor's, an
+    auditor's); without one the token works until revoked. A day already past is refused."""
+    if last_day is not None and last_day < timezone.localdate():
+        raise InvalidInput(_("This last day has already passed: choose today or a later day."),
+                           field="last_day")
     key = secrets.token_urlsafe(32)
     with transaction.atomic(durable=True):
         token = ApiToken.objects.create(
             user=user, name=name, key_hash=hashlib.sha256(key.encode()).hexdigest(), prefix=key[:8],
-            scopes=scopes if scopes is not None else ["*"],
+            scopes=scopes if scopes is not None else ["*"], expires_at=_end_of_day(last_day),
         )
         audit_record(action="core.token.issued", actor=actor, target=token,
-                     data={"user_id": user.pk, "scopes": token.scopes, "prefix": token.prefix})
+                     data={"user_id": user.pk, "scopes": token.scopes, "prefix": token.prefix,
+                           "last_day": last_day and last_day.isoformat(),
+                           "expires_at": token.expires_at and token.expires_at.astimezone(UTC).isoformat()})
     return token, key
+
+
+def _end_of_day(day: date | None) -> datetime | None:
+    """The moment a local day ends (the next one's midnight in TIME_ZONE), or None."""
+    if day is None:
+        return None
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
 def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -34,6 +35,7 @@ from integrations.recipients import recipient_directory
 from integrations.selectors import (
     token_by_id,
     token_list,
+    token_standing,
     webhook_deliveries,
     webhook_endpoint_by_id,
     webhook_endpoint_list,
@@ -44,7 +46,8 @@ PAGE_SIZE = 50
 
 
 def _row(token, role) -> dict:
-    return {"token": token, "role": role, "all_scopes": "*" in token.scopes}
+    return {"token": token, "role": role, "all_scopes": "*" in token.scopes,
+            "standing": token_standing(token, now=timezone.now())}
 
 
 @staff_required("integrations.view_apitoken")
