@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from core.db import prepared_cursor
-from core.roles import Role
+from core.roles import STAFF_ROLES, Role
 from integrations.models import ApiToken, IdempotencyRecord, OutboxMessage, WebhookEndpoint
 
 
@@ -118,6 +118,13 @@ def integration_clients() -> QuerySet:
     """Active logins of integration clients (the bank's systems that call the API), by username."""
     clients = get_user_model().objects.filter(groups__name=Role.CLIENT.value, is_active=True)
     return clients.order_by("username")
+
+
+def staff_logins() -> QuerySet:
+    """Active logins holding a staff role, by username (the DPO picks an auditor among them)."""
+    staff_groups = [role.value for role in STAFF_ROLES]
+    staff = get_user_model().objects.filter(groups__name__in=staff_groups, is_active=True)
+    return staff.distinct().order_by("username")
 
 
 def webhook_deliveries(*, endpoint: WebhookEndpoint, limit: int = 100) -> list[OutboxMessage]:

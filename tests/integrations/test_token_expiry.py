@@ -74,7 +74,7 @@ def test_the_api_accepts_a_token_on_its_last_day_and_refuses_it_after_with_a_cle
     with _at(token.expires_at - timedelta(seconds=1)):
         assert api.get("/api/v1/subjects/").status_code == 200
     with _at(token.expires_at):
-        answer = api.get("/api/v1/subjects/")
+        answer = api.get("/api/v1/subjects/", HTTP_ACCEPT_LANGUAGE="en")
     assert answer.status_code == 401
     assert "expired" in answer.json()["detail"] and last_day.strftime("%d/%m/%Y") in answer.json()["detail"]
 
