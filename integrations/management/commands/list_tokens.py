@@ -1,4 +1,5 @@
-"""`manage.py list_tokens [USERNAME]`: the API tokens, live and revoked; never a key or its hash."""
+"""`manage.py list_tokens [USERNAME]`: the API tokens, live and revoked, with their last days; never a key
+or its hash."""
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
@@ -7,7 +8,7 @@ from django.utils import timezone
 
 from integrations.selectors import token_list
 
-_COLUMNS = ("PREFIX", "USER", "NAME", "SCOPES", "CREATED", "REVOKED")
+_COLUMNS = ("PREFIX", "USER", "NAME", "SCOPES", "CREATED", "LAST-DAY", "REVOKED")
 
 
 def _when(moment) -> str:
@@ -15,7 +16,7 @@ def _when(moment) -> str:
 
 
 class Command(BaseCommand):
-    help = ("List API tokens (prefix, user, name, scopes, created, revoked), newest first. "
+    help = ("List API tokens (prefix, user, name, scopes, created, last day, revoked), newest first. "
             "Times are in TIME_ZONE. Revoke one with: manage.py revoke_token PREFIX")
 
     def add_arguments(self, parser):
@@ -30,7 +31,7 @@ class Command(BaseCommand):
             tokens = tokens.filter(revoked_at__isnull=True)
         rows = [
             (t.prefix, t.user.get_username(), t.name or "-", ",".join(t.scopes) or "-",
-             _when(t.created_at), _when(t.revoked_at))
+             _when(t.created_at), t.last_day.isoformat() if t.last_day else "-", _when(t.revoked_at))
             for t in tokens
         ]
         if not rows:
