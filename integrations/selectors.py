@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, Max, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 
 from audit.models import AuditEntry
@@ -63,11 +63,15 @@ def token_standing(token: ApiToken, *, now: datetime) -> str:
     return "ending" if token.ends_within(TOKEN_ENDING_SOON_WITHIN, now) else "live"
 
 
-def token_list(*, username: str | None = None) -> QuerySet[ApiToken]:
-    """API tokens, live and revoked, newest first, with their users (for the list command and page)."""
+def token_list(*, username: str | None = None, live_at: datetime | None = None) -> QuerySet[ApiToken]:
+    """API tokens, newest first, with their users (for the list command and page): all of them, or with
+    `live_at` only those neither revoked nor expired then."""
     tokens = ApiToken.objects.select_related("user").order_by("-created_at", "-pk")
     if username:
         tokens = tokens.filter(user__username=username)
+    if live_at is not None:
+        not_expired = Q(expires_at__isnull=True) | Q(expires_at__gt=live_at)
+        tokens = tokens.filter(not_expired, revoked_at__isnull=True)
     return tokens
 
 

@@ -62,6 +62,16 @@ def test_list_tokens_shows_each_tokens_last_day(officer):
     assert by_prefix[forever.prefix][column:].startswith("-")
 
 
+def test_list_tokens_live_leaves_out_revoked_and_expired_tokens(officer):
+    live, _key = _issue(officer)
+    revoked, _key = _issue(officer)
+    token_revoke(actor=Actor.system("tests"), token=revoked)
+    expired, _key = _issue(officer, last_day=timezone.localdate())
+    ApiToken.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    out, _err = _run("list_tokens", "--live")
+    assert live.prefix in out and revoked.prefix not in out and expired.prefix not in out
+
+
 def test_list_tokens_for_one_user(officer, client_user):
     mine, _key = _issue(client_user)
     theirs, _key = _issue(officer)

@@ -21,14 +21,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("username", nargs="?", help="Only this user's tokens.")
-        parser.add_argument("--live", action="store_true", help="Leave out revoked tokens.")
+        parser.add_argument("--live", action="store_true", help="Leave out revoked and expired tokens.")
 
     def handle(self, *args, username=None, live=False, **options):
         if username and not get_user_model().objects.filter(username=username).exists():
             raise CommandError(f"No user named {username!r}.")
-        tokens = token_list(username=username)
-        if live:
-            tokens = tokens.filter(revoked_at__isnull=True)
+        tokens = token_list(username=username, live_at=timezone.now() if live else None)
         rows = [
             (t.prefix, t.user.get_username(), t.name or "-", ",".join(t.scopes) or "-",
              _when(t.created_at), t.last_day.isoformat() if t.last_day else "-", _when(t.revoked_at))
