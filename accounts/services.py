@@ -57,7 +57,9 @@ def user_create(*, actor: Actor, username: str, password: str | None, role: Role
     return user
 
 
-def user_role_set(*, actor: Actor, user, role: Role | None, until: date | None = None) -> Any:
+def user_role_set(
+    *, actor: Actor, user, role: Role | None, until: date | None = None, ended_before: date | None = None
+) -> Any:
     """Grant a staff role (replacing the one held) or, with `role=None`, remove it; audited old → new.
 
     `until`: the last day (local) the role is held (a contractor, a deputy acting for the DPO), after
@@ -70,6 +72,8 @@ def user_role_set(*, actor: Actor, user, role: Role | None, until: date | None =
     The person's API tokens end with the change (`role_changed`, received by integrations): a token
     issued for work in one role neither carries into another nor revives if a removed role comes back.
     A role that works no requests gives the person's open requests back to the queue (received by dsr).
+    `ended_before` (the expiry job's today): remove the role only if its last day, read under the lock,
+    is still before that day; a last day moved later meanwhile keeps the role.
     """
     if role is not None and role not in STAFF_ROLES:
         raise InvalidInput(_("Only staff roles can be granted here."), field="role")
@@ -87,6 +91,8 @@ def user_role_set(*, actor: Actor, user, role: Role | None, until: date | None =
         if old == Role.DPO and role != Role.DPO:
             _another_dpo_check(user)
         profile = StaffProfile.objects.select_for_update().filter(user=user).first()
+        if ended_before is not None and not _last_day_before(profile, ended_before):
+            return user
         if old == role and (profile.role_until if profile else None) == until:
             return user
         if profile is not None or until is not None:
@@ -118,6 +124,10 @@ def user_role_set(*, actor: Actor, user, role: Role | None, until: date | None =
     return user
 
 
+def _last_day_before(profile: StaffProfile | None, day: date) -> bool:
+    return profile is not None and profile.role_until is not None and profile.role_until < day
+
+
 def _another_dpo_check(user) -> None:
     """Refuse to take the DPO role from its last active holder: nobody would be left to manage roles
     or receive the DPO's e-mails. The DPO group's row is locked, so two DPOs removed at the same time
@@ -135,17 +145,20 @@ def roles_expire(*, now: datetime | None = None) -> int:
     queue), in its own transaction. Returns how many ended; a second run ends none.
 
     A removal refused (the last DPO) keeps that role, logged, and the others still end: one refusal
-    must not hold every later contractor's access past their last day."""
+    must not hold every later contractor's access past their last day. The roles due are read before
+    any lock: `user_role_set` reads the last day again under it, so one the DPO extended meanwhile
+    keeps its role."""
     today = timezone.localdate(now or timezone.now())
     ended = 0
     for profile in StaffProfile.objects.filter(role_until__lt=today).select_related("user").order_by("pk"):
         try:
-            user_role_set(actor=Actor.system("accounts.roles_expire"), user=profile.user, role=None)
+            user = user_role_set(actor=Actor.system("accounts.roles_expire"), user=profile.user, role=None,
+                                 ended_before=today)
         except DomainError as refusal:
             logger.warning("The role of %s did not end after its last day: %s",
                            profile.user.get_username(), refusal.text)
             continue
-        ended += 1
+        ended += user_role(user) is None
     return ended
 
 

@@ -57,9 +57,10 @@ class IntegrationsConfig(AppConfig):
             "integrations.job.inputs_purged": _("Input files no background job will read deleted"),
             "integrations.job.status_changed": _("Background job status changed"),
         })
-        # The DPO sees every API token and revokes lost or leaked ones (issuing stays a terminal task).
+        # The DPO sees every API token, revokes lost or leaked ones and issues an auditor's read-only
+        # token (other tokens are issued from a terminal).
         grant_permissions(Role.DPO, "integrations.view_apitoken", "integrations.change_apitoken",
-                          "integrations.manage_outbox")
+                          "integrations.add_apitoken", "integrations.manage_outbox")
         # The DPO registers the endpoints recipients' systems are told on, and watches their deliveries.
         grant_permissions(Role.DPO, "integrations.view_webhookendpoint", "integrations.add_webhookendpoint",
                           "integrations.change_webhookendpoint")

@@ -32,3 +32,11 @@ class IdempotencyAnswerErased(Conflict):
     default_message = _(
         "This request was carried out, but its answer was erased with the customer's personal data."
     )
+
+
+class TokenExpired(Exception):
+    """An API token used after its last day (`ApiToken.expires_at`); the API answers 401 saying so."""
+
+    def __init__(self, token):
+        super().__init__(f"API token {token.prefix} expired")
+        self.token = token

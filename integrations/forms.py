@@ -5,9 +5,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ModelChoiceField
+from core.forms import DayFormField, ModelChoiceField
 from integrations.recipients import recipient_directory
-from integrations.selectors import integration_clients
+from integrations.selectors import integration_clients, staff_logins
 
 
 class EndpointForm(forms.Form):
@@ -32,3 +32,16 @@ class EndpointForm(forms.Form):
 
     def clean_events(self) -> list[str]:
         return [e.strip() for e in self.cleaned_data["events"].split(",") if e.strip()]
+
+
+class AuditorTokenForm(forms.Form):
+    login = ModelChoiceField(label=_("Auditor's login"), queryset=get_user_model().objects.none(),
+                             help_text=_("A login whose one role is auditor."))
+    last_day = DayFormField(label=_("Last day"),
+                            help_text=_("The token works through the end of this day; at most 90 days away."))
+    name = forms.CharField(label=_("What it is for"), max_length=100, required=False,
+                           help_text=_("For example: external audit 2026, Nguyễn Văn A."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].queryset = staff_logins()

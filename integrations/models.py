@@ -3,9 +3,11 @@ and the outbox of notices waiting to be delivered. Tables keep their original `c
 from __future__ import annotations
 
 import uuid
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from encrypted_model_fields.fields import (
     EncryptedCharField,
@@ -29,6 +31,8 @@ class ApiToken(models.Model):
     scopes = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # The moment the token stops: the end of its last day in Vietnam (`token_issue`); None never ends.
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "core_apitoken"
@@ -41,6 +45,21 @@ class ApiToken(models.Model):
         """Whether the token may call an endpoint needing `scope`; an endpoint that names no scope
         takes only a token holding the whole role ("*")."""
         return "*" in self.scopes or (scope is not None and scope in self.scopes)
+
+    @property
+    def last_day(self) -> date | None:
+        """The last (local) day the token works, or None."""
+        if self.expires_at is None:
+            return None
+        return timezone.localdate(self.expires_at - timedelta(microseconds=1))
+
+    def expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and now >= self.expires_at
+
+    def ends_within(self, period: timedelta, now: datetime) -> bool:
+        """Whether a live token stops within `period` from `now` (and has not yet)."""
+        return (self.revoked_at is None and self.expires_at is not None
+                and now < self.expires_at <= now + period)
 
     def purposes_served(self) -> frozenset[str] | None:
         """The purpose codes this token is limited to by its `purpose:<code>` scopes (a marketing

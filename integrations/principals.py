@@ -5,9 +5,10 @@ database round trip, and loading its user with groups and permissions several mo
 than the check itself, while tokens and roles change rarely and only by an operator. So each worker
 keeps, keyed by the token's hash:
 
-- the token (its user and scopes) for `settings.API_TOKEN_CACHE_SECONDS` (2 s by default): a token
-  revoked or a user deactivated elsewhere is refused by every worker within that time, and at once
-  by the process that revoked it (`token_revoke` forgets it on commit). 0 looks it up every call;
+- the token (its user, scopes and expiry) for `settings.API_TOKEN_CACHE_SECONDS` (2 s by default): a
+  token revoked or a user deactivated elsewhere is refused by every worker within that time, and at
+  once by the process that revoked it (`token_revoke` forgets it on commit). 0 looks it up every call.
+  Its expiry is checked on every call, kept or not: a kept token never outlives its last day;
 - the user, with role and permissions loaded, for `USER_TTL_SECONDS`: a role change reaches running
   workers within that time.
 
@@ -22,8 +23,10 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from core.roles import user_role
+from integrations.errors import TokenExpired
 from integrations.models import ApiToken
 from integrations.selectors import token_by_key_hash
 
@@ -35,10 +38,13 @@ _lock = threading.Lock()
 
 
 def api_principal(key_hash: str) -> tuple[ApiToken, object] | None:
-    """Private copies of a live token and its active user (role and permissions loaded), or None."""
+    """Private copies of a live token and its active user (role and permissions loaded), or None;
+    `TokenExpired` for a token past its last day."""
     token = _live_token(key_hash)
     if token is None:
         return None
+    if token.expired(timezone.now()):
+        raise TokenExpired(token)
     user = api_user(key_hash=key_hash, user_id=token.user_id)
     if user is None:
         return None

@@ -3,18 +3,21 @@ idempotency records."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, Max, QuerySet
+from django.db.models import F, Max, Q, QuerySet
+from django.utils import timezone
 
 from audit.models import AuditEntry
 from core.db import prepared_cursor
-from core.roles import Role
+from core.roles import STAFF_ROLES, Role
 from integrations.models import ApiToken, IdempotencyRecord, OutboxMessage, WebhookEndpoint
 
 
 def token_by_key_hash(key_hash: str) -> ApiToken | None:
-    """A live token of an active user, or None: one prepared query on the unique hash.
+    """A token not revoked, of an active user, or None: one prepared query on the unique hash. An
+    expired token is returned with its `expires_at`: the caller refuses it saying why.
 
     Runs on every API call, so it skips the ORM (whose query building cost more than the query)
     and loads no user row; `integrations.principals` keeps tokens and users briefly per worker.
@@ -22,7 +25,7 @@ def token_by_key_hash(key_hash: str) -> ApiToken | None:
     token_table, user_table = ApiToken._meta.db_table, get_user_model()._meta.db_table
     with prepared_cursor() as cursor:
         cursor.execute(
-            f"SELECT t.id, t.user_id, t.scopes, t.prefix FROM {token_table} t "  # noqa: S608 (names from models)
+            f"SELECT t.id, t.user_id, t.scopes, t.prefix, t.expires_at FROM {token_table} t "  # noqa: S608 (names from models)
             f"JOIN {user_table} u ON u.id = t.user_id "
             "WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active = %s",
             [key_hash, True],
@@ -30,17 +33,45 @@ def token_by_key_hash(key_hash: str) -> ApiToken | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    pk, user_id, scopes, prefix = row
+    pk, user_id, scopes, prefix, expires_at = row
     # JSON arrives as text from SQLite and from Django's PostgreSQL adapters alike.
     scopes = json.loads(scopes) if isinstance(scopes, str) else scopes
-    return ApiToken(pk=pk, user_id=user_id, scopes=scopes, prefix=prefix, key_hash=key_hash)
+    return ApiToken(pk=pk, user_id=user_id, scopes=scopes, prefix=prefix, key_hash=key_hash,
+                    expires_at=_aware(expires_at))
 
 
-def token_list(*, username: str | None = None) -> QuerySet[ApiToken]:
-    """API tokens, live and revoked, newest first, with their users (for the list command and page)."""
+def _aware(moment):
+    # SQLite hands a raw cursor's datetimes back naive (in UTC); PostgreSQL's are aware already.
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if moment is not None and timezone.is_naive(moment):
+        return timezone.make_aware(moment, UTC)
+    return moment
+
+
+# A token ending within this is flagged on the DPO's page, time to renew it or let it lapse.
+TOKEN_ENDING_SOON_WITHIN = timedelta(days=14)
+
+
+def token_standing(token: ApiToken, *, now: datetime) -> str:
+    """How a token stands for the list: "revoked", "expired", "ending" (within
+    TOKEN_ENDING_SOON_WITHIN) or "live"."""
+    if token.revoked_at is not None:
+        return "revoked"
+    if token.expired(now):
+        return "expired"
+    return "ending" if token.ends_within(TOKEN_ENDING_SOON_WITHIN, now) else "live"
+
+
+def token_list(*, username: str | None = None, live_at: datetime | None = None) -> QuerySet[ApiToken]:
+    """API tokens, newest first, with their users (for the list command and page): all of them, or with
+    `live_at` only those neither revoked nor expired then."""
     tokens = ApiToken.objects.select_related("user").order_by("-created_at", "-pk")
     if username:
         tokens = tokens.filter(user__username=username)
+    if live_at is not None:
+        not_expired = Q(expires_at__isnull=True) | Q(expires_at__gt=live_at)
+        tokens = tokens.filter(not_expired, revoked_at__isnull=True)
     return tokens
 
 
@@ -91,6 +122,13 @@ def integration_clients() -> QuerySet:
     """Active logins of integration clients (the bank's systems that call the API), by username."""
     clients = get_user_model().objects.filter(groups__name=Role.CLIENT.value, is_active=True)
     return clients.order_by("username")
+
+
+def staff_logins() -> QuerySet:
+    """Active logins holding a staff role, by username (the DPO picks an auditor among them)."""
+    staff_groups = [role.value for role in STAFF_ROLES]
+    staff = get_user_model().objects.filter(groups__name__in=staff_groups, is_active=True)
+    return staff.distinct().order_by("username")
 
 
 def webhook_deliveries(*, endpoint: WebhookEndpoint, limit: int = 100) -> list[OutboxMessage]:

@@ -6,17 +6,21 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from core.actors import Actor
 from core.db import lock_wait_limited, lock_wait_timed_out
+from core.errors import Conflict, InvalidInput
+from core.roles import Role
 from integrations import principals
 from integrations.errors import IdempotencyKeyBusy
 from integrations.models import ApiToken, IdempotencyRecord
@@ -25,19 +29,81 @@ IDEMPOTENCY_KEYS_KEPT_FOR = timedelta(days=7)
 IDEMPOTENCY_EXPIRE_BATCH = 5000
 
 
+# What an auditor's token reads: the trail and the evidence it points to (consents, requests, third
+# parties' authorisations, reports, the regulator's dossiers), nothing that changes anything and none
+# of the work queues; the auditor's role already holds no write.
+AUDITOR_TOKEN_SCOPES = (
+    "audit:read", "consents:read", "requests:read", "authorisations:read", "reports:read", "regulator:read",
+)
+# An auditor's token ends within this, however long the audit: a longer one is issued again.
+AUDITOR_TOKEN_LONGEST = timedelta(days=90)
+
+
 def token_issue(
-    *, actor: Actor, user, name: str = "", scopes: list[str] | None = None
+    *, actor: Actor, user, name: str = "", scopes: list[str] | None = None, last_day: date | None = None
 ) -> tuple[ApiToken, str]:
-    """Create an API token; the clear key is returned once and only its hash is stored."""
-    key = secrets.token_urlsafe(32)
+    """Create an API token; the clear key is returned once and only its hash is stored.
+
+    `last_day`: the last day (in Vietnam) the token works, through its end (a contractor's, an
+    auditor's); without one the token works until revoked. A day already past is refused."""
+    _last_day_check(last_day)
+    whole_role = ["*"]
     with transaction.atomic(durable=True):
-        token = ApiToken.objects.create(
-            user=user, name=name, key_hash=hashlib.sha256(key.encode()).hexdigest(), prefix=key[:8],
-            scopes=scopes if scopes is not None else ["*"],
-        )
-        audit_record(action="core.token.issued", actor=actor, target=token,
-                     data={"user_id": user.pk, "scopes": token.scopes, "prefix": token.prefix})
+        return _token_create(actor=actor, user=user, name=name,
+                             scopes=scopes if scopes is not None else whole_role, last_day=last_day)
+
+
+def token_issue_to_auditor(
+    *, actor: Actor, user, last_day: date | None, name: str = ""
+) -> tuple[ApiToken, str]:
+    """The DPO's read-only token for a login holding the auditor role and no other: AUDITOR_TOKEN_SCOPES,
+    a last day required and at most AUDITOR_TOKEN_LONGEST away, audited as `token_issue`. The login is
+    locked while the role is checked, so a role change at the same moment revokes the token or comes
+    first and refuses it."""
+    if last_day is None:
+        raise InvalidInput(_("An auditor's token needs a last day."), field="last_day")
+    _last_day_check(last_day)
+    if last_day > timezone.localdate() + AUDITOR_TOKEN_LONGEST:
+        raise InvalidInput(_("An auditor's token lasts at most 90 days: choose an earlier last day."),
+                           field="last_day")
+    with transaction.atomic(durable=True):
+        user = get_user_model().objects.select_for_update(no_key=True).get(pk=user.pk)
+        held = set(user.groups.values_list("name", flat=True))
+        if not user.is_active or user.is_superuser or held != {Role.AUDITOR.value}:
+            raise Conflict(
+                _("%(username)s does not hold the auditor role alone: an auditor's token is issued only to "
+                  "a login whose one role is auditor.") % {"username": user.get_username()},
+                code="not_auditor", field="login",
+            )
+        return _token_create(actor=actor, user=user, name=name, scopes=list(AUDITOR_TOKEN_SCOPES),
+                             last_day=last_day)
+
+
+def _last_day_check(last_day: date | None) -> None:
+    if last_day is not None and last_day < timezone.localdate():
+        raise InvalidInput(_("This last day has already passed: choose today or a later day."),
+                           field="last_day")
+
+
+def _token_create(*, actor: Actor, user, name: str, scopes: list[str], last_day: date | None
+                  ) -> tuple[ApiToken, str]:
+    key = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name, key_hash=hashlib.sha256(key.encode()).hexdigest(), prefix=key[:8],
+        scopes=scopes, expires_at=_end_of_day(last_day),
+    )
+    audit_record(action="core.token.issued", actor=actor, target=token,
+                 data={"user_id": user.pk, "scopes": token.scopes, "prefix": token.prefix,
+                       "last_day": last_day and last_day.isoformat(),
+                       "expires_at": token.expires_at and token.expires_at.astimezone(UTC).isoformat()})
     return token, key
+
+
+def _end_of_day(day: date | None) -> datetime | None:
+    """The moment a local day ends (the next one's midnight in TIME_ZONE), or None."""
+    if day is None:
+        return None
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
 def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:

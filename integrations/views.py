@@ -3,8 +3,9 @@ webhook endpoints (register, change, rotate the secret, test, the delivery log w
 webhook form is posted once (`integrations.form_once`): a double click issues one secret, sends one test
 notice, redelivers once.
 
-Tokens are issued from a terminal (`manage.py issue_token`, the key is shown once); the page never
-shows a key or its hash. Revoking goes through `token_revoke`, like `manage.py revoke_token`.
+Tokens are issued from a terminal (`manage.py issue_token`, the key is shown once), except an auditor's
+read-only token, which the DPO issues on a page that shows its key once; the list never shows a key or
+its hash. Revoking goes through `token_revoke`, like `manage.py revoke_token`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -27,24 +29,26 @@ from core.paging import page_query, same_page
 from core.roles import user_role, user_roles
 from integrations import webhooks
 from integrations.form_once import posted_once
-from integrations.forms import EndpointForm
+from integrations.forms import AuditorTokenForm, EndpointForm
 from integrations.models import OutboxMessage
 from integrations.outbox import outbox_parked, outbox_retry
 from integrations.recipients import recipient_directory
 from integrations.selectors import (
     token_by_id,
     token_list,
+    token_standing,
     webhook_deliveries,
     webhook_endpoint_by_id,
     webhook_endpoint_list,
 )
-from integrations.services import token_revoke
+from integrations.services import token_issue_to_auditor, token_revoke
 
 PAGE_SIZE = 50
 
 
 def _row(token, role) -> dict:
-    return {"token": token, "role": role, "all_scopes": "*" in token.scopes}
+    return {"token": token, "role": role, "all_scopes": "*" in token.scopes,
+            "standing": token_standing(token, now=timezone.now())}
 
 
 @staff_required("integrations.view_apitoken")
@@ -56,6 +60,32 @@ def token_list_page(request):
     # Appended to each row's "Revoke…": the revocation comes back to this page (`same_page`).
     context = {"rows": rows, "page": page, "on_page": page_query(page.number)}
     return render(request, "integrations/token_list.html", context)
+
+
+AUDITOR_TOKEN_ISSUED_ONCE = gettext_lazy(
+    "This token was already issued by this form. Its key was shown once, after the first sending, and is "
+    "not shown again. If it was not kept, revoke that token and issue another."
+)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required("integrations.add_apitoken")
+@posted_once(replay_to="integrations:tokens", replay_message=AUDITOR_TOKEN_ISSUED_ONCE)
+def token_auditor_issue_page(request):
+    """The DPO's form for an auditor's read-only token; the key, once, on the page that answers it."""
+    form = AuditorTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, key = token_issue_to_auditor(
+                actor=actor_for_user(request.user), user=form.cleaned_data["login"],
+                last_day=form.cleaned_data["last_day"], name=form.cleaned_data["name"],
+            )
+            form_succeeded(request, _("Token %(prefix)s… issued.") % {"prefix": token.prefix})
+            # Not cached anywhere: every answer to a signed-in caller is `no-store` (core.middleware).
+            return render(request, "integrations/token_key.html", {"token": token, "key": key})
+        except DomainError as error:
+            form_error(form, error)
+    return render(request, "integrations/token_auditor_issue.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import hashlib
 
-from django.utils.translation import gettext_lazy as _
+from django.utils import formats
+from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
+from integrations.errors import TokenExpired
 from integrations.principals import api_principal
 
 
@@ -25,7 +27,14 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         except UnicodeError:
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
         key_hash = hashlib.sha256(key.encode()).hexdigest()
-        principal = api_principal(key_hash)
+        try:
+            principal = api_principal(key_hash)
+        except TokenExpired as expired:
+            raise exceptions.AuthenticationFailed(
+                _("This API token expired at the end of %(day)s: ask the bank's DPO for a new one.")
+                % {"day": formats.date_format(expired.token.last_day, "SHORT_DATE_FORMAT")},
+                code="token_expired",
+            ) from None
         if principal is None:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
         token, user = principal

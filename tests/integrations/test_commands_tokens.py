@@ -1,11 +1,13 @@
 """`list_tokens` and `revoke_token`: what an operator sees and how a revocation reaches the API."""
 from __future__ import annotations
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from audit.models import AuditEntry
@@ -38,7 +40,7 @@ def test_list_tokens_shows_each_token_but_never_its_key_or_hash(officer, client_
 
     out, _err = _run("list_tokens")
     lines = out.splitlines()
-    assert lines[0].split() == ["PREFIX", "USER", "NAME", "SCOPES", "CREATED", "REVOKED"]
+    assert lines[0].split() == ["PREFIX", "USER", "NAME", "SCOPES", "CREATED", "LAST-DAY", "REVOKED"]
     row = next(line for line in lines if line.startswith(mine.prefix))
     assert "corebank_t" in row and "core banking prod" in row and "consents:read,requests:tasks" in row
     assert row.rstrip().endswith("-")  # live
@@ -46,6 +48,28 @@ def test_list_tokens_shows_each_token_but_never_its_key_or_hash(officer, client_
     assert "officer_t" in revoked_row and not revoked_row.rstrip().endswith("-")
     for secret in (key, old_key, mine.key_hash, old.key_hash):
         assert secret not in out
+
+
+def test_list_tokens_shows_each_tokens_last_day(officer):
+    last_day = timezone.localdate() + timedelta(days=20)
+    ending, _key = _issue(officer, last_day=last_day)
+    forever, _key = _issue(officer)
+    out, _err = _run("list_tokens")
+    header, *rows = out.splitlines()
+    column = header.index("LAST-DAY")
+    by_prefix = {row.split()[0]: row for row in rows}
+    assert by_prefix[ending.prefix][column:].startswith(last_day.isoformat())
+    assert by_prefix[forever.prefix][column:].startswith("-")
+
+
+def test_list_tokens_live_leaves_out_revoked_and_expired_tokens(officer):
+    live, _key = _issue(officer)
+    revoked, _key = _issue(officer)
+    token_revoke(actor=Actor.system("tests"), token=revoked)
+    expired, _key = _issue(officer, last_day=timezone.localdate())
+    ApiToken.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    out, _err = _run("list_tokens", "--live")
+    assert live.prefix in out and revoked.prefix not in out and expired.prefix not in out
 
 
 def test_list_tokens_for_one_user(officer, client_user):

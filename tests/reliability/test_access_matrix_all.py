@@ -446,6 +446,8 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     "portal/users/": ("GET", "/portal/users/", DPO),
     "portal/users/<int:pk>/role/": ("POST", "/portal/users/{officer_id}/role/", DPO),
     "portal/tokens/": ("GET", "/portal/tokens/", DPO),
+    # GET is the form; tests/integrations/test_token_auditor.py tests the POST that issues.
+    "portal/tokens/auditor/": ("GET", "/portal/tokens/auditor/", DPO),
     "portal/webhooks/": ("GET", "/portal/webhooks/", DPO),
     "portal/webhooks/<int:pk>/": ("GET", "/portal/webhooks/{absent_int}/", Absent(DPO)),
     "portal/webhooks/<int:pk>/rotate/": ("POST", "/portal/webhooks/{absent_int}/rotate/", Absent(DPO)),

@@ -1,4 +1,5 @@
-"""`manage.py list_tokens [USERNAME]`: the API tokens, live and revoked; never a key or its hash."""
+"""`manage.py list_tokens [USERNAME]`: the API tokens, live and revoked, with their last days; never a key
+or its hash."""
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
@@ -7,7 +8,7 @@ from django.utils import timezone
 
 from integrations.selectors import token_list
 
-_COLUMNS = ("PREFIX", "USER", "NAME", "SCOPES", "CREATED", "REVOKED")
+_COLUMNS = ("PREFIX", "USER", "NAME", "SCOPES", "CREATED", "LAST-DAY", "REVOKED")
 
 
 def _when(moment) -> str:
@@ -15,22 +16,20 @@ def _when(moment) -> str:
 
 
 class Command(BaseCommand):
-    help = ("List API tokens (prefix, user, name, scopes, created, revoked), newest first. "
+    help = ("List API tokens (prefix, user, name, scopes, created, last day, revoked), newest first. "
             "Times are in TIME_ZONE. Revoke one with: manage.py revoke_token PREFIX")
 
     def add_arguments(self, parser):
         parser.add_argument("username", nargs="?", help="Only this user's tokens.")
-        parser.add_argument("--live", action="store_true", help="Leave out revoked tokens.")
+        parser.add_argument("--live", action="store_true", help="Leave out revoked and expired tokens.")
 
     def handle(self, *args, username=None, live=False, **options):
         if username and not get_user_model().objects.filter(username=username).exists():
             raise CommandError(f"No user named {username!r}.")
-        tokens = token_list(username=username)
-        if live:
-            tokens = tokens.filter(revoked_at__isnull=True)
+        tokens = token_list(username=username, live_at=timezone.now() if live else None)
         rows = [
             (t.prefix, t.user.get_username(), t.name or "-", ",".join(t.scopes) or "-",
-             _when(t.created_at), _when(t.revoked_at))
+             _when(t.created_at), t.last_day.isoformat() if t.last_day else "-", _when(t.revoked_at))
             for t in tokens
         ]
         if not rows:
