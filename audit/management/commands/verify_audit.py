@@ -89,13 +89,14 @@ def _lost(restores) -> str:
     )
 
 
-def _kept(archive) -> str:
-    if archive is None:
+def _kept(kept) -> str:
+    if kept is None:
         return ""
+    archive = kept.record
     month = f" (month {archive.month})" if archive.month else ""
     return (
-        f" Entries #1 to #{archive.through}, which the signed archive record of {archive.written_at} says "
-        f"were archived{month}, are still in the database: drop them as docs/deployment.md says (\"Archiving "
-        f"a month past retention\"). Right after recording the archive that is the next step; later, a "
-        f"restore from a backup taken before the drop brought them back."
+        f" Entries #{kept.first} to #{archive.through}, which the signed archive record of "
+        f"{archive.written_at} says were archived{month}, are still in the database: drop them as "
+        f"docs/deployment.md says (\"Archiving a month past retention\"). Right after recording the archive "
+        f"that is the next step; later, a restore from a backup taken before the drop brought them back."
     )
