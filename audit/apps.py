@@ -17,6 +17,8 @@ class AuditConfig(AppConfig):
             "audit.chain.full_check_asked": _("Verification of the whole audit chain asked for"),
             "audit.archive.recorded": _("Archive of the audit trail recorded"),
             "audit.restore.recorded": _("Restore of the audit trail from a backup recorded"),
+            "audit.restore.since_checkpoint": _("Restore from a backup newer than the last checkpoint "
+                                                "recorded"),
             "audit.checkpoints.restarted": _("Lost checkpoints of the audit trail given up"),
         })
         from core.navigation import MenuItem, register_menu

@@ -19,3 +19,7 @@ restore_recorded = Signal()
 # Sent with `entry` (its `audit.checkpoints.restarted` entry) inside the transaction that gives up a lost
 # series of checkpoints: the DPO and internal audit must know the trail is held to a new first checkpoint.
 checkpoints_restarted = Signal()
+# Sent with `entry` (its `audit.restore.since_checkpoint` entry), `taken_at`, `lost_after` and `lost_until`
+# inside the transaction that notes a restore from a backup newer than the last checkpoint: nothing signed
+# names it, so the DPO must be told which window of records to record again.
+restore_since_checkpoint_recorded = Signal()

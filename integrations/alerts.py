@@ -66,6 +66,19 @@ def audit_restore_email(*, record, line: str, lost_after, lost_until, **kwargs) 
                           dedupe_key=key, now=now)
 
 
+def audit_restore_since_checkpoint_email(*, entry, taken_at, lost_after, lost_until, **kwargs) -> None:
+    """E-mail every DPO, each in their language, that the database was restored from a backup newer than
+    the last checkpoint, and the window whose records were lost: no signed record names such a restore."""
+    context = {
+        "restored_to": entry.data["restored_to"], "lost_from": entry.data["restored_to"] + 1,
+        "backup": entry.data["backup"], "recorded_at": entry.recorded_at, "taken_at": taken_at,
+        "lost_after_at": lost_after, "lost_until_at": lost_until,
+    }
+    outbox_email_staff(roles=[Role.DPO], template="audit/email/restore_since_checkpoint", context=context,
+                       topic="audit.restore.since_checkpoint",
+                       dedupe_key=f"audit-restore-since-checkpoint:{entry.sequence}", now=entry.recorded_at)
+
+
 def audit_checkpoints_restarted_email(*, entry, **kwargs) -> None:
     """E-mail every DPO and internal audit's mailboxes that a lost series of checkpoints was given up, in
     the transaction that notes it in the trail: they hold the e-mailed copies of the lost checkpoints."""

@@ -19,6 +19,7 @@ class IntegrationsConfig(AppConfig):
             checkpoint_written,
             checkpoints_restarted,
             restore_recorded,
+            restore_since_checkpoint_recorded,
         )
         from core.navigation import MenuItem, register_dashboard_cards, register_menu
         from core.roles import Role, grant_permissions
@@ -36,6 +37,8 @@ class IntegrationsConfig(AppConfig):
         checkpoint_written.connect(alerts.audit_checkpoint_email_internal_audit,
                                    dispatch_uid="integrations.audit_checkpoint")
         restore_recorded.connect(alerts.audit_restore_email, dispatch_uid="integrations.audit_restore")
+        restore_since_checkpoint_recorded.connect(alerts.audit_restore_since_checkpoint_email,
+                                                  dispatch_uid="integrations.audit_restore_since_checkpoint")
         checkpoints_restarted.connect(alerts.audit_checkpoints_restarted_email,
                                       dispatch_uid="integrations.audit_checkpoints_restarted")
         role_changing.connect(services.tokens_lock_on_role_change, dispatch_uid="integrations.tokens_lock")

@@ -41,7 +41,9 @@ def _end_values(table: str, pk: str, columns: list[str], *, where: str) -> list[
         with connection.cursor() as cursor:
             cursor.execute(sql)
             row = cursor.fetchone()
-        if row is not None and row not in found:
+        if row is None:
+            break  # no row matches: the other end would scan the whole table to find none again
+        if row not in found:
             found.append(row)
     return found
 

@@ -29,9 +29,11 @@ from audit.selectors.outcomes import (
     audit_chain_found_broken,
     audit_chain_full_checks_unfinished,
     audit_chain_last_full_check,
+    audit_checkpoints_given_up,
 )
 
 __all__ = [
+    "audit_checkpoints_given_up",
     "AUDIT_ENTRY_CHECKS", "CHAIN_FULL", "CHAIN_OUTCOMES", "CHAIN_SINCE_CHECKPOINT", "CHAIN_UNFINISHED",
     "FULL_CHECK_ASKED",
     "ChainChecks", "ChainVerification", "CheckedEntry", "audit_archive_boundary",

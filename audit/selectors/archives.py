@@ -1,6 +1,8 @@
 """Where an archive of the trail may end (docs/deployment.md, "Archiving a month past retention")."""
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from audit.checkpoints import Anchors, ArchiveRecord, checkpoints_read
 from audit.models import AuditEntry
 from audit.selectors.chain import chain_stretch_walked
@@ -27,12 +29,20 @@ def audit_archive_boundary(through: int, anchors: Anchors, *, batch_size: int = 
     return first, ""
 
 
-def audit_archived_entries_kept(anchors: Anchors | None = None) -> ArchiveRecord | None:
-    """The last signed archive record whose entries are still in the database, or None. Between recording
-    an archive and dropping its month that is the runbook's next step; any later, a restore from a backup
-    taken before the drop brought the month back, past retention, while the record says it is gone:
-    the month is to be dropped again."""
+class ArchivedEntriesKept(NamedTuple):
+    record: ArchiveRecord
+    # The first of its entries still in the database: an earlier month dropped before leaves it after #1.
+    first: int
+
+
+def audit_archived_entries_kept(anchors: Anchors | None = None) -> ArchivedEntriesKept | None:
+    """The last signed archive record whose entries are still in the database, with the first of them,
+    or None. Between recording an archive and dropping its month that is the runbook's next step; any
+    later, a restore from a backup taken before the drop brought the month back, past retention, while
+    the record says it is gone: the month is to be dropped again."""
     last = (anchors or checkpoints_read()).last_archive
-    if last is None or not AuditEntry.objects.filter(sequence__lte=last.through).exists():
+    if last is None:
         return None
-    return last
+    first = (AuditEntry.objects.filter(sequence__lte=last.through).order_by("sequence")
+             .values_list("sequence", flat=True).first())
+    return None if first is None else ArchivedEntriesKept(last, first)

@@ -50,6 +50,14 @@ def audit_chain_checkpoints_gone() -> str:
     )
 
 
+def audit_checkpoints_given_up(*, until: datetime | None = None) -> list[AuditEntry]:
+    """The entries that gave up a lost series of checkpoints (`audit.services.audit_checkpoints_restart`),
+    oldest first, recorded at or before `until`: every entry before each is held to no checkpoint any
+    more, which a verification calling the chain intact must not leave unsaid."""
+    given_up = AuditEntry.objects.filter(action=CHECKPOINTS_RESTARTED).order_by("sequence")
+    return list(given_up if until is None else given_up.filter(recorded_at__lte=until))
+
+
 def audit_chain_last_full_check(*, until: datetime | None = None) -> AuditEntry | None:
     """The latest recorded outcome (intact or broken) of a verification of the whole chain in the
     database, from its first entry, or from the first one left after archived months (its

@@ -10,7 +10,7 @@ from audit.services.chain import (
     audit_checkpoint_write,
 )
 from audit.services.checkpoint_series import audit_checkpoints_restart
-from audit.services.restores import audit_restore_record
+from audit.services.restores import audit_restore_record, audit_restore_since_checkpoint_record
 from audit.services.trail import audit_record, audit_record_many
 
 __all__ = [
@@ -18,5 +18,5 @@ __all__ = [
     "audit_chain_full_check_ask", "audit_chain_unfinished_record", "audit_checkpoint_write",
     "audit_checkpoints_restart", "audit_record",
     "audit_record_many",
-    "audit_restore_record",
+    "audit_restore_record", "audit_restore_since_checkpoint_record",
 ]

@@ -1,5 +1,6 @@
-"""Signed restore records: the database was restored from a backup older than the last checkpoint
-(docs/operations.md, "Restoring the database from a backup")."""
+"""Restore records: the database was restored from a backup older than the last checkpoint (signed,
+beside the checkpoint files), or newer than it (a trail entry only) (docs/operations.md, "Restoring the
+database from a backup")."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -12,11 +13,12 @@ from audit.checkpoints import RestoreRecord, checkpoints_read, restore_record_ap
 from audit.models import AuditEntry
 from audit.selectors import audit_chain_verify
 from audit.services.trail import audit_record
-from audit.signals import restore_recorded
+from audit.signals import restore_recorded, restore_since_checkpoint_recorded
 from core.actors import Actor
 from core.errors import InvalidInput
 
 BACKUP_MAX_LENGTH = 200
+RESTORED_SINCE_CHECKPOINT = "audit.restore.since_checkpoint"
 
 
 def audit_restore_record(
@@ -42,18 +44,13 @@ def audit_restore_record(
     (`restore_recorded`: integrations e-mails the signed record to the DPOs and internal audit).
     """
     now = now or timezone.now()
-    backup = backup.strip()
-    if len(backup) > BACKUP_MAX_LENGTH:
-        raise InvalidInput(_("Describe the backup in at most %(limit)s characters."), field="backup",
-                           limit=BACKUP_MAX_LENGTH)
-    anchors = checkpoints_read()
-    if anchors.problem:
-        raise InvalidInput(_("The checkpoint files do not verify (%(problem)s): nothing was recorded."),
-                           problem=anchors.problem)
+    backup = _described(backup)
+    anchors = _anchors_read()
     result = audit_chain_verify(anchors=anchors, workers=workers)
     if result.valid:
         raise InvalidInput(_("The audit chain checks out against every checkpoint: no entry a checkpoint "
-                             "recorded was lost, so there is no restore to record."))
+                             "recorded was lost, so there is no restore to record. If the backup restored "
+                             "was taken after the last checkpoint, give its time (--taken-at)."))
     if through is None and not result.lost_through:
         raise InvalidInput(
             _("The audit chain is broken, and not as a restore from a backup leaves it: %(reason)s. "
@@ -80,6 +77,72 @@ def audit_restore_record(
         restore_recorded.send(sender=audit_restore_record, record=record, line=line,
                               lost_after=lost_after, lost_until=lost_until)
     return record
+
+
+def audit_restore_since_checkpoint_record(
+    *, actor: Actor, taken_at: datetime, backup: str = "", workers: int = 1, now: datetime | None = None,
+) -> AuditEntry:
+    """Record that the database was restored from a backup taken at `taken_at`, after the last checkpoint:
+    what it lost no checkpoint had recorded, so the chain checks out and `audit_restore_record` has no
+    break to sign, yet the records written between the backup and the failure are gone all the same.
+
+    The restore point is the last entry recorded at or before `taken_at`; the records lost were written
+    after it and before the restored platform wrote again (`_lost_window`). `taken_at` must be after the
+    last checkpoint (an older backup lost checkpointed entries: the signed record) and before now.
+    Refused when the chain does not check out: that is a restore from an older backup, or damage. Noted
+    in the trail only (`audit.restore.since_checkpoint`; verifications are unchanged, having nothing to
+    name) and announced in the same transaction (`restore_since_checkpoint_recorded`: integrations
+    e-mails the DPOs the lost window)."""
+    now = now or timezone.now()
+    backup = _described(backup)
+    anchors = _anchors_read()
+    last_checkpoint = max((checkpoint.written for checkpoint in anchors.checkpoints), default=None)
+    if taken_at >= now or (last_checkpoint is not None and taken_at <= last_checkpoint):
+        raise InvalidInput(
+            _("The backup's time must be after the last checkpoint (%(checkpoint)s UTC) and before now: an "
+              "older backup is recorded without --taken-at."),
+            field="taken_at", checkpoint=f"{last_checkpoint:%Y-%m-%d %H:%M:%S}" if last_checkpoint else "-",
+        )
+    result = audit_chain_verify(anchors=anchors, workers=workers)
+    if not result.valid:
+        raise InvalidInput(
+            _("The audit chain is broken (%(reason)s), and a backup taken after the last checkpoint leaves "
+              "it whole: nothing was recorded. A restore from an older backup is recorded without "
+              "--taken-at; anything else is damage to look into."),
+            reason=result.reason,
+        )
+    restored_to = (AuditEntry.objects.filter(recorded_at__lte=taken_at).order_by("-sequence")
+                   .values_list("sequence", flat=True).first())
+    if restored_to is None:
+        raise InvalidInput(_("No entry of the audit trail was recorded by the backup's time: nothing was "
+                             "recorded."), field="taken_at")
+    lost_after, lost_until = _lost_window(restored_to, now=now)
+    with transaction.atomic(durable=True):
+        entry = audit_record(action=RESTORED_SINCE_CHECKPOINT, actor=actor, now=now, data={
+            "restored_to": restored_to, "taken_at": taken_at.isoformat(), "backup": backup,
+            "lost_after": lost_after.isoformat(), "lost_until": lost_until.isoformat(),
+        })
+        restore_since_checkpoint_recorded.send(
+            sender=audit_restore_since_checkpoint_record, entry=entry,
+            taken_at=taken_at, lost_after=lost_after, lost_until=lost_until,
+        )
+    return entry
+
+
+def _described(backup: str) -> str:
+    backup = backup.strip()
+    if len(backup) > BACKUP_MAX_LENGTH:
+        raise InvalidInput(_("Describe the backup in at most %(limit)s characters."), field="backup",
+                           limit=BACKUP_MAX_LENGTH)
+    return backup
+
+
+def _anchors_read():
+    anchors = checkpoints_read()
+    if anchors.problem:
+        raise InvalidInput(_("The checkpoint files do not verify (%(problem)s): nothing was recorded."),
+                           problem=anchors.problem)
+    return anchors
 
 
 def _lost_window(restored_to: int, *, now: datetime) -> tuple[datetime, datetime]:

@@ -27,6 +27,7 @@ from audit.selectors import (
     audit_chain_found_broken,
     audit_chain_full_checks_unfinished,
     audit_chain_last_full_check,
+    audit_checkpoints_given_up,
     audit_entries,
     audit_entries_checked,
 )
@@ -163,6 +164,14 @@ def _full_chain_verification(now: datetime) -> dict[str, Any]:
     }
     if restores:
         quoted["restores"] = restores
+    if given_up := audit_checkpoints_given_up(until=now):
+        # Entries before each were held to checkpoints the bank no longer has: the check vouches for them
+        # by their links alone.
+        quoted["checkpoints_given_up"] = [
+            {"at": local_isoformat(entry.recorded_at), "by": entry.actor_label, "audit_entry": entry.sequence,
+             "reason": entry.data["reason"]}
+            for entry in given_up
+        ]
     return {**quoted, **later}
 
 

@@ -16,10 +16,11 @@ dropped) are named, with the month to drop again: the chain is intact, but the m
 The outcome is recorded in the trail as the weekly job records it (`audit_chain_check`): a document can
 cite the run as the last verification of the whole chain, and a broken chain alerts the DPO."""
 import os
+from datetime import UTC
 
 from django.core.management.base import BaseCommand, CommandError
 
-from audit.selectors import audit_archived_entries_kept
+from audit.selectors import audit_archived_entries_kept, audit_checkpoints_given_up
 from audit.services import audit_chain_check
 from core.actors import Actor
 
@@ -63,7 +64,7 @@ class Command(BaseCommand):
                 f" The first checkpoint after it, of {result.anchor_written_at}, recorded entry "
                 f"#{result.anchor_sequence}."
             )
-        began += _kept(audit_archived_entries_kept())
+        began += _kept(audit_archived_entries_kept()) + _given_up(audit_checkpoints_given_up())
         if result.restores:
             # The contract's exit 0 means intact: a recorded restore still lost entries, so the command
             # fails, naming the first of them, though the chain now checks out and the jobs carry on.
@@ -89,13 +90,23 @@ def _lost(restores) -> str:
     )
 
 
-def _kept(archive) -> str:
-    if archive is None:
+def _given_up(entries) -> str:
+    return "".join(
+        f" The checkpoints written before entry #{entry.sequence} were given up on "
+        f"{entry.recorded_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC by {entry.actor_label} (entry "
+        f"#{entry.sequence}: {entry.data['reason']}): the entries before it are held to no checkpoint."
+        for entry in entries
+    )
+
+
+def _kept(kept) -> str:
+    if kept is None:
         return ""
+    archive = kept.record
     month = f" (month {archive.month})" if archive.month else ""
     return (
-        f" Entries #1 to #{archive.through}, which the signed archive record of {archive.written_at} says "
-        f"were archived{month}, are still in the database: drop them as docs/deployment.md says (\"Archiving "
-        f"a month past retention\"). Right after recording the archive that is the next step; later, a "
-        f"restore from a backup taken before the drop brought them back."
+        f" Entries #{kept.first} to #{archive.through}, which the signed archive record of "
+        f"{archive.written_at} says were archived{month}, are still in the database: drop them as "
+        f"docs/deployment.md says (\"Archiving a month past retention\"). Right after recording the archive "
+        f"that is the next step; later, a restore from a backup taken before the drop brought them back."
     )
