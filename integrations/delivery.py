@@ -232,7 +232,8 @@ SENTENCE_ENDS = (".", "!", "?", "…")
 def render_sms(message: OutboxMessage) -> str:
     """The text message a stored template stands for: its subject line, then, when the message has a
     page to read (`link` in its context), the sentence saying where to read it once signed in; never
-    the link itself. The facts come first, so a cut at `SMS_MAX_CHARS` falls on the pointer."""
+    the link itself; then where to ask (the hotline, the branches). The facts come first: at
+    `SMS_MAX_CHARS` a pointer that does not fit whole is left out."""
     body = json.loads(message.payload)
     context = revive_context(body["context"])
     with translation.override(body.get("language") or settings.LANGUAGE_CODE):
@@ -244,7 +245,17 @@ def render_sms(message: OutboxMessage) -> str:
     if subject and not subject.endswith(SENTENCE_ENDS):
         # A subject line is no sentence; the SMS reads it as one, ended before the next begins.
         subject += "."
-    return " ".join(part for part in (subject, where_to_read, where_to_ask) if part)[:SMS_MAX_CHARS]
+    return _facts_then_pointers(subject, where_to_read, where_to_ask)
+
+
+def _facts_then_pointers(facts: str, *pointers: str) -> str:
+    """The facts, cut at `SMS_MAX_CHARS` only if they alone are longer, then each pointer that fits
+    whole: a pointer cut short ("call 1800 54") would send the customer to someone else's number."""
+    text = facts[:SMS_MAX_CHARS]
+    for pointer in pointers:
+        if pointer and len(text) + len(" ") + len(pointer) <= SMS_MAX_CHARS:
+            text = f"{text} {pointer}".lstrip()
+    return text
 
 
 def _send_sms(message: OutboxMessage, now: datetime) -> str:
