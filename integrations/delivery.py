@@ -229,19 +229,26 @@ SMS_WHERE_TO_ASK_NO_HOTLINE = _("Questions: ask at any branch.")
 SENTENCE_ENDS = (".", "!", "?", "…")
 
 
+def where_to_ask_sentence() -> str:
+    """Where a customer asks about a message, in the active language: the hotline the bank set
+    (`BANK_HOTLINE`) and its branches, or the branches alone."""
+    hotline = settings.BANK_HOTLINE
+    return str(SMS_WHERE_TO_ASK % {"hotline": hotline} if hotline else SMS_WHERE_TO_ASK_NO_HOTLINE)
+
+
 def render_sms(message: OutboxMessage) -> str:
     """The text message a stored template stands for: its subject line, then, when the message has a
     page to read (`link` in its context), the sentence saying where to read it once signed in; never
-    the link itself; then where to ask (the hotline, the branches). The facts come first: at
-    `SMS_MAX_CHARS` a pointer that does not fit whole is left out."""
+    the link itself; then, unless it carries a code, where to ask (the hotline, the branches). The facts
+    come first: at `SMS_MAX_CHARS` a pointer that does not fit whole is left out."""
     body = json.loads(message.payload)
     context = revive_context(body["context"])
     with translation.override(body.get("language") or settings.LANGUAGE_CODE):
         subject = render_subject_line(f"{body['template']}_subject.txt", context)
         where_to_read = str(SMS_WHERE_TO_READ) if context.get("link") else ""
-        hotline = settings.BANK_HOTLINE
-        asked = SMS_WHERE_TO_ASK % {"hotline": hotline} if hotline else SMS_WHERE_TO_ASK_NO_HOTLINE
-        where_to_ask = str(asked)
+        # A one-time code is the code and its warning alone: a number to call beside a code is what a
+        # scam SMS looks like, and the code's SMS is long enough already.
+        where_to_ask = "" if "code" in context else where_to_ask_sentence()
     if subject and not subject.endswith(SENTENCE_ENDS):
         # A subject line is no sentence; the SMS reads it as one, ended before the next begins.
         subject += "."
