@@ -10,7 +10,7 @@ from consents.services.who_answered import (
     MAX_AUTHORITY_LENGTH,
     AnsweredBy,
     NoticeGiven,
-    representative_authority_missing_error,
+    authority_missing_error,
 )
 
 
@@ -26,9 +26,12 @@ def _authority_field() -> forms.CharField:
 
 
 def _authority_checked(form: forms.Form, data: dict, who_field: str) -> None:
-    """A representative needs the reference of their written authority (`who_answered_validate`)."""
-    if data.get(who_field) == AnsweredBy.REPRESENTATIVE and not data.get("authority", "").strip():
-        form.add_error("authority", representative_authority_missing_error().text)
+    """The service's rule on a written authority (`authority_missing_error`), shown on the field."""
+    if who_field not in data:
+        return
+    missing = authority_missing_error(data[who_field], data.get("authority", ""))
+    if missing is not None:
+        form.add_error("authority", missing.text)
 
 
 class WhoAnsweredForm(forms.Form):
