@@ -229,10 +229,16 @@ SMS_WHERE_TO_ASK_NO_HOTLINE = _("Questions: ask at any branch.")
 SENTENCE_ENDS = (".", "!", "?", "…")
 
 
+def bank_hotline() -> str:
+    """The customer hotline the bank set (`BANK_HOTLINE`), "" when none: what the SMS ending and the
+    e-mails that say "call the hotline" (`bank_hotline` in their context) give as its number."""
+    return settings.BANK_HOTLINE
+
+
 def where_to_ask_sentence() -> str:
     """Where a customer asks about a message, in the active language: the hotline the bank set
-    (`BANK_HOTLINE`) and its branches, or the branches alone."""
-    hotline = settings.BANK_HOTLINE
+    and its branches, or the branches alone."""
+    hotline = bank_hotline()
     return str(SMS_WHERE_TO_ASK % {"hotline": hotline} if hotline else SMS_WHERE_TO_ASK_NO_HOTLINE)
 
 
@@ -279,9 +285,10 @@ def _send_sms(message: OutboxMessage, now: datetime) -> str:
 
 
 def render_email(message: OutboxMessage) -> EmailMultiAlternatives:
-    """The e-mail a stored message stands for, rendered in its language."""
+    """The e-mail a stored message stands for, rendered in its language; its templates may give the
+    hotline's number (`bank_hotline`)."""
     body = json.loads(message.payload)
-    context = revive_context(body["context"])
+    context = {**revive_context(body["context"]), "bank_hotline": bank_hotline()}
     template = body["template"]
     with translation.override(body.get("language") or settings.LANGUAGE_CODE):
         subject = render_subject_line(f"{template}_subject.txt", context)
