@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from consents.services.who_answered import (
     MAX_AUTHORITY_LENGTH,
     AnsweredBy,
+    AskedBy,
     NoticeGiven,
     authority_missing_error,
 )
@@ -54,7 +55,7 @@ class WhoAskedForm(forms.Form):
     """Who asked for a withdrawal staff record: the customer, or someone on their written authority."""
 
     asked_by = forms.ChoiceField(
-        label=_("Who asked for the withdrawal?"), choices=AnsweredBy.choices, widget=forms.RadioSelect
+        label=_("Who asked for the withdrawal?"), choices=AskedBy.choices, widget=forms.RadioSelect
     )
     authority = _authority_field()
 

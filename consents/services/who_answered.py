@@ -29,6 +29,15 @@ class AnsweredBy(models.TextChoices):
     )
 
 
+class AskedBy(models.TextChoices):
+    """Who asked for a withdrawal staff record: `AnsweredBy`'s values without the notice's helper."""
+
+    CUSTOMER = AnsweredBy.CUSTOMER.value, _("The customer asked themselves")
+    REPRESENTATIVE = AnsweredBy.REPRESENTATIVE.value, _(
+        "Someone else asked for the customer, on a written authority the bank checked (power of attorney)"
+    )
+
+
 class NoticeGiven(models.TextChoices):
     READ_OUT = "read_out", _("The notice was read out to the customer")
     HANDED_OVER = "handed_over", _("The notice was handed over and the customer read it")
