@@ -58,7 +58,8 @@ BANK_NAME = env.str("BANK_NAME", default="").strip() or REGULATOR_ORGANISATION.g
     "name", "Ngân hàng TMCP Quyền Dữ Liệu (demo)"
 )
 # The customer hotline every SMS names beside the branches, for a customer with no app nor internet
-# banking to ask about a message (`integrations.delivery.render_sms`); empty: the branches only.
+# banking to ask about a message (`integrations.delivery.bank_hotline`: the SMS ending and the e-mails that
+# say "call the hotline"); empty: the branches only.
 BANK_HOTLINE = env.str("BANK_HOTLINE", default="").strip()
 # The release deployed (a tag or commit), printed on documents the bank hands an inspector; empty: unknown.
 PLATFORM_VERSION = env.str("PLATFORM_VERSION", default="")

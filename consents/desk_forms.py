@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from consents.services.who_answered import (
     MAX_AUTHORITY_LENGTH,
     AnsweredBy,
+    AskedBy,
     NoticeGiven,
-    representative_authority_missing_error,
+    authority_missing_error,
 )
 
 
@@ -26,9 +27,12 @@ def _authority_field() -> forms.CharField:
 
 
 def _authority_checked(form: forms.Form, data: dict, who_field: str) -> None:
-    """A representative needs the reference of their written authority (`who_answered_validate`)."""
-    if data.get(who_field) == AnsweredBy.REPRESENTATIVE and not data.get("authority", "").strip():
-        form.add_error("authority", representative_authority_missing_error().text)
+    """The service's rule on a written authority (`authority_missing_error`), shown on the field."""
+    if who_field not in data:
+        return
+    missing = authority_missing_error(data[who_field], data.get("authority", ""))
+    if missing is not None:
+        form.add_error("authority", missing.text)
 
 
 class WhoAnsweredForm(forms.Form):
@@ -51,7 +55,7 @@ class WhoAskedForm(forms.Form):
     """Who asked for a withdrawal staff record: the customer, or someone on their written authority."""
 
     asked_by = forms.ChoiceField(
-        label=_("Who asked for the withdrawal?"), choices=AnsweredBy.choices, widget=forms.RadioSelect
+        label=_("Who asked for the withdrawal?"), choices=AskedBy.choices, widget=forms.RadioSelect
     )
     authority = _authority_field()
 

@@ -229,22 +229,46 @@ SMS_WHERE_TO_ASK_NO_HOTLINE = _("Questions: ask at any branch.")
 SENTENCE_ENDS = (".", "!", "?", "…")
 
 
+def bank_hotline() -> str:
+    """The customer hotline the bank set (`BANK_HOTLINE`), "" when none: what the SMS ending and the
+    e-mails that say "call the hotline" (`bank_hotline` in their context) give as its number."""
+    return settings.BANK_HOTLINE
+
+
+def where_to_ask_sentence() -> str:
+    """Where a customer asks about a message, in the active language: the hotline the bank set
+    and its branches, or the branches alone."""
+    hotline = bank_hotline()
+    return str(SMS_WHERE_TO_ASK % {"hotline": hotline} if hotline else SMS_WHERE_TO_ASK_NO_HOTLINE)
+
+
 def render_sms(message: OutboxMessage) -> str:
     """The text message a stored template stands for: its subject line, then, when the message has a
     page to read (`link` in its context), the sentence saying where to read it once signed in; never
-    the link itself. The facts come first, so a cut at `SMS_MAX_CHARS` falls on the pointer."""
+    the link itself; then, unless it carries a code, where to ask (the hotline, the branches). The facts
+    come first: at `SMS_MAX_CHARS` a pointer that does not fit whole is left out."""
     body = json.loads(message.payload)
     context = revive_context(body["context"])
     with translation.override(body.get("language") or settings.LANGUAGE_CODE):
         subject = render_subject_line(f"{body['template']}_subject.txt", context)
         where_to_read = str(SMS_WHERE_TO_READ) if context.get("link") else ""
-        hotline = settings.BANK_HOTLINE
-        asked = SMS_WHERE_TO_ASK % {"hotline": hotline} if hotline else SMS_WHERE_TO_ASK_NO_HOTLINE
-        where_to_ask = str(asked)
+        # A one-time code is the code and its warning alone: a number to call beside a code is what a
+        # scam SMS looks like, and the code's SMS is long enough already.
+        where_to_ask = "" if "code" in context else where_to_ask_sentence()
     if subject and not subject.endswith(SENTENCE_ENDS):
         # A subject line is no sentence; the SMS reads it as one, ended before the next begins.
         subject += "."
-    return " ".join(part for part in (subject, where_to_read, where_to_ask) if part)[:SMS_MAX_CHARS]
+    return _facts_then_pointers(subject, where_to_read, where_to_ask)
+
+
+def _facts_then_pointers(facts: str, *pointers: str) -> str:
+    """The facts, cut at `SMS_MAX_CHARS` only if they alone are longer, then each pointer that fits
+    whole: a pointer cut short ("call 1800 54") would send the customer to someone else's number."""
+    text = facts[:SMS_MAX_CHARS]
+    for pointer in pointers:
+        if pointer and len(text) + len(" ") + len(pointer) <= SMS_MAX_CHARS:
+            text = f"{text} {pointer}".lstrip()
+    return text
 
 
 def _send_sms(message: OutboxMessage, now: datetime) -> str:
@@ -261,9 +285,10 @@ def _send_sms(message: OutboxMessage, now: datetime) -> str:
 
 
 def render_email(message: OutboxMessage) -> EmailMultiAlternatives:
-    """The e-mail a stored message stands for, rendered in its language."""
+    """The e-mail a stored message stands for, rendered in its language; its templates may give the
+    hotline's number (`bank_hotline`)."""
     body = json.loads(message.payload)
-    context = revive_context(body["context"])
+    context = {**revive_context(body["context"]), "bank_hotline": bank_hotline()}
     template = body["template"]
     with translation.override(body.get("language") or settings.LANGUAGE_CODE):
         subject = render_subject_line(f"{template}_subject.txt", context)

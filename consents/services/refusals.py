@@ -124,18 +124,21 @@ consent_refuse = durable_entry_point(consent_refuse_in_transaction)
 
 
 def _withdraw_on_form(
-    *, actor: Actor, subject: DataSubject, purpose: Purpose, channel: str, evidence: str, now: datetime
+    *, actor: Actor, subject: DataSubject, purpose: Purpose, channel: str, evidence: str, now: datetime,
+    who_answered: WhoAnswered | None,
 ) -> Consent | None:
     """A "no" on a form from a customer whose consent to the purpose is live: their withdrawal, through the
     channel a consent is given through and as easily (the form page showed its consequences first), with
     the form's proof. None when there is no live consent, or it had run out (its expiry is recorded), so
-    the "no" is recorded as a refusal."""
+    the "no" is recorded as a refusal. Who answered the form is who asked for the withdrawal."""
     subjects_lock([subject.pk])  # first (`subjects.locks`), so the consent read is the one withdrawn
     live = consent_granted(subject, purpose)
     if live is None:
         return None
     consent = consent_withdraw_in_transaction(
-        actor=actor, consent_id=live.pk, channel=channel, evidence=evidence, now=now, caller_confirms=True
+        actor=actor, consent_id=live.pk, channel=channel, evidence=evidence, now=now, caller_confirms=True,
+        asked_by=who_answered.by if who_answered else "",
+        authority=who_answered.authority if who_answered else "",
     )
     return consent if consent.status == ConsentStatus.WITHDRAWN else None
 
@@ -195,6 +198,7 @@ def consent_form_record(
                         channel=channel,
                         evidence=evidence,
                         now=now,
+                        who_answered=who_answered,
                     ) or consent_refuse_in_transaction(actor=actor, request=request, now=now)
                 recorded.append(consent)
             except DomainError as error:

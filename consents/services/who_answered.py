@@ -29,6 +29,15 @@ class AnsweredBy(models.TextChoices):
     )
 
 
+class AskedBy(models.TextChoices):
+    """Who asked for a withdrawal staff record: `AnsweredBy`'s values without the notice's helper."""
+
+    CUSTOMER = AnsweredBy.CUSTOMER.value, _("The customer asked themselves")
+    REPRESENTATIVE = AnsweredBy.REPRESENTATIVE.value, _(
+        "Someone else asked for the customer, on a written authority the bank checked (power of attorney)"
+    )
+
+
 class NoticeGiven(models.TextChoices):
     READ_OUT = "read_out", _("The notice was read out to the customer")
     HANDED_OVER = "handed_over", _("The notice was handed over and the customer read it")
@@ -44,7 +53,11 @@ class WhoAnswered:
     authority: str = ""
 
 
-def representative_authority_missing_error() -> InvalidInput:
+def authority_missing_error(by: str, authority: str) -> InvalidInput | None:
+    """The refusal of someone answering for the customer without the reference of their written
+    authority; None when none is needed or it is given. The staff forms ask it too."""
+    if by != AnsweredBy.REPRESENTATIVE or authority.strip():
+        return None
     return InvalidInput(
         _(
             "Give the reference of the written authority (power of attorney) under which someone else "
@@ -59,8 +72,9 @@ def who_answered_validate(who: WhoAnswered) -> None:
         raise InvalidInput(_("Say who gave the answers."), field="answered_by")
     if who.notice_given and who.notice_given not in NoticeGiven.values:
         raise InvalidInput(_("Say how the notice was given to the customer."), field="notice_given")
-    if who.by == AnsweredBy.REPRESENTATIVE and not who.authority.strip():
-        raise representative_authority_missing_error()
+    missing = authority_missing_error(who.by, who.authority)
+    if missing is not None:
+        raise missing
     if len(who.authority) > MAX_AUTHORITY_LENGTH:
         raise InvalidInput(
             _("The authority's reference is at most %(limit)s characters."),

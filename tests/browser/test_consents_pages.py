@@ -76,6 +76,9 @@ def test_officer_records_a_sensitive_consent_and_prints_the_receipt(page, login,
     page.get_by_test_id("purpose-biometric").get_by_label("Yes, agrees").check()
     page.select_option("select[name=channel]", "branch")  # no channel is pre-chosen
     page.fill("input[name=evidence]", "form BA-77")
+    # Asked, never pre-selected (`consents.services.who_answered`).
+    page.get_by_label("The customer answered themselves", exact=True).check()
+    page.get_by_label("The notice was handed over and the customer read it").check()
     page.get_by_test_id("save-consent").click()
     page.wait_for_load_state()
     assert "sensitive" in page.locator(".error, [role=alert]").first.inner_text()
@@ -88,6 +91,8 @@ def test_officer_records_a_sensitive_consent_and_prints_the_receipt(page, login,
     assert (
         "Biometric authentication" in receipt and "form BA-77" in receipt and subject.external_ref in receipt
     )
+    # The receipt is in the customer's language (Vietnamese here), as what it proves was said to her.
+    assert "Khách hàng tự trả lời" in page.get_by_test_id("receipt-answered-by").inner_text()
 
     page.goto(live_url(f"/en/portal/customers/{subject.pk}/"))
     assert "Biometric authentication" in page.get_by_test_id("consent-timeline").inner_text()
