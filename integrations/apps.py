@@ -70,6 +70,7 @@ class IntegrationsConfig(AppConfig):
         # Whoever starts long work (the DPO's CSV import) follows and cancels their own jobs.
         grant_permissions(Role.DPO, "integrations.view_backgroundjob", "integrations.change_backgroundjob")
         register_dashboard_cards(navigation.undelivered_cards, area="portal")
+        register_dashboard_cards(navigation.tokens_ending_cards, area="portal")
         register_menu(
             MenuItem("portal", "integrations:outbox_parked", _("Undelivered messages"), icon="alert",
                      order=96, permission="integrations.manage_outbox", group="admin"),

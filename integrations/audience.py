@@ -8,9 +8,10 @@ not serve is not sent to it; one naming several (`purposes`) is sent naming only
 at all. A notice naming no purpose goes as before.
 
 A client serves every purpose when one of its live tokens names none; otherwise the union of its live
-tokens' purposes. A client with no live token (suspended, or between a revoked key and its successor)
-keeps the limit it was last given, its latest token's: revoking a marketing platform's only key must not
-widen its webhooks to every purpose. Only a client never given a token serves every purpose. The tokens
+tokens' purposes. Live is what the API takes (`ApiToken.live`): neither revoked nor past its last day. A
+client with no live token (suspended, between a revoked or expired key and its successor) keeps the limit
+it was last given, its latest token's: revoking a marketing platform's only key, or letting it lapse, must
+not widen its webhooks to every purpose. Only a client never given a token serves every purpose. The tokens
 of all the clients a fan-out reaches are read in one query (`PurposeAudience.of_endpoints`), not once
 per endpoint.
 """
@@ -19,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from django.utils import timezone
 
 from integrations.models import ApiToken, WebhookEndpoint
 
@@ -32,19 +35,22 @@ def clients_purposes_served(client_ids: Iterable[int]) -> dict[int, frozenset[st
     ids = set(client_ids)
     limited: dict[int, frozenset[str]] = {}
     unlimited: set[int] = set()
-    # Without a live token, the latest revoked one: the tokens come newest first.
-    latest_revoked: dict[int, frozenset[str] | None] = {}
+    # Without a live token, the latest ended (revoked or expired) one: the tokens come newest first.
+    latest_ended: dict[int, frozenset[str] | None] = {}
+    now = timezone.now()
     tokens = ApiToken.objects.filter(user_id__in=ids).order_by("-created_at", "-pk")
-    for user_id, scopes, revoked_at in tokens.values_list("user_id", "scopes", "revoked_at"):
-        served = ApiToken(scopes=scopes).purposes_served()
-        if revoked_at is not None:
-            latest_revoked.setdefault(user_id, served)
+    fields = ("user_id", "scopes", "revoked_at", "expires_at")
+    for user_id, scopes, revoked_at, expires_at in tokens.values_list(*fields):
+        token = ApiToken(scopes=scopes, revoked_at=revoked_at, expires_at=expires_at)
+        served = token.purposes_served()
+        if not token.live(now):
+            latest_ended.setdefault(user_id, served)
         elif served is None:
             unlimited.add(user_id)
         else:
             limited[user_id] = limited.get(user_id, frozenset()) | served
     return {
-        pk: None if pk in unlimited else limited[pk] if pk in limited else latest_revoked.get(pk)
+        pk: None if pk in unlimited else limited[pk] if pk in limited else latest_ended.get(pk)
         for pk in ids
     }
 

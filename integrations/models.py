@@ -56,6 +56,10 @@ class ApiToken(models.Model):
     def expired(self, now: datetime) -> bool:
         return self.expires_at is not None and now >= self.expires_at
 
+    def live(self, now: datetime) -> bool:
+        """Whether the token works at `now`: neither revoked nor past its last day."""
+        return self.revoked_at is None and not self.expired(now)
+
     def ends_within(self, period: timedelta, now: datetime) -> bool:
         """Whether a live token stops within `period` from `now` (and has not yet)."""
         return (self.revoked_at is None and self.expires_at is not None

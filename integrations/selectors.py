@@ -63,6 +63,14 @@ def token_standing(token: ApiToken, *, now: datetime) -> str:
     return "ending" if token.ends_within(TOKEN_ENDING_SOON_WITHIN, now) else "live"
 
 
+def tokens_ending_count(*, now: datetime) -> int:
+    """How many tokens `ApiToken.ends_within` TOKEN_ENDING_SOON_WITHIN would flag: live, and stopping
+    within it (the DPO's dashboard card)."""
+    return ApiToken.objects.filter(
+        revoked_at__isnull=True, expires_at__gt=now, expires_at__lte=now + TOKEN_ENDING_SOON_WITHIN
+    ).count()
+
+
 def token_list(*, username: str | None = None, live_at: datetime | None = None) -> QuerySet[ApiToken]:
     """API tokens, newest first, with their users (for the list command and page): all of them, or with
     `live_at` only those neither revoked nor expired then."""

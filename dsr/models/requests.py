@@ -59,12 +59,21 @@ CLOSED_LATE_Q = Q(closed_at__gt=ANSWER_BY)
 COUNTED_FOR_RATES = ~Q(status=RequestStatus.CANCELLED) | CLOSED_LATE_Q
 
 
+# The bank's clock standing still, in SQL as `DataSubjectRequest.bank_clock_stopped()` reads it at no given
+# moment: awaiting the customer since before the bank's deadline (a null pause compares as not stopped).
+BANK_CLOCK_STOPPED_Q = Q(paused_at__lt=F("due_at"))
+
+
 def binding_due_at() -> Case:
-    """The date that binds an open request, as a database expression: the earlier of the bank's
-    deadline and the statutory one (`DataSubjectRequest.answer_by`); null once the request is closed,
-    as no deadline is left to meet. The staff queue's first key, and its index's (`dsr_queue_order`)."""
+    """The date that binds an open request and its row shows, as a database expression: what
+    `DataSubjectRequest.answer_by` reads, the earlier of the bank's deadline and the statutory one, the
+    statutory one alone while the bank's clock stands still (`BANK_CLOCK_STOPPED_Q`); null once the
+    request is closed, as no deadline is left to meet. The staff queue's first key, and its index's
+    (`dsr_queue_by_answer`)."""
+    is_open = Q(status__in=sorted(OPEN))
     return Case(
-        When(status__in=sorted(OPEN), then=ANSWER_BY),
+        When(is_open & BANK_CLOCK_STOPPED_Q, then=F("statutory_due_at")),
+        When(is_open, then=ANSWER_BY),
         default=None,
     )
 
@@ -250,7 +259,7 @@ class DataSubjectRequest(models.Model):
             # by binding date, then closed ones newest first. The planner uses it only for the very same
             # expression, so both read `binding_due_at`. Ascending puts its nulls (the closed requests)
             # last on PostgreSQL, as the queue asks; SQLite refuses NULLS LAST in an index.
-            models.Index(binding_due_at(), F("received_at").desc(), F("id"), name="dsr_queue_order"),
+            models.Index(binding_due_at(), F("received_at").desc(), F("id"), name="dsr_queue_by_answer"),
             # Requests closed in a period, the latest first: the queue's closed filters, the dashboard's
             # on-time trend and the reports, which would otherwise read every request ever closed.
             models.Index(
@@ -340,7 +349,8 @@ class DataSubjectRequest(models.Model):
 
     def bank_clock_stopped(self, at=None) -> bool:
         """The bank's clock stood still at `at` (now when omitted): awaiting the customer since before its
-        deadline (one paused later stays passed), as `dsr.selectors.clock_running_q("due", at)`."""
+        deadline (one paused later stays passed), as `dsr.selectors.clock_running_q("due", at)`, and with
+        no `at` as `BANK_CLOCK_STOPPED_Q` (the queue's order, `binding_due_at`)."""
         paused = self.paused_at
         return paused is not None and paused < self.due_at and (at is None or paused <= at)
 

@@ -16,6 +16,7 @@ BUILT_ONLINE = [
     "dsr.migrations.0015_closings_missed_recorded",
     "dsr.migrations.0028_identity_code_kept_index",
     "dsr.migrations.0031_identity_check_awaited_index",
+    "dsr.migrations.0033_queue_by_answer",
     "integrations.migrations.0003_outbox_content_kept",
     "integrations.migrations.0004_outbox_page_indexes",
     "consents.migrations.0009_list_and_expiry_indexes",

@@ -1,6 +1,6 @@
 """The staff queue and the API list of requests read the requests in their order through an index,
 whatever the number of requests ever received (docs/requests.md, "Indexes"): open requests by binding
-date then closed ones newest first on `dsr_queue_order` (an index on the very expression the queue
+date then closed ones newest first on `dsr_queue_by_answer` (an index on the very expression the queue
 sorts by), and the requests closed in a period on `dsr_closed`, instead of sorting every request for
 each page. The deadline report's grouped queries take the requests open now, closed in the period or
 acknowledged in it, one condition OR-ed over three, which PostgreSQL serves with one index per branch
@@ -61,7 +61,7 @@ def requests():
 @pytest.mark.parametrize("narrowed", [{}, {"type": "delete"}, {"status": "completed"}])
 def test_a_page_of_the_queue_reads_the_requests_in_the_index_order(requests, narrowed):
     page = request_queue(now=requests, base=DataSubjectRequest.objects.filter(**narrowed))[:50]
-    assert index_reads(page, TABLE) == ["dsr_queue_order"]
+    assert index_reads(page, TABLE) == ["dsr_queue_by_answer"]
     assert not sorts_read_rows(page, TABLE)
 
 
