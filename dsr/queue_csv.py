@@ -25,9 +25,7 @@ def _moment(value) -> str:
 
 
 def _late(closed_at, deadline) -> str:
-    if closed_at is None or deadline is None:
-        return ""
-    return "yes" if closed_at > deadline else "no"
+    return _yes_no(None if closed_at is None or deadline is None else closed_at > deadline)
 
 
 def _yes_no(flag: bool | None) -> str:
@@ -47,7 +45,7 @@ def queue_csv(requests: Iterable[DataSubjectRequest]) -> str:
             request.reference, request.type, request.get_type_display(), request.status, request.channel,
             _moment(request.received_at), _moment(request.acknowledge_by), _moment(request.acknowledged_at),
             _moment(request.due_at), _moment(request.statutory_due_at), _moment(request.answer_by),
-            "yes" if request.extended_at else "no", _moment(request.closed_at),
+            _yes_no(request.extended_at is not None), _moment(request.closed_at),
             _late(request.closed_at, request.due_at), _late(request.closed_at, request.statutory_due_at),
             _yes_no(request.late_for_rates),
         ])

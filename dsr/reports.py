@@ -25,7 +25,6 @@ from deadlines.models import DeadlineBreach, RequestType
 from deadlines.policy import LOCAL_TZ, local_midnight
 from dsr.models import CLOSED_LATE_Q, COUNTED_FOR_RATES, Channel, DataSubjectRequest
 from dsr.selectors import (
-    ANSWER_BY,
     DUE_SOON,
     acknowledged_late_q,
     acknowledged_on_time_q,
@@ -85,7 +84,7 @@ def _closed_figures(*, among: Q | None = None) -> dict[str, Count]:
     """The requests closed (`_closed`), on time by the answer-by date and within the law."""
     return _counted({
         "closed": None,
-        "closed_on_time": Q(closed_at__lte=ANSWER_BY),
+        "closed_on_time": ~CLOSED_LATE_Q,
         "closed_within_law": Q(statutory_due_at__isnull=True) | Q(closed_at__lte=F("statutory_due_at")),
     }, among)
 
@@ -351,7 +350,6 @@ def monthly_figures(*, since: datetime, until: datetime, now: datetime | None = 
     closed_in_month = Q(closed_at__gte=since, closed_at__lt=until)
     cancelled = closed_in_month & Q(status=RequestStatus.CANCELLED)
     answered = closed_in_month & ~Q(status=RequestStatus.CANCELLED)
-    late = CLOSED_LATE_Q
     open_at = {
         moment: Q(received_at__lt=moment) & (Q(closed_at__isnull=True) | Q(closed_at__gte=moment))
         for moment in (since, as_of)
@@ -362,13 +360,13 @@ def monthly_figures(*, since: datetime, until: datetime, now: datetime | None = 
         # Of those received, the repeats of an earlier request (added last in the CSV).
         "repeats": Count("pk", filter=received & REPEAT),
         "closed": Count("pk", filter=answered),
-        "closed_on_time": Count("pk", filter=answered & ~late),
-        "closed_late": Count("pk", filter=answered & late),
+        "closed_on_time": Count("pk", filter=answered & ~CLOSED_LATE_Q),
+        "closed_late": Count("pk", filter=answered & CLOSED_LATE_Q),
         "open_at_end": Count("pk", filter=open_at[as_of]),
         "overdue_at_end": Count("pk", filter=overdue_at_end),
         "open_at_start": Count("pk", filter=open_at[since]),
         "cancelled": Count("pk", filter=cancelled),
-        "cancelled_late": Count("pk", filter=cancelled & late),
+        "cancelled_late": Count("pk", filter=cancelled & CLOSED_LATE_Q),
         # An extension comes while the request is open, so `counted` below holds every one of the month.
         "extended": Count("pk", filter=_extended_q(since, until)),
         **_acknowledged_figures(since, until),
