@@ -34,11 +34,10 @@ def _notices_transferring_to(recipient: Recipient) -> list[int]:
     """The notice versions whose agreement sends data abroad to `recipient`: they name it (`_named_by`), and
     either the recipient is abroad or the purpose is a cross-border one (as
     `regulator.selectors.transfer_recipients` decides a dossier)."""
-    abroad = recipient.country != HOME_COUNTRY
-    return [
-        notice.pk for notice in _notices()
-        if (abroad or notice.purpose.cross_border) and recipient.pk in _named_by(notice)
-    ]
+    notices = _notices()
+    if recipient.country == HOME_COUNTRY:
+        notices = notices.filter(purpose__cross_border=True)
+    return [notice.pk for notice in notices if recipient.pk in _named_by(notice)]
 
 
 def recipients_transferred_to(recipients: Iterable[Recipient]) -> set[int]:
