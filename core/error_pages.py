@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from core.context import request_context
 from core.middleware import API_PREFIX
-from core.outage import OUTAGE_DETAIL, RETRY_AFTER_SECONDS, is_outage, log_outage
+from core.outage import OUTAGE_CODE, OUTAGE_DETAIL, RETRY_AFTER_SECONDS, is_outage, log_outage
 from core.sent_from import same_site_referer
 
 
@@ -89,7 +89,7 @@ def csrf_failure(request, reason: str = "") -> HttpResponse:
 def outage_answer(request) -> HttpResponse:
     response = _answer(
         request, 503, "core/outage.html",
-        str(OUTAGE_DETAIL), code="service_unavailable", retry_after=RETRY_AFTER_SECONDS, path=request.path,
+        str(OUTAGE_DETAIL), code=OUTAGE_CODE, retry_after=RETRY_AFTER_SECONDS, path=request.path,
     )
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"

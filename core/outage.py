@@ -18,6 +18,8 @@ logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5
 OUTAGE_DETAIL = _("The service is briefly unavailable. Please try again in a moment.")
+# The outage answer's `code`, the same from a view (`core.api.exceptions`) and from the middleware.
+OUTAGE_CODE = "service_unavailable"
 OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
     OperationalError,
     InterfaceError,

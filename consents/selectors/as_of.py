@@ -13,7 +13,7 @@ from django.db.models import Q
 from consents.models import Consent, ConsentEvent, ConsentStatus, ProcessingRestriction, Purpose
 from consents.selectors.catalogue import NOTICE_TEXTS
 from consents.selectors.check import consent_check_as_of
-from consents.selectors.records import events_in_order
+from consents.selectors.records import events_in_order, restrictions_in_force_at
 from consents.selectors.rule import CheckResult
 
 
@@ -59,11 +59,7 @@ def _restrictions_at(subject, at: datetime) -> dict:
     """Purpose id (None: every purpose) → the widest kind in force at `at`
     (legal_hold < object < restrict)."""
     kinds: dict = {}
-    in_force = (
-        ProcessingRestriction.objects.filter(subject=subject, started_at__lte=at)
-        .filter(Q(lifted_at__isnull=True) | Q(lifted_at__gt=at))
-        .values_list("purpose_id", "kind")
-    )
+    in_force = restrictions_in_force_at(subject.pk, at).values_list("purpose_id", "kind")
     for purpose_id, kind in in_force:
         kinds[purpose_id] = _widest(kind, kinds.get(purpose_id))
     return kinds

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import AuditEntry
 from consents.catalogue import PurposeEntry, catalogue, purpose_entry
 from consents.models import Consent, ConsentEvent, ConsentState, ProcessingRestriction, Purpose
-from consents.selectors.records import events_in_order
+from consents.selectors.records import events_in_order, restrictions_in_force_at
 from consents.selectors.rule import (
     CheckResult,
     child_born,
@@ -187,8 +187,7 @@ def consent_check_as_of(
     subject_id, guardian_id, born, relationship_ended_on, deceased_on = subject
     birth_date = _BirthDate(born, at)
     kinds = (
-        ProcessingRestriction.objects.filter(subject_id=subject_id, started_at__lte=at)
-        .filter(Q(lifted_at__isnull=True) | Q(lifted_at__gt=at))
+        restrictions_in_force_at(subject_id, at)
         .filter(Q(purpose__isnull=True) | Q(purpose_id=purpose.id))
         .values_list("kind", flat=True)
     )

@@ -206,6 +206,13 @@ def restrictions_in_force_of(subjects) -> QuerySet[ProcessingRestriction]:
     )
 
 
+def restrictions_in_force_at(subject_id, at: datetime) -> QuerySet[ProcessingRestriction]:
+    """The customer's restrictions in force at a past moment: started by `at`, not lifted by then."""
+    return ProcessingRestriction.objects.filter(subject_id=subject_id, started_at__lte=at).filter(
+        Q(lifted_at__isnull=True) | Q(lifted_at__gt=at)
+    )
+
+
 def consent_imports() -> QuerySet[ConsentImport]:
     """CSV imports of consents, the latest first, with their background jobs."""
     return ConsentImport.objects.select_related("job").order_by("-started_at", "-pk")

@@ -9,9 +9,8 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 
 from consents.models import NEVER_IN_FORCE, Consent, NoticeVersion, Recipient, ends_at
+from consents.scope import HOME_COUNTRY
 from consents.selectors.catalogue import NOTICE_TEXTS
-
-DOMESTIC = "VN"
 
 
 def _notices() -> QuerySet[NoticeVersion]:
@@ -35,17 +34,16 @@ def _notices_transferring_to(recipient: Recipient) -> list[int]:
     """The notice versions whose agreement sends data abroad to `recipient`: they name it (`_named_by`), and
     either the recipient is abroad or the purpose is a cross-border one (as
     `regulator.selectors.transfer_recipients` decides a dossier)."""
-    abroad = recipient.country != DOMESTIC
-    return [
-        notice.pk for notice in _notices()
-        if (abroad or notice.purpose.cross_border) and recipient.pk in _named_by(notice)
-    ]
+    notices = _notices()
+    if recipient.country == HOME_COUNTRY:
+        notices = notices.filter(purpose__cross_border=True)
+    return [notice.pk for notice in notices if recipient.pk in _named_by(notice)]
 
 
 def recipients_transferred_to(recipients: Iterable[Recipient]) -> set[int]:
     """Of these recipients, the ones `consents_transferring_to` can list anyone for: abroad, or named by a
     version of a cross-border purpose (the recipients page links only those). One read of the versions."""
-    ids = {recipient.pk for recipient in recipients if recipient.country != DOMESTIC}
+    ids = {recipient.pk for recipient in recipients if recipient.country != HOME_COUNTRY}
     for notice in _notices().filter(purpose__cross_border=True):
         ids.update(_named_by(notice))
     return ids & {recipient.pk for recipient in recipients}

@@ -32,7 +32,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
 from core.errors import DomainError
-from core.outage import OUTAGE_DETAIL, RETRY_AFTER_SECONDS, is_outage, log_outage
+from core.outage import OUTAGE_CODE, OUTAGE_DETAIL, RETRY_AFTER_SECONDS, is_outage, log_outage
 
 
 def api_exception_handler(exc, context):
@@ -40,7 +40,7 @@ def api_exception_handler(exc, context):
         # Not the client's input and not a bug: the transaction rolled back, so a retry is safe.
         log_outage(exc)
         response = Response(
-            {"detail": str(OUTAGE_DETAIL), "code": "service_unavailable"},
+            {"detail": str(OUTAGE_DETAIL), "code": OUTAGE_CODE},
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
         )
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
