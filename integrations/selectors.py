@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from core.db import prepared_cursor
-from core.roles import STAFF_ROLES, Role
+from core.roles import Role, staff_users
 from integrations.models import ApiToken, IdempotencyRecord, OutboxMessage, WebhookEndpoint
 
 
@@ -134,9 +134,7 @@ def integration_clients() -> QuerySet:
 
 def staff_logins() -> QuerySet:
     """Active logins holding a staff role, by username (the DPO picks an auditor among them)."""
-    staff_groups = [role.value for role in STAFF_ROLES]
-    staff = get_user_model().objects.filter(groups__name__in=staff_groups, is_active=True)
-    return staff.distinct().order_by("username")
+    return staff_users().filter(is_active=True).order_by("username")
 
 
 def webhook_deliveries(*, endpoint: WebhookEndpoint, limit: int = 100) -> list[OutboxMessage]:
