@@ -20,6 +20,7 @@ from audit.services import audit_record
 from core.actors import Actor
 from core.db import lock_wait_limited, lock_wait_timed_out
 from core.errors import Conflict, InvalidInput
+from core.moments import last_day_check
 from core.roles import Role
 from integrations import principals
 from integrations.errors import IdempotencyKeyBusy
@@ -46,7 +47,7 @@ def token_issue(
 
     `last_day`: the last day (in Vietnam) the token works, through its end (a contractor's, an
     auditor's); without one the token works until revoked. A day already past is refused."""
-    _last_day_check(last_day)
+    last_day_check(last_day, field="last_day")
     whole_role = ["*"]
     with transaction.atomic(durable=True):
         return _token_create(actor=actor, user=user, name=name,
@@ -62,7 +63,7 @@ def token_issue_to_auditor(
     first and refuses it."""
     if last_day is None:
         raise InvalidInput(_("An auditor's token needs a last day."), field="last_day")
-    _last_day_check(last_day)
+    last_day_check(last_day, field="last_day")
     if last_day > timezone.localdate() + AUDITOR_TOKEN_LONGEST:
         raise InvalidInput(_("An auditor's token lasts at most 90 days: choose an earlier last day."),
                            field="last_day")
@@ -77,12 +78,6 @@ def token_issue_to_auditor(
             )
         return _token_create(actor=actor, user=user, name=name, scopes=list(AUDITOR_TOKEN_SCOPES),
                              last_day=last_day)
-
-
-def _last_day_check(last_day: date | None) -> None:
-    if last_day is not None and last_day < timezone.localdate():
-        raise InvalidInput(_("This last day has already passed: choose today or a later day."),
-                           field="last_day")
 
 
 def _token_create(*, actor: Actor, user, name: str, scopes: list[str], last_day: date | None
