@@ -122,8 +122,7 @@ def tokens_revoke_for_user_locked(*, actor: Actor, user_id: int) -> int:
     Returns how many were revoked."""
     with transaction.atomic(savepoint=False):
         now = timezone.now()
-        live = list(ApiToken.objects.select_for_update().filter(user_id=user_id, revoked_at__isnull=True)
-                    .order_by("pk"))
+        live = _live_tokens_locked(user_id)
         for token in live:
             token.revoked_at = now
             token.save(update_fields=["revoked_at"])
@@ -138,7 +137,13 @@ def tokens_revoke_for_user_locked(*, actor: Actor, user_id: int) -> int:
 def tokens_lock_on_role_change(sender, *, user_id: int, **kwargs) -> None:
     """Receiver of `accounts.signals.role_changing`: the user's live tokens locked before any receiver
     of `role_changed` writes an audit entry (the one lock order)."""
-    list(ApiToken.objects.select_for_update().filter(user_id=user_id, revoked_at__isnull=True).order_by("pk"))
+    _live_tokens_locked(user_id)
+
+
+def _live_tokens_locked(user_id: int) -> list[ApiToken]:
+    """The user's tokens not yet revoked, locked in primary-key order (one order for every locker)."""
+    return list(ApiToken.objects.select_for_update().filter(user_id=user_id, revoked_at__isnull=True)
+                .order_by("pk"))
 
 
 def tokens_revoke_on_role_change(sender, *, user_id: int, actor: Actor, **kwargs) -> None:
