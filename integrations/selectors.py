@@ -3,14 +3,13 @@ idempotency records."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import F, Max, Q, QuerySet
-from django.utils import timezone
 
 from audit.models import AuditEntry
-from core.db import prepared_cursor
+from core.db import prepared_cursor, raw_moment
 from core.roles import Role, staff_users
 from integrations.models import ApiToken, IdempotencyRecord, OutboxMessage, WebhookEndpoint
 
@@ -37,16 +36,7 @@ def token_by_key_hash(key_hash: str) -> ApiToken | None:
     # JSON arrives as text from SQLite and from Django's PostgreSQL adapters alike.
     scopes = json.loads(scopes) if isinstance(scopes, str) else scopes
     return ApiToken(pk=pk, user_id=user_id, scopes=scopes, prefix=prefix, key_hash=key_hash,
-                    expires_at=_aware(expires_at))
-
-
-def _aware(moment):
-    # SQLite hands a raw cursor's datetimes back naive (in UTC); PostgreSQL's are aware already.
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    if moment is not None and timezone.is_naive(moment):
-        return timezone.make_aware(moment, UTC)
-    return moment
+                    expires_at=raw_moment(expires_at))
 
 
 # A token ending within this is flagged on the DPO's page, time to renew it or let it lapse.
