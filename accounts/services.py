@@ -27,6 +27,7 @@ from core.access import subject_for_user
 from core.actors import Actor
 from core.errors import Conflict, DomainError, InvalidInput, valid_or_refused
 from core.keyed import blind_index
+from core.moments import last_day_check
 from core.roles import STAFF_ROLES, Role, user_role
 
 logger = logging.getLogger(__name__)
@@ -79,8 +80,7 @@ def user_role_set(
         raise InvalidInput(_("Only staff roles can be granted here."), field="role")
     if until is not None and role is None:
         raise InvalidInput(_("A last day is given with a role: choose the role too."), field="until")
-    if until is not None and until < timezone.localdate():
-        raise InvalidInput(_("This last day has already passed: choose today or a later day."), field="until")
+    last_day_check(until, field="until")
     with transaction.atomic(durable=True):
         user = get_user_model().objects.select_for_update(no_key=True).get(pk=user.pk)
         old = user_role(user)

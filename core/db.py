@@ -1,5 +1,6 @@
 """Database helpers: a cursor for the few queries on the hot path, planned once per database
-connection (`prepared_cursor`, below); `bulk_insert` for thousands of new rows at once;
+connection (`prepared_cursor`, below), and the date-times they read made aware (`raw_moment`);
+`bulk_insert` for thousands of new rows at once;
 `encrypted_update` and `encrypted_bulk_update` for an encrypted column rewritten on many rows at once;
 a report's large grouped queries without JIT compilation (`reads_without_jit`); the unit of work of
 an API call; a row locked by its id (`locked_or_not_found`), rows locked for sharing
@@ -25,12 +26,14 @@ import hashlib
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, ParamSpec, TypeVar, overload
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, models, router, transaction
 from django.db.models.fields import AutoFieldMixin
 from django.db.models.lookups import In
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from core.errors import Conflict, NotFound
 
@@ -68,6 +71,15 @@ def prepared_cursor() -> Iterator:
         server_binding = psycopg.Cursor(database.connection)
     with database.make_cursor(server_binding) as cursor:
         yield cursor
+
+
+def raw_moment(value) -> datetime | None:
+    """A date-time read by raw SQL (`prepared_cursor`), aware: raw SQL skips Django's converters, and
+    SQLite hands back naive UTC date-times (or text); PostgreSQL's are aware already."""
+    if value is None:
+        return None
+    parsed = value if isinstance(value, datetime) else parse_datetime(str(value))
+    return parsed if parsed is None or timezone.is_aware(parsed) else timezone.make_aware(parsed, UTC)
 
 
 @overload

@@ -83,6 +83,13 @@ def period_check(
         raise InvalidInput(_("The period must start before it ends."), field=field)
 
 
+def last_day_check(day: date | None, *, field: str) -> None:
+    """InvalidInput on `field` when a last day (a staff role's, an API token's) is already past, local
+    time: what it would grant would end before it began."""
+    if day is not None and day < timezone.localdate():
+        raise InvalidInput(_("This last day has already passed: choose today or a later day."), field=field)
+
+
 def day_first_iso(value: str) -> str | None:
     """A date written day first (18/03/2024, 4/3/2024, 18/03/2024 10:15, 18/03/2024 10:15:30) rewritten
     in ISO 8601 (2024-03-18, 2024-03-04, 2024-03-18T10:15...), for `parse_moment` to judge against the

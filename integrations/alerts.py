@@ -60,10 +60,8 @@ def audit_restore_email(*, record, line: str, lost_after, lost_until, **kwargs) 
         "lost_after_at": lost_after, "lost_until_at": lost_until,
     }
     key = f"audit-restore:{record.restored_to}:{record.lost_through}:{record.written_at}"
-    outbox_email_staff(roles=[Role.DPO], template="audit/email/restore", context=context,
-                       topic="audit.restore.recorded", dedupe_key=key, now=now)
-    _email_internal_audit(template="audit/email/restore", context=context, topic="audit.restore.recorded",
-                          dedupe_key=key, now=now)
+    _email_dpo_and_internal_audit(template="audit/email/restore", context=context,
+                                  topic="audit.restore.recorded", dedupe_key=key, now=now)
 
 
 def audit_restore_since_checkpoint_email(*, entry, taken_at, lost_after, lost_until, **kwargs) -> None:
@@ -85,10 +83,15 @@ def audit_checkpoints_restarted_email(*, entry, **kwargs) -> None:
     context = {"recorded_at": entry.recorded_at, "reason": entry.data["reason"],
                "directory": entry.data["directory"]}
     key = f"audit-checkpoints-restarted:{entry.sequence}"
-    outbox_email_staff(roles=[Role.DPO], template="audit/email/checkpoints_restarted", context=context,
-                       topic="audit.checkpoints.restarted", dedupe_key=key, now=entry.recorded_at)
-    _email_internal_audit(template="audit/email/checkpoints_restarted", context=context,
-                          topic="audit.checkpoints.restarted", dedupe_key=key, now=entry.recorded_at)
+    _email_dpo_and_internal_audit(template="audit/email/checkpoints_restarted", context=context,
+                                  topic="audit.checkpoints.restarted", dedupe_key=key, now=entry.recorded_at)
+
+
+def _email_dpo_and_internal_audit(*, template: str, context: dict, topic: str, dedupe_key: str, now) -> None:
+    """Queue one e-mail to every DPO, each in their language, and to each of internal audit's mailboxes."""
+    outbox_email_staff(roles=[Role.DPO], template=template, context=context, topic=topic,
+                       dedupe_key=dedupe_key, now=now)
+    _email_internal_audit(template=template, context=context, topic=topic, dedupe_key=dedupe_key, now=now)
 
 
 def _email_internal_audit(*, template: str, context: dict, topic: str, dedupe_key: str, now) -> None:

@@ -3,15 +3,14 @@ idempotency records."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import F, Max, Q, QuerySet
-from django.utils import timezone
 
 from audit.models import AuditEntry
-from core.db import prepared_cursor
-from core.roles import STAFF_ROLES, Role
+from core.db import prepared_cursor, raw_moment
+from core.roles import Role, staff_users
 from integrations.models import ApiToken, IdempotencyRecord, OutboxMessage, WebhookEndpoint
 
 
@@ -37,16 +36,7 @@ def token_by_key_hash(key_hash: str) -> ApiToken | None:
     # JSON arrives as text from SQLite and from Django's PostgreSQL adapters alike.
     scopes = json.loads(scopes) if isinstance(scopes, str) else scopes
     return ApiToken(pk=pk, user_id=user_id, scopes=scopes, prefix=prefix, key_hash=key_hash,
-                    expires_at=_aware(expires_at))
-
-
-def _aware(moment):
-    # SQLite hands a raw cursor's datetimes back naive (in UTC); PostgreSQL's are aware already.
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    if moment is not None and timezone.is_naive(moment):
-        return timezone.make_aware(moment, UTC)
-    return moment
+                    expires_at=raw_moment(expires_at))
 
 
 # A token ending within this is flagged on the DPO's page, time to renew it or let it lapse.
@@ -134,9 +124,7 @@ def integration_clients() -> QuerySet:
 
 def staff_logins() -> QuerySet:
     """Active logins holding a staff role, by username (the DPO picks an auditor among them)."""
-    staff_groups = [role.value for role in STAFF_ROLES]
-    staff = get_user_model().objects.filter(groups__name__in=staff_groups, is_active=True)
-    return staff.distinct().order_by("username")
+    return staff_users().filter(is_active=True).order_by("username")
 
 
 def webhook_deliveries(*, endpoint: WebhookEndpoint, limit: int = 100) -> list[OutboxMessage]:

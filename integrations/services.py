@@ -20,6 +20,7 @@ from audit.services import audit_record
 from core.actors import Actor
 from core.db import lock_wait_limited, lock_wait_timed_out
 from core.errors import Conflict, InvalidInput
+from core.moments import last_day_check
 from core.roles import Role
 from integrations import principals
 from integrations.errors import IdempotencyKeyBusy
@@ -46,7 +47,7 @@ def token_issue(
 
     `last_day`: the last day (in Vietnam) the token works, through its end (a contractor's, an
     auditor's); without one the token works until revoked. A day already past is refused."""
-    _last_day_check(last_day)
+    last_day_check(last_day, field="last_day")
     whole_role = ["*"]
     with transaction.atomic(durable=True):
         return _token_create(actor=actor, user=user, name=name,
@@ -62,7 +63,7 @@ def token_issue_to_auditor(
     first and refuses it."""
     if last_day is None:
         raise InvalidInput(_("An auditor's token needs a last day."), field="last_day")
-    _last_day_check(last_day)
+    last_day_check(last_day, field="last_day")
     if last_day > timezone.localdate() + AUDITOR_TOKEN_LONGEST:
         raise InvalidInput(_("An auditor's token lasts at most 90 days: choose an earlier last day."),
                            field="last_day")
@@ -77,12 +78,6 @@ def token_issue_to_auditor(
             )
         return _token_create(actor=actor, user=user, name=name, scopes=list(AUDITOR_TOKEN_SCOPES),
                              last_day=last_day)
-
-
-def _last_day_check(last_day: date | None) -> None:
-    if last_day is not None and last_day < timezone.localdate():
-        raise InvalidInput(_("This last day has already passed: choose today or a later day."),
-                           field="last_day")
 
 
 def _token_create(*, actor: Actor, user, name: str, scopes: list[str], last_day: date | None
@@ -127,8 +122,7 @@ def tokens_revoke_for_user_locked(*, actor: Actor, user_id: int) -> int:
     Returns how many were revoked."""
     with transaction.atomic(savepoint=False):
         now = timezone.now()
-        live = list(ApiToken.objects.select_for_update().filter(user_id=user_id, revoked_at__isnull=True)
-                    .order_by("pk"))
+        live = _live_tokens_locked(user_id)
         for token in live:
             token.revoked_at = now
             token.save(update_fields=["revoked_at"])
@@ -143,7 +137,13 @@ def tokens_revoke_for_user_locked(*, actor: Actor, user_id: int) -> int:
 def tokens_lock_on_role_change(sender, *, user_id: int, **kwargs) -> None:
     """Receiver of `accounts.signals.role_changing`: the user's live tokens locked before any receiver
     of `role_changed` writes an audit entry (the one lock order)."""
-    list(ApiToken.objects.select_for_update().filter(user_id=user_id, revoked_at__isnull=True).order_by("pk"))
+    _live_tokens_locked(user_id)
+
+
+def _live_tokens_locked(user_id: int) -> list[ApiToken]:
+    """The user's tokens not yet revoked, locked in primary-key order (one order for every locker)."""
+    return list(ApiToken.objects.select_for_update().filter(user_id=user_id, revoked_at__isnull=True)
+                .order_by("pk"))
 
 
 def tokens_revoke_on_role_change(sender, *, user_id: int, actor: Actor, **kwargs) -> None:

@@ -46,9 +46,9 @@ from integrations.services import token_issue_to_auditor, token_revoke
 PAGE_SIZE = 50
 
 
-def _row(token, role) -> dict:
+def _row(token, role, *, now) -> dict:
     return {"token": token, "role": role, "all_scopes": "*" in token.scopes,
-            "standing": token_standing(token, now=timezone.now())}
+            "standing": token_standing(token, now=now)}
 
 
 @staff_required("integrations.view_apitoken")
@@ -56,7 +56,8 @@ def token_list_page(request):
     """A page of tokens at a time, newest first, their users' roles read in one query for the page."""
     page = Paginator(token_list(), PAGE_SIZE).get_page(request.GET.get("page"))
     roles = user_roles({token.user_id for token in page})
-    rows = [_row(token, roles.get(token.user_id)) for token in page]
+    now = timezone.now()  # one moment for the whole page: each row's standing is judged at it
+    rows = [_row(token, roles.get(token.user_id), now=now) for token in page]
     # Appended to each row's "Revoke…": the revocation comes back to this page (`same_page`).
     context = {"rows": rows, "page": page, "on_page": page_query(page.number)}
     return render(request, "integrations/token_list.html", context)
@@ -106,7 +107,7 @@ def token_revoke_page(request, pk):
                 % {"prefix": token.prefix, "user": token.user.get_username()},
             )
         return redirect(back)
-    context = {"row": _row(token, user_role(token.user)), "back": back}
+    context = {"row": _row(token, user_role(token.user), now=timezone.now()), "back": back}
     return render(request, "integrations/token_revoke.html", context)
 
 

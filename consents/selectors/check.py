@@ -13,12 +13,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import cached_property
 
 from django.db.models import ExpressionWrapper, F, Q, QuerySet, Subquery, TextField
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEntry
@@ -34,7 +33,7 @@ from consents.selectors.rule import (
     life_ended_reason,
     own_agreement_due,
 )
-from core.db import prepared_cursor
+from core.db import prepared_cursor, raw_moment
 from core.errors import InvalidInput, NotFound
 from subjects.models import DataSubject
 from subjects.selectors import subject_id_subquery_for_ref, unknown_customer_number
@@ -111,14 +110,6 @@ def _uuid(value) -> uuid.UUID | None:
     return value if value is None or isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
-def _aware(value) -> datetime | None:
-    """Raw SQL skips Django's converters: SQLite hands back naive UTC date-times (or text)."""
-    if value is None:
-        return None
-    parsed = value if isinstance(value, datetime) else parse_datetime(str(value))
-    return parsed if parsed is None or timezone.is_aware(parsed) else timezone.make_aware(parsed, UTC)
-
-
 def consent_check(
     *,
     subject_ref: str,
@@ -150,7 +141,8 @@ def consent_check(
         None
         if status is None
         else (
-            _uuid(consent_id), status, notice_id, _aware(expires_at), guardian_alone(given_by, child_agreed)
+            _uuid(consent_id), status, notice_id, raw_moment(expires_at),
+            guardian_alone(given_by, child_agreed),
         )
     )
     birth_date = _BirthDate(born, now)
