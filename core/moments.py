@@ -85,8 +85,12 @@ def period_check(
 
 def last_day_check(day: date | None, *, field: str) -> None:
     """InvalidInput on `field` when a last day (a staff role's, an API token's) is already past, local
-    time: what it would grant would end before it began."""
-    if day is not None and day < timezone.localdate():
+    time: what it would grant would end before it began; or outside the calendar the platform reads
+    (`check_in_range`): the end of 31/12/9999 is past the last moment Python can hold."""
+    if day is None:
+        return
+    check_in_range(day, field=field)
+    if day < timezone.localdate():
         raise InvalidInput(_("This last day has already passed: choose today or a later day."), field=field)
 
 

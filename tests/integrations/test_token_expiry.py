@@ -49,7 +49,7 @@ def test_issue_token_expires_is_valid_through_the_end_of_that_vietnam_day(office
     assert entry.data["expires_at"] == token.expires_at.isoformat()
 
 
-@pytest.mark.parametrize("given", ["2020-01-01", "31/12/2026", "tomorrow"])
+@pytest.mark.parametrize("given", ["2020-01-01", "31/12/2026", "tomorrow", "9999-12-31"])
 def test_issue_token_refuses_a_past_or_unreadable_last_day(officer, given):
     with pytest.raises(CommandError):
         call_command("issue_token", "officer_t", "--expires", given, stdout=StringIO(), stderr=StringIO())
@@ -82,6 +82,15 @@ def test_the_api_accepts_a_token_on_its_last_day_and_refuses_it_after_with_a_cle
 def test_the_service_refuses_a_last_day_already_past(officer):
     with pytest.raises(InvalidInput):
         token_issue(actor=Actor.system("tests"), user=officer, last_day=date(2020, 1, 1))
+
+
+def test_the_service_refuses_a_last_day_past_the_calendar_it_reads_with_a_message(officer):
+    # The end of 31/12/9999 is past the last date Python can hold: refused as out of range, not a traceback.
+    with pytest.raises(InvalidInput) as refusal:
+        token_issue(actor=Actor.system("tests"), user=officer, last_day=date(9999, 12, 31))
+    assert refusal.value.field == "last_day"
+    assert "2999-12-31" in refusal.value.text
+    assert not ApiToken.objects.exists()
 
 
 def test_the_tokens_page_shows_the_last_day_and_flags_tokens_ending_within_14_days(client, dpo, officer):
