@@ -1,0 +1,91 @@
+"""Consents API: the consent feed a core-banking batch pulls page by page (`consents.selectors.feed`)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from consents import selectors, services
+from consents.api.checks import PROOF_FIELDS
+from consents.api.served import is_processor, purpose_served_check, recipients_asking
+from core.actors import actor_for_user
+from core.api.filters import query_parameters_check
+from core.errors import InvalidInput
+
+FEED_PARAMETERS = [
+    OpenApiParameter("purpose", str, required=True, description="Purpose code"),
+    OpenApiParameter(
+        "cursor", str,
+        description="The `next` of the last page the batch loaded; none for the whole snapshot.",
+    ),
+    OpenApiParameter(
+        "limit", int,
+        description=f"Rows a page (1 to {selectors.FEED_PAGE_MAX}, default {selectors.FEED_PAGE_DEFAULT}).",
+    ),
+]
+UNKNOWN_FEED_PARAMETER = _("Unknown parameter; the consent feed takes: %(filters)s.")
+BAD_LIMIT = _("`limit` is a whole number from 1 to %(most)s.")
+
+
+def _limit(value: str | None) -> int:
+    if value is None:
+        return selectors.FEED_PAGE_DEFAULT
+    if not value.isdigit() or not 1 <= int(value) <= selectors.FEED_PAGE_MAX:
+        raise InvalidInput(BAD_LIMIT % {"most": selectors.FEED_PAGE_MAX}, field="limit")
+    return int(value)
+
+
+class ConsentFeedView(APIView):
+    required_permissions = {"GET": "consents.view_consent"}
+    required_scopes = {"GET": "consents:read"}
+
+    @extend_schema(
+        parameters=FEED_PARAMETERS,
+        responses=inline_serializer(
+            "ConsentFeed",
+            {
+                "purpose": serializers.CharField(),
+                "items": serializers.ListField(
+                    help_text="subject (CIF), allowed, reason, status, consent, notice_version, changed_at, "
+                    "stop_by (for a \"no\" recorded in the last 60 days: when the bank's stop is due)."
+                ),
+                "next": serializers.CharField(allow_null=True),
+                "more": serializers.BooleanField(),
+                "horizon": serializers.DateTimeField(),
+                "checked_at": serializers.DateTimeField(),
+                **PROOF_FIELDS,
+            },
+        ),
+        description=(
+            "For a core-banking batch: every customer's answer for one purpose, page by page in the order "
+            "the answers were recorded. Without `cursor`, the whole snapshot; with the `next` of the last "
+            "page loaded, each customer whose answer was recorded since, once (grants, withdrawals, "
+            "restrictions, objections, deaths...). Keep `next` only after loading the page; while `more` is "
+            "true ask again at once. Rows recorded after `horizon` (five minutes ago) come in a later pull, "
+            "so none committed late is skipped. Each page is recorded once in the audit trail."
+        ),
+    )
+    def get(self, request):
+        query_parameters_check(
+            request.query_params, filters=[parameter.name for parameter in FEED_PARAMETERS],
+            message=UNKNOWN_FEED_PARAMETER,
+        )
+        purpose = request.query_params.get("purpose")
+        if not purpose:
+            raise InvalidInput(_("Give ?purpose=<code>."), field="purpose")
+        limit = _limit(request.query_params.get("limit"))
+        cursor = request.query_params.get("cursor")
+        after = selectors.feed_position_read(cursor) if cursor else None
+        purpose_served_check(request, purpose)
+        answer = services.consent_feed_read(
+            actor=actor_for_user(request.user), purpose_code=purpose, after=after, limit=limit,
+            processor=is_processor(request), recipients=recipients_asking(request),
+        )
+        return Response({
+            "purpose": purpose, "items": answer.items, "next": answer.next, "more": answer.more,
+            "horizon": answer.horizon, "checked_at": answer.checked_at,
+            "check_id": answer.proof, "answer_sha256": answer.digest,
+        })

@@ -1,0 +1,91 @@
+"""A core-banking batch reading the consent feed (`consents.selectors.feed`), with the bank's record of each
+page it pulled: one audit entry per page, never one per customer (a snapshot is a million rows), holding
+who pulled, the purpose, the cursors it read between, the counts and the SHA-256 of the page's items as
+the API gives them, which the batch keeps with its load.
+
+Each "no" carries when the stop is due (`stop_by`): the bank's deadline for a withdrawal counted from when
+the change was recorded, as the recipients' duties are timed, so the core knows which stops it must have
+applied by when."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import audit_record
+from consents.selectors.feed import FeedItem, FeedPosition, consent_feed_page
+from consents.services.campaign_checks import answer_digest
+from consents.services.told import reason_told
+from core.actors import Actor
+from deadlines.policy import due_at_for
+
+FEED_READ = "consents.feed.read"
+# A change older than this is past any stop deadline the policy table holds (Law 91's longest, a
+# withdrawal with a processor and its extension, is 35 days): its stop is simply due, and timing each of a
+# snapshot's million old refusals would cost queries for nothing.
+STOP_DEADLINE_LOOKBACK = timedelta(days=60)
+
+
+@dataclass(frozen=True)
+class FeedAnswer:
+    """The page as the API gives it, and its proof: the audit entry's id and the items' digest."""
+
+    items: list[dict]
+    next: str | None
+    more: bool
+    horizon: datetime
+    checked_at: datetime
+    proof: str
+    digest: str
+
+
+def _item(item: FeedItem, *, processor: bool, stop_by: datetime | None) -> dict:
+    return {
+        "subject": item.subject,
+        "allowed": item.result.allowed,
+        "reason": reason_told(item.result.reason, processor=processor),
+        "status": item.status,
+        "consent": item.consent,
+        "notice_version": item.notice_version,
+        "changed_at": item.changed_at.isoformat(),
+        "stop_by": stop_by.isoformat() if stop_by else None,
+    }
+
+
+def _stop_by(item: FeedItem, *, now: datetime, known: dict[datetime, datetime]) -> datetime | None:
+    if item.result.allowed or item.changed_at < now - STOP_DEADLINE_LOOKBACK:
+        return None
+    if item.changed_at not in known:
+        known[item.changed_at] = due_at_for(request_type="withdraw", received_at=item.changed_at)
+    return known[item.changed_at]
+
+
+def consent_feed_read(
+    *, actor: Actor, purpose_code: str, after: FeedPosition | None, limit: int, processor: bool = False,
+    recipients: frozenset[int] | None = None, now: datetime | None = None,
+) -> FeedAnswer:
+    """One page of the purpose's feed after `after`, recorded in the audit trail with its digest."""
+    now = now or timezone.now()
+    page = consent_feed_page(
+        purpose_code=purpose_code, after=after, limit=limit, now=now, recipients=recipients
+    )
+    known: dict[datetime, datetime] = {}
+    items = [_item(i, processor=processor, stop_by=_stop_by(i, now=now, known=known)) for i in page.items]
+    digest = answer_digest({"items": items})
+    cursor = page.next.encoded() if page.next else None
+    with transaction.atomic(durable=True):
+        entry = audit_record(
+            action=FEED_READ, actor=actor, now=now,
+            data={
+                "purpose": purpose_code, "after": after.encoded() if after else None, "next": cursor,
+                "items": len(items), "not_allowed": sum(not i["allowed"] for i in items),
+                "answer_sha256": digest,
+            },
+        )
+    return FeedAnswer(
+        items=items, next=cursor, more=page.more, horizon=page.horizon, checked_at=now,
+        proof=str(entry.pk), digest=digest,
+    )

@@ -1,0 +1,111 @@
+"""A core-banking batch loads each customer's answer per purpose into the core's marketing and sharing flags
+every night (`GET /api/v1/consent-feed/`): the whole snapshot once, then every answer recorded since its
+last successful run, from a cursor, page by page, none skipped and none read twice."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from consents import services
+from consents.models import Consent, ConsentState
+from consents.selectors import consent_feed_page
+from tests.consents.factories import STAFF, grant, make_purpose
+from tests.factories import make_subject
+
+pytestmark = pytest.mark.django_db
+CORE = ["consents:read"]
+FEED = "/api/v1/consent-feed/"
+
+
+@pytest.fixture
+def marketing():
+    return make_purpose("marketing", category="marketing", effective_at=timezone.now() - timedelta(days=90))
+
+
+def _said_yes(marketing, count: int, *, written_ago=timedelta(hours=1)) -> list:
+    customers = [grant(make_subject(), marketing, now=timezone.now() - timedelta(days=30)).subject
+                 for _ in range(count)]
+    _written(customers, ago=written_ago)
+    return customers
+
+
+def _written(customers, *, ago: timedelta) -> None:
+    """As if each state row had been written `ago`, one second apart, in the customers' order."""
+    for position, customer in enumerate(customers):
+        ConsentState.objects.filter(subject=customer).update(
+            updated_at=timezone.now() - ago + timedelta(seconds=position)
+        )
+
+
+def _pull_all(reader, **query) -> tuple[list[dict], str | None]:
+    items, cursor = [], query.pop("cursor", None)
+    while True:
+        answer = reader.get(FEED, {"purpose": "marketing", **query, **({"cursor": cursor} if cursor else {})})
+        assert answer.status_code == 200, answer.json()
+        body = answer.json()
+        items += body["items"]
+        cursor = body["next"]
+        if not body["more"]:
+            return items, cursor
+
+
+def test_the_snapshot_comes_page_by_page_and_the_next_run_reads_only_what_changed(
+    marketing, as_user, client_user
+):
+    customers = _said_yes(marketing, 5)
+    core = as_user(client_user, CORE)
+
+    snapshot, cursor = _pull_all(core, limit=2)
+
+    assert [item["subject"] for item in snapshot] == [c.external_ref for c in customers]
+    assert all(item["allowed"] and item["status"] == "granted" for item in snapshot)
+    assert {item["notice_version"] for item in snapshot} == {"v1"}
+    assert AuditEntry.objects.filter(action="consents.feed.read").count() == 3
+
+    withdrawn = customers[2]
+    services.consent_withdraw(
+        actor=STAFF, consent_id=Consent.objects.get(subject=withdrawn, status="granted").pk, channel="branch"
+    )
+    _written([withdrawn], ago=timedelta(minutes=10))
+    changes, _next = _pull_all(core, cursor=cursor)
+
+    assert [(i["subject"], i["allowed"], i["reason"], i["status"]) for i in changes] == [
+        (withdrawn.external_ref, False, "withdrawn", "withdrawn")
+    ]
+    assert changes[0]["stop_by"] is not None
+    assert changes[0]["stop_by"] > changes[0]["changed_at"]
+
+
+def test_a_row_inside_the_commit_lag_waits_so_one_stamped_earlier_and_committed_later_is_read(marketing):
+    (first,) = _said_yes(marketing, 1, written_ago=timedelta(minutes=2))
+    now = timezone.now()
+
+    early = consent_feed_page(purpose_code="marketing", after=None, now=now)
+    assert early.items == [] and early.next is None
+
+    # Stamped before `first`, committed only after the batch's pull.
+    (late,) = _said_yes(marketing, 1, written_ago=timedelta(minutes=3))
+    later = consent_feed_page(purpose_code="marketing", after=early.next, now=now + timedelta(minutes=10))
+
+    assert [item.subject for item in later.items] == [late.external_ref, first.external_ref]
+
+
+@pytest.mark.parametrize(("query", "field"), [
+    ({}, "purpose"),
+    ({"purpose": "marketing", "cursor": "not-a-cursor"}, "cursor"),
+    ({"purpose": "marketing", "limit": "0"}, "limit"),
+    ({"purpose": "marketing", "limit": "5001"}, "limit"),
+    ({"purpose": "marketing", "limit": "ten"}, "limit"),
+    ({"purpose": "marketing", "since": "2026-01-01"}, "since"),
+])
+def test_the_feed_refuses_what_it_cannot_answer_with_a_400_naming_the_parameter(
+    marketing, as_user, client_user, query, field
+):
+    answer = as_user(client_user, CORE).get(FEED, query)
+
+    assert answer.status_code == 400, answer.json()
+    assert field in answer.json(), answer.json()
