@@ -13,7 +13,7 @@ from audit.models import AuditEntry
 from consents import services
 from consents.models import Consent, ConsentState
 from consents.selectors import consent_feed_page
-from tests.consents.factories import STAFF, grant, make_purpose
+from tests.consents.factories import STAFF, SYSTEM, grant, make_purpose
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +92,21 @@ def test_a_row_inside_the_commit_lag_waits_so_one_stamped_earlier_and_committed_
     later = consent_feed_page(purpose_code="marketing", after=early.next, now=now + timedelta(minutes=10))
 
     assert [item.subject for item in later.items] == [late.external_ref, first.external_ref]
+
+
+def test_an_objection_put_in_force_reaches_the_next_run(marketing):
+    (customer,) = _said_yes(marketing, 1)
+    loaded = consent_feed_page(purpose_code="marketing", after=None)
+    assert [item.result.allowed for item in loaded.items] == [True]
+
+    services.restrictions_apply(
+        actor=SYSTEM, subject=customer, purposes=[marketing], kind="object", source="dsr:o"
+    )
+    changes = consent_feed_page(
+        purpose_code="marketing", after=loaded.next, now=timezone.now() + timedelta(minutes=10)
+    )
+
+    assert [(i.subject, i.result.reason) for i in changes.items] == [(customer.external_ref, "objected")]
 
 
 @pytest.mark.parametrize(("query", "field"), [
