@@ -13,7 +13,9 @@ from audit.models import AuditEntry
 from consents import services
 from consents.models import Consent, ConsentState
 from consents.selectors import consent_feed_page
+from consents.services import consents_import_csv
 from tests.consents.factories import STAFF, SYSTEM, grant, make_purpose
+from tests.consents.import_files import IMPORTER, csv_lines
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
@@ -107,6 +109,26 @@ def test_an_objection_put_in_force_reaches_the_next_run(marketing):
     )
 
     assert [(i.subject, i.result.reason) for i in changes.items] == [(customer.external_ref, "objected")]
+
+
+def test_a_grant_from_an_import_that_began_before_the_last_run_is_not_skipped(marketing):
+    """An import takes its time once, at its start, and commits batch by batch long after: its rows are
+    stamped as they are written, or a cursor moved past that start would never read them."""
+    _said_yes(marketing, 1, written_ago=timedelta(minutes=30))
+    loaded = consent_feed_page(purpose_code="marketing", after=None)
+    customer = make_subject()
+    signed = (timezone.localdate() - timedelta(days=10)).isoformat()
+    run = consents_import_csv(
+        actor=IMPORTER, filename="legacy.csv", now=timezone.now() - timedelta(hours=1),
+        lines=csv_lines(f"{customer.external_ref},marketing,v1,paper_form,SCAN-3,{signed},,,granted"),
+    )
+    assert run.imported == 1, run.errors
+
+    changes = consent_feed_page(
+        purpose_code="marketing", after=loaded.next, now=timezone.now() + timedelta(minutes=10)
+    )
+
+    assert [item.subject for item in changes.items] == [customer.external_ref]
 
 
 @pytest.mark.parametrize(("query", "field"), [
