@@ -78,7 +78,7 @@ class ConsentFeedView(APIView):
             raise InvalidInput(_("Give ?purpose=<code>."), field="purpose")
         limit = _limit(request.query_params.get("limit"))
         cursor = request.query_params.get("cursor")
-        after = selectors.feed_position_read(cursor) if cursor else None
+        after = selectors.feed_position_read(cursor, purpose_code=purpose) if cursor else None
         purpose_served_check(request, purpose)
         answer = services.consent_feed_read(
             actor=actor_for_user(request.user), purpose_code=purpose, after=after, limit=limit,

@@ -36,29 +36,39 @@ FEED_PAGE_MAX = 5000
 BAD_CURSOR = _("This cursor was not given by the consent feed; start again without one or with the last "
                "`next` a run loaded.")
 
+OTHER_PURPOSE_CURSOR = _(
+    "This cursor belongs to the feed of the purpose “%(purpose)s”; each purpose keeps its own."
+)
+
 
 @dataclass(frozen=True)
 class FeedPosition:
-    """Where a page ended: the last row's write time and its key (two rows may share a moment)."""
+    """Where a page of a purpose's feed ended: the last row's write time and its key (two rows may share
+    a moment). The purpose is in the cursor: one purpose's cursor read for another would skip its rows."""
 
+    purpose: str
     written_at: datetime
     row: int
 
     def encoded(self) -> str:
-        return base64.urlsafe_b64encode(f"{self.written_at.isoformat()}|{self.row}".encode()).decode()
+        text = f"{self.purpose}|{self.written_at.isoformat()}|{self.row}"
+        return base64.urlsafe_b64encode(text.encode()).decode()
 
 
-def feed_position_read(cursor: str) -> FeedPosition:
-    """The position an encoded cursor names; a 400 on `cursor` for anything the feed did not give."""
+def feed_position_read(cursor: str, *, purpose_code: str) -> FeedPosition:
+    """The position an encoded cursor of `purpose_code`'s feed names; a 400 on `cursor` for anything the
+    feed did not give, or gave for another purpose."""
     try:
-        moment, row = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        purpose, moment, row = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
         written_at = parse_datetime(moment)
         aware = written_at is not None and written_at.tzinfo is not None
-        position = FeedPosition(written_at=written_at, row=int(row)) if aware else None
+        position = FeedPosition(purpose=purpose, written_at=written_at, row=int(row)) if aware else None
     except (ValueError, binascii.Error, UnicodeError):
         position = None
     if position is None:
         raise InvalidInput(BAD_CURSOR, field="cursor")
+    if position.purpose != purpose_code:
+        raise InvalidInput(OTHER_PURPOSE_CURSOR % {"purpose": position.purpose}, field="cursor")
     return position
 
 
@@ -120,5 +130,5 @@ def consent_feed_page(
         )
         for _pk, subject_id, status, consent_id, notice_id, written_at in page
     ]
-    last = FeedPosition(written_at=page[-1][5], row=page[-1][0]) if page else after
+    last = FeedPosition(purpose=purpose.code, written_at=page[-1][5], row=page[-1][0]) if page else after
     return FeedPage(items=items, next=last, more=more, horizon=horizon, checked_at=now)

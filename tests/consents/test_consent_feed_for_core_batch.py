@@ -131,6 +131,22 @@ def test_a_grant_from_an_import_that_began_before_the_last_run_is_not_skipped(ma
     assert [item.subject for item in changes.items] == [customer.external_ref]
 
 
+def test_one_purposes_cursor_read_for_another_is_refused_not_a_silent_skip(marketing, as_user, client_user):
+    """A batch keeping one cursor per purpose that mixes them up would skip every row of the other purpose
+    written before the cursor's moment: those customers' flags would never be loaded."""
+    sharing = make_purpose("sharing", category="sharing", effective_at=timezone.now() - timedelta(days=90))
+    sharer = grant(make_subject(), sharing, now=timezone.now() - timedelta(days=30)).subject
+    _written([sharer], ago=timedelta(hours=2))
+    _said_yes(marketing, 1)
+    core = as_user(client_user, [*CORE])
+    _items, marketing_cursor = _pull_all(core)
+
+    answer = core.get(FEED, {"purpose": "sharing", "cursor": marketing_cursor})
+
+    assert answer.status_code == 400, answer.json()
+    assert "marketing" in answer.json()["cursor"][0]
+
+
 @pytest.mark.parametrize(("query", "field"), [
     ({}, "purpose"),
     ({"purpose": "marketing", "cursor": "not-a-cursor"}, "cursor"),
