@@ -13,6 +13,7 @@ from consents.api.checks import PROOF_FIELDS
 from consents.api.served import is_processor, purpose_served_check, recipients_asking
 from core.actors import actor_for_user
 from core.api.filters import query_parameters_check
+from core.api.inputs import validated_body
 from core.errors import InvalidInput
 
 FEED_PARAMETERS = [
@@ -88,4 +89,44 @@ class ConsentFeedView(APIView):
             "purpose": purpose, "items": answer.items, "next": answer.next, "more": answer.more,
             "horizon": answer.horizon, "checked_at": answer.checked_at,
             "check_id": answer.proof, "answer_sha256": answer.digest,
+        })
+
+
+class FeedAppliedInputSerializer(serializers.Serializer):
+    purpose = serializers.CharField(max_length=64)
+    cursor = serializers.CharField(max_length=200)
+
+
+class ConsentFeedAppliedView(APIView):
+    required_permissions = {"POST": "consents.view_consent"}
+    required_scopes = {"POST": "consents:read"}
+
+    @extend_schema(
+        request=FeedAppliedInputSerializer,
+        responses=inline_serializer(
+            "ConsentFeedApplied",
+            {
+                "purpose": serializers.CharField(),
+                "applied_through": serializers.DateTimeField(),
+                "acknowledged_at": serializers.DateTimeField(),
+                "check_id": serializers.CharField(help_text="The audit entry that records it."),
+            },
+        ),
+        description=(
+            "The batch's word that the core applied every answer of the feed up to `cursor` (the `next` of "
+            "the last page it applied): every stop whose `changed_at` is at or before `applied_through` was "
+            "applied by `acknowledged_at`, which ends the 72-hour chain for that stop. Recorded in the audit "
+            "trail (`consents.feed.applied`)."
+        ),
+    )
+    def post(self, request):
+        data = validated_body(FeedAppliedInputSerializer, request)
+        through = selectors.feed_position_read(data["cursor"], purpose_code=data["purpose"])
+        purpose_served_check(request, data["purpose"])
+        applied = services.consent_feed_applied(
+            actor=actor_for_user(request.user), purpose_code=data["purpose"], through=through
+        )
+        return Response({
+            "purpose": data["purpose"], "applied_through": applied.applied_through,
+            "acknowledged_at": applied.acknowledged_at, "check_id": applied.proof,
         })

@@ -20,6 +20,7 @@ urlpatterns = [
     path("consent-check/bulk/", checks.ConsentCheckBulkView.as_view(), name="consent-check-bulk"),
     path("consent-check/changes/", checks.ConsentCheckChangesView.as_view(), name="consent-check-changes"),
     path("consent-feed/", feed.ConsentFeedView.as_view(), name="consent-feed"),
+    path("consent-feed/applied/", feed.ConsentFeedAppliedView.as_view(), name="consent-feed-applied"),
     path("consent-imports/", catalogue.ConsentImportView.as_view(), name="consent-import"),
     path("reports/consents/", reports.ConsentReportView.as_view(), name="report-consents"),
     path("withdrawal-duties/", catalogue.DutyListView.as_view(), name="withdrawal-duty-list"),

@@ -5,7 +5,7 @@ the API gives them, which the batch keeps with its load.
 
 Each "no" carries when the stop is due (`stop_by`): the bank's deadline for a withdrawal counted from when
 the change was recorded, as the recipients' duties are timed, so the core knows which stops it must have
-applied by when."""
+applied by when; and the core's word that it applied them ends the chain (`consent_feed_applied`)."""
 
 from __future__ import annotations
 
@@ -14,15 +14,22 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
+from consents.selectors.check_changes import COMMIT_LAG
 from consents.selectors.feed import FeedItem, FeedPosition, consent_feed_page
 from consents.services.campaign_checks import answer_digest
 from consents.services.told import reason_told
 from core.actors import Actor
+from core.errors import InvalidInput
 from deadlines.policy import due_at_for
 
 FEED_READ = "consents.feed.read"
+FEED_APPLIED = "consents.feed.applied"
+NOT_GIVEN_YET = _(
+    "The feed has given no cursor past its horizon yet; send the `next` of a page the batch loaded."
+)
 # A change older than this is past any stop deadline the policy table holds (Law 91's longest, a
 # withdrawal with a processor and its extension, is 35 days): its stop is simply due, and timing each of a
 # snapshot's million old refusals would cost queries for nothing.
@@ -89,3 +96,30 @@ def consent_feed_read(
         items=items, next=cursor, more=page.more, horizon=page.horizon, checked_at=now,
         proof=str(entry.pk), digest=digest,
     )
+
+
+@dataclass(frozen=True)
+class FeedApplied:
+    """The core's word that it applied every answer of the feed up to `through` (write time), recorded."""
+
+    applied_through: datetime
+    acknowledged_at: datetime
+    proof: str
+
+
+def consent_feed_applied(
+    *, actor: Actor, purpose_code: str, through: FeedPosition, now: datetime | None = None
+) -> FeedApplied:
+    """Record that the batch applied every answer its feed gave up to `through`: the end of the 72-hour
+    chain for a core that reads the feed instead of the check. A stop whose `changed_at` is at or before
+    `applied_through` was applied by `acknowledged_at`; late when that is after its `stop_by`."""
+    now = now or timezone.now()
+    if through.written_at > now - COMMIT_LAG:
+        raise InvalidInput(NOT_GIVEN_YET, field="cursor")
+    with transaction.atomic(durable=True):
+        entry = audit_record(
+            action=FEED_APPLIED, actor=actor, now=now,
+            data={"purpose": purpose_code, "through": through.encoded(),
+                  "applied_through": through.written_at.isoformat()},
+        )
+    return FeedApplied(applied_through=through.written_at, acknowledged_at=now, proof=str(entry.pk))

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from audit.models import AuditEntry
 from consents import services
@@ -21,6 +22,7 @@ from tests.factories import make_subject
 pytestmark = pytest.mark.django_db
 CORE = ["consents:read"]
 FEED = "/api/v1/consent-feed/"
+APPLIED = "/api/v1/consent-feed/applied/"
 
 
 @pytest.fixture
@@ -129,6 +131,30 @@ def test_a_grant_from_an_import_that_began_before_the_last_run_is_not_skipped(ma
     )
 
     assert [item.subject for item in changes.items] == [customer.external_ref]
+
+
+def test_the_core_confirms_it_applied_the_stops_and_the_trail_keeps_its_word(marketing, as_user, client_user):
+    """The 72-hour chain of a stop ends with the core's acknowledgement, not with the feed's answer."""
+    (customer,) = _said_yes(marketing, 1)
+    services.consent_withdraw(
+        actor=STAFF, consent_id=Consent.objects.get(subject=customer, status="granted").pk, channel="branch"
+    )
+    _written([customer], ago=timedelta(minutes=10))
+    core = as_user(client_user, CORE)
+    items, cursor = _pull_all(core)
+    assert [item["allowed"] for item in items] == [False]
+
+    answer = core.post(APPLIED, {"purpose": "marketing", "cursor": cursor}, format="json")
+
+    assert answer.status_code == 200, answer.json()
+    body = answer.json()
+    assert parse_datetime(body["applied_through"]) == parse_datetime(items[0]["changed_at"])
+    assert parse_datetime(body["acknowledged_at"]) < parse_datetime(items[0]["stop_by"])
+    entry = AuditEntry.objects.get(pk=body["check_id"])
+    assert entry.action == "consents.feed.applied"
+    assert entry.data["purpose"] == "marketing" and entry.data["through"] == cursor
+    refused = core.post(APPLIED, {"purpose": "marketing", "cursor": "nonsense"}, format="json")
+    assert refused.status_code == 400 and "cursor" in refused.json()
 
 
 def test_one_purposes_cursor_read_for_another_is_refused_not_a_silent_skip(marketing, as_user, client_user):
