@@ -55,6 +55,11 @@ class ConsentFeedView(APIView):
                 ),
                 "next": serializers.CharField(allow_null=True),
                 "more": serializers.BooleanField(),
+                "reload": serializers.CharField(
+                    allow_null=True,
+                    help_text="Null, or why the answers loaded so far no longer hold (`reconsent_required`: "
+                    "a widening took effect): read the snapshot again from the start, without a cursor.",
+                ),
                 "horizon": serializers.DateTimeField(),
                 "checked_at": serializers.DateTimeField(),
                 **PROOF_FIELDS,
@@ -87,6 +92,7 @@ class ConsentFeedView(APIView):
         )
         return Response({
             "purpose": purpose, "items": answer.items, "next": answer.next, "more": answer.more,
+            "reload": answer.reload,
             "horizon": answer.horizon, "checked_at": answer.checked_at,
             "check_id": answer.proof, "answer_sha256": answer.digest,
         })

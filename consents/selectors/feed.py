@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db.models import Q
@@ -24,10 +24,11 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from consents.models import ConsentState
+from consents.catalogue import PurposeEntry
+from consents.models import ConsentState, NoticeVersion
 from consents.selectors.check import consent_check_subjects, purpose_or_404
 from consents.selectors.check_changes import COMMIT_LAG
-from consents.selectors.rule import CheckResult
+from consents.selectors.rule import CheckResult, Reason
 from core.errors import InvalidInput
 from subjects.models import DataSubject
 
@@ -44,14 +45,17 @@ OTHER_PURPOSE_CURSOR = _(
 @dataclass(frozen=True)
 class FeedPosition:
     """Where a page of a purpose's feed ended: the last row's write time and its key (two rows may share
-    a moment). The purpose is in the cursor: one purpose's cursor read for another would skip its rows."""
+    a moment), and `seen_through`, the horizon the page was read at: a version applied after it changed
+    answers the run already loaded. The purpose is in the cursor: one purpose's cursor read for another
+    would skip its rows."""
 
     purpose: str
     written_at: datetime
     row: int
+    seen_through: datetime
 
     def encoded(self) -> str:
-        text = f"{self.purpose}|{self.written_at.isoformat()}|{self.row}"
+        text = f"{self.purpose}|{self.written_at.isoformat()}|{self.row}|{self.seen_through.isoformat()}"
         return base64.urlsafe_b64encode(text.encode()).decode()
 
 
@@ -59,10 +63,13 @@ def feed_position_read(cursor: str, *, purpose_code: str) -> FeedPosition:
     """The position an encoded cursor of `purpose_code`'s feed names; a 400 on `cursor` for anything the
     feed did not give, or gave for another purpose."""
     try:
-        purpose, moment, row = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        written_at = parse_datetime(moment)
-        aware = written_at is not None and written_at.tzinfo is not None
-        position = FeedPosition(purpose=purpose, written_at=written_at, row=int(row)) if aware else None
+        purpose, moment, row, seen = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        written_at, seen_through = parse_datetime(moment), parse_datetime(seen)
+        aware = all(when is not None and when.tzinfo is not None for when in (written_at, seen_through))
+        position = (
+            FeedPosition(purpose=purpose, written_at=written_at, row=int(row), seen_through=seen_through)
+            if aware else None
+        )
     except (ValueError, binascii.Error, UnicodeError):
         position = None
     if position is None:
@@ -84,14 +91,31 @@ class FeedItem:
 
 @dataclass(frozen=True)
 class FeedPage:
-    """`items` in write order; `next` the cursor to keep once they are loaded (the same cursor when the
-    page is empty); `more`: another page is ready now; `horizon`: rows written after it wait."""
+    """`items` in write order; `next` the cursor to keep once they are loaded (the same position when the
+    page is empty); `more`: another page is ready now; `horizon`: rows written after it wait; `reload`:
+    why the answers loaded so far no longer hold and the snapshot must be read again from the start
+    (then no items and no `next`), or None."""
 
     items: list[FeedItem]
     next: FeedPosition | None
     more: bool
     horizon: datetime
     checked_at: datetime
+    reload: str | None = None
+
+
+def _reload_reason(
+    purpose: PurposeEntry, *, seen_through: datetime, horizon: datetime, recipients: frozenset[int] | None
+) -> str | None:
+    """A version applied since the run's last page that changes answers without rewriting a row: a widening
+    (consents to the versions before it are asked again), or, for a recipient's own client, any version (it
+    may no longer name the recipient)."""
+    applied = NoticeVersion.objects.filter(
+        purpose_id=purpose.id, applied_at__gt=seen_through, applied_at__lte=horizon
+    )
+    if recipients is None:
+        applied = applied.filter(material=True)
+    return Reason.RECONSENT_REQUIRED if applied.exists() else None
 
 
 def consent_feed_page(
@@ -109,6 +133,11 @@ def consent_feed_page(
     horizon = now - COMMIT_LAG
     rows = ConsentState.objects.filter(purpose_id=purpose.id, updated_at__lte=horizon)
     if after is not None:
+        reload = _reload_reason(
+            purpose, seen_through=after.seen_through, horizon=horizon, recipients=recipients
+        )
+        if reload is not None:
+            return FeedPage(items=[], next=None, more=False, horizon=horizon, checked_at=now, reload=reload)
         rows = rows.filter(
             Q(updated_at__gt=after.written_at) | Q(updated_at=after.written_at, pk__gt=after.row)
         )
@@ -130,5 +159,9 @@ def consent_feed_page(
         )
         for _pk, subject_id, status, consent_id, notice_id, written_at in page
     ]
-    last = FeedPosition(purpose=purpose.code, written_at=page[-1][5], row=page[-1][0]) if page else after
+    if page:
+        last_row, written_at = page[-1][0], page[-1][5]
+        last = FeedPosition(purpose=purpose.code, written_at=written_at, row=last_row, seen_through=horizon)
+    else:
+        last = replace(after, seen_through=horizon) if after else None
     return FeedPage(items=items, next=last, more=more, horizon=horizon, checked_at=now)

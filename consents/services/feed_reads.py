@@ -43,6 +43,7 @@ class FeedAnswer:
     items: list[dict]
     next: str | None
     more: bool
+    reload: str | None
     horizon: datetime
     checked_at: datetime
     proof: str
@@ -89,11 +90,11 @@ def consent_feed_read(
             data={
                 "purpose": purpose_code, "after": after.encoded() if after else None, "next": cursor,
                 "items": len(items), "not_allowed": sum(not i["allowed"] for i in items),
-                "answer_sha256": digest,
+                "reload": page.reload, "answer_sha256": digest,
             },
         )
     return FeedAnswer(
-        items=items, next=cursor, more=page.more, horizon=page.horizon, checked_at=now,
+        items=items, next=cursor, more=page.more, reload=page.reload, horizon=page.horizon, checked_at=now,
         proof=str(entry.pk), digest=digest,
     )
 

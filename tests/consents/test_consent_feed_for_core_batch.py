@@ -15,7 +15,7 @@ from consents import services
 from consents.models import Consent, ConsentState
 from consents.selectors import consent_feed_page
 from consents.services import consents_import_csv
-from tests.consents.factories import STAFF, SYSTEM, grant, make_purpose
+from tests.consents.factories import STAFF, SYSTEM, announce_on_time, grant, make_purpose, publish_notice
 from tests.consents.import_files import IMPORTER, csv_lines
 from tests.factories import make_subject
 
@@ -155,6 +155,30 @@ def test_the_core_confirms_it_applied_the_stops_and_the_trail_keeps_its_word(mar
     assert entry.data["purpose"] == "marketing" and entry.data["through"] == cursor
     refused = core.post(APPLIED, {"purpose": "marketing", "cursor": "nonsense"}, format="json")
     assert refused.status_code == 400 and "cursor" in refused.json()
+
+
+def test_a_widening_that_took_effect_since_the_last_run_asks_for_the_snapshot_again(marketing):
+    """A widening turns every consent on the older versions to "no" (re-consent) with no row rewritten:
+    a run reading only the rows changed since would leave every flag at "yes"."""
+    _said_yes(marketing, 2)
+    loaded = consent_feed_page(purpose_code="marketing", after=None)
+    assert len(loaded.items) == 2 and loaded.reload is None
+    publish_notice("marketing", "v2", effective_at=timezone.now() - timedelta(seconds=1), material=True,
+                   now=timezone.now() - timedelta(days=30, seconds=2))
+    announce_on_time("marketing")
+    services.purpose_versions_apply_due()
+
+    changes = consent_feed_page(
+        purpose_code="marketing", after=loaded.next, now=timezone.now() + timedelta(minutes=10)
+    )
+
+    assert changes.reload == "reconsent_required"
+    assert changes.items == [] and changes.next is None
+    snapshot = consent_feed_page(
+        purpose_code="marketing", after=None, now=timezone.now() + timedelta(minutes=10)
+    )
+    assert {item.result.reason for item in snapshot.items} == {"reconsent_required"}
+    assert snapshot.reload is None
 
 
 def test_one_purposes_cursor_read_for_another_is_refused_not_a_silent_skip(marketing, as_user, client_user):
