@@ -15,6 +15,7 @@ from core.actors import actor_for_user
 from core.api.filters import query_parameters_check
 from core.api.inputs import validated_body
 from core.errors import InvalidInput
+from integrations.api.idempotency import idempotent
 
 FEED_PARAMETERS = [
     OpenApiParameter("purpose", str, required=True, description="Purpose code"),
@@ -27,6 +28,8 @@ FEED_PARAMETERS = [
         description=f"Rows a page (1 to {selectors.FEED_PAGE_MAX}, default {selectors.FEED_PAGE_DEFAULT}).",
     ),
 ]
+# Moments as every serializer of the API writes them, so an idempotent replay is the first answer's bytes.
+_moment = serializers.DateTimeField().to_representation
 UNKNOWN_FEED_PARAMETER = _("Unknown parameter; the consent feed takes: %(filters)s.")
 BAD_LIMIT = _("`limit` is a whole number from 1 to %(most)s.")
 
@@ -93,7 +96,7 @@ class ConsentFeedView(APIView):
         return Response({
             "purpose": purpose, "items": answer.items, "next": answer.next, "more": answer.more,
             "reload": answer.reload,
-            "horizon": answer.horizon, "checked_at": answer.checked_at,
+            "horizon": _moment(answer.horizon), "checked_at": _moment(answer.checked_at),
             "check_id": answer.proof, "answer_sha256": answer.digest,
         })
 
@@ -122,9 +125,10 @@ class ConsentFeedAppliedView(APIView):
             "The batch's word that the core applied every answer of the feed up to `cursor` (the `next` of "
             "the last page it applied): every stop whose `changed_at` is at or before `applied_through` was "
             "applied by `acknowledged_at`, which ends the 72-hour chain for that stop. Recorded in the audit "
-            "trail (`consents.feed.applied`)."
+            "trail (`consents.feed.applied`). Honours `Idempotency-Key`: a retry records nothing new."
         ),
     )
+    @idempotent
     def post(self, request):
         data = validated_body(FeedAppliedInputSerializer, request)
         through = selectors.feed_position_read(data["cursor"], purpose_code=data["purpose"])
@@ -133,6 +137,6 @@ class ConsentFeedAppliedView(APIView):
             actor=actor_for_user(request.user), purpose_code=data["purpose"], through=through
         )
         return Response({
-            "purpose": data["purpose"], "applied_through": applied.applied_through,
-            "acknowledged_at": applied.acknowledged_at, "check_id": applied.proof,
+            "purpose": data["purpose"], "applied_through": _moment(applied.applied_through),
+            "acknowledged_at": _moment(applied.acknowledged_at), "check_id": applied.proof,
         })

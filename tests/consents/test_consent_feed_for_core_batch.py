@@ -157,6 +157,20 @@ def test_the_core_confirms_it_applied_the_stops_and_the_trail_keeps_its_word(mar
     assert refused.status_code == 400 and "cursor" in refused.json()
 
 
+def test_a_retried_acknowledgement_with_its_key_is_recorded_once(marketing, as_user, client_user):
+    """The core's file transfer retries after a lost answer: the trail keeps one acknowledgement, not two."""
+    _said_yes(marketing, 1)
+    core = as_user(client_user, CORE)
+    _items, cursor = _pull_all(core)
+
+    body = {"purpose": "marketing", "cursor": cursor}
+    first, retry = (core.post(APPLIED, body, format="json", HTTP_IDEMPOTENCY_KEY="run-7") for _ in range(2))
+
+    assert first.status_code == retry.status_code == 200, first.json()
+    assert retry.json() == first.json()
+    assert AuditEntry.objects.filter(action="consents.feed.applied").count() == 1
+
+
 def test_a_widening_that_took_effect_since_the_last_run_asks_for_the_snapshot_again(marketing):
     """A widening turns every consent on the older versions to "no" (re-consent) with no row rewritten:
     a run reading only the rows changed since would leave every flag at "yes"."""
