@@ -138,7 +138,9 @@ def consent_feed_page(
         )
         if reload is not None:
             return FeedPage(items=[], next=None, more=False, horizon=horizon, checked_at=now, reload=reload)
-        rows = rows.filter(
+        # The plain range first lets the (purpose, updated_at) index start at the cursor; the OR only
+        # settles the rows that share its moment.
+        rows = rows.filter(updated_at__gte=after.written_at).filter(
             Q(updated_at__gt=after.written_at) | Q(updated_at=after.written_at, pk__gt=after.row)
         )
     page = list(
