@@ -48,6 +48,8 @@ class ConsentsConfig(AppConfig):
                     "Customer or guardian told of consents the platform stopped for a child"
                 ),
                 "consents.campaign.checked": _("Campaign list checked for consent"),
+                "consents.feed.read": _("Page of the consent feed pulled by a batch"),
+                "consents.feed.applied": _("Batch confirmed it applied the consent feed up to a point"),
                 "consents.restriction.applied": _("Processing restricted or objected to"),
                 "consents.restriction.lifted": _("Processing restriction lifted"),
                 "consents.duty.opened": _("Recipients told to stop processing after a withdrawal"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from consents.api import catalogue, checks, reports, views
+from consents.api import catalogue, checks, feed, reports, views
 
 urlpatterns = [
     path("purposes/", catalogue.PurposeListCreateView.as_view(), name="purpose-list"),
@@ -19,6 +19,8 @@ urlpatterns = [
     path("consent-check/", checks.ConsentCheckView.as_view(), name="consent-check"),
     path("consent-check/bulk/", checks.ConsentCheckBulkView.as_view(), name="consent-check-bulk"),
     path("consent-check/changes/", checks.ConsentCheckChangesView.as_view(), name="consent-check-changes"),
+    path("consent-feed/", feed.ConsentFeedView.as_view(), name="consent-feed"),
+    path("consent-feed/applied/", feed.ConsentFeedAppliedView.as_view(), name="consent-feed-applied"),
     path("consent-imports/", catalogue.ConsentImportView.as_view(), name="consent-import"),
     path("reports/consents/", reports.ConsentReportView.as_view(), name="report-consents"),
     path("withdrawal-duties/", catalogue.DutyListView.as_view(), name="withdrawal-duty-list"),

@@ -56,6 +56,13 @@ from consents.selectors.corrections import (
     consents_voidable,
     void_reasons,
 )
+from consents.selectors.feed import (
+    FEED_PAGE_DEFAULT,
+    FEED_PAGE_MAX,
+    FeedPosition,
+    consent_feed_page,
+    feed_position_read,
+)
 from consents.selectors.read_out import (
     ReadOut,
     withdrawal_consequences_of_subject_read_out,
@@ -133,6 +140,11 @@ __all__ = [
     "consent_check_as_of",
     "consent_check_bulk",
     "consent_check_changes",
+    "FEED_PAGE_DEFAULT",
+    "FEED_PAGE_MAX",
+    "FeedPosition",
+    "consent_feed_page",
+    "feed_position_read",
     "consent_status_as_read",
     "consents_reading_status",
     "CheckChanges",

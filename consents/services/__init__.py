@@ -11,6 +11,7 @@ from consents.services.duties import duty_acknowledge
 from consents.services.duty_evidence import duty_notes_erase
 from consents.services.duty_lateness import duty_late_reason_record
 from consents.services.duty_reminders import REMINDERS_PER_RUN, duties_remind_recipients
+from consents.services.feed_reads import FeedAnswer, FeedApplied, consent_feed_applied, consent_feed_read
 from consents.services.grants import consent_grant, consent_grant_in_transaction
 from consents.services.import_file import text_lines
 from consents.services.imports import (
@@ -65,6 +66,10 @@ from consents.services.withdrawals import (
 __all__ = [
     "CampaignAnswer",
     "campaign_changes_check",
+    "FeedAnswer",
+    "FeedApplied",
+    "consent_feed_applied",
+    "consent_feed_read",
     "campaign_list_check",
     "reason_told",
     "refusal_told",

@@ -13,7 +13,7 @@ from audit.services import audit_record_many
 from consents.models import Consent, ConsentEvent, ConsentState, ConsentStatus
 from consents.scope import utc_iso
 from consents.selectors.records import answer_moment
-from consents.services.records import answer_audit_data, consent_event_audit
+from consents.services.records import answer_audit_data, consent_event_audit, state_written_at
 from core.actors import Actor
 from core.errors import Conflict
 
@@ -99,7 +99,9 @@ def consents_insert(consents: list[Consent], *, source: str, actor: Actor, now: 
 
 def _rows_insert(consents: list[Consent], *, source: str, actor: Actor, now: datetime) -> list[uuid.UUID]:
     """The consents, their events and state rows written (`consents_insert`); the events' ids, in the
-    consents' order."""
+    consents' order. The state rows are stamped as they are written, not with the import's `now` (taken
+    once at its start): the consent feed's cursor may have passed that start before this batch commits."""
+    written_at = state_written_at()
     if connection.vendor != "postgresql":
         events = _events(consents, source=source, actor=actor, empty="")
         Consent.objects.bulk_create(consents, batch_size=1000)
@@ -117,7 +119,7 @@ def _rows_insert(consents: list[Consent], *, source: str, actor: Actor, now: dat
                     status=c.status,
                     notice_id=c.notice_id,
                     expires_at=None,
-                    updated_at=now,
+                    updated_at=written_at,
                 )
                 for c in consents
             ],
@@ -165,7 +167,7 @@ def _rows_insert(consents: list[Consent], *, source: str, actor: Actor, now: dat
             f"< (SELECT i.granted_at FROM {Consent._meta.db_table} i WHERE i.id = EXCLUDED.consent_id)",
             [
                 ConsentStatus.GRANTED.value,
-                now,
+                written_at,
                 [c.subject_id for c in consents],
                 [c.purpose_id for c in consents],
                 [c.pk for c in consents],

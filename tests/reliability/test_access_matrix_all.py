@@ -134,6 +134,8 @@ API: dict[str, dict[str, tuple[str, set[str]]]] = {
     "api/v1/consent-check/changes/": {
         "GET": ("/api/v1/consent-check/changes/?purpose={purpose}&since=2026-01-01", STAFF | CLIENTS)
     },
+    "api/v1/consent-feed/": {"GET": ("/api/v1/consent-feed/?purpose={purpose}", STAFF | CLIENTS)},
+    "api/v1/consent-feed/applied/": {"POST": ("/api/v1/consent-feed/applied/", STAFF | CLIENTS)},
     "api/v1/jobs/<uuid:pk>/": {"GET": ("/api/v1/jobs/{absent}/", Absent(DPO))},
     "api/v1/jobs/<uuid:pk>/cancel/": {"POST": ("/api/v1/jobs/{absent}/cancel/", Absent(DPO))},
     "api/v1/consent-imports/": {
