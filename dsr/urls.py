@@ -42,6 +42,7 @@ urlpatterns = [
     path("portal/reports/deadlines/", reports.deadlines, name="report_deadlines"),
     path("portal/audit/samples/", samples.audit_sample_page, name="audit_sample"),
     path("portal/reports/deadlines/<int:year>-<month:month>/", reports.monthly, name="report_monthly"),
+    path("portal/reports/deadlines/<int:year>/", reports.yearly, name="report_yearly"),
     path("me/requests/", customer.my_requests, name="me_requests"),
     path("me/profile/", profile.me_profile, name="me_profile"),
     path("me/profile/confirm/<uuid:pk>/", profile.me_profile_confirm, name="me_profile_confirm"),

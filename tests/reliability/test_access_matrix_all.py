@@ -436,6 +436,11 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
         "/portal/reports/deadlines/2026-03/",
         {"privacy", "dpo", "auditor"},
     ),
+    "portal/reports/deadlines/<int:year>/": (
+        "GET",
+        "/portal/reports/deadlines/2026/",
+        {"privacy", "dpo", "auditor"},
+    ),
     "portal/outbox/parked/": ("GET", "/portal/outbox/parked/", {"dpo"}),
     "portal/outbox/parked/<uuid:pk>/retry/": (
         "POST",
