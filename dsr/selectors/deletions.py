@@ -30,9 +30,12 @@ def complaint_open_subjects() -> QuerySet:
 
 
 def holds_due(*, today: date) -> QuerySet[LegalHold]:
-    """The holds the nightly release ends: dated on or before `today` (local) and not yet released, except
-    those of a customer whose complaint is still open: what the dispute may need is kept until it is
-    settled, and the first night after its close releases them."""
-    return LegalHold.objects.filter(released_at__isnull=True, ends_on__lte=today).exclude(
+    """The holds the nightly release ends: not yet released, whose last day (`ends_on`, the day the
+    customer and the systems are told the data is kept until) is over before `today` (local): a period
+    counted in years ends at the end of its last day (Civil Code 2015 Art. 148), so ten years of accounting
+    records from 31 December 2026 are kept through 31 December 2036. Except those of a customer whose
+    complaint is still open: what the dispute may need is kept until it is settled, and the first night
+    after its close releases them."""
+    return LegalHold.objects.filter(released_at__isnull=True, ends_on__lt=today).exclude(
         subject_id__in=complaint_open_subjects()
     )
