@@ -499,6 +499,7 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     "portal/dossiers/<uuid:pk>/edit/": ("POST", "/portal/dossiers/{absent}/edit/", Absent(DPO)),
     "portal/dossiers/<uuid:pk>/file/": ("POST", "/portal/dossiers/{absent}/file/", Absent(DPO)),
     "portal/processing-record/": ("GET", "/portal/processing-record/", AUDIT),
+    "portal/processing-record/review/": ("POST", "/portal/processing-record/review/", DPO),
     "portal/recipients/<int:pk>/transfers/": (
         "GET", "/portal/recipients/{absent_int}/transfers/", Absent(AUDIT)
     ),
