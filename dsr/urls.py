@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from dsr.views import customer, inventory, policy, profile, queue, reports, samples, staff
+from dsr.views import customer, holds, inventory, policy, profile, queue, reports, samples, staff
 
 app_name = "dsr"
 
@@ -29,6 +29,7 @@ urlpatterns = [
     path("portal/requests/calendar/", policy.calendar_add, name="calendar_add"),
     path("portal/requests/calendar/<int:pk>/remove/", policy.calendar_remove, name="calendar_remove"),
     path("portal/requests/systems/", inventory.systems, name="systems"),
+    path("portal/requests/legal-holds/", holds.holds_coming_due_page, name="holds_coming_due"),
     path("portal/requests/systems/new/", inventory.system_edit, name="system_new"),
     path("portal/requests/systems/<int:pk>/", inventory.system_edit, name="system_edit"),
     path("portal/requests/systems/categories/", inventory.category_add, name="category_add"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from deadlines.models import RequestType
 from dsr.models import DataSubjectRequest, LegalHold
@@ -22,11 +22,9 @@ def deletion_verified_open(subject_id) -> bool:
     ).exists()
 
 
-def complaint_open_subjects() -> QuerySet:
-    """The customers with a complaint not yet closed, as a subquery of their ids."""
-    return DataSubjectRequest.objects.filter(type=RequestType.COMPLAINT, status__in=sorted(OPEN)).values(
-        "subject_id"
-    )
+def complaints_open() -> QuerySet[DataSubjectRequest]:
+    """The complaints not yet closed: while one is open, its customer's holds are not released."""
+    return DataSubjectRequest.objects.filter(type=RequestType.COMPLAINT, status__in=sorted(OPEN))
 
 
 def holds_due(*, today: date) -> QuerySet[LegalHold]:
@@ -37,5 +35,22 @@ def holds_due(*, today: date) -> QuerySet[LegalHold]:
     complaint is still open: what the dispute may need is kept until it is settled, and the first night
     after its close releases them."""
     return LegalHold.objects.filter(released_at__isnull=True, ends_on__lt=today).exclude(
-        subject_id__in=complaint_open_subjects()
+        subject_id__in=complaints_open().values("subject_id")
     )
+
+
+def holds_coming_due(*, through: date) -> QuerySet[LegalHold]:
+    """The holds not yet released whose last day comes by `through`, the soonest first: what the nightly
+    release will erase (the night after each last day), each with `complaint_open` when an open complaint
+    of the customer holds it back. No personal data: the request's reference names the customer."""
+    return (
+        LegalHold.objects.filter(released_at__isnull=True, ends_on__lte=through)
+        .annotate(complaint_open=Exists(complaints_open().filter(subject_id=OuterRef("subject_id"))))
+        .select_related("request", "category", "system")
+        .order_by("ends_on", "pk")
+    )
+
+
+def holds_undated_count() -> int:
+    """The holds with no end date yet (the customer's relationship with the bank is still open)."""
+    return LegalHold.objects.filter(released_at__isnull=True, ends_on__isnull=True).count()

@@ -430,6 +430,7 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
         CASEWORKERS,
     ),
     "portal/reports/deadlines/": ("GET", "/portal/reports/deadlines/", {"privacy", "dpo", "auditor"}),
+    "portal/requests/legal-holds/": ("GET", "/portal/requests/legal-holds/", {"privacy", "dpo", "auditor"}),
     "portal/reports/consents/": ("GET", "/portal/reports/consents/", {"privacy", "dpo", "auditor"}),
     "portal/reports/deadlines/<int:year>-<month:month>/": (
         "GET",
