@@ -369,12 +369,6 @@ def local_month(first: date) -> tuple[datetime, datetime]:
     return local_midnight(first), local_midnight(add_months(first, 1))
 
 
-def local_year(year: int) -> tuple[datetime, datetime]:
-    """The local calendar year, from 1 January's first midnight to the next year's (31 December 23:59 in
-    Hà Nội is 16:59 UTC, still that year): a yearly report's period."""
-    return local_midnight(date(year, 1, 1)), local_midnight(date(year + 1, 1, 1))
-
-
 class WorkingCalendar:
     """Monday–Friday, less the calendar's holidays, plus its make-up working days."""
 

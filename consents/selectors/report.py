@@ -53,7 +53,8 @@ from consents.models import (
     ends_at,
 )
 from core.labels import choice_label, in_reader_language
-from deadlines.policy import LOCAL_TZ, local_month, local_year
+from deadlines.local_days import local_year
+from deadlines.policy import LOCAL_TZ, local_month
 
 # The month reconciles: in_force_at_start + granted - withdrawn - expired - superseded = in_force_at_end.
 CONSENT_FIGURES = ("in_force_at_start", "granted", "refused", "withdrawn", "withdrawn_whole",

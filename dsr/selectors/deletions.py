@@ -3,7 +3,8 @@ being erased (`authorisations.deletions`); which legal holds the nightly release
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 
@@ -51,6 +52,14 @@ def holds_coming_due(*, through: date) -> QuerySet[LegalHold]:
     )
 
 
-def holds_undated_count() -> int:
-    """The holds with no end date yet (the customer's relationship with the bank is still open)."""
-    return LegalHold.objects.filter(released_at__isnull=True, ends_on__isnull=True).count()
+def holds_coming_due_listed(*, through: date, limit: int) -> dict[str, Any]:
+    """The page of `holds_coming_due`: the first `limit` holds, each with the day whose night erases it
+    (`released_from`, the day after its last), their number, and the holds with no end date yet (the
+    customer's relationship with the bank is still open)."""
+    found = holds_coming_due(through=through)
+    holds = [{"hold": hold, "released_from": hold.ends_on + timedelta(days=1)} for hold in found[:limit]]
+    return {
+        "holds": holds,
+        "total": len(holds) if len(holds) < limit else found.count(),
+        "undated": LegalHold.objects.filter(released_at__isnull=True, ends_on__isnull=True).count(),
+    }

@@ -11,7 +11,7 @@ from core.access import staff_required
 from core.errors import InvalidInput
 from core.moments import parse_day
 from deadlines.policy import LOCAL_TZ
-from dsr.selectors.deletions import holds_coming_due, holds_undated_count
+from dsr.selectors.deletions import holds_coming_due_listed
 
 # How far ahead the page looks unless asked: past the turn of the year from any day of December.
 LOOK_AHEAD = timedelta(days=31)
@@ -27,19 +27,13 @@ def holds_coming_due_page(request):
         through = parse_day(request.GET.get("until"), field="until") or today + LOOK_AHEAD
     except InvalidInput as error:
         through, until_error = today + LOOK_AHEAD, error.text
-    found = holds_coming_due(through=through)
-    holds = [
-        {"hold": hold, "released_from": hold.ends_on + timedelta(days=1)} for hold in found[:HOLDS_LISTED]
-    ]
     return render(
         request,
         "dsr/holds_coming_due.html",
         {
-            "holds": holds,
-            "total": len(holds) if len(holds) < HOLDS_LISTED else found.count(),
+            **holds_coming_due_listed(through=through, limit=HOLDS_LISTED),
             "through": through,
             "today": today,
-            "undated": holds_undated_count(),
             "until_error": until_error,
         },
     )

@@ -16,7 +16,8 @@ from core.errors import InvalidInput
 from core.moments import parse_day, period_check
 from core.replica import replica_reads
 from core.spreadsheets import spreadsheet_download
-from deadlines.policy import LOCAL_TZ, add_months, local_midnight, local_month, local_year
+from deadlines.local_days import local_year
+from deadlines.policy import LOCAL_TZ, add_months, local_midnight, local_month
 from dsr.charts import backlog_chart, trend_chart
 from dsr.report_csv import monthly_csv, report_csv
 from dsr.reports import deadline_report, monthly_figures, on_time_trend
