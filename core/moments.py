@@ -55,6 +55,21 @@ def parse_month(value: str | None, *, field: str, latest: date | None = None) ->
     return first
 
 
+def parse_year(value: str | None, *, field: str, latest: int) -> int | None:
+    """A YYYY year, or None when empty; InvalidInput otherwise, and for a year after `latest`: a report
+    of a year that has not begun would show nothing under its name."""
+    if not value:
+        return None
+    if not (len(value) == len("YYYY") and value.isascii() and value.isdigit()):
+        raise InvalidInput(_("Give a year as YYYY."), field=field)
+    year = int(value)
+    check_in_range(date(max(year, 1), 1, 1), field=field)
+    if year > latest:
+        raise InvalidInput(_("That year has not begun yet: give %(latest)s or an earlier year."),
+                           field=field, latest=str(latest))
+    return year
+
+
 def parse_moment(value: str | None, *, field: str, day_starts_at: time = time.min) -> datetime | None:
     """A date (taken at `day_starts_at`, local time) or an ISO 8601 date-time (local time when it
     has no offset), aware; None when empty; InvalidInput when it is not a real moment."""

@@ -21,3 +21,9 @@ def add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return date(year, month, min(day.day, _calendar.monthrange(year, month)[1]))
+
+
+def local_year(year: int) -> tuple[datetime, datetime]:
+    """The local calendar year, from 1 January's first midnight to the next year's (31 December 23:59 in
+    Hà Nội is 16:59 UTC, still that year): a yearly report's period."""
+    return local_midnight(date(year, 1, 1)), local_midnight(date(year + 1, 1, 1))

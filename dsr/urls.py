@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from dsr.views import customer, inventory, policy, profile, queue, reports, samples, staff
+from dsr.views import customer, holds, inventory, policy, profile, queue, reports, samples, staff
 
 app_name = "dsr"
 
@@ -29,6 +29,7 @@ urlpatterns = [
     path("portal/requests/calendar/", policy.calendar_add, name="calendar_add"),
     path("portal/requests/calendar/<int:pk>/remove/", policy.calendar_remove, name="calendar_remove"),
     path("portal/requests/systems/", inventory.systems, name="systems"),
+    path("portal/requests/legal-holds/", holds.holds_coming_due_page, name="holds_coming_due"),
     path("portal/requests/systems/new/", inventory.system_edit, name="system_new"),
     path("portal/requests/systems/<int:pk>/", inventory.system_edit, name="system_edit"),
     path("portal/requests/systems/categories/", inventory.category_add, name="category_add"),
@@ -42,6 +43,7 @@ urlpatterns = [
     path("portal/reports/deadlines/", reports.deadlines, name="report_deadlines"),
     path("portal/audit/samples/", samples.audit_sample_page, name="audit_sample"),
     path("portal/reports/deadlines/<int:year>-<month:month>/", reports.monthly, name="report_monthly"),
+    path("portal/reports/deadlines/<int:year>/", reports.yearly, name="report_yearly"),
     path("me/requests/", customer.my_requests, name="me_requests"),
     path("me/profile/", profile.me_profile, name="me_profile"),
     path("me/profile/confirm/<uuid:pk>/", profile.me_profile_confirm, name="me_profile_confirm"),

@@ -51,6 +51,7 @@ class RegulatorConfig(AppConfig):
                 "regulator.dossier.deadline_breached": _("Impact-assessment dossier overdue"),
                 "regulator.dossier.exported": _("Impact-assessment dossier downloaded"),
                 "regulator.record.exported": _("Record of processing activities exported"),
+                "regulator.record.reviewed": _("Record of processing activities reviewed"),
                 "regulator.proof_bundle.exported": _("Customer's proof bundle taken for an inspection"),
             }
         )

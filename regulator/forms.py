@@ -9,6 +9,7 @@ from core.forms import DayFormField, MomentFormField
 from dsr.selectors import data_category_list, system_list
 from regulator.models import AFFECTED_COUNT_MAX, BREACH_TO_FOLLOW_ITEMS
 from regulator.services.breach_times import CORRECTION_REASON_MAX_LENGTH
+from regulator.services.reviews import FINDINGS_MAX_LENGTH
 from subjects.forms import AccessReasonForm
 
 _WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"})
@@ -190,3 +191,15 @@ class TransferPeriodForm(forms.Form):
         if not self.errors and cleaned["since"] > cleaned["until"]:
             raise forms.ValidationError(_("The period must start before it ends."))
         return cleaned
+
+
+class RecordReviewForm(forms.Form):
+    findings = forms.CharField(
+        label=_("What the review found"),
+        help_text=_(
+            "Purposes no longer used, stale consents, recipients and transfers abroad that ended, what was "
+            "changed or is to be changed."
+        ),
+        max_length=FINDINGS_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )

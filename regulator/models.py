@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -301,3 +302,23 @@ class DossierStatusChange(StatusChange):
 
     class Meta(StatusChange.Meta):
         verbose_name = _("dossier status change")
+
+
+class RecordReview(models.Model):
+    """The DPO's periodic (year-end) review of the record of processing activities: who reviewed it,
+    when, what they found (purposes no longer used, recipients or transfers that ended...), and the
+    record it was done on (its number of entries and fingerprint), so an inspector sees the review was
+    done and on which register."""
+
+    reviewed_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    findings = models.TextField(_("findings"))
+    entries = models.PositiveIntegerField()
+    record_fingerprint = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("review of the record of processing activities")
+        ordering = ["-reviewed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"RecordReview {self.pk} at {self.reviewed_at.isoformat()}"

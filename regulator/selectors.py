@@ -25,6 +25,7 @@ from regulator.models import (
     DossierStatus,
     DossierVersion,
     ProcessingActivity,
+    RecordReview,
 )
 from regulator.states import BREACH_MACHINE, DOSSIER_MACHINE
 from subjects.models import DataSubject
@@ -371,3 +372,12 @@ def notices_to_announce(*, now: datetime) -> QuerySet[NoticeVersion]:
 
 def announcement_list() -> QuerySet[NoticeAnnouncement]:
     return NoticeAnnouncement.objects.select_related("notice__purpose").order_by("-send_at", "-pk")
+
+
+# The reviews of the record a page lists, the latest first.
+RECORD_REVIEWS_LISTED = 10
+
+
+def record_reviews() -> QuerySet[RecordReview]:
+    """The reviews of the record of processing activities, the latest first, with who did each."""
+    return RecordReview.objects.select_related("reviewed_by").order_by("-reviewed_at", "-pk")

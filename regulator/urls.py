@@ -37,6 +37,7 @@ urlpatterns = [
     path("portal/dossiers/<uuid:pk>/edit/", views.dossier_edit, name="dossier_edit"),
     path("portal/dossiers/<uuid:pk>/file/", views.dossier_file, name="dossier_file"),
     path("portal/processing-record/", views.processing_record, name="processing_record"),
+    path("portal/processing-record/review/", views.record_review, name="record_review"),
     path("portal/recipients/<int:pk>/transfers/", views.recipient_transfers, name="recipient_transfers"),
     path("portal/processing-record/<slug:code>/edit/", views.activity_edit, name="activity_edit"),
     path("portal/notice-announcements/", views.announcement_list, name="announcement_list"),

@@ -53,6 +53,7 @@ from consents.models import (
     ends_at,
 )
 from core.labels import choice_label, in_reader_language
+from deadlines.local_days import local_year
 from deadlines.policy import LOCAL_TZ, local_month
 
 # The month reconciles: in_force_at_start + granted - withdrawn - expired - superseded = in_force_at_end.
@@ -267,3 +268,10 @@ def consent_report_month(first: date | None = None, *, now: datetime | None = No
     first = first or this_month(now)
     since, until = local_month(first)
     return {**consent_report(since=since, until=until, now=now), "month": first}
+
+
+def consent_report_year(year: int, *, now: datetime | None = None) -> dict[str, Any]:
+    """The report of the local calendar year `year` (1 January 00:00 to the next, Vietnam time), with
+    `year`: in force at the year's own start and end, which twelve monthly reports cannot be summed into."""
+    since, until = local_year(year)
+    return {**consent_report(since=since, until=until, now=now), "year": year}

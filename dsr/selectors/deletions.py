@@ -1,10 +1,15 @@
 """Whether a customer's deletion is under way, for the apps below that must not start disclosing data
-being erased (`authorisations.deletions`)."""
+being erased (`authorisations.deletions`); which legal holds the nightly release ends."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+
 from deadlines.models import RequestType
-from dsr.models import DataSubjectRequest
+from dsr.models import DataSubjectRequest, LegalHold
 from dsr.states import OPEN
 
 
@@ -16,3 +21,45 @@ def deletion_verified_open(subject_id) -> bool:
         identity_verified_at__isnull=False,
         status__in=sorted(OPEN),
     ).exists()
+
+
+def complaints_open() -> QuerySet[DataSubjectRequest]:
+    """The complaints not yet closed: while one is open, its customer's holds are not released."""
+    return DataSubjectRequest.objects.filter(type=RequestType.COMPLAINT, status__in=sorted(OPEN))
+
+
+def holds_due(*, today: date) -> QuerySet[LegalHold]:
+    """The holds the nightly release ends: not yet released, whose last day (`ends_on`, the day the
+    customer and the systems are told the data is kept until) is over before `today` (local): a period
+    counted in years ends at the end of its last day (Civil Code 2015 Art. 148), so ten years of accounting
+    records from 31 December 2026 are kept through 31 December 2036. Except those of a customer whose
+    complaint is still open: what the dispute may need is kept until it is settled, and the first night
+    after its close releases them."""
+    return LegalHold.objects.filter(released_at__isnull=True, ends_on__lt=today).exclude(
+        subject_id__in=complaints_open().values("subject_id")
+    )
+
+
+def holds_coming_due(*, through: date) -> QuerySet[LegalHold]:
+    """The holds not yet released whose last day comes by `through`, the soonest first: what the nightly
+    release will erase (the night after each last day), each with `complaint_open` when an open complaint
+    of the customer holds it back. No personal data: the request's reference names the customer."""
+    return (
+        LegalHold.objects.filter(released_at__isnull=True, ends_on__lte=through)
+        .annotate(complaint_open=Exists(complaints_open().filter(subject_id=OuterRef("subject_id"))))
+        .select_related("request", "category", "system")
+        .order_by("ends_on", "pk")
+    )
+
+
+def holds_coming_due_listed(*, through: date, limit: int) -> dict[str, Any]:
+    """The page of `holds_coming_due`: the first `limit` holds, each with the day whose night erases it
+    (`released_from`, the day after its last), their number, and the holds with no end date yet (the
+    customer's relationship with the bank is still open)."""
+    found = holds_coming_due(through=through)
+    holds = [{"hold": hold, "released_from": hold.ends_on + timedelta(days=1)} for hold in found[:limit]]
+    return {
+        "holds": holds,
+        "total": len(holds) if len(holds) < limit else found.count(),
+        "undated": LegalHold.objects.filter(released_at__isnull=True, ends_on__isnull=True).count(),
+    }

@@ -23,6 +23,7 @@ from dsr.models import DataSubjectRequest, FulfilmentTask, LegalHold, TaskStatus
 from dsr.models.inventory import PLATFORM_SYSTEM
 from dsr.notifications import customer_notify
 from dsr.selectors import task_request_workable
+from dsr.selectors.deletions import holds_due
 from dsr.services.base import request_locked, requests_lock
 from dsr.services.deletion import (
     ERASE,
@@ -153,9 +154,7 @@ def legal_holds_release_due(*, now: datetime | None = None, limit: int = RELEASE
         # holds, all before the first audit entry. The customers are those of the holds dated tonight
         # and of the first due ones: dating can only add its own holds ahead of those, so the customers
         # of the batch released below are among them.
-        due_first = LegalHold.objects.filter(released_at__isnull=True, ends_on__lte=today).order_by(
-            "ends_on", "pk"
-        )
+        due_first = holds_due(today=today).order_by("ends_on", "pk")
         dating = holds_to_date().values_list("subject_id", flat=True)
         subjects_lock({*dating, *due_first.values_list("subject_id", flat=True)[:limit]})
         dated = holds_schedule(today=today)

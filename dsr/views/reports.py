@@ -1,5 +1,6 @@
-"""The deadline report pages: the portal page with its charts (server-drawn SVG, no JavaScript) and
-the monthly report printed for the regulator. DPO, auditor and privacy officers may read them."""
+"""The deadline report pages: the portal page with its charts (server-drawn SVG, no JavaScript), and
+the monthly and yearly reports printed for the regulator and the board. DPO, auditor and privacy
+officers may read them."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from core.errors import InvalidInput
 from core.moments import parse_day, period_check
 from core.replica import replica_reads
 from core.spreadsheets import spreadsheet_download
+from deadlines.local_days import local_year
 from deadlines.policy import LOCAL_TZ, add_months, local_midnight, local_month
 from dsr.charts import backlog_chart, trend_chart
 from dsr.report_csv import monthly_csv, report_csv
@@ -56,23 +58,47 @@ def deadlines(request):
     )
 
 
-@staff_required("deadlines.view_deadline_report")
-def monthly(request, year: int, month: int):
-    if not (1 <= month <= 12 and 2000 <= year <= 2100):
-        raise Http404
-    first = date(year, month, 1)
-    since, until = local_month(first)
+# The years a printed report may name (a request received before 2000 is not on file).
+REPORT_YEARS = range(2000, 2101)
+
+
+def _period_report(request, *, since, until, template: str, file_name: str, context: dict):
+    """A closed or current period's figures as the regulator reads them (`monthly_figures`), printable, or
+    as CSV: a period not yet over is counted up to now."""
     now = min(timezone.now(), until)
     with replica_reads():
         report = deadline_report(now=now, since=since, until=until)
         figures = monthly_figures(since=since, until=until, now=now)
     if request.GET.get("format") == "csv":
         return spreadsheet_download(
-            monthly_csv(figures, bank_name=settings.BANK_NAME, refusals=report["refusals"]),
-            f"deadline-report-{first:%Y-%m}.csv",
+            monthly_csv(figures, bank_name=settings.BANK_NAME, refusals=report["refusals"]), file_name
         )
     return render(
-        request,
-        "dsr/reports/monthly.html",
-        {"report": report, "month": first, "figures": figures, "bank_name": settings.BANK_NAME},
+        request, template, {"report": report, "figures": figures, "bank_name": settings.BANK_NAME, **context}
+    )
+
+
+@staff_required("deadlines.view_deadline_report")
+def monthly(request, year: int, month: int):
+    if not (1 <= month <= 12 and year in REPORT_YEARS):
+        raise Http404
+    first = date(year, month, 1)
+    since, until = local_month(first)
+    return _period_report(
+        request, since=since, until=until, template="dsr/reports/monthly.html",
+        file_name=f"deadline-report-{first:%Y-%m}.csv", context={"month": first},
+    )
+
+
+@staff_required("deadlines.view_deadline_report")
+def yearly(request, year: int):
+    """The calendar year in Vietnam time, for the board's and the regulator's yearly figures: a request
+    spanning the new year is counted once in each of the two years' figures (`monthly_figures`), which
+    the sum of twelve monthly reports is not (a request open across month ends is counted each month)."""
+    if year not in REPORT_YEARS:
+        raise Http404
+    since, until = local_year(year)
+    return _period_report(
+        request, since=since, until=until, template="dsr/reports/yearly.html",
+        file_name=f"deadline-report-{year}.csv", context={"year": year},
     )

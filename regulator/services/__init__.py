@@ -16,6 +16,7 @@ from regulator.services.dossiers import (
 )
 from regulator.services.exports import document_export_record
 from regulator.services.proof_bundles import proof_bundle_export, proof_bundle_period
+from regulator.services.reviews import record_review
 
 __all__ = [
     "activity_save",
@@ -34,4 +35,5 @@ __all__ = [
     "dossiers_sync",
     "proof_bundle_export",
     "proof_bundle_period",
+    "record_review",
 ]

@@ -24,7 +24,7 @@ from regulator.views.breaches import (
 )
 from regulator.views.dossiers import dossier_detail, dossier_edit, dossier_file, dossier_list, dossiers_sync
 from regulator.views.proof_bundles import proof_bundle
-from regulator.views.record import activity_edit, processing_record
+from regulator.views.record import activity_edit, processing_record, record_review
 from regulator.views.transfers import recipient_transfers
 
 __all__ = [
@@ -54,5 +54,6 @@ __all__ = [
     "dossiers_sync",
     "me_notice_changes",
     "processing_record",
+    "record_review",
     "proof_bundle",
 ]

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from consents.selectors import purpose_by_code
 from core.access import found_or_404, staff_required
@@ -11,12 +15,13 @@ from core.actors import actor_for_user
 from core.forms import form_submit
 from core.replica import replica_reads
 from core.spreadsheets import spreadsheet_download
+from deadlines.policy import LOCAL_TZ, local_midnight
 from regulator import services
 from regulator.documents import processing_record as build_record
 from regulator.documents import processing_record_csv
-from regulator.forms import ActivityForm
+from regulator.forms import ActivityForm, RecordReviewForm
 from regulator.reader_names import record_in_reader_language
-from regulator.selectors import processing_activity_for
+from regulator.selectors import RECORD_REVIEWS_LISTED, processing_activity_for, record_reviews
 from regulator.views.common import json_download
 
 
@@ -41,7 +46,43 @@ def processing_record(request):
             data={"entries": len(record["entries"])},
         )
         return spreadsheet_download(processing_record_csv(record), "processing-record.csv")
-    return render(request, "regulator/processing_record.html", {"record": record_in_reader_language(record)})
+    return _record_page(request, record, RecordReviewForm())
+
+
+def _record_page(request, record, review_form: RecordReviewForm):
+    """The record with its latest reviews; `reviewed_this_year` says whether the year's review (local
+    calendar year) is on file."""
+    reviews = list(record_reviews()[:RECORD_REVIEWS_LISTED])
+    year_began = local_midnight(date(timezone.localdate(timezone.now(), LOCAL_TZ).year, 1, 1))
+    return render(
+        request,
+        "regulator/processing_record.html",
+        {
+            "record": record_in_reader_language(record),
+            "reviews": reviews,
+            "reviewed_this_year": bool(reviews) and reviews[0].reviewed_at >= year_began,
+            "review_form": review_form,
+        },
+    )
+
+
+@require_POST
+@staff_required("regulator.manage_dossier")
+def record_review(request):
+    """The DPO records the review of the record as it stands, with what it found."""
+    form = RecordReviewForm(request.POST)
+    if form_submit(
+        request,
+        form,
+        lambda: services.record_review(
+            actor=actor_for_user(request.user), findings=form.cleaned_data["findings"]
+        ),
+        _("The review of the record is recorded."),
+    ):
+        return redirect("regulator:processing_record")
+    with replica_reads():
+        record = build_record()
+    return _record_page(request, record, form)
 
 
 @staff_required("regulator.manage_dossier")

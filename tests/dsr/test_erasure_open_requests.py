@@ -149,11 +149,12 @@ def test_an_open_access_request_refused_after_the_deletion_loses_what_the_system
 def test_the_holds_release_spares_a_request_filed_after_the_deletion_still_open(
     subject, privacy_officer, dpo
 ):
-    """The identity is held under AML, so the customer can still file a complaint after the deletion;
-    the hold's release emptied its details while staff were still handling it."""
+    """The identity is held under AML, so the customer can still file a request after the deletion;
+    the hold's release emptied its details while staff were still handling it. (An open complaint
+    holds the release back altogether: tests/dsr/test_year_end_holds_complaint.py.)"""
     make_inventory()  # identity held under AML, contact erased now
     _complete_deletion(subject, privacy_officer, dpo)
-    later = make_request(subject, type="complaint", details=f"Tôi vẫn ở {ADDRESS}", now=timezone.now())
+    later = make_request(subject, type="access", details=f"Tôi vẫn ở {ADDRESS}", now=timezone.now())
     _end_relationship(subject)
 
     assert services.legal_holds_release_due(now=timezone.now()) > 0

@@ -432,10 +432,16 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
         CASEWORKERS,
     ),
     "portal/reports/deadlines/": ("GET", "/portal/reports/deadlines/", {"privacy", "dpo", "auditor"}),
+    "portal/requests/legal-holds/": ("GET", "/portal/requests/legal-holds/", {"privacy", "dpo", "auditor"}),
     "portal/reports/consents/": ("GET", "/portal/reports/consents/", {"privacy", "dpo", "auditor"}),
     "portal/reports/deadlines/<int:year>-<month:month>/": (
         "GET",
         "/portal/reports/deadlines/2026-03/",
+        {"privacy", "dpo", "auditor"},
+    ),
+    "portal/reports/deadlines/<int:year>/": (
+        "GET",
+        "/portal/reports/deadlines/2026/",
         {"privacy", "dpo", "auditor"},
     ),
     "portal/outbox/parked/": ("GET", "/portal/outbox/parked/", {"dpo"}),
@@ -496,6 +502,7 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     "portal/dossiers/<uuid:pk>/edit/": ("POST", "/portal/dossiers/{absent}/edit/", Absent(DPO)),
     "portal/dossiers/<uuid:pk>/file/": ("POST", "/portal/dossiers/{absent}/file/", Absent(DPO)),
     "portal/processing-record/": ("GET", "/portal/processing-record/", AUDIT),
+    "portal/processing-record/review/": ("POST", "/portal/processing-record/review/", DPO),
     "portal/recipients/<int:pk>/transfers/": (
         "GET", "/portal/recipients/{absent_int}/transfers/", Absent(AUDIT)
     ),

@@ -1,0 +1,62 @@
+"""Before the year-end nights the DPO sees what the nightly release will erase and when: every hold not
+yet released whose last day comes by the day asked (31 days ahead by default), the night it goes, and
+the holds an open complaint holds back. Before, nothing showed what the job would erase until it had."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from core.actors import actor_for_user
+from deadlines.policy import LOCAL_TZ, add_months
+from dsr import services
+from subjects.models import DataSubject
+from tests.dsr.factories import make_inventory, make_request, verified_request
+from tests.dsr.test_services_deletion_law import answer
+
+pytestmark = pytest.mark.django_db
+URL = "/portal/requests/legal-holds/"
+
+
+@pytest.fixture
+def held(subject, privacy_officer, dpo):
+    make_inventory()
+    worker, approver = actor_for_user(privacy_officer), actor_for_user(dpo)
+    deletion = verified_request(subject, type="delete", actor=worker)
+    answer(deletion, worker, approver)
+    today = timezone.localdate(timezone.now(), LOCAL_TZ)
+    # The AML period ends in ten days.
+    DataSubject.objects.filter(pk=subject.pk).update(
+        relationship_ended_on=add_months(today, -60) + timedelta(days=10)
+    )
+    assert services.legal_holds_release_due(now=timezone.now()) == 0  # the nightly job dates them
+    return deletion
+
+
+def test_the_page_lists_what_the_release_will_erase_and_when(held, client, dpo):
+    client.force_login(dpo)
+    page = client.get(URL)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert text.count('data-testid="hold-coming-due"') == 3
+    assert held.reference in text and "Law 14/2022/QH15 Art. 40" in text
+    assert 'data-testid="hold-held-back"' not in text
+    # Not within the next 5 days.
+    later = (timezone.localdate(timezone.now(), LOCAL_TZ) + timedelta(days=5)).isoformat()
+    assert 'data-testid="hold-coming-due"' not in client.get(URL, {"until": later}).content.decode()
+
+
+def test_an_open_complaint_shows_as_holding_the_release_back(held, subject, client, auditor):
+    make_request(subject, type="complaint", details="Khiếu nại")
+    client.force_login(auditor)
+    text = client.get(URL).content.decode()
+    assert text.count('data-testid="hold-held-back"') == 3
+
+
+def test_a_day_that_does_not_parse_is_said_on_the_page(held, client, dpo):
+    client.force_login(dpo)
+    page = client.get(URL, {"until": "31/13/2026"})
+    assert page.status_code == 200
+    assert 'data-testid="hold-coming-due"' in page.content.decode()
