@@ -39,3 +39,33 @@ def test_a_consent_switch_and_its_state_show_in_high_contrast(browser, live_serv
     context.close()
     assert drawn_off != nothing, "the switch that is off is not drawn at all in high contrast"
     assert drawn_on != drawn_off, "on and off look the same in high contrast"
+
+
+def test_staff_are_warned_before_an_idle_sign_out_and_can_stay(page, login, live_url, officer, settings):
+    """WCAG 2.2.1: an officer with a tremor types a long answer slowly; typing sends nothing, so after
+    30 minutes the next click met the sign-in page and the answer was lost, without a word before.
+    Before the end the page must warn, and one press must keep the session."""
+    settings.STAFF_SESSION_IDLE_MINUTES = 30
+    page.clock.install()
+    login(page, officer.username, path="/en/accounts/login/")
+    page.goto(live_url("/en/portal/requests/"))
+    page.clock.fast_forward("28:30")
+    warning = page.get_by_role("alertdialog")
+    warning.wait_for()
+    stay = warning.get_by_role("button", name="Stay signed in")
+    assert page.evaluate("document.activeElement.innerText") == stay.inner_text()
+    with page.expect_response(lambda response: response.request.method == "POST") as kept:
+        stay.click()
+    assert kept.value.ok
+    assert warning.is_hidden()
+
+
+def test_typing_in_a_form_counts_as_activity(page, login, live_url, customer_a, settings):
+    """A customer writing a request for some minutes is not idle: typing keeps the session going."""
+    settings.CUSTOMER_SESSION_IDLE_MINUTES = 15
+    page.clock.install()
+    login(page, customer_a.username, path="/en/accounts/login/")
+    page.goto(live_url("/en/me/requests/new/"))
+    page.clock.fast_forward("02:00")
+    with page.expect_request(lambda request: request.method == "POST", timeout=3000):
+        page.locator("textarea").first.press_sequentially("I would like a copy")
