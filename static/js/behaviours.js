@@ -40,6 +40,14 @@ document.addEventListener("DOMContentLoaded", () => {
     summary.focus({ preventScroll: true });
   }
 });
+// Else the messages left by the action just sent (what it did, or why not) take the focus: a live region
+// present when the page loads is not read out. Once loaded: a page opened at a #fragment (a consent's
+// card) has the browser clear the focus when it scrolls there.
+window.addEventListener("load", () => {
+  if (document.activeElement && document.activeElement !== document.body) return;
+  const said = [...document.querySelectorAll("[data-announce-on-load]")].find((messages) => messages.innerText.trim());
+  if (said) said.focus();
+});
 document.addEventListener("click", (event) => {
   const link = event.target.closest("[data-error-summary] a[href^='#']");
   if (!link) return;

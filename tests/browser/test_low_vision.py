@@ -69,3 +69,38 @@ def test_typing_in_a_form_counts_as_activity(page, login, live_url, customer_a, 
     page.clock.fast_forward("02:00")
     with page.expect_request(lambda request: request.method == "POST", timeout=3000):
         page.locator("textarea").first.press_sequentially("I would like a copy")
+
+
+# What a screen reader starts reading from: the focused element and its text.
+FOCUSED = """() => { const el = document.activeElement;
+  return [el.tagName, (el.innerText || '').trim()]; }"""
+
+
+def _after_reload(page, button) -> list[str]:
+    with page.expect_navigation():
+        button.click()
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(300)  # the page's deferred script runs
+    return page.evaluate(FOCUSED)
+
+
+def test_what_an_action_did_is_read_out_after_the_page_comes_back(page, login, live_url, customer_a):
+    """A screen-reader customer saves the language of the bank's e-mails: the page comes back with
+    "We will write to you..." in a polite live region that was already there when the page loaded, which
+    screen readers do not read, and the focus at the top: nothing said it worked. The focus goes to it."""
+    login(page, customer_a.username, path="/en/accounts/login/")
+    page.goto(live_url("/en/me/"))
+    said = _after_reload(page, page.get_by_test_id("me-language-form").get_by_role("button", name="Save"))
+    assert said[0] not in ("BODY", "HTML") and "We will write to you" in said[1], said
+
+
+def test_a_consent_given_is_read_out_at_its_card(page, login, live_url, customer_a):
+    """The same for the message a consent switch leaves on its purpose's card."""
+    make_purpose("marketing", category="marketing")
+    login(page, customer_a.username, path="/en/accounts/login/")
+    page.goto(live_url("/en/me/consents/"))
+    page.get_by_test_id("purpose-marketing").locator(".switch").click()
+    page.wait_for_load_state()
+    said = _after_reload(page, page.get_by_test_id("confirm-consent"))
+    assert said[0] not in ("BODY", "HTML") and "recorded" in said[1], said
+
