@@ -104,3 +104,16 @@ def test_a_consent_given_is_read_out_at_its_card(page, login, live_url, customer
     said = _after_reload(page, page.get_by_test_id("confirm-consent"))
     assert said[0] not in ("BODY", "HTML") and "recorded" in said[1], said
 
+
+def test_the_text_grows_with_the_font_size_chosen_in_the_browser(browser, live_server, login, live_url,
+                                                                  customer_a):
+    """WCAG 1.4.4: a customer with low vision sets the browser's font size to "very large" (24 px). The
+    stylesheet fixed the page's text at 15 px whatever the setting, so nothing grew; it must follow it."""
+    context = browser.new_context(locale="en-GB", viewport=PHONE)
+    page = context.new_page()
+    context.new_cdp_session(page).send("Page.setFontSizes", {"fontSizes": {"standard": 24}})
+    login(page, customer_a.username, path="/en/accounts/login/")
+    page.goto(live_url("/en/me/"))
+    text_size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    context.close()
+    assert text_size >= 22, f"the page's text stays at {text_size}px"
