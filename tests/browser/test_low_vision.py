@@ -12,6 +12,7 @@ from tests.runs import BROWSER_FLOWS_ON_SQLITE
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), BROWSER_FLOWS_ON_SQLITE]
 
 PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 800}
 
 
 def _drawn(locator) -> bytes:
@@ -117,3 +118,33 @@ def test_the_text_grows_with_the_font_size_chosen_in_the_browser(browser, live_s
     text_size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     context.close()
     assert text_size >= 22, f"the page's text stays at {text_size}px"
+
+
+# How the current item of a set (language, tab, menu entry) and another of the same set are drawn: the
+# colours of its background (a transparent one shows the page's), text and underline.
+CURRENT_AND_OTHER = """([current, other]) => [current, other].map(selector => {
+  const style = getComputedStyle(document.querySelector(selector));
+  const seen = colour => /, 0[)]$/.test(colour) ? getComputedStyle(document.body).backgroundColor : colour;
+  return [seen(style.backgroundColor), style.color, seen(style.borderBottomColor)].join(' ');
+})"""
+
+
+def test_the_current_language_tab_and_menu_entry_show_in_high_contrast(browser, live_server, login, live_url,
+                                                                        customer_a, officer):
+    """The current language, the customer's current tab and the officer's current menu entry were told
+    apart by their colours and background alone, which high-contrast mode replaces: all looked alike."""
+    context = browser.new_context(locale="en-GB", viewport=DESKTOP, forced_colors="active")
+    page = context.new_page()
+    login(page, customer_a.username, path="/en/accounts/login/")
+    page.goto(live_url("/en/me/consents/"))
+    language = page.evaluate(CURRENT_AND_OTHER, [".lang-switch__option.is-current",
+                                                 ".lang-switch__option:not(.is-current)"])
+    tab = page.evaluate(CURRENT_AND_OTHER, [".tabs a.is-active", ".tabs a:not(.is-active)"])
+    context.clear_cookies()
+    login(page, officer.username, path="/en/accounts/login/")
+    page.goto(live_url("/en/portal/requests/"))
+    menu = page.evaluate(CURRENT_AND_OTHER, [".sidebar a.is-active", ".sidebar a:not(.is-active)"])
+    context.close()
+    alike = {name: drawn for name, drawn in {"language": language, "tab": tab, "menu": menu}.items()
+             if drawn[0] == drawn[1]}
+    assert alike == {}, alike
