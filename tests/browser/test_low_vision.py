@@ -120,6 +120,20 @@ def test_the_text_grows_with_the_font_size_chosen_in_the_browser(browser, live_s
     assert text_size >= 22, f"the page's text stays at {text_size}px"
 
 
+def test_the_dashboards_chart_text_grows_with_the_browsers_font_size(browser, live_server, login, live_url,
+                                                                     privacy_officer):
+    """The same for a privacy officer reading the on-time trend: its dates and figures were fixed at
+    12 px, the smallest text of the portal."""
+    context = browser.new_context(locale="en-GB", viewport=DESKTOP)
+    page = context.new_page()
+    context.new_cdp_session(page).send("Page.setFontSizes", {"fontSizes": {"standard": 24}})
+    login(page, privacy_officer.username, path="/en/accounts/login/")
+    page.goto(live_url("/en/portal/"))
+    chart_text = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.trend')).fontSize)")
+    context.close()
+    assert chart_text >= 17, f"the chart's text stays at {chart_text}px"
+
+
 # How the current item of a set (language, tab, menu entry) and another of the same set are drawn: the
 # colours of its background (a transparent one shows the page's), text and underline.
 CURRENT_AND_OTHER = """([current, other]) => [current, other].map(selector => {
