@@ -55,6 +55,14 @@ def session_ended_by(session, user, *, now: float) -> str | None:
     return None
 
 
+def session_seconds_left(session, user, *, now: float) -> int:
+    """Seconds until this session ends if nothing more happens: at the idle limit after the last noted
+    activity, or at its age, whichever comes first. Pages warn before it (js/behaviours.js)."""
+    idle_ends = session.get(LAST_SEEN_AT, now) + idle_limit_minutes(user) * 60
+    age_ends = session.get(SIGNED_IN_AT, now) + settings.SESSION_COOKIE_AGE
+    return max(0, int(min(idle_ends, age_ends) - now))
+
+
 class SessionLifetimeMiddleware:
     """Signs out a session that has been idle too long or has reached its age, before the view runs:
     the page's access check then sends the person to the sign-in with the page to come back to, and

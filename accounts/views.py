@@ -2,13 +2,16 @@
 security page (unlock, reset 2FA)."""
 from __future__ import annotations
 
+import time
 from base64 import b32encode
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, translate_url
 from django.utils import timezone
@@ -40,6 +43,7 @@ from accounts.selectors import (
     staff_user_by_id,
     user_by_id,
 )
+from accounts.sessions import session_seconds_left
 from core.access import (
     found_or_404,
     has_confirmed_device,
@@ -52,7 +56,7 @@ from core.actors import actor_for_user
 from core.errors import PermissionDenied
 from core.forms import DayFormField, call_with_messages
 from core.paging import offset_page, page_query, same_page
-from core.roles import STAFF_ROLES, Role, user_roles
+from core.roles import STAFF_ROLES, Role, user_role, user_roles
 
 PAGE_SIZE = 50
 
@@ -248,3 +252,14 @@ def user_role_page(request, pk):
         },
     )
     return _users_page(request)
+
+
+@require_POST
+def session_keep_alive(request):
+    """"Stay signed in" on a page's warning, and typing in a form: activity that sends nothing else.
+    SessionLifetimeMiddleware has noted it (or, the session being over, signed the person out);
+    answers how long the session now lasts, for the page to warn again in time (WCAG 2.2.1)."""
+    if user_role(request.user) not in (Role.CUSTOMER, *STAFF_ROLES):
+        return redirect_to_login(reverse("portal:home"))
+    seconds_left = session_seconds_left(request.session, request.user, now=time.time())
+    return JsonResponse({"seconds_left": seconds_left})

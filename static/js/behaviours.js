@@ -40,6 +40,14 @@ document.addEventListener("DOMContentLoaded", () => {
     summary.focus({ preventScroll: true });
   }
 });
+// Else the messages left by the action just sent (what it did, or why not) take the focus: a live region
+// present when the page loads is not read out. Once loaded: a page opened at a #fragment (a consent's
+// card) has the browser clear the focus when it scrolls there.
+window.addEventListener("load", () => {
+  if (document.activeElement && document.activeElement !== document.body) return;
+  const said = [...document.querySelectorAll("[data-announce-on-load]")].find((messages) => messages.innerText.trim());
+  if (said) said.focus();
+});
 document.addEventListener("click", (event) => {
   const link = event.target.closest("[data-error-summary] a[href^='#']");
   if (!link) return;
@@ -59,4 +67,48 @@ document.addEventListener("DOMContentLoaded", () => {
   if (!bar || bar.scrollWidth <= bar.clientWidth) return;
   const offset = current.getBoundingClientRect().left - bar.getBoundingClientRect().left;
   bar.scrollLeft += offset - (bar.clientWidth - current.offsetWidth) / 2;
+});
+
+// A signed-in session ends after a while without a request (accounts/sessions.py). Typing sends none, so
+// typing in a form tells the server now and then; before the end a warning takes the focus with one
+// button to stay signed in, and once the session has ended it says so, the typed text left in place
+// to copy (WCAG 2.2.1).
+document.addEventListener("DOMContentLoaded", () => {
+  const warning = document.querySelector("[data-session-warning]");
+  if (!warning) return;
+  const WARN_SECONDS_BEFORE = 120, TYPING_NOTED_EVERY_MS = 60_000;
+  let warnTimer, endTimer, lastNoted = Date.now(), focusBefore = null;
+  const show = (state) => {
+    for (const part of warning.querySelectorAll("[data-session-ending]")) part.hidden = state !== "ending";
+    for (const part of warning.querySelectorAll("[data-session-ended]")) part.hidden = state !== "ended";
+    if (warning.hidden) focusBefore = document.activeElement;
+    warning.hidden = false;
+    (warning.querySelector("[data-session-ending]:not([hidden])[data-keep-alive]") || warning).focus();
+  };
+  const schedule = (secondsLeft) => {
+    clearTimeout(warnTimer);
+    clearTimeout(endTimer);
+    warnTimer = setTimeout(() => show("ending"), (secondsLeft - Math.min(WARN_SECONDS_BEFORE, secondsLeft / 2)) * 1000);
+    endTimer = setTimeout(() => show("ended"), secondsLeft * 1000);
+  };
+  const keepAlive = async () => {
+    lastNoted = Date.now();
+    const token = document.querySelector("input[name=csrfmiddlewaretoken]");
+    const response = await fetch(warning.dataset.keepAliveUrl, {
+      method: "POST", credentials: "same-origin", redirect: "manual",
+      headers: { "X-CSRFToken": token ? token.value : "" },
+    }).catch(() => null);
+    if (!response || !response.ok) return;
+    schedule((await response.json()).seconds_left);
+    if (!warning.hidden) {
+      warning.hidden = true;
+      if (focusBefore && focusBefore.isConnected) focusBefore.focus();
+    }
+  };
+  warning.tabIndex = -1;
+  warning.querySelector("[data-keep-alive]").addEventListener("click", keepAlive);
+  document.addEventListener("input", () => {
+    if (Date.now() - lastNoted >= TYPING_NOTED_EVERY_MS) keepAlive();
+  });
+  schedule(Number(warning.dataset.secondsLeft));
 });

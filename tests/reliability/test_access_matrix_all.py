@@ -267,6 +267,8 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     "^vi(?:/(?P<rest>.*))?$": ("GET", "/vi/portal/", PUBLIC),
     "accounts/login/": ("GET", "/accounts/login/", PUBLIC),
     "accounts/logout/": ("POST", "/accounts/logout/", PUBLIC),
+    # A page's "Stay signed in" and typing in its forms: the signed-in session's idle clock restarts.
+    "accounts/session/keep-alive/": ("POST", "/accounts/session/keep-alive/", STAFF | CUSTOMERS),
     # The second sign-in step (TOTP) is for staff between password and portal; others are sent on.
     "accounts/2fa/": ("GET", "/accounts/2fa/", STAFF),
     "accounts/2fa/setup/": ("GET", "/accounts/2fa/setup/", STAFF),

@@ -169,3 +169,24 @@ def test_a_staff_action_sent_signed_out_from_no_page_of_ours_leads_to_the_portal
     sent = client.post(action, {}, HTTP_REFERER=referer)
 
     assert signed_out_to(sent) == f"{prefix}/portal/"
+
+
+def test_staying_signed_in_from_the_warning_restarts_the_idle_clock(officer, clock):
+    """The page's warning before the sign-out (WCAG 2.2.1): its button keeps the session, and the answer
+    says how long the session now lasts, for the page to warn again in time."""
+    client = signed_in(officer)
+    assert client.get("/en/portal/").status_code == 200
+    clock.wait(minutes=28)
+    kept = client.post(reverse("accounts:session_keep_alive"))
+    assert kept.status_code == 200 and 30 * 60 - 1 <= kept.json()["seconds_left"] <= 30 * 60
+    clock.wait(minutes=28)
+    assert client.get("/en/portal/").status_code == 200
+
+
+def test_a_keep_alive_after_the_end_does_not_bring_the_session_back(officer, clock):
+    client = signed_in(officer)
+    assert client.get("/en/portal/").status_code == 200
+    clock.wait(minutes=31)
+    assert client.post(reverse("accounts:session_keep_alive")).status_code == 302
+    later = client.get("/en/portal/")
+    assert later.status_code == 302 and "login" in later["Location"]
