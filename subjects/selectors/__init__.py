@@ -41,8 +41,22 @@ from subjects.selectors.records import (
     ward_verified_by_id,
     wards_verified,
 )
+from subjects.selectors.representatives import (
+    ACT_CONSENTS,
+    ACT_REQUESTS,
+    representative_for_act,
+    representative_refusal,
+    representatives_for_act,
+    representatives_of,
+)
 
 __all__ = [
+    "ACT_CONSENTS",
+    "ACT_REQUESTS",
+    "representative_for_act",
+    "representative_refusal",
+    "representatives_for_act",
+    "representatives_of",
     "MAX_ACCESS_REASON_LENGTH",
     "NUMBER_MOVED",
     "PERSONAL_FIELDS",
