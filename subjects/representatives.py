@@ -22,6 +22,7 @@ from core.moments import check_in_range
 from subjects.crypto import blind_index, fingerprint, fingerprint_salt_new
 from subjects.locks import subject_locked
 from subjects.models import Representative, RepresentativeAuthority, RepresentativeScope
+from subjects.selectors import id_number_normalised
 from subjects.staff_records import own_record_check
 
 # A citizen ID (12 digits), an old identity card (9) or a passport (a letter and digits), without spaces.
@@ -30,7 +31,7 @@ MAX_REASON_LENGTH = 500
 
 
 def _id_number_clean(value: str) -> str:
-    number = "".join((value or "").split()).upper()
+    number = id_number_normalised(value)
     if not _ID_NUMBER.fullmatch(number):
         raise InvalidInput(
             _("Give the representative's citizen ID or passport number: 6 to 20 letters and digits."),

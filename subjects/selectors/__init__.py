@@ -44,6 +44,8 @@ from subjects.selectors.records import (
 from subjects.selectors.representatives import (
     ACT_CONSENTS,
     ACT_REQUESTS,
+    id_number_normalised,
+    representative_by_id_number,
     representative_for_act,
     representative_refusal,
     representatives_for_act,
@@ -53,6 +55,8 @@ from subjects.selectors.representatives import (
 __all__ = [
     "ACT_CONSENTS",
     "ACT_REQUESTS",
+    "id_number_normalised",
+    "representative_by_id_number",
     "representative_for_act",
     "representative_refusal",
     "representatives_for_act",

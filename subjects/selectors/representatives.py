@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import InvalidInput
+from subjects.crypto import blind_index_candidates
 from subjects.models import Representative, RepresentativeScope
 
 # The two kinds of act a representative's authority may cover (`RepresentativeScope`, `BOTH` covers both).
@@ -16,14 +17,21 @@ ACT_CONSENTS = RepresentativeScope.CONSENTS.value
 ACT_REQUESTS = RepresentativeScope.REQUESTS.value
 
 
+def id_number_normalised(value: str | None) -> str:
+    """An identity number as stored and indexed: without spaces, in capitals."""
+    return "".join((value or "").split()).upper()
+
+
 def representatives_of(subject_id) -> QuerySet[Representative]:
     """The customer's representatives, revoked ones too (the history), oldest first."""
     return Representative.objects.filter(subject_id=subject_id).order_by("recorded_at", "id")
 
 
-def representative_refusal(representative: Representative, *, act: str, on: date) -> InvalidInput | None:
+def representative_refusal(
+    representative: Representative, *, act: str, on: date, field: str = "representative"
+) -> InvalidInput | None:
     """Why this authority does not let its holder do `act` for the customer on the day `on` (400 on
-    `representative`), or None: revoked (from then on; a record keeps naming the authority it was done
+    `field`), or None: revoked (from then on; a record keeps naming the authority it was done
     on), outside its period, or outside its scope."""
     if representative.revoked_at is not None:
         message = _("This representative's authority was revoked. Ask the customer for their own answer.")
@@ -33,7 +41,7 @@ def representative_refusal(representative: Representative, *, act: str, on: date
         message = _("This representative's authority does not cover this act (see what it covers).")
     else:
         return None
-    return InvalidInput(message, field="representative")
+    return InvalidInput(message, field=field)
 
 
 def representatives_for_act(subject_id, *, act: str, on: date) -> list[Representative]:
@@ -51,3 +59,23 @@ def representative_for_act(*, subject_id, representative_id, act: str, on: date)
     if (refusal := representative_refusal(representative, act=act, on=on)) is not None:
         raise refusal
     return representative
+
+
+def representative_by_id_number(
+    *, subject_id, id_number: str, act: str, on: date, field: str
+) -> Representative:
+    """The customer's representative holding this identity number (found through its blind index) whose
+    authority lets them do `act` on the day `on`; refused on `field` when none is recorded with it, or
+    with the reason the latest one recorded does not cover it (revoked, out of its period or scope)."""
+    recorded = list(
+        representatives_of(subject_id)
+        .filter(id_number_index__in=blind_index_candidates(id_number_normalised(id_number)))
+        .order_by("-recorded_at", "-id")
+    )
+    if not recorded:
+        raise InvalidInput(_("No representative with this identity number is recorded for the customer: "
+                             "record their authority on the customer's page first."), field=field)
+    for representative in recorded:
+        if representative_refusal(representative, act=act, on=on) is None:
+            return representative
+    raise representative_refusal(recorded[0], act=act, on=on, field=field)
