@@ -69,6 +69,8 @@ def _event_record(
         note=note,
         evidence=evidence,
         import_key=import_key,
+        # Named in the answer's or the withdrawal's audit data (`who_answered`), checked by then.
+        representative_id=data.get("representative"),
     )
     event.save(force_insert=True)
     if state:
