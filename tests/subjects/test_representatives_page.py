@@ -70,3 +70,17 @@ def test_an_officer_revokes_an_authority_with_a_reason(officer):
 
 def test_the_auditor_who_changes_no_customer_record_cannot_reach_the_page(auditor):
     assert signed_in(auditor).get(_url(make_subject())).status_code == 403
+
+
+def test_each_revocation_form_has_its_own_labelled_reason(officer):
+    mother = make_subject()
+    for number in ("001090000123", "001090000456"):
+        representative_record(
+            actor=actor_for_user(officer), subject_id=mother.pk, full_name="Nam", id_number=number,
+            relationship="Son", authority="power_of_attorney", document_reference="POA 1/2026",
+            document_date=date(2026, 2, 1), scope="both", valid_from=date(2026, 2, 1),
+        )
+    page = parse(signed_in(officer).get(_url(mother)).content)
+    reasons = [field.get("id") for field in page.find_all("input", name="reason")]
+    assert len(set(reasons)) == 2
+    assert all(any(label.get("for") == reason for label in page.find_all("label")) for reason in reasons)
