@@ -30,12 +30,35 @@ def _authority_checked(form: forms.Form, data: dict, who_field: str) -> None:
     """The service's rule on a written authority (`authority_missing_error`), shown on the field."""
     if who_field not in data:
         return
-    missing = authority_missing_error(data[who_field], data.get("authority", ""))
+    missing = authority_missing_error(data[who_field], data.get("authority", ""), data.get("representative"))
     if missing is not None:
         form.add_error("authority", missing.text)
 
 
-class WhoAnsweredForm(forms.Form):
+class _RepresentativeChoice(forms.Form):
+    """The customer's representatives on record whose authority covers consents today, to pick the one who
+    acted: an id, so that one revoked since the page was shown gets the service's refusal, in words."""
+
+    representative = forms.UUIDField(
+        label=_("Representative on record (power of attorney, guardian appointed by a court)"),
+        required=False,
+        widget=forms.Select,
+        help_text=_(
+            "Only when someone else acted for the customer: those whose authority covers consents today. "
+            "Record a new one on the customer's page, from the document."
+        ),
+    )
+
+    def __init__(self, *args, representatives=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["representative"].widget.choices = [("", "—")] + [
+            (str(r.pk), f"{r.full_name} ({r.relationship}; {r.get_authority_display()}: "
+                        f"{r.document_reference})")
+            for r in representatives
+        ]
+
+
+class WhoAnsweredForm(_RepresentativeChoice):
     # Asked, never pre-selected: an elderly customer's son who answers for her is not "the customer agreed".
     answered_by = forms.ChoiceField(
         label=_("Who gave the answers?"), choices=AnsweredBy.choices, widget=forms.RadioSelect
@@ -51,7 +74,7 @@ class WhoAnsweredForm(forms.Form):
         return data
 
 
-class WhoAskedForm(forms.Form):
+class WhoAskedForm(_RepresentativeChoice):
     """Who asked for a withdrawal staff record: the customer, or someone on their written authority."""
 
     asked_by = forms.ChoiceField(

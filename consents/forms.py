@@ -105,7 +105,8 @@ class StaffGrantForm(WhoAnsweredForm):
                 )
 
     def common_fields(self):
-        names = ("channel", "evidence", "answered_by", "authority", "notice_given", *self.CHILD_FIELDS)
+        names = ("channel", "evidence", "answered_by", "authority", "representative", "notice_given",
+                 *self.CHILD_FIELDS)
         return [self[name] for name in names if name in self.fields]
 
     def answers(self) -> list[tuple]:

@@ -170,10 +170,8 @@ def _blank_then_witnessed_channels() -> list[tuple[str, str]]:
 
 
 class StaffIntakeForm(CorrectionFields):
-    field_order = [
-        "subject_ref", "type", "channel", "received_on", "details", "purposes", "guardian_ref",
-        "repeat_confirmed",
-    ]
+    field_order = ["subject_ref", "type", "channel", "received_on", "details", "purposes", "guardian_ref",
+                   "representative_id_number", "repeat_confirmed"]
 
     subject_ref = forms.CharField(label=_("Customer number (CIF)"), max_length=64)
     # Both chosen, never pre-selected: an officer in a hurry would otherwise record a phone call as a
@@ -197,6 +195,10 @@ class StaffIntakeForm(CorrectionFields):
     )
     guardian_ref = forms.CharField(
         label=_("Guardian acting for a child (CIF)"), max_length=64, required=False
+    )
+    representative_id_number = forms.CharField(
+        label=_("Representative of an adult customer, recorded on their page: citizen ID or passport number"),
+        max_length=30, required=False,
     )
     repeat_confirmed = forms.BooleanField(
         label=_("The customer asks again on purpose"),

@@ -29,6 +29,10 @@ class SubjectsConfig(AppConfig):
             "core.subject.customer_number_changed": _(
                 "Customer moved to another customer number (CIF): renumbered or mistyped"
             ),
+            "core.subject.representative_recorded": _(
+                "Customer's representative recorded (power of attorney or court-appointed guardian)"
+            ),
+            "core.subject.representative_revoked": _("Customer's representative's authority revoked"),
             "core.staff.own_record_linked": _("Staff member linked to their own customer record"),
             "core.subject.viewed": _("Personal data viewed by staff"),
             "core.subject.language_changed": _("Customer's preferred language changed"),

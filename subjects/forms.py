@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
 from core.forms import DayFormField, LanguageSelect
-from subjects.models import GuardianDocument
+from subjects.models import GuardianDocument, RepresentativeAuthority, RepresentativeScope
 
 
 class SubjectSearchForm(forms.Form):
@@ -98,3 +98,41 @@ class AccessReasonForm(forms.Form):
 
     def reason_text(self) -> str:
         return " — ".join(filter(None, [self.cleaned_data["reason"], self.cleaned_data["note"].strip()]))
+
+
+def _day_field(label, *, required: bool = True, help_text: str = "") -> DayFormField:
+    return DayFormField(label=label, required=required, help_text=help_text,
+                        widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class RepresentativeForm(forms.Form):
+    """The document staff saw that lets an adult act for the customer (`subjects.representatives`)."""
+
+    full_name = forms.CharField(label=_("Representative's full name"), max_length=200)
+    id_number = forms.CharField(
+        label=_("Representative's citizen ID or passport number"), max_length=30,
+        help_text=_("Kept encrypted; the list shows only its last digits."),
+    )
+    relationship = forms.CharField(
+        label=_("Relationship to the customer"), max_length=100, help_text=_("e.g. son, daughter, lawyer")
+    )
+    authority = forms.ChoiceField(
+        label=_("Kind of authority"), choices=RepresentativeAuthority.choices, widget=forms.RadioSelect
+    )
+    document_reference = forms.CharField(
+        label=_("Document's reference"), max_length=300,
+        help_text=_("Its number and the notary, the commune or the court that made or certified it."),
+    )
+    document_date = _day_field(_("Document's date"))
+    scope = forms.ChoiceField(label=_("What it covers"), choices=RepresentativeScope.choices,
+                              widget=forms.RadioSelect)
+    valid_from = _day_field(_("Valid from"))
+    valid_until = _day_field(_("Valid until"), required=False,
+                             help_text=_("Empty when the document sets no end: until revoked."))
+
+
+class RepresentativeRevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the authority ends"), max_length=500,
+        help_text=_("e.g. the customer revoked it at the branch, a court decision ended the guardianship"),
+    )

@@ -185,3 +185,61 @@ class StaffCustomerRecord(models.Model):
 
     def __str__(self) -> str:
         return f"StaffCustomerRecord user={self.user_id}"
+
+
+class RepresentativeAuthority(models.TextChoices):
+    """The documents on which one adult acts for another (Civil Code 2015 Art. 135-143, 46-58): a power of
+    attorney ("giấy ủy quyền", notarised or certified), or a court's appointment of a guardian for an adult
+    who lost, or has difficulty exercising, legal capacity."""
+
+    POWER_OF_ATTORNEY = "power_of_attorney", _("Power of attorney (notarised or certified)")
+    COURT_GUARDIAN = "court_guardian", _("Guardian appointed by a court")
+
+
+class RepresentativeScope(models.TextChoices):
+    """What the authority lets the representative do for the customer at the bank's desks."""
+
+    CONSENTS = "consents", _("Consents: give, refuse and withdraw them")
+    REQUESTS = "requests", _("Data-subject requests: file and follow them")
+    BOTH = "both", _("Consents and data-subject requests")
+
+
+class Representative(models.Model):
+    """An adult who acts for an adult customer on a documented authority staff checked. Not a child's
+    guardian (`DataSubject.guardian`) and not a third party the customer lets read their data
+    (`authorisations`). The representative's name, identity number and the document's reference are
+    personal data: encrypted, the identity number with a blind index like the customer's own."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    subject = models.ForeignKey(DataSubject, on_delete=models.PROTECT, related_name="representatives")
+    full_name = EncryptedCharField(_("representative's full name"), max_length=200)
+    id_number = EncryptedCharField(_("representative's identity document number"), max_length=20)
+    id_number_index = models.CharField(max_length=64, db_index=True, editable=False)
+    relationship = models.CharField(_("relationship to the customer"), max_length=100)
+    authority = models.CharField(
+        _("kind of authority"), max_length=32, choices=RepresentativeAuthority.choices
+    )
+    document_reference = EncryptedCharField(_("document's reference"), max_length=300)
+    document_date = models.DateField(_("document's date"))
+    scope = models.CharField(_("what it covers"), max_length=16, choices=RepresentativeScope.choices)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    recorded_by_label = models.CharField(max_length=150)
+    recorded_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by_label = models.CharField(max_length=150, blank=True, default="")
+    revoke_reason = models.CharField(_("why it was revoked"), max_length=500, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("customer's representative")
+        ordering = ["subject", "recorded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="representative_valid_until_after_from",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Representative {self.pk} of {self.subject_id}"

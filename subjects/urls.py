@@ -11,4 +11,7 @@ urlpatterns = [
     path("portal/customers/<uuid:pk>/relationship-end/", views.customer_relationship_end,
          name="customer_relationship_end"),
     path("portal/customers/<uuid:pk>/guardian-verification/", views.guardian_verify, name="guardian_verify"),
+    path("portal/customers/<uuid:pk>/representatives/", views.representatives, name="representatives"),
+    path("portal/customers/<uuid:pk>/representatives/<uuid:representative_pk>/revoke/",
+         views.representative_revoke_page, name="representative_revoke"),
 ]

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
 from core.errors import DomainError
-from core.forms import form_error, form_submit, form_succeeded
+from core.forms import form_error, form_submit, form_submit_with_messages, form_succeeded
 from core.navigation import registry
 from integrations.form_once import posted_once
 from subjects import services
@@ -19,10 +19,19 @@ from subjects.forms import (
     AccessReasonForm,
     GuardianVerifyForm,
     RelationshipEndForm,
+    RepresentativeForm,
+    RepresentativeRevokeForm,
     SubjectCreateForm,
     SubjectSearchForm,
 )
-from subjects.selectors import former_customer_numbers, subject_by_id, subject_for_ref, subject_search
+from subjects.representatives import representative_record, representative_revoke
+from subjects.selectors import (
+    former_customer_numbers,
+    representatives_of,
+    subject_by_id,
+    subject_for_ref,
+    subject_search,
+)
 from subjects.staff_records import own_record_refusal
 from subjects.validators import age_on
 
@@ -139,3 +148,39 @@ def customer_create(request):
                 form_succeeded(request, _("Customer registered."))
                 return redirect("subjects:customer_detail", pk=subject.pk)
     return render(request, "subjects/customer_create.html", {"form": form})
+
+
+@staff_required("subjects.change_datasubject")
+@posted_once
+def representatives(request, pk):
+    """The adults who act for this customer on a documented authority (power of attorney, a court's
+    appointment): listed with their period and scope, added from the document staff saw."""
+    subject = found_or_404(subject_by_id(pk))
+    form = RepresentativeForm(request.POST or None)
+    if request.method == "POST" and form_submit(
+        request, form,
+        lambda: representative_record(actor=actor_for_user(request.user), subject_id=subject.pk,
+                                      **form.cleaned_data),
+        _("The representative is recorded."),
+    ):
+        return redirect("subjects:representatives", pk=subject.pk)
+    return render(request, "subjects/representatives.html", {
+        "subject": subject, "form": form, "representatives": representatives_of(subject.pk),
+        "revoke_form": RepresentativeRevokeForm(),
+        "own_record": own_record_refusal(actor_for_user(request.user), subject.pk),
+    })
+
+
+@require_POST
+@staff_required("subjects.change_datasubject")
+def representative_revoke_page(request, pk, representative_pk):
+    form = RepresentativeRevokeForm(request.POST)
+    form_submit_with_messages(
+        request, form,
+        lambda: representative_revoke(
+            actor=actor_for_user(request.user), subject_id=pk, representative_id=representative_pk,
+            reason=form.cleaned_data["reason"],
+        ),
+        _("The representative's authority is revoked."),
+    )
+    return redirect("subjects:representatives", pk=pk)

@@ -15,7 +15,8 @@ from core.roles import Role
 from integrations.models import WebhookEndpoint
 from integrations.services import token_issue
 from subjects import services
-from subjects.models import DataSubject
+from subjects.models import DataSubject, Representative
+from subjects.representatives import representative_record
 
 _refs = itertools.count(1)
 
@@ -141,3 +142,15 @@ def signed_in(user) -> Client:
 def status_moves(obj) -> list[tuple]:
     """The history of a machine's object (a `core.states.StatusChange` subclass): (from, to, at, by)."""
     return list(obj.status_changes.values_list("from_status", "to_status", "at", "actor_label"))
+
+
+def make_representative(subject, **changes) -> Representative:
+    """A son acting for his mother on a notarised power of attorney, in force from 1 January 2026 with no
+    end, for consents (`scope`), recorded by the platform through the real service."""
+    fields = {
+        "full_name": "Nguyễn Văn Nam", "id_number": "001090000123", "relationship": "Son",
+        "authority": "power_of_attorney", "document_reference": "POA 12/2026, Notary Office No. 3",
+        "document_date": date(2026, 1, 1), "scope": "consents", "valid_from": date(2026, 1, 1),
+        "valid_until": None,
+    }
+    return representative_record(actor=Actor.system(), subject_id=subject.pk, **{**fields, **changes})

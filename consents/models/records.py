@@ -235,6 +235,10 @@ class ConsentEvent(models.Model):
     # run again finds it here and records it once. Not a unique constraint: PostgreSQL's partitioned
     # events table takes none without `at`; a consent is withdrawn once, under its customer's lock.
     import_key = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
+    # The customer's representative (power of attorney, court-appointed guardian) who gave or asked it.
+    representative = models.ForeignKey(
+        "subjects.Representative", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("consent event")

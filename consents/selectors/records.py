@@ -126,7 +126,7 @@ def consent_timeline(subject) -> QuerySet[ConsentEvent]:
     given_as_guardian = list(Consent.objects.filter(guardian=subject).values_list("pk", flat=True))
     return (
         ConsentEvent.objects.filter(Q(subject=subject) | Q(consent__in=given_as_guardian))
-        .select_related("consent__purpose", "consent__notice", "consent__subject")
+        .select_related("consent__purpose", "consent__notice", "consent__subject", "representative")
         .annotate(guardian_ref=guardian_who_acted())
         .order_by("-at")
     )

@@ -24,7 +24,7 @@ from consents.scope import consent_snapshot
 from consents.selectors.rule import term_ended
 from consents.services.duties import duties_open_for_withdrawal
 from consents.services.rules import GrantRequest
-from consents.services.who_answered import who_answered_frozen
+from consents.services.who_answered import WhoAnswered, who_answered_frozen
 from consents.states import CONSENT_MACHINE
 from core.actors import Actor
 from core.errors import NotFound
@@ -69,6 +69,8 @@ def _event_record(
         note=note,
         evidence=evidence,
         import_key=import_key,
+        # Named in the answer's or the withdrawal's audit data (`who_answered`), checked by then.
+        representative_id=data.get("representative"),
     )
     event.save(force_insert=True)
     if state:
@@ -290,10 +292,16 @@ def answer_record(
             channel=request.channel,
             guardian_id=request.guardian.pk if request.guardian else None,
             # Who spoke, never their name: the kind, as the receipt's snapshot keeps it.
-            **({"answered_by": request.who_answered.by} if request.who_answered else {}),
+            **(_who_answered_audit(request.who_answered) if request.who_answered else {}),
             **(extra or {}),
         ),
     )
+
+
+def _who_answered_audit(who: WhoAnswered) -> dict[str, str]:
+    # The kind and the representative's record, never their name (the record holds it, encrypted).
+    representative = {"representative": str(who.representative_id)} if who.representative_id else {}
+    return {"answered_by": who.by, **representative}
 
 
 def answer_audit_data(*, notice_version: str, channel: str, guardian_id, **extra) -> dict:

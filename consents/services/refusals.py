@@ -31,7 +31,7 @@ from consents.services.rules import (
     guardian_acting_validate,
     guardianship_of_answer,
 )
-from consents.services.who_answered import WhoAnswered
+from consents.services.who_answered import WhoAnswered, who_answered_representative_checked
 from consents.services.withdrawals import consent_withdraw_in_transaction
 from core.actors import Actor
 from core.db import durable_entry_point
@@ -139,6 +139,7 @@ def _withdraw_on_form(
         actor=actor, consent_id=live.pk, channel=channel, evidence=evidence, now=now, caller_confirms=True,
         asked_by=who_answered.by if who_answered else "",
         authority=who_answered.authority if who_answered else "",
+        representative_id=who_answered.representative_id if who_answered else None,
     )
     return consent if consent.status == ConsentStatus.WITHDRAWN else None
 
@@ -169,6 +170,9 @@ def consent_form_record(
     recorded = FormRecorded()
     with transaction.atomic(durable=True):
         now = now or timezone.now()
+        # Whoever answered on an authority on record must hold it today, for consents.
+        who_answered = who_answered_representative_checked(who_answered, subject_id=subject.pk,
+                                                           on=timezone.localdate(now))
         for answer in answers:
             request = GrantRequest(
                 subject=subject,

@@ -9,12 +9,14 @@ Frozen with the answer (`Consent.snapshot["answered"]`), it is part of the recei
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import InvalidInput
+from subjects.selectors import ACT_CONSENTS, representative_for_act
 
 MAX_AUTHORITY_LENGTH = 200
 
@@ -46,17 +48,21 @@ class NoticeGiven(models.TextChoices):
 @dataclass(frozen=True)
 class WhoAnswered:
     """`authority`: the reference of the representative's written authority (the power of attorney's
-    number and notary), only for a representative."""
+    number and notary), only for a representative. `representative_id`: the customer's representative on
+    record (`subjects.Representative`) who acted, whose document's reference then stands for `authority`
+    (`who_answered_representative_checked`)."""
 
     by: str
     notice_given: str = ""  # a withdrawal's has none: the customer asked, no notice was given
     authority: str = ""
+    representative_id: object = None
 
 
-def authority_missing_error(by: str, authority: str) -> InvalidInput | None:
+def authority_missing_error(by: str, authority: str, representative_id=None) -> InvalidInput | None:
     """The refusal of someone answering for the customer without the reference of their written
-    authority; None when none is needed or it is given. The staff forms ask it too."""
-    if by != AnsweredBy.REPRESENTATIVE or authority.strip():
+    authority nor their record as the customer's representative; None when none is needed or it is
+    given. The staff forms ask it too."""
+    if by != AnsweredBy.REPRESENTATIVE or authority.strip() or representative_id:
         return None
     return InvalidInput(
         _(
@@ -72,7 +78,12 @@ def who_answered_validate(who: WhoAnswered) -> None:
         raise InvalidInput(_("Say who gave the answers."), field="answered_by")
     if who.notice_given and who.notice_given not in NoticeGiven.values:
         raise InvalidInput(_("Say how the notice was given to the customer."), field="notice_given")
-    missing = authority_missing_error(who.by, who.authority)
+    if who.representative_id and who.by != AnsweredBy.REPRESENTATIVE:
+        raise InvalidInput(
+            _("A representative is named only when someone else answered for the customer."),
+            field="representative",
+        )
+    missing = authority_missing_error(who.by, who.authority, who.representative_id)
     if missing is not None:
         raise missing
     if len(who.authority) > MAX_AUTHORITY_LENGTH:
@@ -83,14 +94,34 @@ def who_answered_validate(who: WhoAnswered) -> None:
         )
 
 
+def who_answered_representative_checked(
+    who: WhoAnswered | None, *, subject_id, on: date
+) -> WhoAnswered | None:
+    """`who` with the document's reference of the representative it names, refused (400 on
+    `representative`) unless they are the customer's and their authority covers consents on the day `on`
+    (in force, not revoked); `who` unchanged when it names none."""
+    if who is None or not who.representative_id:
+        return who
+    representative = representative_for_act(
+        subject_id=subject_id, representative_id=who.representative_id, act=ACT_CONSENTS, on=on
+    )
+    return replace(who, authority=who.authority.strip() or representative.document_reference)
+
+
 def who_asked_audit_data(who: WhoAnswered | None) -> dict[str, str]:
     """What a withdrawal's audit entry keeps of who asked for it (none said: nothing, as before)."""
     if who is None:
         return {}
-    return {"asked_by": who.by, "authority": who_answered_frozen(who)["authority"]}
+    frozen = who_answered_frozen(who)
+    kept = ("authority", "representative")
+    return {"asked_by": who.by, **{key: frozen[key] for key in kept if key in frozen}}
 
 
 def who_answered_frozen(who: WhoAnswered) -> dict[str, str]:
-    """What the answer's snapshot keeps; the authority only for a representative."""
+    """What the answer's snapshot keeps; the authority only for a representative, and the representative
+    on record when one acted."""
     authority = who.authority.strip() if who.by == AnsweredBy.REPRESENTATIVE else ""
-    return {"by": who.by, "authority": authority, "notice_given": who.notice_given}
+    frozen = {"by": who.by, "authority": authority, "notice_given": who.notice_given}
+    if who.representative_id:
+        frozen["representative"] = str(who.representative_id)
+    return frozen

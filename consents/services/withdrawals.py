@@ -27,7 +27,12 @@ from consents.services.rules import (
     evidence_length_validate,
     not_consent_based_error,
 )
-from consents.services.who_answered import WhoAnswered, who_answered_validate, who_asked_audit_data
+from consents.services.who_answered import (
+    WhoAnswered,
+    who_answered_representative_checked,
+    who_answered_validate,
+    who_asked_audit_data,
+)
 from consents.states import CONSENT_MACHINE
 from core.actors import Actor
 from core.db import durable_entry_point, encrypted_update
@@ -146,6 +151,7 @@ def consent_withdraw_in_transaction(
     answered_at: datetime | None = None,
     asked_by: str = "",
     authority: str = "",
+    representative_id=None,
 ) -> Consent:
     """Withdraw one consent inside the caller's transaction. The check says "not allowed" from commit,
     and every recipient of the purpose gets a withdrawal duty due by the bank's committed deadline.
@@ -157,10 +163,14 @@ def consent_withdraw_in_transaction(
     with the form's other answers). `answered_at`: when the customer said it, a withdrawal the app
     captured offline (`withdrawal_said_at`): the consent ends then, the recipients' clocks run from `now`.
     `asked_by`, `authority`: who asked for it, a staff form says (the customer or someone on their written
-    authority, `who_answered`), kept in its audit entry."""
+    authority, `who_answered`), kept in its audit entry; `representative_id`: the customer's representative on
+    record who asked, whose authority must cover consents on the day the withdrawal was said."""
     evidence = evidence.strip()
     _validate_withdrawal_input(actor, channel, reason, source=source, evidence=evidence)
-    who_asked = WhoAnswered(by=asked_by, authority=authority) if asked_by or authority else None
+    who_asked = (
+        WhoAnswered(by=asked_by, authority=authority, representative_id=representative_id)
+        if asked_by or authority or representative_id else None
+    )
     if who_asked is not None:
         who_answered_validate(who_asked)
     with transaction.atomic(savepoint=False):
@@ -172,6 +182,8 @@ def consent_withdraw_in_transaction(
         if not CONSENT_MACHINE.is_allowed(consent.status, ConsentStatus.WITHDRAWN):
             raise _not_live_error(consent)
         said_at = withdrawal_said_at(consent, answered_at, now=now)
+        who_asked = who_answered_representative_checked(who_asked, subject_id=consent.subject_id,
+                                                        on=timezone.localdate(said_at))
         if withdraw_locked(actor=actor, consent=consent, channel=channel, reason=reason, source=source,
                             now=now, evidence=evidence, effective_at=said_at, received_at=now,
                             term_judged_at=said_at, audit_data=who_asked_audit_data(who_asked)) is not None:

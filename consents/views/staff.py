@@ -29,7 +29,13 @@ from subjects.children import may_be_child
 from subjects.disclosure import subject_view
 from subjects.forms import AccessReasonForm
 from subjects.models import DataSubject
-from subjects.selectors import guardian_to_verify, subject_by_id, subject_for_ref
+from subjects.selectors import (
+    ACT_CONSENTS,
+    guardian_to_verify,
+    representatives_for_act,
+    subject_by_id,
+    subject_for_ref,
+)
 
 # The customer page shows the latest events; a longer history says how much is shown and leads to the
 # customer's whole trail in the audit log, so a cut timeline never passes for the complete proof.
@@ -139,7 +145,8 @@ def staff_grant(request, pk):
         offered = services.purpose_offered_to_ward(notice.purpose, notice, subject, now=now)
         (notices if offered else barred).append(notice)
     form = StaffGrantForm(
-        request.POST or None, notices=notices, may_be_child=may_be_child(subject, on=timezone.localdate())
+        request.POST or None, notices=notices, may_be_child=may_be_child(subject, on=timezone.localdate()),
+        representatives=representatives_for_act(subject.pk, act=ACT_CONSENTS, on=timezone.localdate(now)),
     )
     if request.method == "POST":
         form.is_valid()
@@ -174,7 +181,8 @@ def staff_grant(request, pk):
                     guardian=guardian,
                     child_evidence=data.get("child_evidence", ""),
                     who_answered=services.WhoAnswered(
-                        by=data["answered_by"], notice_given=data["notice_given"], authority=data["authority"]
+                        by=data["answered_by"], notice_given=data["notice_given"],
+                        authority=data["authority"], representative_id=data.get("representative"),
                     ),
                 )
             except DomainError as error:
@@ -246,12 +254,19 @@ def staff_withdraw(request, pk):
         status = 409 if request.method == "POST" else 200
         context = {"consent": consent, "form": None, "refusal": refusal}
         return render(request, "consents/staff_withdraw.html", context, status=status)
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(
+        request.POST or None,
+        representatives=representatives_for_act(
+            consent.subject_id, act=ACT_CONSENTS, on=timezone.localdate()
+        ),
+    )
     if request.method == "POST" and form.is_valid():
         call_with_messages(
             request,
             lambda: services.consent_withdraw(
-                actor=actor_for_user(request.user), consent_id=consent.pk, **form.cleaned_data
+                actor=actor_for_user(request.user), consent_id=consent.pk,
+                **{name: value for name, value in form.cleaned_data.items() if name != "representative"},
+                representative_id=form.cleaned_data["representative"],
             ),
             selectors.withdrawal_told,
         )

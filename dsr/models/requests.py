@@ -18,7 +18,7 @@ from core.actors import ActorKind
 from deadlines.models import DeadlineRegime, RequestType
 from deadlines.policy import LOCAL_TZ, binding_deadline
 from dsr.states import OPEN, OutcomeReason, RequestStatus, customer_reason_label, customer_status_label
-from subjects.models import DataSubject
+from subjects.models import DataSubject, Representative
 
 
 class IdentityMethod(models.TextChoices):
@@ -108,6 +108,11 @@ class DataSubjectRequest(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="requests_as_guardian",
+    )
+    # An adult acting for an adult customer on a recorded authority covering requests.
+    representative = models.ForeignKey(
+        Representative, verbose_name=_("acting representative"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="requests",
     )
     # Restriction, objection and withdrawal: the purpose codes the customer names (empty: all of them).
     purposes = models.JSONField(_("purposes"), default=list, blank=True)

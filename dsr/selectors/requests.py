@@ -80,7 +80,7 @@ def requests_open_count_for_subject(subject) -> int:
 def requests_listed_for_customer(subject) -> QuerySet[DataSubjectRequest]:
     """`requests_for_subject` with each request's status history, which words a cancellation by who made
     it (`DataSubjectRequest.status_for_customer`): the customer's list reads a fixed number of queries."""
-    return requests_for_subject(subject).prefetch_related("status_changes")
+    return requests_for_subject(subject).prefetch_related("status_changes").select_related("representative")
 
 
 def requests_of_customer(

@@ -29,20 +29,15 @@ from dsr.models import (
     DataSubjectRequest,
 )
 from dsr.notifications import customer_notify_move
-from dsr.services.base import (
-    clock_record,
-)
+from dsr.services.base import clock_record
 from dsr.services.client_webhooks import notify_requesting_client
 from dsr.services.complaints import complaint_challenge_check
-from dsr.services.moves import (
-    S,
-    status_change_record,
-)
+from dsr.services.moves import S, status_change_record
 from dsr.services.repeats import Repeat, request_repeat_check
 from subjects.changes import subject_changes_check
 from subjects.children import GUARDIAN_ONLY_BELOW_AGE, guardian_minor_error, may_be_child
 from subjects.models import DataSubject
-from subjects.selectors import subject_field_label
+from subjects.selectors import ACT_REQUESTS, representative_by_id_number, subject_field_label
 from subjects.services import RECTIFIABLE_FIELDS
 from subjects.validators import age_on
 
@@ -54,7 +49,6 @@ MAX_DETAILS_LENGTH = 4000
 # guardian until 16 (docs/consents.md, "A guardian acts for a child only").
 CHILD_FILES_ALONE = frozenset({RequestType.WITHDRAW, RequestType.OBJECT, RequestType.RESTRICT})
 
-
 MAX_PURPOSES = 50
 
 # How far back staff may date a request's receipt (a paper form typed in days after it came): the longest
@@ -63,9 +57,8 @@ MAX_PURPOSES = 50
 # and the DPO is to hear of it rather than the platform take it in quietly.
 RECEIVED_AT_MAX_DAYS_BACK = 30
 
-
-# Guardians are corrected through their own procedure (authority re-checked), and the end of the
-# relationship, a death and an eKYC check of adulthood are the bank's records, not a customer's correction.
+# Guardians are corrected through their own procedure (authority re-checked); the relationship's end, a
+# death and an eKYC check of adulthood are the bank's records, not a customer's correction.
 CORRECTABLE_FIELDS = tuple(
     f for f in RECTIFIABLE_FIELDS
     if f not in ("guardian", "relationship_ended_on", "deceased_on", "adult_verified")
@@ -99,6 +92,7 @@ def request_create_in_transaction(
     received_at: datetime | None = None,
     on_repeat: Repeat = Repeat.REFUSE,
     challenges: DataSubjectRequest | None = None,
+    representative_id_number: str = "",
     now: datetime | None = None,
 ) -> DataSubjectRequest:
     """Receive a request and start both clocks. A guardian acts for a child only once their
@@ -115,7 +109,9 @@ def request_create_in_transaction(
     or recorded beside it, as the caller chooses (`on_repeat`, `dsr.services.repeats.Repeat`); a
     recorded repeat names the open one (`repeat_of`), and so does its receipt's audit entry.
 
-    `challenges`: for a complaint, the request of the same customer whose answer it challenges."""
+    `challenges`: for a complaint, the request of the same customer whose answer it challenges.
+    `representative_id_number`: of the adult who files it for the customer, whose recorded authority
+    must cover requests on the day of receipt (`subjects.selectors.representative_by_id_number`)."""
     now = now or timezone.now()
     received_at = _received_at_check(received_at, actor=actor, now=now)
     if type not in RequestType.values:
@@ -137,6 +133,10 @@ def request_create_in_transaction(
     complaint_challenge_check(challenges, type=type, subject=subject)
     if not own_contact_details:
         _guardian_check(subject, guardian, type=type, actor=actor, now=now)
+    representative = representative_by_id_number(
+        subject_id=subject.pk, id_number=representative_id_number, act=ACT_REQUESTS,
+        on=timezone.localdate(received_at), field="representative_id_number",
+    ) if representative_id_number.strip() else None
     # Whether a processor must act is known only when the fan-out reaches one (`clock_processor_involved`).
     policies = policies_in_force(type, received_at)
     deadlines = deadlines_for(request_type=type, received_at=received_at, subject=subject, policies=policies)
@@ -154,6 +154,7 @@ def request_create_in_transaction(
             corrections=json.dumps(clean_corrections, sort_keys=True) if clean_corrections else "",
             purposes=clean_purposes,
             guardian=guardian,
+            representative=representative,
             created_by_id=actor.user_id,
             received_at=received_at,
             due_at=deadlines.due_at,
@@ -178,6 +179,7 @@ def request_create_in_transaction(
                 "type": type,
                 "channel": channel,
                 "guardian": str(guardian.pk) if guardian else None,
+                **({"representative": str(representative.pk)} if representative else {}),
                 "purposes": clean_purposes,
                 "corrected_fields": sorted(clean_corrections),
                 "received_at": received_at.isoformat(),

@@ -76,6 +76,7 @@ def intake(request):
                     subject=subject,
                     channel=data["channel"],
                     guardian=guardian,
+                    representative_id_number=data["representative_id_number"],
                     received_at=services.received_on_moment(data["received_on"]),
                     on_repeat=services.Repeat.RECORD if data["repeat_confirmed"] else services.Repeat.REFUSE,
                     **form.request_fields(),

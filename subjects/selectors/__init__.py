@@ -41,8 +41,26 @@ from subjects.selectors.records import (
     ward_verified_by_id,
     wards_verified,
 )
+from subjects.selectors.representatives import (
+    ACT_CONSENTS,
+    ACT_REQUESTS,
+    id_number_normalised,
+    representative_by_id_number,
+    representative_for_act,
+    representative_refusal,
+    representatives_for_act,
+    representatives_of,
+)
 
 __all__ = [
+    "ACT_CONSENTS",
+    "ACT_REQUESTS",
+    "id_number_normalised",
+    "representative_by_id_number",
+    "representative_for_act",
+    "representative_refusal",
+    "representatives_for_act",
+    "representatives_of",
     "MAX_ACCESS_REASON_LENGTH",
     "NUMBER_MOVED",
     "PERSONAL_FIELDS",

@@ -30,7 +30,7 @@ def test_the_service_says_when_an_authority_is_missing(by, authority, refused):
 
 def test_the_forms_ask_the_service(monkeypatch):
     """A rule the service changes (here: every answer needs an authority) the forms follow."""
-    def every_answer_needs_one(by, authority):
+    def every_answer_needs_one(by, authority, representative_id=None):
         return None if authority else InvalidInput("changed rule", field="authority")
 
     monkeypatch.setattr(desk_forms, "authority_missing_error", every_answer_needs_one)

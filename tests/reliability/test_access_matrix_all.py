@@ -293,6 +293,16 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
         "/portal/customers/{subject_a}/guardian-verification/",
         WRITERS,
     ),
+    "portal/customers/<uuid:pk>/representatives/": (
+        "GET",
+        "/portal/customers/{subject_a}/representatives/",
+        WRITERS,
+    ),
+    "portal/customers/<uuid:pk>/representatives/<uuid:representative_pk>/revoke/": (
+        "POST",
+        "/portal/customers/{subject_a}/representatives/{absent}/revoke/",
+        WRITERS,
+    ),
     "portal/customers/<uuid:pk>/proof-bundle/": ("GET", "/portal/customers/{subject_a}/proof-bundle/", AUDIT),
     "portal/audit/": ("GET", "/portal/audit/", AUDIT),
     "portal/audit/samples/": ("GET", "/portal/audit/samples/", AUDIT),

@@ -55,8 +55,15 @@ def test_every_encrypted_model_is_found_by_introspection():
     assert labels["integrations.WebhookEndpoint"] == {"secret", "previous_secret"}
     assert labels["integrations.OutboxMessage"] == {"destination", "payload"}
     assert labels["integrations.IdempotencyRecord"] == {"response_body"}
-    indexes = {f.name: i.name for spec in keys.encrypted_models() for f, i in spec.indexes}
-    assert indexes == {"national_id": "national_id_index", "phone": "phone_index", "email": "email_index"}
+    indexes = {(spec.label, f.name): i.name for spec in keys.encrypted_models() for f, i in spec.indexes}
+    assert indexes == {
+        ("subjects.DataSubject", "national_id"): "national_id_index",
+        ("subjects.DataSubject", "phone"): "phone_index",
+        ("subjects.DataSubject", "email"): "email_index",
+        # A representative's identity number is rotated with the customer's own (`subjects.representatives`).
+        ("subjects.Representative", "id_number"): "id_number_index",
+    }
+    assert labels["subjects.Representative"] == {"full_name", "id_number", "document_reference"}
 
 
 @pytest.mark.django_db

@@ -1,0 +1,81 @@
+"""Reads on an adult customer's representatives (`subjects.models.Representative`): who may act for the
+customer, on a given day, for a given kind of act (consents or data-subject requests)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import InvalidInput
+from subjects.crypto import blind_index_candidates
+from subjects.models import Representative, RepresentativeScope
+
+# The two kinds of act a representative's authority may cover (`RepresentativeScope`, `BOTH` covers both).
+ACT_CONSENTS = RepresentativeScope.CONSENTS.value
+ACT_REQUESTS = RepresentativeScope.REQUESTS.value
+
+
+def id_number_normalised(value: str | None) -> str:
+    """An identity number as stored and indexed: without spaces, in capitals."""
+    return "".join((value or "").split()).upper()
+
+
+def representatives_of(subject_id) -> QuerySet[Representative]:
+    """The customer's representatives, revoked ones too (the history), oldest first."""
+    return Representative.objects.filter(subject_id=subject_id).order_by("recorded_at", "id")
+
+
+def representative_refusal(
+    representative: Representative, *, act: str, on: date, field: str = "representative"
+) -> InvalidInput | None:
+    """Why this authority does not let its holder do `act` for the customer on the day `on` (400 on
+    `field`), or None: revoked (from then on; a record keeps naming the authority it was done
+    on), outside its period, or outside its scope."""
+    if representative.revoked_at is not None:
+        message = _("This representative's authority was revoked. Ask the customer for their own answer.")
+    elif on < representative.valid_from or (representative.valid_until and on > representative.valid_until):
+        message = _("This representative's authority is not in force on that day (see its period).")
+    elif representative.scope not in (act, RepresentativeScope.BOTH):
+        message = _("This representative's authority does not cover this act (see what it covers).")
+    else:
+        return None
+    return InvalidInput(message, field=field)
+
+
+def representatives_for_act(subject_id, *, act: str, on: date) -> list[Representative]:
+    """The customer's representatives who may do `act` on the day `on`: the choices a staff form offers."""
+    return [r for r in representatives_of(subject_id) if representative_refusal(r, act=act, on=on) is None]
+
+
+def representative_for_act(*, subject_id, representative_id, act: str, on: date) -> Representative:
+    """The representative chosen for an act, refused (400 on `representative`) unless they are this
+    customer's and their authority is in force on the day and covers the act."""
+    representative = Representative.objects.filter(pk=representative_id, subject_id=subject_id).first()
+    if representative is None:
+        raise InvalidInput(_("This person is not recorded as the customer's representative."),
+                           field="representative")
+    if (refusal := representative_refusal(representative, act=act, on=on)) is not None:
+        raise refusal
+    return representative
+
+
+def representative_by_id_number(
+    *, subject_id, id_number: str, act: str, on: date, field: str
+) -> Representative:
+    """The customer's representative holding this identity number (found through its blind index) whose
+    authority lets them do `act` on the day `on`; refused on `field` when none is recorded with it, or
+    with the reason the latest one recorded does not cover it (revoked, out of its period or scope)."""
+    recorded = list(
+        representatives_of(subject_id)
+        .filter(id_number_index__in=blind_index_candidates(id_number_normalised(id_number)))
+        .order_by("-recorded_at", "-id")
+    )
+    if not recorded:
+        raise InvalidInput(_("No representative with this identity number is recorded for the customer: "
+                             "record their authority on the customer's page first."), field=field)
+    for representative in recorded:
+        if representative_refusal(representative, act=act, on=on) is None:
+            return representative
+    raise representative_refusal(recorded[0], act=act, on=on, field=field)

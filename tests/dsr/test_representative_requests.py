@@ -1,0 +1,58 @@
+"""A son files an access request for his mother at the branch on the power of attorney the bank recorded:
+staff give his identity number, the request names him as her representative, and an authority that does
+not cover requests, is revoked or expired is refused on the form."""
+
+from __future__ import annotations
+
+import pytest
+
+from audit.models import AuditEntry
+from core.actors import actor_for_user
+from core.errors import InvalidInput
+from dsr.models import DataSubjectRequest
+from dsr.services import request_create
+from subjects.representatives import representative_revoke
+from tests.factories import make_representative, make_subject, signed_in
+from tests.pages import hidden_fields
+
+pytestmark = pytest.mark.django_db
+URL = "/en/portal/requests/new/"
+
+
+def _post(client, subject, **fields):
+    form = {**hidden_fields(client.get(URL).content), "subject_ref": subject.external_ref, "type": "access",
+            "channel": "branch", **fields}
+    return client.post(URL, form)
+
+
+def test_a_request_filed_by_a_representative_names_them(officer):
+    mother = make_subject()
+    son = make_representative(mother, scope="requests")
+    answer = _post(signed_in(officer), mother, representative_id_number="0010 9000 0123")
+    assert answer.status_code == 302
+    request = DataSubjectRequest.objects.get(subject=mother)
+    assert request.representative == son
+    entry = AuditEntry.objects.get(action="dsr.request.received", subject_id=mother.pk)
+    assert entry.data["representative"] == str(son.pk)
+
+
+@pytest.mark.parametrize("number, scope", [("001090000123", "consents"), ("079000000999", "both")])
+def test_an_authority_not_covering_requests_or_unknown_is_refused_on_the_form(officer, number, scope):
+    mother = make_subject()
+    make_representative(mother, scope=scope)
+    page = _post(signed_in(officer), mother, representative_id_number=number)
+    assert page.status_code == 200
+    assert "representative_id_number" in page.context["form"].errors
+    assert not DataSubjectRequest.objects.filter(subject=mother).exists()
+
+
+def test_a_revoked_authority_files_nothing(officer):
+    mother = make_subject()
+    son = make_representative(mother, scope="both")
+    actor = actor_for_user(officer)
+    representative_revoke(actor=actor, subject_id=mother.pk, representative_id=son.pk, reason="Ended.")
+    with pytest.raises(InvalidInput) as refused:
+        request_create(actor=actor, subject=mother, type="access", channel="branch",
+                       representative_id_number="001090000123")
+    assert refused.value.field == "representative_id_number"
+    assert not DataSubjectRequest.objects.filter(subject=mother).exists()
