@@ -103,7 +103,7 @@ class ConsentFeedView(APIView):
 
 class FeedAppliedInputSerializer(serializers.Serializer):
     purpose = serializers.CharField(max_length=64)
-    cursor = serializers.CharField(max_length=200)
+    cursor = serializers.CharField(max_length=400)
 
 
 class ConsentFeedAppliedView(APIView):

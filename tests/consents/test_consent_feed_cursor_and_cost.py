@@ -1,0 +1,66 @@
+"""The consent feed's cursor is the platform's word, not the batch's (a cursor made up by hand is refused,
+at the acknowledgement above all, where it would record the core's word for stops it never read), and a
+page costs the same number of queries whatever its size."""
+
+from __future__ import annotations
+
+import base64
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from consents import services
+from consents.models import ConsentState
+from tests.consents.factories import STAFF, grant, make_purpose
+from tests.factories import make_subject
+
+pytestmark = pytest.mark.django_db
+CORE = ["consents:read"]
+FEED = "/api/v1/consent-feed/"
+APPLIED = "/api/v1/consent-feed/applied/"
+
+
+@pytest.fixture
+def marketing():
+    return make_purpose("marketing", category="marketing", effective_at=timezone.now() - timedelta(days=90))
+
+
+def _withdrawn(marketing, count: int) -> list:
+    """`count` customers who said yes a month ago and withdrew, the rows written ten minutes ago."""
+    customers = []
+    for _ in range(count):
+        consent = grant(make_subject(), marketing, now=timezone.now() - timedelta(days=30))
+        services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="branch")
+        customers.append(consent.subject)
+    written = timezone.now() - timedelta(minutes=10)
+    ConsentState.objects.filter(subject__in=customers).update(updated_at=written)
+    return customers
+
+
+def _hand_made_cursor(written_at, *, row: int = 0) -> str:
+    text = f"marketing|{written_at.isoformat()}|{row}|{timezone.now().isoformat()}"
+    return base64.urlsafe_b64encode(text.encode()).decode()
+
+
+def test_an_acknowledgement_with_a_cursor_the_feed_never_gave_is_refused(marketing, as_user, client_user):
+    """The bank shows an inspector the acknowledgement as the core's proof it applied the stops: a cursor
+    put together by hand would record it for stops the core never even pulled."""
+    _withdrawn(marketing, 1)
+    core = as_user(client_user, CORE)
+
+    forged = _hand_made_cursor(timezone.now() - timedelta(minutes=6), row=10**9)
+    answer = core.post(APPLIED, {"purpose": "marketing", "cursor": forged}, format="json")
+
+    assert answer.status_code == 400, answer.json()
+    assert "cursor" in answer.json()
+
+
+def test_a_hand_made_cursor_cannot_silence_the_feeds_reload(marketing, as_user, client_user):
+    _withdrawn(marketing, 1)
+    core = as_user(client_user, CORE)
+
+    answer = core.get(FEED, {"purpose": "marketing", "cursor": _hand_made_cursor(timezone.now())})
+
+    assert answer.status_code == 400, answer.json()
+    assert "cursor" in answer.json()
