@@ -23,7 +23,7 @@ from consents.services.campaign_checks import answer_digest
 from consents.services.told import reason_told
 from core.actors import Actor
 from core.errors import InvalidInput
-from deadlines.policy import deadlines_for, policies_in_force
+from deadlines.policy import WorkingCalendar, deadlines_for, policies_in_force
 
 FEED_READ = "consents.feed.read"
 FEED_APPLIED = "consents.feed.applied"
@@ -64,15 +64,18 @@ def _item(item: FeedItem, *, processor: bool, stop_by: datetime | None) -> dict:
     }
 
 
-def _stop_by(item: FeedItem, *, now: datetime, policies: dict[date, list]) -> datetime | None:
-    """The bank's withdrawal deadline from the change, by the policy rows in force that day, read once per
-    day of the page (the working-day calendar is still read per stop: one query)."""
+def _stop_by(item: FeedItem, *, now: datetime, days: dict[date, tuple]) -> datetime | None:
+    """The bank's withdrawal deadline from the change, by the policy rows in force that day and the
+    working-day calendar from it, both read once per day of the page, whatever the number of stops."""
     if item.result.allowed or item.changed_at < now - STOP_DEADLINE_LOOKBACK:
         return None
     day = timezone.localdate(item.changed_at)
-    if day not in policies:
-        policies[day] = policies_in_force(WITHDRAW, item.changed_at)
-    return deadlines_for(request_type=WITHDRAW, received_at=item.changed_at, policies=policies[day]).due_at
+    if day not in days:
+        days[day] = (policies_in_force(WITHDRAW, item.changed_at), WorkingCalendar.around(day))
+    policies, calendar = days[day]
+    return deadlines_for(
+        request_type=WITHDRAW, received_at=item.changed_at, policies=policies, calendar=calendar
+    ).due_at
 
 
 def consent_feed_read(
@@ -84,9 +87,9 @@ def consent_feed_read(
     page = consent_feed_page(
         purpose_code=purpose_code, after=after, limit=limit, now=now, recipients=recipients
     )
-    policies: dict[date, list] = {}
+    days: dict[date, tuple] = {}
     items = [
-        _item(item, processor=processor, stop_by=_stop_by(item, now=now, policies=policies))
+        _item(item, processor=processor, stop_by=_stop_by(item, now=now, days=days))
         for item in page.items
     ]
     digest = answer_digest({"items": items})

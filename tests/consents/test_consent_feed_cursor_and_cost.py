@@ -8,6 +8,8 @@ import base64
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from consents import services
@@ -64,3 +66,25 @@ def test_a_hand_made_cursor_cannot_silence_the_feeds_reload(marketing, as_user, 
 
     assert answer.status_code == 400, answer.json()
     assert "cursor" in answer.json()
+
+
+def _queries_for_a_page(core, *, items: int) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        answer = core.get(FEED, {"purpose": "marketing", "limit": 5000})
+    assert answer.status_code == 200, answer.json()
+    stops = [item["stop_by"] for item in answer.json()["items"]]
+    assert len(stops) == items and all(stops)
+    return len(queries)
+
+
+def test_a_page_of_recent_withdrawals_costs_the_same_queries_whatever_its_size(
+    marketing, as_user, client_user
+):
+    """A page of 5,000 withdrawals must not read the working-day calendar 5,000 times."""
+    core = as_user(client_user, CORE)
+    _withdrawn(marketing, 2)
+    _queries_for_a_page(core, items=2)  # the token's and the catalogue's first reads out of the count
+    few = _queries_for_a_page(core, items=2)
+    _withdrawn(marketing, 8)
+
+    assert _queries_for_a_page(core, items=10) == few
