@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from consents import services
 from consents.models import ConsentState
+from consents.selectors import consent_feed_page
 from tests.consents.factories import STAFF, grant, make_purpose
 from tests.factories import make_subject
 
@@ -88,3 +89,24 @@ def test_a_page_of_recent_withdrawals_costs_the_same_queries_whatever_its_size(
     _withdrawn(marketing, 8)
 
     assert _queries_for_a_page(core, items=10) == few
+
+
+def test_a_renumbered_customer_reaches_the_next_run_under_the_new_number(marketing, as_user, dpo):
+    """Core banking moved the customer to a new CIF: a batch keying its flags by CIF must hear of it at its
+    next run, not at the customer's next change of answer."""
+    customer = grant(make_subject(), marketing, now=timezone.now() - timedelta(days=30)).subject
+    ConsentState.objects.filter(subject=customer).update(updated_at=timezone.now() - timedelta(hours=1))
+    loaded = consent_feed_page(purpose_code="marketing", after=None)
+    assert [item.subject for item in loaded.items] == [customer.external_ref]
+
+    changed = as_user(dpo).post(
+        f"/api/v1/subjects/{customer.pk}/customer-number/",
+        {"external_ref": "CIF7299999", "kind": "renumbered", "reason": "core banking migration batch 7"},
+        format="json",
+    )
+    assert changed.status_code == 200, changed.content
+    changes = consent_feed_page(
+        purpose_code="marketing", after=loaded.next, now=timezone.now() + timedelta(minutes=10)
+    )
+
+    assert [item.subject for item in changes.items] == ["CIF7299999"]
