@@ -25,8 +25,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AuditEntry
 from consents.catalogue import PurposeEntry
-from consents.models import ConsentState, NoticeVersion
+from consents.models import ConsentState, NoticeVersion, Purpose
 from consents.selectors.check import consent_check_subjects, purpose_or_404
 from consents.selectors.check_changes import COMMIT_LAG
 from consents.selectors.rule import CheckResult, Reason
@@ -41,6 +42,9 @@ CURSOR_SALT = "consents.feed.cursor"
 BAD_CURSOR = _("This cursor was not given by the consent feed; start again without one or with the last "
                "`next` a run loaded.")
 
+# `reload` when a purpose switched off was switched on again: the "no" (purpose_inactive) loaded since
+# holds no more.
+PURPOSE_REACTIVATED = "purpose_reactivated"
 OTHER_PURPOSE_CURSOR = _(
     "This cursor belongs to the feed of the purpose “%(purpose)s”; each purpose keeps its own."
 )
@@ -112,9 +116,16 @@ class FeedPage:
 def _reload_reason(
     purpose: PurposeEntry, *, seen_through: datetime, horizon: datetime, recipients: frozenset[int] | None
 ) -> str | None:
-    """A version applied since the run's last page that changes answers without rewriting a row: a widening
-    (consents to the versions before it are asked again), or, for a recipient's own client, any version (it
-    may no longer name the recipient)."""
+    """A change since the run's last page that turns answers without rewriting a row: the purpose switched
+    off or on again (its switch is read from the audit trail, as the check as of a moment reads it), a
+    version applied that widens it (consents to the versions before it are asked again), or, for a
+    recipient's own client, any version (it may no longer name the recipient)."""
+    switched = AuditEntry.objects.filter(
+        action="consents.purpose.updated", target_type=Purpose._meta.label_lower, target_id=str(purpose.id),
+        data__changed__has_key="active", recorded_at__gt=seen_through, recorded_at__lte=horizon,
+    )
+    if switched.exists():
+        return Reason.PURPOSE_INACTIVE if not purpose.active else PURPOSE_REACTIVATED
     applied = NoticeVersion.objects.filter(
         purpose_id=purpose.id, applied_at__gt=seen_through, applied_at__lte=horizon
     )

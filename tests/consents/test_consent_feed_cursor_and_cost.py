@@ -110,3 +110,26 @@ def test_a_renumbered_customer_reaches_the_next_run_under_the_new_number(marketi
     )
 
     assert [item.subject for item in changes.items] == ["CIF7299999"]
+
+
+def test_a_purpose_switched_off_or_on_since_the_last_run_asks_for_the_snapshot_again(marketing):
+    """Switching a purpose off turns every answer to "no" (purpose_inactive) without rewriting a row; on
+    again, back: a run reading only the rows changed since would keep every flag as it was."""
+    customer = grant(make_subject(), marketing, now=timezone.now() - timedelta(days=30)).subject
+    ConsentState.objects.filter(subject=customer).update(updated_at=timezone.now() - timedelta(hours=1))
+    loaded = consent_feed_page(purpose_code="marketing", after=None)
+    assert [item.result.allowed for item in loaded.items] == [True]
+    later = timezone.now() + timedelta(minutes=10)
+
+    services.purpose_update(actor=STAFF, code="marketing", changes={"active": False})
+    switched_off = consent_feed_page(purpose_code="marketing", after=loaded.next, now=later)
+    snapshot = consent_feed_page(purpose_code="marketing", after=None, now=later)
+
+    assert (switched_off.reload, switched_off.items, switched_off.next) == ("purpose_inactive", [], None)
+    assert [item.result.reason for item in snapshot.items] == ["purpose_inactive"]
+    assert consent_feed_page(purpose_code="marketing", after=snapshot.next, now=later).reload is None
+
+    services.purpose_update(actor=STAFF, code="marketing", changes={"active": True})
+    switched_on = consent_feed_page(purpose_code="marketing", after=loaded.next, now=later)
+
+    assert switched_on.reload == "purpose_reactivated"
