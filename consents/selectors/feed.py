@@ -134,6 +134,10 @@ def _reload_reason(
     return Reason.RECONSENT_REQUIRED if applied.exists() else None
 
 
+def _keyset_after(written_at: datetime, row: int) -> Q:
+    return Q(updated_at__gt=written_at) | Q(updated_at=written_at, pk__gt=row)
+
+
 def consent_feed_page(
     *,
     purpose_code: str,
@@ -157,7 +161,7 @@ def consent_feed_page(
         # The plain range first lets the (purpose, updated_at) index start at the cursor; the OR only
         # settles the rows that share its moment.
         rows = rows.filter(updated_at__gte=after.written_at).filter(
-            Q(updated_at__gt=after.written_at) | Q(updated_at=after.written_at, pk__gt=after.row)
+            _keyset_after(after.written_at, after.row)
         )
     page = list(
         rows.order_by("updated_at", "pk").values_list(
@@ -183,3 +187,26 @@ def consent_feed_page(
     else:
         last = replace(after, seen_through=horizon) if after else None
     return FeedPage(items=items, next=last, more=more, horizon=horizon, checked_at=now)
+
+
+def feed_stops_covered(
+    purpose_code: str, *, through: FeedPosition, since: datetime, now: datetime
+) -> list[datetime]:
+    """When each "no" an acknowledgement of the feed up to `through` covers was recorded: the rows up to
+    it, after the purpose's last acknowledgement and not before `since`, whose answer is "no" now."""
+    purpose = purpose_or_404(purpose_code)
+    rows = ConsentState.objects.filter(purpose_id=purpose.id, updated_at__gte=since).exclude(
+        _keyset_after(through.written_at, through.row)
+    )
+    last = (
+        AuditEntry.objects.filter(action="consents.feed.applied", data__purpose=purpose_code)
+        .order_by("-sequence").values_list("data", flat=True).first()
+    )
+    if last is not None:
+        rows = rows.filter(
+            _keyset_after(parse_datetime(last["applied_through"]), last.get("applied_through_row", 0))
+        )
+    written = dict(rows.values_list("subject_id", "updated_at"))
+    refs = dict(DataSubject.objects.filter(pk__in=written).values_list("pk", "external_ref"))
+    answers = consent_check_subjects(purpose, DataSubject.objects.filter(pk__in=written), now=now)
+    return sorted(written[pk] for pk, ref in refs.items() if not answers[ref].allowed)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from consents.selectors.check_changes import COMMIT_LAG
-from consents.selectors.feed import FeedItem, FeedPosition, consent_feed_page
+from consents.selectors.feed import FeedItem, FeedPosition, consent_feed_page, feed_stops_covered
 from consents.services.campaign_checks import answer_digest
 from consents.services.told import reason_told
 from core.actors import Actor
@@ -65,16 +65,20 @@ def _item(item: FeedItem, *, processor: bool, stop_by: datetime | None) -> dict:
 
 
 def _stop_by(item: FeedItem, *, now: datetime, days: dict[date, tuple]) -> datetime | None:
-    """The bank's withdrawal deadline from the change, by the policy rows in force that day and the
-    working-day calendar from it, both read once per day of the page, whatever the number of stops."""
     if item.result.allowed or item.changed_at < now - STOP_DEADLINE_LOOKBACK:
         return None
-    day = timezone.localdate(item.changed_at)
+    return _stop_due(item.changed_at, days=days)
+
+
+def _stop_due(changed_at: datetime, *, days: dict[date, tuple]) -> datetime:
+    """The bank's withdrawal deadline from the change, by the policy rows in force that day and the
+    working-day calendar from it, both read once per day, whatever the number of stops."""
+    day = timezone.localdate(changed_at)
     if day not in days:
-        days[day] = (policies_in_force(WITHDRAW, item.changed_at), WorkingCalendar.around(day))
+        days[day] = (policies_in_force(WITHDRAW, changed_at), WorkingCalendar.around(day))
     policies, calendar = days[day]
     return deadlines_for(
-        request_type=WITHDRAW, received_at=item.changed_at, policies=policies, calendar=calendar
+        request_type=WITHDRAW, received_at=changed_at, policies=policies, calendar=calendar
     ).due_at
 
 
@@ -128,9 +132,14 @@ def consent_feed_applied(
     if through.written_at > now - COMMIT_LAG:
         raise InvalidInput(NOT_GIVEN_YET, field="cursor")
     with transaction.atomic(durable=True):
+        stops = feed_stops_covered(
+            purpose_code, through=through, since=now - STOP_DEADLINE_LOOKBACK, now=now
+        )
+        days: dict[date, tuple] = {}
         entry = audit_record(
             action=FEED_APPLIED, actor=actor, now=now,
             data={"purpose": purpose_code, "through": through.encoded(),
-                  "applied_through": through.written_at.isoformat()},
+                  "applied_through": through.written_at.isoformat(), "applied_through_row": through.row,
+                  "stops": len(stops), "stops_late": sum(_stop_due(at, days=days) < now for at in stops)},
         )
     return FeedApplied(applied_through=through.written_at, acknowledged_at=now, proof=str(entry.pk))
