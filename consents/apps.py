@@ -13,13 +13,17 @@ class ConsentsConfig(AppConfig):
     def ready(self) -> None:
         from audit.actions import CONFIGURATION, register_actions
         from consents.services.duty_evidence import duty_notice_delivered
+        from consents.services.feed_restamps import customer_renumbered_restamp
         from consents.services.imports import IMPORT_TASK
         from core.roles import Role, grant_permissions
         from integrations.jobs import job_kind_scope_register
         from integrations.signals import outbox_attempt_finished
+        from subjects.signals import customer_renumbered
 
         # A duty's notice delivered dates the duty told, in the delivery's transaction.
         outbox_attempt_finished.connect(duty_notice_delivered, dispatch_uid="consents.duty_notice_delivered")
+        # A renumbered customer's answers reach the consent feed under the new number, in its transaction.
+        customer_renumbered.connect(customer_renumbered_restamp, dispatch_uid="consents.feed_renumbered")
 
         # What an auditor testing change management reads as configuration changes (the trail's kind).
         register_actions({

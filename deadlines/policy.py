@@ -108,7 +108,7 @@ def deadlines_for(
     statutory_paused: timedelta = timedelta(0),
     paused_since: datetime | None = None,
     extended: bool = False,
-    policies: list[DeadlinePolicy] | None = None,
+    policies: list[DeadlinePolicy] | None = None, calendar: WorkingCalendar | None = None,
 ) -> Deadlines:
     """Both clocks for work received (a breach: detected) at `received_at`.
 
@@ -121,17 +121,17 @@ def deadlines_for(
     statutory deadline until the pause ends (and `statutory_paused` then moves it; `statutory_stopped`
     says whether it does); the rows that may not pause (Law 91) still do, and a deadline passed before
     the pause stays passed. The bank's deadline is left as it stood (the sweeper skips a paused
-    request's bank clock while it had time left). `extended` adds the one-time
-    extension of each regime whose row has one, and moves no other clock.
-    `subject` is accepted so regimes can later apply per customer (e.g. EU residents); today every
-    active regime applies to every customer. `policies` are the rows to time by (a request's own, as
-    they stood when it was received: `policies_from_snapshot`); by default those in force now.
+    request's bank clock while it had time left). `extended` adds the one-time extension of each regime
+    whose row has one, and moves no other clock. `subject` is accepted so regimes can later apply per
+    customer (e.g. EU residents); today every active regime applies to every customer. `policies` are
+    the rows to time by (a request's own, as they stood when it was received: `policies_from_snapshot`);
+    by default those in force now. `calendar`: the working days from receipt, read once for many stops.
     """
     rows = _policies_in_force(request_type, received_at, occurred_at) if policies is None else policies
     # One calendar from the earliest clock start to well past the latest (receipt comes last).
     first_day = min((_local_day(_clock_start(row, received_at, occurred_at)) for row in rows),
                     default=_local_day(received_at))
-    calendar = WorkingCalendar.around(
+    calendar = calendar or WorkingCalendar.around(
         first_day, days=(_local_day(received_at) - first_day).days + _CALENDAR_LOOKAHEAD_DAYS
     )
     bank = _bank_row(rows)

@@ -20,6 +20,7 @@ from core.errors import Conflict, InvalidInput, required_text
 from subjects.locks import subject_locked
 from subjects.models import CustomerNumberChange, CustomerNumberKind, DataSubject
 from subjects.selectors import former_number_check
+from subjects.signals import customer_renumbered
 from subjects.staff_records import own_record_check
 from subjects.validators import cif_spellings, validate_external_ref
 
@@ -63,4 +64,5 @@ def subject_number_change(
             action="core.subject.customer_number_changed", actor=actor, subject=subject, target=change,
             data={"old": old_ref, "new": new_ref, "kind": kind}, now=now,
         )
+        customer_renumbered.send(sender=DataSubject, subject=subject)
     return subject

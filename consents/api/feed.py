@@ -61,7 +61,8 @@ class ConsentFeedView(APIView):
                 "reload": serializers.CharField(
                     allow_null=True,
                     help_text="Null, or why the answers loaded so far no longer hold (`reconsent_required`: "
-                    "a widening took effect): read the snapshot again from the start, without a cursor.",
+                    "a widening took effect; `purpose_inactive` / `purpose_reactivated`: the purpose was "
+                    "switched off / on again): read the snapshot again from the start, without a cursor.",
                 ),
                 "horizon": serializers.DateTimeField(),
                 "checked_at": serializers.DateTimeField(),
@@ -103,7 +104,7 @@ class ConsentFeedView(APIView):
 
 class FeedAppliedInputSerializer(serializers.Serializer):
     purpose = serializers.CharField(max_length=64)
-    cursor = serializers.CharField(max_length=200)
+    cursor = serializers.CharField(max_length=400)
 
 
 class ConsentFeedAppliedView(APIView):

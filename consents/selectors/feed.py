@@ -19,13 +19,15 @@ import binascii
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from django.core import signing
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AuditEntry
 from consents.catalogue import PurposeEntry
-from consents.models import ConsentState, NoticeVersion
+from consents.models import ConsentState, NoticeVersion, Purpose
 from consents.selectors.check import consent_check_subjects, purpose_or_404
 from consents.selectors.check_changes import COMMIT_LAG
 from consents.selectors.rule import CheckResult, Reason
@@ -34,9 +36,15 @@ from subjects.models import DataSubject
 
 FEED_PAGE_DEFAULT = 1000
 FEED_PAGE_MAX = 5000
+# The cursor is signed with the platform's key: a hand-made one could skip rows, silence a `reload`, or
+# have the acknowledgement record the core's word for stops it never pulled.
+CURSOR_SALT = "consents.feed.cursor"
 BAD_CURSOR = _("This cursor was not given by the consent feed; start again without one or with the last "
                "`next` a run loaded.")
 
+# `reload` when a purpose switched off was switched on again: the "no" (purpose_inactive) loaded since
+# holds no more.
+PURPOSE_REACTIVATED = "purpose_reactivated"
 OTHER_PURPOSE_CURSOR = _(
     "This cursor belongs to the feed of the purpose “%(purpose)s”; each purpose keeps its own."
 )
@@ -56,21 +64,22 @@ class FeedPosition:
 
     def encoded(self) -> str:
         text = f"{self.purpose}|{self.written_at.isoformat()}|{self.row}|{self.seen_through.isoformat()}"
-        return base64.urlsafe_b64encode(text.encode()).decode()
+        return signing.Signer(salt=CURSOR_SALT).sign(base64.urlsafe_b64encode(text.encode()).decode())
 
 
 def feed_position_read(cursor: str, *, purpose_code: str) -> FeedPosition:
     """The position an encoded cursor of `purpose_code`'s feed names; a 400 on `cursor` for anything the
     feed did not give, or gave for another purpose."""
     try:
-        purpose, moment, row, seen = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        text = base64.urlsafe_b64decode(signing.Signer(salt=CURSOR_SALT).unsign(cursor).encode()).decode()
+        purpose, moment, row, seen = text.split("|")
         written_at, seen_through = parse_datetime(moment), parse_datetime(seen)
         aware = all(when is not None and when.tzinfo is not None for when in (written_at, seen_through))
         position = (
             FeedPosition(purpose=purpose, written_at=written_at, row=int(row), seen_through=seen_through)
             if aware else None
         )
-    except (ValueError, binascii.Error, UnicodeError):
+    except (ValueError, binascii.Error, UnicodeError, signing.BadSignature):
         position = None
     if position is None:
         raise InvalidInput(BAD_CURSOR, field="cursor")
@@ -107,15 +116,26 @@ class FeedPage:
 def _reload_reason(
     purpose: PurposeEntry, *, seen_through: datetime, horizon: datetime, recipients: frozenset[int] | None
 ) -> str | None:
-    """A version applied since the run's last page that changes answers without rewriting a row: a widening
-    (consents to the versions before it are asked again), or, for a recipient's own client, any version (it
-    may no longer name the recipient)."""
+    """A change since the run's last page that turns answers without rewriting a row: the purpose switched
+    off or on again (its switch is read from the audit trail, as the check as of a moment reads it), a
+    version applied that widens it (consents to the versions before it are asked again), or, for a
+    recipient's own client, any version (it may no longer name the recipient)."""
+    switched = AuditEntry.objects.filter(
+        action="consents.purpose.updated", target_type=Purpose._meta.label_lower, target_id=str(purpose.id),
+        data__changed__has_key="active", recorded_at__gt=seen_through, recorded_at__lte=horizon,
+    )
+    if switched.exists():
+        return Reason.PURPOSE_INACTIVE if not purpose.active else PURPOSE_REACTIVATED
     applied = NoticeVersion.objects.filter(
         purpose_id=purpose.id, applied_at__gt=seen_through, applied_at__lte=horizon
     )
     if recipients is None:
         applied = applied.filter(material=True)
     return Reason.RECONSENT_REQUIRED if applied.exists() else None
+
+
+def _keyset_after(written_at: datetime, row: int) -> Q:
+    return Q(updated_at__gt=written_at) | Q(updated_at=written_at, pk__gt=row)
 
 
 def consent_feed_page(
@@ -141,7 +161,7 @@ def consent_feed_page(
         # The plain range first lets the (purpose, updated_at) index start at the cursor; the OR only
         # settles the rows that share its moment.
         rows = rows.filter(updated_at__gte=after.written_at).filter(
-            Q(updated_at__gt=after.written_at) | Q(updated_at=after.written_at, pk__gt=after.row)
+            _keyset_after(after.written_at, after.row)
         )
     page = list(
         rows.order_by("updated_at", "pk").values_list(
@@ -167,3 +187,26 @@ def consent_feed_page(
     else:
         last = replace(after, seen_through=horizon) if after else None
     return FeedPage(items=items, next=last, more=more, horizon=horizon, checked_at=now)
+
+
+def feed_stops_covered(
+    purpose_code: str, *, through: FeedPosition, since: datetime, now: datetime
+) -> list[datetime]:
+    """When each "no" an acknowledgement of the feed up to `through` covers was recorded: the rows up to
+    it, after the purpose's last acknowledgement and not before `since`, whose answer is "no" now."""
+    purpose = purpose_or_404(purpose_code)
+    rows = ConsentState.objects.filter(purpose_id=purpose.id, updated_at__gte=since).exclude(
+        _keyset_after(through.written_at, through.row)
+    )
+    last = (
+        AuditEntry.objects.filter(action="consents.feed.applied", data__purpose=purpose_code)
+        .order_by("-sequence").values_list("data", flat=True).first()
+    )
+    if last is not None:
+        rows = rows.filter(
+            _keyset_after(parse_datetime(last["applied_through"]), last.get("applied_through_row", 0))
+        )
+    written = dict(rows.values_list("subject_id", "updated_at"))
+    refs = dict(DataSubject.objects.filter(pk__in=written).values_list("pk", "external_ref"))
+    answers = consent_check_subjects(purpose, DataSubject.objects.filter(pk__in=written), now=now)
+    return sorted(written[pk] for pk, ref in refs.items() if not answers[ref].allowed)

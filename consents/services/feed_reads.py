@@ -18,12 +18,12 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from consents.selectors.check_changes import COMMIT_LAG
-from consents.selectors.feed import FeedItem, FeedPosition, consent_feed_page
+from consents.selectors.feed import FeedItem, FeedPosition, consent_feed_page, feed_stops_covered
 from consents.services.campaign_checks import answer_digest
 from consents.services.told import reason_told
 from core.actors import Actor
 from core.errors import InvalidInput
-from deadlines.policy import deadlines_for, policies_in_force
+from deadlines.policy import WorkingCalendar, deadlines_for, policies_in_force
 
 FEED_READ = "consents.feed.read"
 FEED_APPLIED = "consents.feed.applied"
@@ -64,15 +64,22 @@ def _item(item: FeedItem, *, processor: bool, stop_by: datetime | None) -> dict:
     }
 
 
-def _stop_by(item: FeedItem, *, now: datetime, policies: dict[date, list]) -> datetime | None:
-    """The bank's withdrawal deadline from the change, by the policy rows in force that day, read once per
-    day of the page (the working-day calendar is still read per stop: one query)."""
+def _stop_by(item: FeedItem, *, now: datetime, days: dict[date, tuple]) -> datetime | None:
     if item.result.allowed or item.changed_at < now - STOP_DEADLINE_LOOKBACK:
         return None
-    day = timezone.localdate(item.changed_at)
-    if day not in policies:
-        policies[day] = policies_in_force(WITHDRAW, item.changed_at)
-    return deadlines_for(request_type=WITHDRAW, received_at=item.changed_at, policies=policies[day]).due_at
+    return _stop_due(item.changed_at, days=days)
+
+
+def _stop_due(changed_at: datetime, *, days: dict[date, tuple]) -> datetime:
+    """The bank's withdrawal deadline from the change, by the policy rows in force that day and the
+    working-day calendar from it, both read once per day, whatever the number of stops."""
+    day = timezone.localdate(changed_at)
+    if day not in days:
+        days[day] = (policies_in_force(WITHDRAW, changed_at), WorkingCalendar.around(day))
+    policies, calendar = days[day]
+    return deadlines_for(
+        request_type=WITHDRAW, received_at=changed_at, policies=policies, calendar=calendar
+    ).due_at
 
 
 def consent_feed_read(
@@ -84,9 +91,9 @@ def consent_feed_read(
     page = consent_feed_page(
         purpose_code=purpose_code, after=after, limit=limit, now=now, recipients=recipients
     )
-    policies: dict[date, list] = {}
+    days: dict[date, tuple] = {}
     items = [
-        _item(item, processor=processor, stop_by=_stop_by(item, now=now, policies=policies))
+        _item(item, processor=processor, stop_by=_stop_by(item, now=now, days=days))
         for item in page.items
     ]
     digest = answer_digest({"items": items})
@@ -125,9 +132,14 @@ def consent_feed_applied(
     if through.written_at > now - COMMIT_LAG:
         raise InvalidInput(NOT_GIVEN_YET, field="cursor")
     with transaction.atomic(durable=True):
+        stops = feed_stops_covered(
+            purpose_code, through=through, since=now - STOP_DEADLINE_LOOKBACK, now=now
+        )
+        days: dict[date, tuple] = {}
         entry = audit_record(
             action=FEED_APPLIED, actor=actor, now=now,
             data={"purpose": purpose_code, "through": through.encoded(),
-                  "applied_through": through.written_at.isoformat()},
+                  "applied_through": through.written_at.isoformat(), "applied_through_row": through.row,
+                  "stops": len(stops), "stops_late": sum(_stop_due(at, days=days) < now for at in stops)},
         )
     return FeedApplied(applied_through=through.written_at, acknowledged_at=now, proof=str(entry.pk))

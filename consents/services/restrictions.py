@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
-from consents.models import ConsentState, ProcessingRestriction, Purpose
+from consents.models import ProcessingRestriction, Purpose
 from consents.restrictions import restriction_scope
-from consents.services.records import state_written_at
+from consents.services.feed_restamps import consent_states_restamp
 from consents.services.request_duties import (
     RECIPIENTS_TOLD_OF,
     LockedStops,
@@ -32,16 +32,6 @@ from subjects.locks import subjects_lock
 from subjects.models import DataSubject
 
 MAX_SOURCE_LENGTH = 100
-
-
-def _answers_restamped(restriction: ProcessingRestriction) -> None:
-    """The customer's answers a restriction reaches are read anew by the consent feed's next page
-    (`consents.selectors.feed`), which follows the state rows' write time: a core that loaded "yes" last
-    night must hear of the objection put in force today, and of its lifting."""
-    states = ConsentState.objects.filter(subject_id=restriction.subject_id)
-    if restriction.purpose_id is not None:
-        states = states.filter(purpose_id=restriction.purpose_id)
-    states.update(updated_at=state_written_at())
 
 
 def _validate(kind: str, source: str) -> None:
@@ -110,7 +100,7 @@ def restrictions_apply_in_transaction(
                 data={"kind": kind, "purpose": purpose.code if purpose else None, "source": source},
                 now=now,
             )
-            _answers_restamped(restriction)
+            consent_states_restamp(subject_id=restriction.subject_id, purpose_id=restriction.purpose_id)
             created.append(restriction)
         duties_open_for_restriction(
             actor=actor, subject=subject, restrictions=created, kind=kind, source=source, now=now
@@ -140,7 +130,7 @@ def restrictions_lift_in_transaction(
         for restriction in in_force:
             restriction.lifted_at = now
             restriction.save(update_fields=["lifted_at"])
-            _answers_restamped(restriction)
+            consent_states_restamp(subject_id=restriction.subject_id, purpose_id=restriction.purpose_id)
             audit_record(
                 action="consents.restriction.lifted",
                 actor=actor,
