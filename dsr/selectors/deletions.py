@@ -28,22 +28,19 @@ def complaints_open() -> QuerySet[DataSubjectRequest]:
     return DataSubjectRequest.objects.filter(type=RequestType.COMPLAINT, status__in=sorted(OPEN))
 
 
-def holds_due(*, today: date) -> QuerySet[LegalHold]:
-    """The holds the nightly release ends: not yet released, whose last day (`ends_on`, the day the
-    customer and the systems are told the data is kept until) is over before `today` (local): a period
-    counted in years ends at the end of its last day (Civil Code 2015 Art. 148), so ten years of accounting
-    records from 31 December 2026 are kept through 31 December 2036. Except those of a customer whose
-    complaint is still open: what the dispute may need is kept until it is settled, and the first night
-    after its close releases them."""
-    return LegalHold.objects.filter(released_at__isnull=True, ends_on__lt=today).exclude(
-        subject_id__in=complaints_open().values("subject_id")
-    )
+# The nightly release ends a hold the night after its last day (`ends_on`, the day the customer and the
+# systems are told the data is kept until): a period counted in years ends at the end of its last day
+# (Civil Code 2015 Art. 148), so ten years of accounting records from 31 December 2026 are kept through
+# 31 December 2036 and erased at 01:30 on 1 January 2037.
+RELEASED_AFTER_LAST_DAY = timedelta(days=1)
 
 
 def holds_coming_due(*, through: date) -> QuerySet[LegalHold]:
     """The holds not yet released whose last day comes by `through`, the soonest first: what the nightly
-    release will erase (the night after each last day), each with `complaint_open` when an open complaint
-    of the customer holds it back. No personal data: the request's reference names the customer."""
+    release will erase (from the night after each last day), each with `complaint_open` when an open
+    complaint of the customer holds it back (what the dispute may need is kept until it is settled, and
+    the first night after its close releases them). No personal data: the request's reference names the
+    customer."""
     return (
         LegalHold.objects.filter(released_at__isnull=True, ends_on__lte=through)
         .annotate(complaint_open=Exists(complaints_open().filter(subject_id=OuterRef("subject_id"))))
@@ -52,12 +49,20 @@ def holds_coming_due(*, through: date) -> QuerySet[LegalHold]:
     )
 
 
+def holds_due(*, today: date) -> QuerySet[LegalHold]:
+    """The holds the nightly release of `today` (local) ends: those `holds_coming_due` lists as erased by
+    tonight, less those an open complaint holds back."""
+    return holds_coming_due(through=today - RELEASED_AFTER_LAST_DAY).filter(complaint_open=False)
+
+
 def holds_coming_due_listed(*, through: date, limit: int) -> dict[str, Any]:
     """The page of `holds_coming_due`: the first `limit` holds, each with the day whose night erases it
     (`released_from`, the day after its last), their number, and the holds with no end date yet (the
     customer's relationship with the bank is still open)."""
     found = holds_coming_due(through=through)
-    holds = [{"hold": hold, "released_from": hold.ends_on + timedelta(days=1)} for hold in found[:limit]]
+    holds = [
+        {"hold": hold, "released_from": hold.ends_on + RELEASED_AFTER_LAST_DAY} for hold in found[:limit]
+    ]
     return {
         "holds": holds,
         "total": len(holds) if len(holds) < limit else found.count(),

@@ -12,9 +12,12 @@ from django.utils import timezone
 from core.actors import actor_for_user
 from deadlines.policy import LOCAL_TZ, add_months
 from dsr import services
+from dsr.models import LegalHold
+from dsr.selectors.deletions import holds_due
 from subjects.models import DataSubject
 from tests.dsr.factories import make_inventory, make_request, verified_request
 from tests.dsr.test_services_deletion_law import answer
+from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
 URL = "/portal/requests/legal-holds/"
@@ -60,3 +63,26 @@ def test_a_day_that_does_not_parse_is_said_on_the_page(held, client, dpo):
     page = client.get(URL, {"until": "31/13/2026"})
     assert page.status_code == 200
     assert 'data-testid="hold-coming-due"' in page.content.decode()
+
+
+def test_what_the_page_says_goes_tonight_is_what_the_job_releases(subject, privacy_officer, dpo, client):
+    make_inventory()
+    worker, approver = actor_for_user(privacy_officer), actor_for_user(dpo)
+    answer(verified_request(subject, type="delete", actor=worker), worker, approver)
+    other = make_subject()
+    answer(verified_request(other, type="delete", actor=worker), worker, approver)
+    make_request(other, type="complaint", details="Khiếu nại")  # holds `other`'s back
+    today = timezone.localdate(timezone.now(), LOCAL_TZ)
+    holds = list(LegalHold.objects.order_by("pk"))
+    # Last days: yesterday (goes tonight), today (goes tomorrow night), and the held-back customer's.
+    for hold, last_day in zip(holds, [today - timedelta(days=1), today, today - timedelta(days=1)] * 2,
+                              strict=False):
+        LegalHold.objects.filter(pk=hold.pk).update(ends_on=last_day)
+    client.force_login(dpo)
+    listed = client.get(URL, {"until": today.isoformat()}).context["holds"]
+    tonight = {row["hold"].pk for row in listed
+               if row["released_from"] <= today and not row["hold"].complaint_open}
+    assert tonight == set(holds_due(today=today).values_list("pk", flat=True)) != set()
+
+    services.legal_holds_release_due(now=timezone.now())
+    assert set(LegalHold.objects.filter(released_at__isnull=False).values_list("pk", flat=True)) == tonight
