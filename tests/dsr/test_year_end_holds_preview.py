@@ -86,3 +86,13 @@ def test_what_the_page_says_goes_tonight_is_what_the_job_releases(subject, priva
 
     services.legal_holds_release_due(now=timezone.now())
     assert set(LegalHold.objects.filter(released_at__isnull=False).values_list("pk", flat=True)) == tonight
+
+
+def test_the_page_names_the_morning_the_hold_is_erased_not_the_night_after_it(held, client, dpo):
+    """"The night of 01/01" reads as the night from 1 to 2 January, a day late: the release runs at 01:30
+    on the day after the last day, and the page says so."""
+    last_day = LegalHold.objects.values_list("ends_on", flat=True).first()
+    erased_on = (last_day + timedelta(days=1)).strftime("%d/%m/%Y")
+    client.force_login(dpo)
+    assert f"At 01:30 on {erased_on}" in client.get(f"/en{URL}").content.decode()
+    assert f"Lúc 01:30 ngày {erased_on}" in client.get(URL).content.decode()
