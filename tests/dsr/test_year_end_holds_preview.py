@@ -4,7 +4,7 @@ the holds an open complaint holds back. Before, nothing showed what the job woul
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -96,3 +96,22 @@ def test_the_page_names_the_morning_the_hold_is_erased_not_the_night_after_it(he
     client.force_login(dpo)
     assert f"At 01:30 on {erased_on}" in client.get(f"/en{URL}").content.decode()
     assert f"Lúc 01:30 ngày {erased_on}" in client.get(URL).content.decode()
+
+
+def test_holds_the_job_dates_tonight_are_listed_with_their_end_not_as_undated(
+    subject, privacy_officer, dpo, client
+):
+    """A hold still undated while the customer's relationship has ended (recorded before holds were dated
+    at once) is dated by the job before it releases: ended in 2020, it goes at the next run. The page
+    counted it among the holds whose customer's relationship is still open and listed nothing."""
+    make_inventory()
+    worker, approver = actor_for_user(privacy_officer), actor_for_user(dpo)
+    deletion = verified_request(subject, type="delete", actor=worker)
+    answer(deletion, worker, approver)
+    DataSubject.objects.filter(pk=subject.pk).update(relationship_ended_on=date(2020, 1, 1))
+    client.force_login(dpo)
+
+    page = client.get(f"/en{URL}")
+    assert (page.context["total"], page.context["undated"]) == (3, 0)
+    assert page.content.decode().count("At the next run (01:30)") == 3
+    assert services.legal_holds_release_due(now=timezone.now()) == 3
