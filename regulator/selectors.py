@@ -12,6 +12,7 @@ from consents.catalogue import purpose_entry_of, with_versions
 from consents.models import LegalBasis, NoticeAnnouncement, NoticeVersion, Purpose
 from consents.selectors import consents_that_gave_data
 from core.actors import Actor
+from deadlines.local_days import local_year
 from dsr.models import DeletionRecord, System
 from integrations.states import JOB_MACHINE
 from regulator.documents import dossier_facts, fingerprint, purposes_with_facts
@@ -81,14 +82,15 @@ def breach_customers_untold(breach: Breach) -> bool:
     return breach.customers_notified_at is None and breach_needs_customer_notice(breach)
 
 
-def breach_register() -> QuerySet[Breach]:
+def breach_register(*, year: int | None = None) -> QuerySet[Breach]:
     """Breaches, the latest detected first, with what the register (page and CSV) reads: phases and
-    the mailing job, not the systems and categories it does not show."""
-    return (
-        Breach.objects.select_related("customers_job")
-        .prefetch_related("phases")
-        .order_by("-detected_at", "-pk")
-    )
+    the mailing job, not the systems and categories it does not show; with `year`, those the bank became
+    aware of (`detected_at`) in that local calendar year."""
+    breaches = Breach.objects.select_related("customers_job").prefetch_related("phases")
+    if year is not None:
+        since, until = local_year(year)
+        breaches = breaches.filter(detected_at__gte=since, detected_at__lt=until)
+    return breaches.order_by("-detected_at", "-pk")
 
 
 def breach_list() -> QuerySet[Breach]:

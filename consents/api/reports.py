@@ -1,18 +1,20 @@
-"""`GET /api/v1/reports/consents/`: the consent report of a month as JSON, or CSV with `?format=csv`
-(the figures of the portal page, `consents.selectors.report`)."""
+"""`GET /api/v1/reports/consents/`: the consent report of a month (or, with `?year=`, of a calendar year)
+as JSON, or CSV with `?format=csv` (the figures of the portal page, `consents.selectors.report`)."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from consents.reports import report_csv
-from consents.selectors.report import consent_report_month, this_month
+from consents.selectors.report import consent_report_month, consent_report_year, this_month
 from core.api.filters import report_parameters_check
 from core.api.renderers import CSV_FORMAT_PARAMETER, LocalTimeJSONRenderer, ReportCSVRenderer, csv_download
 from core.db import reads_without_jit
-from core.moments import parse_month
+from core.errors import InvalidInput
+from core.moments import parse_month, parse_year
 from core.replica import replica_reads
 
 
@@ -26,6 +28,14 @@ class ConsentReportCSVRenderer(ReportCSVRenderer):
 REPORT_PARAMETERS = [
     OpenApiParameter(
         "month", str, description="YYYY-MM, local time (default: this month; a later one: 400)."
+    ),
+    OpenApiParameter(
+        "year",
+        int,
+        description=(
+            "YYYY: the calendar year instead of a month, 1 January 00:00 to the next, local time (a year "
+            "not begun: 400; with `month`: 400). The answer then has `year` instead of `month`."
+        ),
     ),
 ]
 
@@ -56,7 +66,15 @@ class ConsentReportView(APIView):
     )
     def get(self, request, *args, **kwargs):
         report_parameters_check(request.query_params, REPORT_PARAMETERS)
-        first = parse_month(request.query_params.get("month"), field="month", latest=this_month())
+        params = request.query_params
+        if "year" in params:
+            if "month" in params:
+                raise InvalidInput(_("Give a month or a year, not both."), field="year")
+            year = parse_year(params["year"], field="year", latest=this_month().year) or this_month().year
+            with replica_reads(), reads_without_jit():
+                report = consent_report_year(year)
+            return csv_download(request, Response(report), f"consent-report-{year}.csv")
+        first = parse_month(params.get("month"), field="month", latest=this_month())
         with replica_reads(), reads_without_jit():
             report = consent_report_month(first)
         return csv_download(request, Response(report), f"consent-report-{report['month']:%Y-%m}.csv")

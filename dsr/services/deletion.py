@@ -18,7 +18,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,7 +32,7 @@ from consents.services import (
 )
 from core.actors import Actor
 from core.errors import Conflict
-from deadlines.policy import LOCAL_TZ, add_months
+from deadlines.policy import LOCAL_TZ
 from dsr.models import (
     DataCategory,
     DataSubjectRequest,
@@ -44,6 +43,7 @@ from dsr.models import (
     RetentionStart,
     System,
 )
+from dsr.selectors.deletions import hold_ends_on, holds_to_date
 from dsr.selectors.inventory import ERASE, HOLD, deletion_held_parts, platform_system
 from dsr.services.erasure import deletion_record_write, erase, platform_copies_erase
 from dsr.sources import request_source
@@ -53,23 +53,6 @@ from subjects.models import DataSubject
 # long from the correction before the nightly job may release it: irreversible erasure waits for a
 # second look, and a further correction within it re-dates the hold again.
 HOLD_CORRECTION_GRACE = timedelta(days=30)
-
-
-def hold_ends_on(
-    *,
-    start_event: str,
-    period_months: int,
-    relationship_ended_on: date | None,
-    requested_on: date | None = None,
-) -> date | None:
-    """When a hold ends: its period after its start event; None while that event has not happened."""
-    if start_event == RetentionStart.REQUEST:
-        return add_months(requested_on, period_months)
-    if relationship_ended_on is None:
-        return None
-    if start_event == RetentionStart.ACCOUNTING_YEAR_END:
-        return add_months(date(relationship_ended_on.year, 12, 31), period_months)
-    return add_months(relationship_ended_on, period_months)
 
 
 def _rule_ends_on(rule: RetentionRule, request: DataSubjectRequest, ended_on: date | None) -> date | None:
@@ -272,16 +255,6 @@ def deletion_confirm(task: FulfilmentTask, *, actor: Actor, now: datetime) -> li
         )
         for c in categories
     ]
-
-
-def holds_to_date() -> QuerySet[LegalHold]:
-    """The holds with no end date yet, counted from the relationship's end, of customers whose
-    relationship has since ended: the nightly job dates them (`holds_schedule`)."""
-    waiting = LegalHold.objects.filter(released_at__isnull=True, ends_on__isnull=True).exclude(
-        start_event=RetentionStart.REQUEST
-    )
-    ended = DataSubject.objects.filter(relationship_ended_on__isnull=False)
-    return waiting.filter(subject_id__in=ended.values("pk"))
 
 
 def holds_schedule(*, today: date) -> list[LegalHold]:

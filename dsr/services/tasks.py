@@ -23,7 +23,7 @@ from dsr.models import DataSubjectRequest, FulfilmentTask, LegalHold, TaskStatus
 from dsr.models.inventory import PLATFORM_SYSTEM
 from dsr.notifications import customer_notify
 from dsr.selectors import task_request_workable
-from dsr.selectors.deletions import holds_due
+from dsr.selectors.deletions import holds_due, holds_to_date
 from dsr.services.base import request_locked, requests_lock
 from dsr.services.deletion import (
     ERASE,
@@ -31,7 +31,6 @@ from dsr.services.deletion import (
     hold_restriction_lift_if_done,
     holds_dated_audit,
     holds_schedule,
-    holds_to_date,
 )
 from dsr.services.erasure import erase, holds_released_copies_erase
 from dsr.services.fanout import tasks_notify_clients

@@ -64,7 +64,10 @@ REPORT_YEARS = range(2000, 2101)
 
 def _period_report(request, *, since, until, template: str, file_name: str, context: dict):
     """A closed or current period's figures as the regulator reads them (`monthly_figures`), printable, or
-    as CSV: a period not yet over is counted up to now."""
+    as CSV: a period not yet over is counted up to now; one not begun has no figures (counted up to now,
+    it would show today's open requests as open at its start and end), so there is no such report."""
+    if since > timezone.now():
+        raise Http404
     now = min(timezone.now(), until)
     with replica_reads():
         report = deadline_report(now=now, since=since, until=until)

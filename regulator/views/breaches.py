@@ -4,7 +4,7 @@ the printable Form 08 of each phase and its JSON."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import found_or_404, staff_required
 from core.actors import actor_for_user
-from core.errors import DomainError
+from core.errors import DomainError, InvalidInput
 from core.forms import (
     call_with_messages,
     form_error,
@@ -21,8 +21,10 @@ from core.forms import (
     form_submit_with_messages,
     form_succeeded,
 )
+from core.moments import parse_year
 from core.plain_text import render_plain_text, render_subject_line
 from core.spreadsheets import spreadsheet_download
+from deadlines.local_days import LOCAL_TZ
 from integrations.delivery import revive_context
 from integrations.form_once import posted_once
 from integrations.jobs import job_allowed_actions, job_cancel
@@ -58,9 +60,18 @@ def _breach_or_404(pk) -> Breach:
 
 @staff_required("regulator.view_breach")
 def breach_list(request):
-    """The register; `?format=csv` downloads it (the download is audited)."""
+    """The register, or with `?year=YYYY` that local year's (by awareness); `?format=csv` downloads it (the
+    download is audited). A year that does not parse or has not begun is said on the page (the whole
+    register under it) and refused for the download."""
     now = timezone.now()
-    rows = breach_register_rows(selectors.breach_register(), now)
+    year_error, this_year = None, timezone.localdate(now, LOCAL_TZ).year
+    try:
+        year = parse_year(request.GET.get("year"), field="year", latest=this_year)
+    except InvalidInput as error:
+        year, year_error = None, error.text
+    if request.GET.get("format") == "csv" and year_error:
+        return HttpResponseBadRequest(year_error, content_type="text/plain; charset=utf-8")
+    rows = breach_register_rows(selectors.breach_register(year=year), now)
     if request.GET.get("format") == "csv":
         services.document_export_record(
             actor=actor_for_user(request.user),
@@ -68,10 +79,13 @@ def breach_list(request):
             fmt="csv",
             data={"breaches": len(rows)},
         )
-        return spreadsheet_download(breach_register_csv(rows), f"breach-register-{now:%Y-%m-%d}.csv")
+        name = f"breach-register-{year}.csv" if year else f"breach-register-{now:%Y-%m-%d}.csv"
+        return spreadsheet_download(breach_register_csv(rows), name)
     # Each breach with the deadline it has passed, by the rule its own page says it by.
     shown = [(row, row.breach.deadline_passed(now)) for row in rows]
-    return render(request, "regulator/breach_list.html", {"rows": shown})
+    return render(
+        request, "regulator/breach_list.html", {"rows": shown, "year": year, "year_error": year_error}
+    )
 
 
 @staff_required("regulator.manage_breach")

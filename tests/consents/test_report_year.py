@@ -59,3 +59,18 @@ def test_the_year_page_names_the_year(client, dpo):
     page = client.get(f"/en{URL}", {"year": "2025"}).content.decode()
     assert "Consents by purpose and channel, year 2025" in page
     assert 'data-testid="consent-report-year"' in client.get(URL).content.decode()
+
+
+def test_the_api_takes_a_year_as_the_page_does(client, dpo, as_user):
+    """`GET /api/v1/reports/consents/` took months only: the yearly figures had to be read off the page."""
+    purpose = make_purpose("marketing", category="marketing", effective_at=datetime(2025, 1, 1, tzinfo=VN))
+    grant(make_subject(), purpose, now=datetime(2025, 12, 31, 23, 30, tzinfo=VN))
+    api = as_user(dpo)
+    body = api.get("/api/v1/reports/consents/", {"year": "2025"}).json()
+    assert body["year"] == 2025 and body["totals"]["granted"] == 1
+    assert body["period"]["since"].startswith("2025-01-01T00:00:00+07:00")
+    download = api.get("/api/v1/reports/consents/", {"year": "2025", "format": "csv"})
+    assert download.status_code == 200 and 'consent-report-2025.csv' in download["Content-Disposition"]
+    assert "year" in api.get("/api/v1/reports/consents/", {"year": "2999"}).json()
+    assert api.get("/api/v1/reports/consents/", {"year": "2025", "month": "2025-03"}).status_code == 400
+    assert "month" in api.get("/api/v1/reports/consents/", {"month": "2026-03"}).json()

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.dsr.factories import verified_request
 from tests.dsr.test_reports_month_reconciles import complete
@@ -74,3 +75,15 @@ def test_the_deadline_report_links_the_year_of_last_month(dpo_client):
     # On 2 January the DPO wants the year just ended; on 31 December the year so far.
     page = dpo_client.get(reverse("dsr:report_deadlines")).content.decode()
     assert 'data-testid="yearly-report"' in page
+
+
+def test_a_year_not_begun_is_refused_not_filled_with_todays_open_requests(subject, dpo_client):
+    # Open now: a report of next year counted it open at that year's start and end, though nothing of
+    # that year has happened yet.
+    verified_request(subject, type="access", now=timezone.now())
+    next_year = timezone.localdate(timezone.now(), VN).year + 1
+    url = reverse("dsr:report_yearly", args=[next_year])
+    assert dpo_client.get(url).status_code == 404
+    assert dpo_client.get(url, {"format": "csv"}).status_code == 404
+    this_year = timezone.localdate(timezone.now(), VN).year
+    assert dpo_client.get(reverse("dsr:report_yearly", args=[this_year])).status_code == 200

@@ -15,8 +15,8 @@ from core.errors import Conflict
 from deadlines.policy import add_months
 from dsr import services
 from dsr.models import DeletionRecord, FulfilmentTask, LegalHold
+from dsr.selectors.deletions import hold_ends_on
 from dsr.services import inventory
-from dsr.services.deletion import hold_ends_on
 from subjects.models import DataSubject
 from tests.consents.factories import grant, make_purpose
 from tests.dsr.factories import make_held_system, make_inventory, make_request_rule, verified_request
