@@ -63,10 +63,18 @@ def session_seconds_left(session, user, *, now: float) -> int:
     return max(0, int(min(idle_ends, age_ends) - now))
 
 
+def not_activity(view):
+    """Marks a view whose requests do not count as activity: a page asking how long its session lasts
+    (before warning) must not make it last, or a tab left open would keep an unattended session alive."""
+    view.session_not_activity = True
+    return view
+
+
 class SessionLifetimeMiddleware:
     """Signs out a session that has been idle too long or has reached its age, before the view runs:
     the page's access check then sends the person to the sign-in with the page to come back to, and
-    the API answers as it answers anyone signed out. Otherwise notes the activity."""
+    the API answers as it answers anyone signed out. Otherwise notes the activity, unless the view
+    is marked `not_activity`."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -86,8 +94,15 @@ class SessionLifetimeMiddleware:
             return
         # A session from before these stamps existed starts its clocks now.
         session.setdefault(SIGNED_IN_AT, int(now))
-        if now - session.get(LAST_SEEN_AT, 0) >= ACTIVITY_STAMP_EVERY:
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if getattr(view_func, "session_not_activity", False) or is_token_api_call(request):
+            return None
+        session, now = request.session, time.time()
+        signed_in = session.get(SESSION_KEY) is not None
+        if signed_in and now - session.get(LAST_SEEN_AT, 0) >= ACTIVITY_STAMP_EVERY:
             session[LAST_SEEN_AT] = int(now)
+        return None
 
 
 def _signed_out_message(ended: str, user) -> str:

@@ -72,43 +72,60 @@ document.addEventListener("DOMContentLoaded", () => {
 // A signed-in session ends after a while without a request (accounts/sessions.py). Typing sends none, so
 // typing in a form tells the server now and then; before the end a warning takes the focus with one
 // button to stay signed in, and once the session has ended it says so, the typed text left in place
-// to copy (WCAG 2.2.1).
+// to copy (WCAG 2.2.1). Before either, the page asks the server (without it counting as activity): a page
+// in another tab may have kept the session going, and this one must then not warn.
 document.addEventListener("DOMContentLoaded", () => {
   const warning = document.querySelector("[data-session-warning]");
   if (!warning) return;
-  const WARN_SECONDS_BEFORE = 120, TYPING_NOTED_EVERY_MS = 60_000;
-  let warnTimer, endTimer, lastNoted = Date.now(), focusBefore = null;
+  const TYPING_NOTED_EVERY_MS = 60_000;
+  const warnSecondsBefore = Math.min(120, Number(warning.dataset.secondsLeft) / 2);
+  let timer, endsAt, shown = null, lastNoted = Date.now(), focusBefore = null;
   const show = (state) => {
+    if (shown === state) return;
     for (const part of warning.querySelectorAll("[data-session-ending]")) part.hidden = state !== "ending";
     for (const part of warning.querySelectorAll("[data-session-ended]")) part.hidden = state !== "ended";
     if (warning.hidden) focusBefore = document.activeElement;
     warning.hidden = false;
+    shown = state;
     (warning.querySelector("[data-session-ending]:not([hidden])[data-keep-alive]") || warning).focus();
   };
-  const schedule = (secondsLeft) => {
-    clearTimeout(warnTimer);
-    clearTimeout(endTimer);
-    warnTimer = setTimeout(() => show("ending"), (secondsLeft - Math.min(WARN_SECONDS_BEFORE, secondsLeft / 2)) * 1000);
-    endTimer = setTimeout(() => show("ended"), secondsLeft * 1000);
+  const hide = () => {
+    if (warning.hidden) return;
+    warning.hidden = true;
+    shown = null;
+    if (focusBefore && focusBefore.isConnected) focusBefore.focus();
+  };
+  // What the page shows for the time left, and when it looks again.
+  const plan = (secondsLeft) => {
+    clearTimeout(timer);
+    endsAt = Date.now() + secondsLeft * 1000;
+    if (secondsLeft <= 0) return show("ended");
+    if (secondsLeft <= warnSecondsBefore) show("ending");
+    else hide();
+    timer = setTimeout(lookAgain, (secondsLeft > warnSecondsBefore ? secondsLeft - warnSecondsBefore : secondsLeft) * 1000);
+  };
+  // The server's count; a session over answers with the sign-in (a redirect); unreachable, the page's own.
+  const secondsLeftFrom = async (asked) => {
+    const response = await asked.catch(() => null);
+    if (!response) return Math.round((endsAt - Date.now()) / 1000);
+    if (!response.ok) return 0;
+    return (await response.json()).seconds_left;
+  };
+  const lookAgain = async () => {
+    plan(await secondsLeftFrom(fetch(warning.dataset.statusUrl, { credentials: "same-origin", redirect: "manual" })));
   };
   const keepAlive = async () => {
     lastNoted = Date.now();
     const token = document.querySelector("input[name=csrfmiddlewaretoken]");
-    const response = await fetch(warning.dataset.keepAliveUrl, {
+    plan(await secondsLeftFrom(fetch(warning.dataset.keepAliveUrl, {
       method: "POST", credentials: "same-origin", redirect: "manual",
       headers: { "X-CSRFToken": token ? token.value : "" },
-    }).catch(() => null);
-    if (!response || !response.ok) return;
-    schedule((await response.json()).seconds_left);
-    if (!warning.hidden) {
-      warning.hidden = true;
-      if (focusBefore && focusBefore.isConnected) focusBefore.focus();
-    }
+    })));
   };
   warning.tabIndex = -1;
   warning.querySelector("[data-keep-alive]").addEventListener("click", keepAlive);
   document.addEventListener("input", () => {
-    if (Date.now() - lastNoted >= TYPING_NOTED_EVERY_MS) keepAlive();
+    if (shown !== "ended" && Date.now() - lastNoted >= TYPING_NOTED_EVERY_MS) keepAlive();
   });
-  schedule(Number(warning.dataset.secondsLeft));
+  plan(Number(warning.dataset.secondsLeft));
 });

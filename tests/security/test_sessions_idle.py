@@ -190,3 +190,33 @@ def test_a_keep_alive_after_the_end_does_not_bring_the_session_back(officer, clo
     assert client.post(reverse("accounts:session_keep_alive")).status_code == 302
     later = client.get("/en/portal/")
     assert later.status_code == 302 and "login" in later["Location"]
+
+
+def test_asking_how_long_the_session_lasts_does_not_make_it_last(officer, clock):
+    """A page left open in a second tab asks before warning whether the session is still about to end
+    (another tab may have kept it); the question itself must not count as activity, or an open tab
+    would keep an unattended session alive for ever."""
+    client = signed_in(officer)
+    assert client.get("/en/portal/").status_code == 200
+    clock.wait(minutes=20)
+    asked = client.get(reverse("accounts:session_status"))
+    assert asked.status_code == 200 and 10 * 60 - 60 <= asked.json()["seconds_left"] <= 10 * 60
+    clock.wait(minutes=11)
+    later = client.get("/en/portal/")
+    assert later.status_code == 302 and "login" in later["Location"]
+
+
+def test_the_status_follows_activity_from_another_tab(customer_a, clock):
+    """The customer's own (shorter) limit, and a page of another tab restarting it."""
+    client = signed_in(customer_a)
+    assert client.get("/en/me/").status_code == 200
+    clock.wait(minutes=10)
+    assert client.get("/en/me/").status_code == 200  # the other tab
+    left = client.get(reverse("accounts:session_status")).json()["seconds_left"]
+    assert 15 * 60 - 60 <= left <= 15 * 60
+
+
+def test_the_keep_alive_needs_the_csrf_token(officer):
+    client = signed_in(officer)
+    client.handler.enforce_csrf_checks = True
+    assert client.post(reverse("accounts:session_keep_alive")).status_code == 403
