@@ -15,6 +15,8 @@ the clock of business time that tests move to a report's day or a deadline.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib import messages
@@ -55,12 +57,25 @@ def session_ended_by(session, user, *, now: float) -> str | None:
     return None
 
 
-def session_seconds_left(session, user, *, now: float) -> int:
-    """Seconds until this session ends if nothing more happens: at the idle limit after the last noted
-    activity, or at its age, whichever comes first. Pages warn before it (js/behaviours.js)."""
+@dataclass(frozen=True)
+class SessionTimeLeft:
+    """How long a session lasts if nothing more happens: until the idle limit after the last noted
+    activity, or its age, whichever comes first. `final`: the end coming is the age, which no activity
+    puts off. Pages warn before it (js/behaviours.js)."""
+
+    seconds: int
+    final: bool
+    age_ends_at: datetime
+
+
+def session_time_left(session, user, *, now: float) -> SessionTimeLeft:
     idle_ends = session.get(LAST_SEEN_AT, now) + idle_limit_minutes(user) * 60
     age_ends = session.get(SIGNED_IN_AT, now) + settings.SESSION_COOKIE_AGE
-    return max(0, int(min(idle_ends, age_ends) - now))
+    return SessionTimeLeft(
+        seconds=max(0, int(min(idle_ends, age_ends) - now)),
+        final=age_ends <= idle_ends,
+        age_ends_at=datetime.fromtimestamp(age_ends, tz=UTC),
+    )
 
 
 def not_activity(view):

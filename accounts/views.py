@@ -43,7 +43,7 @@ from accounts.selectors import (
     staff_user_by_id,
     user_by_id,
 )
-from accounts.sessions import not_activity, session_seconds_left
+from accounts.sessions import not_activity, session_time_left
 from core.access import (
     found_or_404,
     has_confirmed_device,
@@ -259,8 +259,8 @@ def _session_time_left(request):
     out by SessionLifetimeMiddleware) is sent to the sign-in."""
     if user_role(request.user) not in (Role.CUSTOMER, *STAFF_ROLES):
         return redirect_to_login(reverse("portal:home"))
-    seconds_left = session_seconds_left(request.session, request.user, now=time.time())
-    return JsonResponse({"seconds_left": seconds_left})
+    left = session_time_left(request.session, request.user, now=time.time())
+    return JsonResponse({"seconds_left": left.seconds, "final": left.final})
 
 
 @require_POST

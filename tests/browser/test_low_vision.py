@@ -96,6 +96,27 @@ def test_a_page_does_not_warn_when_another_tab_kept_the_session(page, login, liv
     page.get_by_role("alertdialog").wait_for()
 
 
+def test_near_the_sessions_age_the_warning_says_when_it_ends_and_closes_by_keyboard(
+        page, login, live_url, officer, settings, both_clocks):
+    """The age ends a session however busy: "Stay signed in" there did nothing. The warning says when it
+    ends, offers no such button, and Escape closes it, the focus back where it was."""
+    settings.STAFF_SESSION_IDLE_MINUTES = 30
+    settings.SESSION_COOKIE_AGE = 20 * 60
+    page.clock.install()
+    login(page, officer.username, path="/en/accounts/login/")
+    page.goto(live_url("/en/portal/requests/"))
+    page.locator("#main input").first.focus()
+    both_clocks(page, minutes=18, seconds=30)
+    warning = page.get_by_role("alertdialog")
+    warning.wait_for()
+    assert "cannot be extended" in warning.inner_text()
+    assert warning.get_by_role("button", name="Stay signed in").count() == 0
+    assert page.evaluate("document.activeElement.innerText") == "Close"
+    page.keyboard.press("Escape")
+    assert warning.is_hidden()
+    assert page.evaluate("document.activeElement.tagName") == "INPUT"
+
+
 def test_typing_in_a_form_counts_as_activity(page, login, live_url, customer_a, settings):
     """A customer writing a request for some minutes is not idle: typing keeps the session going."""
     settings.CUSTOMER_SESSION_IDLE_MINUTES = 15
