@@ -42,9 +42,11 @@ document.addEventListener("DOMContentLoaded", () => {
 });
 // Else the messages left by the action just sent (what it did, or why not) take the focus: a live region
 // present when the page loads is not read out. Once loaded: a page opened at a #fragment (a consent's
-// card) has the browser clear the focus when it scrolls there.
+// card) has the browser clear the focus when it scrolls there. A field focused by default (autofocus, as
+// the sign-in's) gives way: the message is what the person needs to hear first.
 window.addEventListener("load", () => {
-  if (document.activeElement && document.activeElement !== document.body) return;
+  const focused = document.activeElement;
+  if (focused && focused !== document.body && !focused.autofocus) return;
   const said = [...document.querySelectorAll("[data-announce-on-load]")].find((messages) => messages.innerText.trim());
   if (said) said.focus();
 });

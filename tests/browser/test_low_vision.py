@@ -218,3 +218,28 @@ def test_the_current_language_tab_and_menu_entry_show_in_high_contrast(browser, 
     alike = {name: drawn for name, drawn in {"language": language, "tab": tab, "menu": menu}.items()
              if drawn[0] == drawn[1]}
     assert alike == {}, alike
+
+
+def test_a_failed_sign_in_is_read_out(page, live_url, customer_a):
+    """The sign-in page did not load the page's script: "Your username and password didn't match" was
+    in an alert there when the page loaded, not read out, the focus on the username field."""
+    page.goto(live_url("/accounts/login/"))
+    page.fill("input[name=username]", customer_a.username)
+    page.fill("input[name=password]", "not-the-password")
+    said = _after_reload(page, page.get_by_test_id("login-submit"))
+    assert said[0] == "DIV" and "không đúng" in said[1], said
+
+
+def test_being_signed_out_for_idleness_is_read_out_at_the_sign_in(page, login, live_url, customer_a, settings,
+                                                                   both_clocks):
+    """A customer away for a while comes back to the sign-in page: the note why is what is read first."""
+    settings.CUSTOMER_SESSION_IDLE_MINUTES = 15
+    page.clock.install()
+    login(page, customer_a.username, path="/en/accounts/login/")
+    page.goto(live_url("/en/me/"))
+    both_clocks(page, minutes=16)
+    page.goto(live_url("/en/me/requests/"))
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(300)
+    said = page.evaluate(FOCUSED)
+    assert "signed out after 15 minutes" in said[1], said
