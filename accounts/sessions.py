@@ -15,6 +15,8 @@ the clock of business time that tests move to a report's day or a deadline.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib import messages
@@ -55,18 +57,39 @@ def session_ended_by(session, user, *, now: float) -> str | None:
     return None
 
 
-def session_seconds_left(session, user, *, now: float) -> int:
-    """Seconds until this session ends if nothing more happens: at the idle limit after the last noted
-    activity, or at its age, whichever comes first. Pages warn before it (js/behaviours.js)."""
+@dataclass(frozen=True)
+class SessionTimeLeft:
+    """How long a session lasts if nothing more happens: until the idle limit after the last noted
+    activity, or its age, whichever comes first. `final`: the end coming is the age, which no activity
+    puts off. Pages warn before it (js/behaviours.js)."""
+
+    seconds: int
+    final: bool
+    age_ends_at: datetime
+
+
+def session_time_left(session, user, *, now: float) -> SessionTimeLeft:
     idle_ends = session.get(LAST_SEEN_AT, now) + idle_limit_minutes(user) * 60
     age_ends = session.get(SIGNED_IN_AT, now) + settings.SESSION_COOKIE_AGE
-    return max(0, int(min(idle_ends, age_ends) - now))
+    return SessionTimeLeft(
+        seconds=max(0, int(min(idle_ends, age_ends) - now)),
+        final=age_ends <= idle_ends,
+        age_ends_at=datetime.fromtimestamp(age_ends, tz=UTC),
+    )
+
+
+def not_activity(view):
+    """Marks a view whose requests do not count as activity: a page asking how long its session lasts
+    (before warning) must not make it last, or a tab left open would keep an unattended session alive."""
+    view.session_not_activity = True
+    return view
 
 
 class SessionLifetimeMiddleware:
     """Signs out a session that has been idle too long or has reached its age, before the view runs:
     the page's access check then sends the person to the sign-in with the page to come back to, and
-    the API answers as it answers anyone signed out. Otherwise notes the activity."""
+    the API answers as it answers anyone signed out. Otherwise notes the activity, unless the view
+    is marked `not_activity`."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -86,8 +109,15 @@ class SessionLifetimeMiddleware:
             return
         # A session from before these stamps existed starts its clocks now.
         session.setdefault(SIGNED_IN_AT, int(now))
-        if now - session.get(LAST_SEEN_AT, 0) >= ACTIVITY_STAMP_EVERY:
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if getattr(view_func, "session_not_activity", False) or is_token_api_call(request):
+            return None
+        session, now = request.session, time.time()
+        signed_in = session.get(SESSION_KEY) is not None
+        if signed_in and now - session.get(LAST_SEEN_AT, 0) >= ACTIVITY_STAMP_EVERY:
             session[LAST_SEEN_AT] = int(now)
+        return None
 
 
 def _signed_out_message(ended: str, user) -> str:

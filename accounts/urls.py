@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/session/keep-alive/", views.session_keep_alive, name="session_keep_alive"),
+    path("accounts/session/", views.session_status, name="session_status"),
     path("accounts/2fa/", views.otp_verify, name="otp_verify"),
     path("accounts/2fa/setup/", views.otp_enrol, name="otp_enrol"),
     path("portal/sign-in-security/", views.sign_in_security, name="sign_in_security"),

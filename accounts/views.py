@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -43,7 +43,7 @@ from accounts.selectors import (
     staff_user_by_id,
     user_by_id,
 )
-from accounts.sessions import session_seconds_left
+from accounts.sessions import not_activity, session_time_left
 from core.access import (
     found_or_404,
     has_confirmed_device,
@@ -254,12 +254,24 @@ def user_role_page(request, pk):
     return _users_page(request)
 
 
-@require_POST
-def session_keep_alive(request):
-    """"Stay signed in" on a page's warning, and typing in a form: activity that sends nothing else.
-    SessionLifetimeMiddleware has noted it (or, the session being over, signed the person out);
-    answers how long the session now lasts, for the page to warn again in time (WCAG 2.2.1)."""
+def _session_time_left(request):
+    """How long the session lasts, for the page to warn in time (WCAG 2.2.1); a session over (signed
+    out by SessionLifetimeMiddleware) is sent to the sign-in."""
     if user_role(request.user) not in (Role.CUSTOMER, *STAFF_ROLES):
         return redirect_to_login(reverse("portal:home"))
-    seconds_left = session_seconds_left(request.session, request.user, now=time.time())
-    return JsonResponse({"seconds_left": seconds_left})
+    left = session_time_left(request.session, request.user, now=time.time())
+    return JsonResponse({"seconds_left": left.seconds, "final": left.final})
+
+
+@require_POST
+def session_keep_alive(request):
+    """"Stay signed in" on a page's warning, and typing in a form: activity that sends nothing else,
+    noted by SessionLifetimeMiddleware."""
+    return _session_time_left(request)
+
+
+@not_activity
+@require_GET
+def session_status(request):
+    """Asked by a page before it warns: another tab may have kept the session going meanwhile."""
+    return _session_time_left(request)

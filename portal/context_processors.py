@@ -2,7 +2,7 @@ import time
 
 from django.urls import NoReverseMatch, reverse
 
-from accounts.sessions import session_seconds_left
+from accounts.sessions import session_time_left
 from core.navigation import menu_active, menu_for, menu_grouped
 from core.roles import Role, user_role
 
@@ -29,5 +29,5 @@ def navigation(request):
         "nav_groups": menu_grouped(items),
         "user_role": role,
         "user_role_label": Role(role).label if role else "",
-        "session_seconds_left": session_seconds_left(request.session, user, now=time.time()),
+        "session_time_left": session_time_left(request.session, user, now=time.time()),
     }

@@ -50,6 +50,12 @@ def _project_modules():
                 yield path
 
 
+def _static_sources():
+    """The pages' own stylesheets and scripts: held to the same size (app.css had crept to 398 lines)."""
+    for pattern in ("*.css", "*.js"):
+        yield from sorted((ROOT / "static").rglob(pattern))
+
+
 def _relative(path: Path) -> str:
     return path.relative_to(ROOT).as_posix()
 
@@ -157,7 +163,7 @@ def test_a_task_imports_at_the_top_of_its_module_unless_that_closes_a_circle():
 def test_every_module_stays_under_the_size_a_reader_takes_in():
     long = [
         f"{_relative(path)} ({lines} lines)"
-        for path in _project_modules()
+        for path in [*_project_modules(), *_static_sources()]
         if (lines := len(path.read_text().splitlines())) >= MODULE_LINES_LIMIT
         and _relative(path) not in LONG_MODULES_ALLOWED
     ]

@@ -42,9 +42,11 @@ document.addEventListener("DOMContentLoaded", () => {
 });
 // Else the messages left by the action just sent (what it did, or why not) take the focus: a live region
 // present when the page loads is not read out. Once loaded: a page opened at a #fragment (a consent's
-// card) has the browser clear the focus when it scrolls there.
+// card) has the browser clear the focus when it scrolls there. A field focused by default (autofocus, as
+// the sign-in's) gives way: the message is what the person needs to hear first.
 window.addEventListener("load", () => {
-  if (document.activeElement && document.activeElement !== document.body) return;
+  const focused = document.activeElement;
+  if (focused && focused !== document.body && !focused.autofocus) return;
   const said = [...document.querySelectorAll("[data-announce-on-load]")].find((messages) => messages.innerText.trim());
   if (said) said.focus();
 });
@@ -71,44 +73,71 @@ document.addEventListener("DOMContentLoaded", () => {
 
 // A signed-in session ends after a while without a request (accounts/sessions.py). Typing sends none, so
 // typing in a form tells the server now and then; before the end a warning takes the focus with one
-// button to stay signed in, and once the session has ended it says so, the typed text left in place
-// to copy (WCAG 2.2.1).
+// button to stay signed in (near the session's age, which nothing puts off, the time it ends instead), and
+// once the session has ended it says so, the typed text left in place to copy (WCAG 2.2.1). Before either,
+// the page asks the server (without it counting as activity): a page in another tab may have kept the
+// session going, and this one must then not warn. A warning closed is not shown again in the same state.
 document.addEventListener("DOMContentLoaded", () => {
   const warning = document.querySelector("[data-session-warning]");
   if (!warning) return;
-  const WARN_SECONDS_BEFORE = 120, TYPING_NOTED_EVERY_MS = 60_000;
-  let warnTimer, endTimer, lastNoted = Date.now(), focusBefore = null;
+  const TYPING_NOTED_EVERY_MS = 60_000;
+  const warnSecondsBefore = Math.min(120, Number(warning.dataset.secondsLeft) / 2);
+  let timer, endsAt, shown = null, closed = null, lastNoted = Date.now(), focusBefore = null;
   const show = (state) => {
-    for (const part of warning.querySelectorAll("[data-session-ending]")) part.hidden = state !== "ending";
-    for (const part of warning.querySelectorAll("[data-session-ended]")) part.hidden = state !== "ended";
+    if (shown === state || closed === state) return;
+    for (const part of warning.querySelectorAll("[data-session-when]")) {
+      part.hidden = !part.dataset.sessionWhen.split(" ").includes(state);
+    }
     if (warning.hidden) focusBefore = document.activeElement;
     warning.hidden = false;
-    (warning.querySelector("[data-session-ending]:not([hidden])[data-keep-alive]") || warning).focus();
+    shown = state;
+    (warning.querySelector("button:not([hidden])") || warning).focus();
   };
-  const schedule = (secondsLeft) => {
-    clearTimeout(warnTimer);
-    clearTimeout(endTimer);
-    warnTimer = setTimeout(() => show("ending"), (secondsLeft - Math.min(WARN_SECONDS_BEFORE, secondsLeft / 2)) * 1000);
-    endTimer = setTimeout(() => show("ended"), secondsLeft * 1000);
+  const hide = () => {
+    if (warning.hidden) return;
+    warning.hidden = true;
+    shown = null;
+    if (focusBefore && focusBefore.isConnected) focusBefore.focus();
+  };
+  // What the page shows for the time left, and when it looks again.
+  const plan = ({ seconds_left: secondsLeft, final }) => {
+    clearTimeout(timer);
+    endsAt = Date.now() + secondsLeft * 1000;
+    if (secondsLeft <= 0) return show("ended");
+    if (secondsLeft <= warnSecondsBefore) show(final ? "final" : "ending");
+    else hide();
+    timer = setTimeout(lookAgain, (secondsLeft > warnSecondsBefore ? secondsLeft - warnSecondsBefore : secondsLeft) * 1000);
+  };
+  // The server's count; a session over answers with the sign-in (a redirect); unreachable, the page's own.
+  const timeLeftFrom = async (asked) => {
+    const response = await asked.catch(() => null);
+    if (!response) return { seconds_left: Math.round((endsAt - Date.now()) / 1000), final: shown === "final" };
+    if (!response.ok) return { seconds_left: 0 };
+    return response.json();
+  };
+  const lookAgain = async () => {
+    plan(await timeLeftFrom(fetch(warning.dataset.statusUrl, { credentials: "same-origin", redirect: "manual" })));
   };
   const keepAlive = async () => {
     lastNoted = Date.now();
     const token = document.querySelector("input[name=csrfmiddlewaretoken]");
-    const response = await fetch(warning.dataset.keepAliveUrl, {
+    plan(await timeLeftFrom(fetch(warning.dataset.keepAliveUrl, {
       method: "POST", credentials: "same-origin", redirect: "manual",
       headers: { "X-CSRFToken": token ? token.value : "" },
-    }).catch(() => null);
-    if (!response || !response.ok) return;
-    schedule((await response.json()).seconds_left);
-    if (!warning.hidden) {
-      warning.hidden = true;
-      if (focusBefore && focusBefore.isConnected) focusBefore.focus();
-    }
+    })));
   };
   warning.tabIndex = -1;
   warning.querySelector("[data-keep-alive]").addEventListener("click", keepAlive);
-  document.addEventListener("input", () => {
-    if (Date.now() - lastNoted >= TYPING_NOTED_EVERY_MS) keepAlive();
+  const close = () => {
+    closed = shown;
+    hide();
+  };
+  warning.querySelector("[data-session-close]").addEventListener("click", close);
+  warning.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") shown === "ending" ? keepAlive() : close();
   });
-  schedule(Number(warning.dataset.secondsLeft));
+  document.addEventListener("input", () => {
+    if (shown !== "ended" && Date.now() - lastNoted >= TYPING_NOTED_EVERY_MS) keepAlive();
+  });
+  plan({ seconds_left: Number(warning.dataset.secondsLeft), final: warning.dataset.final === "true" });
 });

@@ -3,6 +3,9 @@ screen reader told what went wrong, a session that warns before it signs out. De
 the project's browser set-up (tests/browser/conftest.py)."""
 from __future__ import annotations
 
+import time
+from datetime import timedelta
+
 import pytest
 
 from core.access import subject_for_user
@@ -42,7 +45,22 @@ def test_a_consent_switch_and_its_state_show_in_high_contrast(browser, live_serv
     assert drawn_on != drawn_off, "on and off look the same in high contrast"
 
 
-def test_staff_are_warned_before_an_idle_sign_out_and_can_stay(page, login, live_url, officer, settings):
+@pytest.fixture
+def both_clocks(monkeypatch):
+    """Moves the page's clock and the live server's (`time.time`, which the session clocks read) together."""
+    offset = [0.0]
+    real_time = time.time
+    monkeypatch.setattr(time, "time", lambda: real_time() + offset[0])
+
+    def wait(page, **delta) -> None:
+        offset[0] += timedelta(**delta).total_seconds()
+        page.clock.fast_forward(int(timedelta(**delta).total_seconds() * 1000))
+
+    return wait
+
+
+def test_staff_are_warned_before_an_idle_sign_out_and_can_stay(page, login, live_url, officer, settings,
+                                                              both_clocks):
     """WCAG 2.2.1: an officer with a tremor types a long answer slowly; typing sends nothing, so after
     30 minutes the next click met the sign-in page and the answer was lost, without a word before.
     Before the end the page must warn, and one press must keep the session."""
@@ -50,7 +68,7 @@ def test_staff_are_warned_before_an_idle_sign_out_and_can_stay(page, login, live
     page.clock.install()
     login(page, officer.username, path="/en/accounts/login/")
     page.goto(live_url("/en/portal/requests/"))
-    page.clock.fast_forward("28:30")
+    both_clocks(page, minutes=28, seconds=30)
     warning = page.get_by_role("alertdialog")
     warning.wait_for()
     stay = warning.get_by_role("button", name="Stay signed in")
@@ -59,6 +77,44 @@ def test_staff_are_warned_before_an_idle_sign_out_and_can_stay(page, login, live
         stay.click()
     assert kept.value.ok
     assert warning.is_hidden()
+
+
+def test_a_page_does_not_warn_when_another_tab_kept_the_session(page, login, live_url, officer, settings,
+                                                               both_clocks):
+    """An officer works in a second tab while the first stays open: the first tab counted from its own
+    page load and warned, then said "signed out", of a session still going. It asks the server first."""
+    settings.STAFF_SESSION_IDLE_MINUTES = 30
+    page.clock.install()
+    login(page, officer.username, path="/en/accounts/login/")
+    page.goto(live_url("/en/portal/requests/"))
+    both_clocks(page, minutes=20)
+    assert page.request.get(live_url("/en/portal/")).ok  # the other tab
+    both_clocks(page, minutes=8, seconds=30)
+    page.wait_for_timeout(500)  # the page asks the server
+    assert page.get_by_test_id("session-warning").is_hidden(), "warned of a session another tab kept"
+    both_clocks(page, minutes=20)
+    page.get_by_role("alertdialog").wait_for()
+
+
+def test_near_the_sessions_age_the_warning_says_when_it_ends_and_closes_by_keyboard(
+        page, login, live_url, officer, settings, both_clocks):
+    """The age ends a session however busy: "Stay signed in" there did nothing. The warning says when it
+    ends, offers no such button, and Escape closes it, the focus back where it was."""
+    settings.STAFF_SESSION_IDLE_MINUTES = 30
+    settings.SESSION_COOKIE_AGE = 20 * 60
+    page.clock.install()
+    login(page, officer.username, path="/en/accounts/login/")
+    page.goto(live_url("/en/portal/requests/"))
+    page.locator("#main input").first.focus()
+    both_clocks(page, minutes=18, seconds=30)
+    warning = page.get_by_role("alertdialog")
+    warning.wait_for()
+    assert "cannot be extended" in warning.inner_text()
+    assert warning.get_by_role("button", name="Stay signed in").count() == 0
+    assert page.evaluate("document.activeElement.innerText") == "Close"
+    page.keyboard.press("Escape")
+    assert warning.is_hidden()
+    assert page.evaluate("document.activeElement.tagName") == "INPUT"
 
 
 def test_typing_in_a_form_counts_as_activity(page, login, live_url, customer_a, settings):
@@ -162,3 +218,28 @@ def test_the_current_language_tab_and_menu_entry_show_in_high_contrast(browser, 
     alike = {name: drawn for name, drawn in {"language": language, "tab": tab, "menu": menu}.items()
              if drawn[0] == drawn[1]}
     assert alike == {}, alike
+
+
+def test_a_failed_sign_in_is_read_out(page, live_url, customer_a):
+    """The sign-in page did not load the page's script: "Your username and password didn't match" was
+    in an alert there when the page loaded, not read out, the focus on the username field."""
+    page.goto(live_url("/accounts/login/"))
+    page.fill("input[name=username]", customer_a.username)
+    page.fill("input[name=password]", "not-the-password")
+    said = _after_reload(page, page.get_by_test_id("login-submit"))
+    assert said[0] == "DIV" and "không đúng" in said[1], said
+
+
+def test_being_signed_out_for_idleness_is_read_out_at_the_sign_in(page, login, live_url, customer_a, settings,
+                                                                   both_clocks):
+    """A customer away for a while comes back to the sign-in page: the note why is what is read first."""
+    settings.CUSTOMER_SESSION_IDLE_MINUTES = 15
+    page.clock.install()
+    login(page, customer_a.username, path="/en/accounts/login/")
+    page.goto(live_url("/en/me/"))
+    both_clocks(page, minutes=16)
+    page.goto(live_url("/en/me/requests/"))
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(300)
+    said = page.evaluate(FOCUSED)
+    assert "signed out after 15 minutes" in said[1], said

@@ -269,6 +269,8 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     "accounts/logout/": ("POST", "/accounts/logout/", PUBLIC),
     # A page's "Stay signed in" and typing in its forms: the signed-in session's idle clock restarts.
     "accounts/session/keep-alive/": ("POST", "/accounts/session/keep-alive/", STAFF | CUSTOMERS),
+    # How long the session lasts, asked by a page before it warns; not counted as activity.
+    "accounts/session/": ("GET", "/accounts/session/", STAFF | CUSTOMERS),
     # The second sign-in step (TOTP) is for staff between password and portal; others are sent on.
     "accounts/2fa/": ("GET", "/accounts/2fa/", STAFF),
     "accounts/2fa/setup/": ("GET", "/accounts/2fa/setup/", STAFF),

@@ -7,7 +7,7 @@ asked again and leads back to the page. API calls with a token have no session a
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 
+from accounts.sessions import SIGNED_IN_AT
 from tests.factories import make_totp_device, signed_in, totp_code
 
 pytestmark = pytest.mark.django_db
@@ -190,3 +191,68 @@ def test_a_keep_alive_after_the_end_does_not_bring_the_session_back(officer, clo
     assert client.post(reverse("accounts:session_keep_alive")).status_code == 302
     later = client.get("/en/portal/")
     assert later.status_code == 302 and "login" in later["Location"]
+
+
+def test_asking_how_long_the_session_lasts_does_not_make_it_last(officer, clock):
+    """A page left open in a second tab asks before warning whether the session is still about to end
+    (another tab may have kept it); the question itself must not count as activity, or an open tab
+    would keep an unattended session alive for ever."""
+    client = signed_in(officer)
+    assert client.get("/en/portal/").status_code == 200
+    clock.wait(minutes=20)
+    asked = client.get(reverse("accounts:session_status"))
+    assert asked.status_code == 200 and 10 * 60 - 60 <= asked.json()["seconds_left"] <= 10 * 60
+    clock.wait(minutes=11)
+    later = client.get("/en/portal/")
+    assert later.status_code == 302 and "login" in later["Location"]
+
+
+def test_the_status_follows_activity_from_another_tab(customer_a, clock):
+    """The customer's own (shorter) limit, and a page of another tab restarting it."""
+    client = signed_in(customer_a)
+    assert client.get("/en/me/").status_code == 200
+    clock.wait(minutes=10)
+    assert client.get("/en/me/").status_code == 200  # the other tab
+    left = client.get(reverse("accounts:session_status")).json()["seconds_left"]
+    assert 15 * 60 - 60 <= left <= 15 * 60
+
+
+def test_the_keep_alive_needs_the_csrf_token(officer):
+    client = signed_in(officer)
+    client.handler.enforce_csrf_checks = True
+    assert client.post(reverse("accounts:session_keep_alive")).status_code == 403
+
+
+def _busy_until_16_minutes_before_the_age(client, clock) -> None:
+    for _step in range(16):  # 7 h 44, a page every 29 minutes
+        clock.wait(minutes=29)
+        assert client.get("/en/portal/").status_code == 200
+
+
+def test_near_the_age_staying_signed_in_is_not_offered_as_it_cannot_extend(officer, clock, settings):
+    """The 8-hour age ends the session however busy: near it, "Stay signed in" did nothing. The answer
+    says the end is final, for the page to say so instead of offering the button."""
+    settings.SESSION_COOKIE_AGE = 8 * 60 * 60
+    client = signed_in(officer)
+    _busy_until_16_minutes_before_the_age(client, clock)
+    kept = client.post(reverse("accounts:session_keep_alive")).json()
+    assert kept["final"] is True and 16 * 60 - 10 <= kept["seconds_left"] <= 16 * 60
+    assert client.get(reverse("accounts:session_status")).json()["final"] is True
+
+
+def test_far_from_the_age_the_end_is_not_final(officer, clock):
+    client = signed_in(officer)
+    clock.wait(minutes=10)
+    assert client.post(reverse("accounts:session_keep_alive")).json()["final"] is False
+
+
+def test_the_page_says_at_what_time_the_session_ends_for_good_in_both_languages(officer, clock, settings):
+    settings.SESSION_COOKIE_AGE = 8 * 60 * 60
+    client = signed_in(officer)
+    signed_in_at = datetime.fromtimestamp(client.session[SIGNED_IN_AT], tz=UTC)
+    ends = timezone.localtime(signed_in_at + timedelta(hours=8)).strftime("%H:%M")
+    _busy_until_16_minutes_before_the_age(client, clock)
+    english = client.get("/en/portal/").content.decode()
+    vietnamese = client.get("/portal/").content.decode()
+    assert f"Your session ends at {ends} and cannot be extended" in english
+    assert f"Phiên làm việc sẽ kết thúc lúc {ends} và không thể kéo dài" in vietnamese
