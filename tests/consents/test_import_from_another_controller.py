@@ -13,7 +13,7 @@ from consents.receipts import consent_receipt
 from consents.services import consents_import_csv
 from core.actors import Actor
 from tests.consents.factories import import_lines, local_day_ago, make_purpose
-from tests.factories import make_subject
+from tests.factories import make_subject, signed_in
 
 pytestmark = pytest.mark.django_db
 ACTOR = Actor.system("tests.import")
@@ -69,3 +69,19 @@ def test_the_same_file_again_imports_nothing_twice(catalogue):
         f"{row},Ngân hàng B,B-MKT-1", header=HEADER))
 
     assert (first.imported, again.already_imported) == (1, 1)
+
+
+def test_the_customer_s_receipt_page_names_the_bank_they_answered(catalogue, customer_a):
+    customer = customer_a.customer_account.subject
+    consents_import_csv(actor=ACTOR, filename="bank-b.csv", lines=import_lines(
+        f"{customer.external_ref},marketing,v1,branch,B-FORM-1,{local_day_ago(3)},,granted,"
+        "Ngân hàng B,B-MKT-1",
+        header=HEADER,
+    ))
+    consent = Consent.objects.get(subject=customer)
+
+    page = signed_in(customer_a).get(f"/en/me/consents/{consent.pk}/receipt/").content.decode()
+
+    given_to = page.split('data-testid="receipt-collected-by"')[1].split("</dd>")[0]
+    assert "Ngân hàng B" in given_to
+    assert "B-MKT-1" in given_to
