@@ -244,6 +244,9 @@ def consent_receipt(
             # Who gave the answer and how the notice was given, where the record knows (a form staff
             # recorded): a receipt already issued keeps its bytes. The authority's reference is the bank's.
             **_answered_as_told(snapshot, for_customer),
+            # The controller the customer answered, where it was another bank whose portfolio came over:
+            # only then, so every other receipt keeps its bytes.
+            **({"collected_by": snapshot["collected_by"]} if "collected_by" in snapshot else {}),
         },
         "state": last.kind if last.kind != ConsentEvent.Kind.GRANTED else ConsentStatus.GRANTED,
         "granted_at": None if refused else utc_iso(consent.granted_at),

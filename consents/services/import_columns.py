@@ -15,7 +15,7 @@ from consents.models import Consent, NoticeVersion, Purpose
 from consents.scope import consent_snapshot
 from consents.services.grants import grant_build
 from consents.services.notice_history import notice_history_missing_error
-from consents.services.rules import GrantRequest, grant_validate, guardianship_of_answer
+from consents.services.rules import CollectedBy, GrantRequest, grant_validate, guardianship_of_answer
 from core.actors import Actor
 from core.errors import InvalidInput
 from core.moments import day_first_iso, parse_moment
@@ -26,12 +26,16 @@ from subjects.selectors import unknown_customer_number_input
 # A file is proof of nothing by itself: each row says when the customer consented and where the
 # proof is (the signed form's scan, the legacy system's record), as the receipt will repeat it.
 REQUIRED_COLUMNS = ("subject", "purpose", "notice_version", "channel", "evidence", "granted_at")
-OPTIONAL_COLUMNS = ("guardian", "sensitive_acknowledged", "child_agreed", "child_evidence", "outcome")
+OPTIONAL_COLUMNS = ("guardian", "sensitive_acknowledged", "child_agreed", "child_evidence", "outcome",
+                    "controller", "controller_notice_version")
 # The columns a row's import key is made of, in the order keys were first made in, so a file imported
 # before gives the same keys; the child columns were added later and count only when filled.
 KEY_COLUMNS = ("subject", "purpose", "notice_version", "channel", "evidence", "granted_at", "guardian",
                "sensitive_acknowledged")
 CHILD_COLUMNS = ("child_agreed", "child_evidence")
+# A transferred portfolio's rows name the controller the customer answered and that controller's notice
+# version; they were added later too, and count only when filled.
+ORIGIN_COLUMNS = ("controller", "controller_notice_version")
 TRUE_WORDS = {"1", "true", "yes", "y", "x", "có", "co"}
 # The `outcome` column (the API's word): the customer's answer on the form; a refusal ("no" on the form) is
 # proof too, recorded by the same rules. A file without the column declares every row a grant, as files
@@ -94,6 +98,7 @@ def import_key(row: dict[str, str]) -> str:
     # A file saved again by Excel writes its ISO dates day first: its rows keep the keys they had.
     parts = [granted_at_iso(row) if c == "granted_at" else row.get(c, "") for c in KEY_COLUMNS]
     parts += [row[c] for c in CHILD_COLUMNS if row.get(c)]
+    parts += [f"{c}={row[c]}" for c in ORIGIN_COLUMNS if row.get(c)]
     # A refusal's or withdrawal's key differs from the same row's grant; a grant's stays what it was
     # before `outcome`.
     kind = _outcome_kind(row)
@@ -179,11 +184,28 @@ def _row_request(
         sensitive_acknowledged=_yes(row.get("sensitive_acknowledged", "")),
         child_agreed=_yes(row.get("child_agreed", "")),
         child_evidence=row.get("child_evidence", ""),
+        collected_by=_collected_by(row),
     )
     when = parse_when(row, now)
     if catalogue.notice_at(purpose, when) is None:
         raise notice_history_missing_error(purpose, on=when)
     return request, when
+
+
+def _collected_by(row: dict[str, str]) -> CollectedBy | None:
+    """The other controller a row's answer was given to, with the version of its notice the customer
+    read: both or neither, since a name without its notice proves no more than this bank's notice would."""
+    controller = nfc(row.get("controller", "")).strip()
+    notice_version = nfc(row.get("controller_notice_version", "")).strip()
+    if not controller and not notice_version:
+        return None
+    if not notice_version:
+        raise InvalidInput(_("controller_notice_version is empty: give the version of %(controller)s's "
+                             "notice the customer read when answering."), controller=controller)
+    if not controller:
+        raise InvalidInput(_("controller is empty: name the bank the customer answered under its notice "
+                             "version %(version)s."), version=notice_version)
+    return CollectedBy(controller=controller[:150], notice_version=notice_version[:50])
 
 
 def _evidence_required(row: dict[str, str]) -> None:

@@ -10,7 +10,7 @@ transaction.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import datetime
 from typing import Any
 
@@ -246,6 +246,8 @@ def answer_build(
         snapshot = {**snapshot, "notice": {**snapshot["notice"], "shown_in": request.notice_language}}
     if request.who_answered is not None:
         snapshot = {**snapshot, "answered": who_answered_frozen(request.who_answered)}
+    if request.collected_by is not None:
+        snapshot = {**snapshot, "collected_by": asdict(request.collected_by)}
     return Consent(
         subject=request.subject,
         purpose=request.purpose,

@@ -41,6 +41,16 @@ CHANNELS_NEEDING_EVIDENCE = frozenset(WITNESSED_CHANNELS)
 
 
 @dataclass(frozen=True)
+class CollectedBy:
+    """The controller an answer was given to, when it was not this bank: a portfolio transferred with a
+    merger, an acquisition or a division (Law 91/2025), and the version of that controller's notice the
+    customer read. Frozen on the receipt, so it never claims the customer read this bank's notice."""
+
+    controller: str
+    notice_version: str
+
+
+@dataclass(frozen=True)
 class GrantRequest:
     """What a grant needs, validated by `grant_validate` before anything is written."""
 
@@ -66,6 +76,8 @@ class GrantRequest:
     answered_at: datetime | None = None
     # A form staff record: who gave the answer and how the notice was given (`who_answered`).
     who_answered: WhoAnswered | None = None
+    # An answer imported from another controller's records (`CollectedBy`); None: given to this bank.
+    collected_by: CollectedBy | None = None
 
 
 def not_consent_based_error(purpose: Purpose, legal_basis: str | None = None) -> Conflict:

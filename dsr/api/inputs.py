@@ -51,6 +51,14 @@ class RequestCreateSerializer(serializers.Serializer):
         "days). Without it the request is received now; from a customer or an integration client it "
         "is refused (400).",
     )
+    received_by = serializers.CharField(
+        max_length=150,
+        required=False,
+        allow_blank=True,
+        help_text="Staff only: the other bank that received the request, for one a transferred portfolio "
+        "(a merger, an acquisition) brings over, with `received_at` the day it received it, however long "
+        "ago: the clocks keep running from that day.",
+    )
 
 
 class VerifyIdentitySerializer(serializers.Serializer):

@@ -202,6 +202,7 @@ class RequestOutputSerializer(serializers.ModelSerializer):
             "channel",
             "purposes",
             "received_at",
+            "received_by",
             "acknowledged_at",
             "acknowledge_by",
             "due_at",

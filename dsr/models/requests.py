@@ -130,6 +130,8 @@ class DataSubjectRequest(models.Model):
     )
 
     received_at = models.DateTimeField(_("received at"))
+    # A request a transferred portfolio brought over: the bank that received it (blank: this bank).
+    received_by = models.CharField(_("received by"), max_length=150, blank=True, default="")
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     due_at = models.DateTimeField(_("bank deadline"))
     acknowledge_by = models.DateTimeField(_("acknowledge by"), null=True, blank=True)

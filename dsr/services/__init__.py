@@ -8,7 +8,8 @@ from dsr.services.identity_self import (
     request_verify_identity_by_customer,
 )
 from dsr.services.in_force import withdrawal_pauses_revoke, withdrawals_catch_up
-from dsr.services.intake import received_on_moment, request_create
+from dsr.services.intake import request_create
+from dsr.services.receipt_times import received_on_moment
 from dsr.services.repeats import Repeat
 from dsr.services.reporting import request_queue_export_record
 from dsr.services.requests import (

@@ -4,7 +4,7 @@ the requesting client told."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -20,7 +20,7 @@ from core.db import durable_entry_point
 from core.errors import Conflict, InvalidInput
 from core.text import nfc
 from deadlines.models import RequestType
-from deadlines.policy import LOCAL_TZ, deadlines_for, local_midnight, policies_in_force, policy_snapshot
+from deadlines.policy import deadlines_for, policies_in_force, policy_snapshot
 from dsr.models import (
     CORRECTION_TYPES,
     PURPOSE_TYPES,
@@ -33,6 +33,7 @@ from dsr.services.base import clock_record
 from dsr.services.client_webhooks import notify_requesting_client
 from dsr.services.complaints import complaint_challenge_check
 from dsr.services.moves import S, status_change_record
+from dsr.services.receipt_times import receipt_check
 from dsr.services.repeats import Repeat, request_repeat_check
 from subjects.changes import subject_changes_check
 from subjects.children import GUARDIAN_ONLY_BELOW_AGE, guardian_minor_error, may_be_child
@@ -50,12 +51,6 @@ MAX_DETAILS_LENGTH = 4000
 CHILD_FILES_ALONE = frozenset({RequestType.WITHDRAW, RequestType.OBJECT, RequestType.RESTRICT})
 
 MAX_PURPOSES = 50
-
-# How far back staff may date a request's receipt (a paper form typed in days after it came): the longest
-# period the law gives to complete a request (Law 91 / Decree 356: a deletion a processor must carry
-# out, 30 days). A form older than that has run out of every clock; its date is more likely mistyped,
-# and the DPO is to hear of it rather than the platform take it in quietly.
-RECEIVED_AT_MAX_DAYS_BACK = 30
 
 # Guardians are corrected through their own procedure (authority re-checked); the relationship's end, a
 # death and an eKYC check of adulthood are the bank's records, not a customer's correction.
@@ -90,6 +85,7 @@ def request_create_in_transaction(
     guardian: DataSubject | None = None,
     own_contact_details: bool = False,
     received_at: datetime | None = None,
+    received_by: str = "",
     on_repeat: Repeat = Repeat.REFUSE,
     challenges: DataSubjectRequest | None = None,
     representative_id_number: str = "",
@@ -103,7 +99,8 @@ def request_create_in_transaction(
     `received_at` is when the bank received a request it records only now (a paper form typed in
     days later), given by staff alone (`_received_at_check`): both clocks, the receipt in the history
     and the clock start count from it; the audit entries are stamped `now`, and the receipt entry
-    keeps both. Without it the request is received when it is recorded.
+    keeps both. Without it the request is received when it is recorded. `received_by`: the other bank
+    that received it, for a request a transferred portfolio brings over (`receipt_check`).
 
     A request that repeats one the customer has open is refused (409 `duplicate_request`, naming it)
     or recorded beside it, as the caller chooses (`on_repeat`, `dsr.services.repeats.Repeat`); a
@@ -113,7 +110,7 @@ def request_create_in_transaction(
     `representative_id_number`: of the adult who files it for the customer, whose recorded authority
     must cover requests on the day of receipt (`subjects.selectors.representative_by_id_number`)."""
     now = now or timezone.now()
-    received_at = _received_at_check(received_at, actor=actor, now=now)
+    received_at, received_by = receipt_check(received_at, received_by, actor=actor, now=now)
     if type not in RequestType.values:
         raise InvalidInput(
             _("Choose a request type: %(types)s."), field="type", types=", ".join(RequestType.values)
@@ -157,6 +154,7 @@ def request_create_in_transaction(
             representative=representative,
             created_by_id=actor.user_id,
             received_at=received_at,
+            received_by=received_by,
             due_at=deadlines.due_at,
             acknowledge_by=deadlines.acknowledge_by,
             statutory_due_at=deadlines.statutory_due_at,
@@ -183,6 +181,7 @@ def request_create_in_transaction(
                 "purposes": clean_purposes,
                 "corrected_fields": sorted(clean_corrections),
                 "received_at": received_at.isoformat(),
+                **({"received_by": received_by} if received_by else {}),
                 "recorded_at": now.isoformat(),
                 **({"repeat_of": str(repeated.pk)} if repeated else {}),
                 **({"challenges": str(challenges.pk)} if challenges else {}),
@@ -193,43 +192,6 @@ def request_create_in_transaction(
 
 
 request_create = durable_entry_point(request_create_in_transaction)
-
-
-def _received_at_check(received_at: datetime | None, *, actor: Actor, now: datetime) -> datetime:
-    """When the request was received: `now` unless staff say it came earlier. Customers and integration
-    clients file as they send, so their requests are received when they arrive. Never in the future,
-    and at most `RECEIVED_AT_MAX_DAYS_BACK` local days before today."""
-    if received_at is None:
-        return now
-    if not actor.is_staff:
-        raise InvalidInput(
-            _("Only bank staff record that a request was received before it was recorded."),
-            field="received_at",
-        )
-    if received_at > now:
-        raise InvalidInput(_("The day of receipt cannot be in the future."), field="received_at")
-    earliest = timezone.localdate(now, LOCAL_TZ) - timedelta(days=RECEIVED_AT_MAX_DAYS_BACK)
-    if timezone.localdate(received_at, LOCAL_TZ) < earliest:
-        raise InvalidInput(
-            _("The day of receipt is more than %(days)s days ago (the earliest is %(earliest)s), longer "
-              "than the law gives to answer any request. Check the date on the form; if it is right, tell "
-              "the DPO."),
-            field="received_at",
-            days=RECEIVED_AT_MAX_DAYS_BACK,
-            earliest=earliest.isoformat(),
-        )
-    return received_at
-
-
-def received_on_moment(day: date | None, *, now: datetime | None = None) -> datetime | None:
-    """The receipt time (`request_create`'s `received_at`) of a request the intake page says the bank
-    received on `day`: none (received when saved) for today, else the start of that local day. The
-    law's periods count whole days from the day after receipt (`deadlines.policy`), so any hour of
-    that day gives the same statutory dates; only the bank's hour-based commitment depends on the hour,
-    and the start of the day is the one moment that never makes it later than it could be."""
-    if day is None or day == timezone.localdate(now or timezone.now(), LOCAL_TZ):
-        return None
-    return local_midnight(day)
 
 
 # Why a request cannot be taken in without the guardian, worded for staff (who name the guardian on

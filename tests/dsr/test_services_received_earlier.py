@@ -17,7 +17,7 @@ from deadlines.models import DeadlineBreach
 from deadlines.policy import local_midnight
 from dsr import services
 from dsr.models import DataSubjectRequest, RequestClockEvent, RequestStatusChange
-from dsr.services.intake import RECEIVED_AT_MAX_DAYS_BACK, received_on_moment
+from dsr.services.receipt_times import RECEIVED_AT_MAX_DAYS_BACK, received_on_moment
 from tests.dsr.factories import MONDAY, STAFF, end_of
 from tests.factories import signed_in
 

@@ -18,7 +18,7 @@ class Command(BaseCommand):
     help = (
         "Import consents from a CSV file (columns: subject, purpose, notice_version, channel, evidence, "
         "granted_at, guardian, sensitive_acknowledged, child_agreed, child_evidence, outcome: granted or "
-        "refused). "
+        "refused; controller and controller_notice_version for a portfolio transferred from another bank). "
         "Re-running the same file imports nothing twice. "
         "Exit status: 0 when rows were imported or recorded (refused rows, if any, are listed); "
         "1 when the file is missing or unreadable, or when every row was refused and nothing was done."
