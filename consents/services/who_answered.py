@@ -10,7 +10,7 @@ Frozen with the answer (`Consent.snapshot["answered"]`), it is part of the recei
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import datetime
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -95,15 +95,16 @@ def who_answered_validate(who: WhoAnswered) -> None:
 
 
 def who_answered_representative_checked(
-    who: WhoAnswered | None, *, subject_id, on: date
+    who: WhoAnswered | None, *, subject_id, at: datetime
 ) -> WhoAnswered | None:
     """`who` with the document's reference of the representative it names, refused (400 on
-    `representative`) unless they are the customer's and their authority covers consents on the day `on`
-    (in force, not revoked); `who` unchanged when it names none."""
+    `representative`) unless they are the customer's and their authority covers consents at the moment
+    `at` the customer's answer was given (in force that local day, not revoked by then); `who` unchanged
+    when it names none."""
     if who is None or not who.representative_id:
         return who
     representative = representative_for_act(
-        subject_id=subject_id, representative_id=who.representative_id, act=ACT_CONSENTS, on=on
+        subject_id=subject_id, representative_id=who.representative_id, act=ACT_CONSENTS, at=at
     )
     return replace(who, authority=who.authority.strip() or representative.document_reference)
 

@@ -182,9 +182,9 @@ def consent_withdraw_in_transaction(
         if not CONSENT_MACHINE.is_allowed(consent.status, ConsentStatus.WITHDRAWN):
             raise _not_live_error(consent)
         said_at = withdrawal_said_at(consent, answered_at, now=now)
-        # Judged on the day the customer's wish was said, or heard (`now`): never the server's clock.
+        # Judged when the customer's wish was said, or heard (`now`): never the server's clock.
         who_asked = who_answered_representative_checked(who_asked, subject_id=consent.subject_id,
-                                                        on=timezone.localdate(said_at or now))
+                                                        at=said_at or now)
         if withdraw_locked(actor=actor, consent=consent, channel=channel, reason=reason, source=source,
                             now=now, evidence=evidence, effective_at=said_at, received_at=now,
                             term_judged_at=said_at, audit_data=who_asked_audit_data(who_asked)) is not None:

@@ -14,6 +14,7 @@ from consents.models import ConsentStatus
 from consents.services import consent_withdraw
 from core.actors import actor_for_user
 from core.errors import InvalidInput
+from subjects.representatives import representative_revoke
 from tests.consents.factories import grant, make_purpose
 from tests.factories import make_representative, make_subject
 
@@ -41,3 +42,17 @@ def test_a_withdrawal_at_2330_on_the_authoritys_last_day_is_in_force_and_at_0030
                   now=datetime.combine(last_day + timedelta(days=1), time(0, 30), tzinfo=HANOI))
     assert refused.value.field == "representative"
 
+
+def test_a_withdrawal_said_before_the_revocation_and_recorded_after_it_stays_valid(officer):
+    mother = make_subject()
+    now = datetime.now(tz=HANOI)
+    said_before = grant(mother, make_purpose("marketing", category="marketing"), now=now - timedelta(hours=5))
+    said_after = grant(mother, make_purpose("offers", category="marketing"), now=now - timedelta(hours=5))
+    son = make_representative(mother)
+    representative_revoke(actor=actor_for_user(officer), subject_id=mother.pk, representative_id=son.pk,
+                          reason="Revoked by the customer.", now=now - timedelta(hours=1))
+    kept = _withdraw(officer, said_before, son, now=now, answered_at=now - timedelta(hours=2))
+    assert kept.status == ConsentStatus.WITHDRAWN
+    with pytest.raises(InvalidInput) as refused:
+        _withdraw(officer, said_after, son, now=now, answered_at=now - timedelta(minutes=30))
+    assert refused.value.field == "representative"

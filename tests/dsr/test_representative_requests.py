@@ -4,6 +4,8 @@ not cover requests, is revoked or expired is refused on the form."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from audit.models import AuditEntry
@@ -56,3 +58,15 @@ def test_a_revoked_authority_files_nothing(officer):
                        representative_id_number="001090000123")
     assert refused.value.field == "representative_id_number"
     assert not DataSubjectRequest.objects.filter(subject=mother).exists()
+
+
+def test_a_request_received_before_the_revocation_and_typed_in_after_it_names_the_representative(officer):
+    mother = make_subject()
+    son = make_representative(mother, scope="requests")
+    actor = actor_for_user(officer)
+    revoked = representative_revoke(actor=actor, subject_id=mother.pk, representative_id=son.pk,
+                                    reason="Ended.")
+    request = request_create(actor=actor, subject=mother, type="access", channel="branch",
+                             representative_id_number="001090000123",
+                             received_at=revoked.revoked_at - timedelta(days=2))
+    assert request.representative == son
