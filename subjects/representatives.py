@@ -22,7 +22,7 @@ from core.moments import check_in_range
 from subjects.crypto import blind_index, fingerprint, fingerprint_salt_new
 from subjects.locks import subject_locked
 from subjects.models import Representative, RepresentativeAuthority, RepresentativeScope
-from subjects.selectors import id_number_normalised
+from subjects.selectors import id_number_normalised, representative_document_fingerprint
 from subjects.staff_records import own_record_check
 
 # A citizen ID (12 digits), an old identity card (9) or a passport (a letter and digits), without spaces.
@@ -103,7 +103,7 @@ def representative_record(
                 "authority": authority, "scope": scope, "valid_from": valid_from.isoformat(),
                 "valid_until": valid_until.isoformat() if valid_until else None,
                 "id_number_fingerprint": fingerprint(number, salt=subject.fingerprint_salt),
-                "document_fingerprint": fingerprint(reference, salt=subject.fingerprint_salt),
+                "document_fingerprint": representative_document_fingerprint(representative),
             },
             now=now,
         )

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import InvalidInput
-from subjects.crypto import blind_index_candidates
+from subjects.crypto import blind_index_candidates, fingerprint
 from subjects.models import Representative, RepresentativeScope
 
 # The two kinds of act a representative's authority may cover (`RepresentativeScope`, `BOTH` covers both).
@@ -21,6 +21,13 @@ ACT_REQUESTS = RepresentativeScope.REQUESTS.value
 def id_number_normalised(value: str | None) -> str:
     """An identity number as stored and indexed: without spaces, in capitals."""
     return "".join((value or "").split()).upper()
+
+
+def representative_document_fingerprint(representative: Representative) -> str:
+    """The document's reference as the audit keeps it: a fingerprint salted with the customer's secret,
+    the same in the record's entry and in every act done on it, so an act proves which document it relied
+    on without the audit holding the reference."""
+    return fingerprint(representative.document_reference, salt=representative.subject.fingerprint_salt)
 
 
 def representatives_of(subject_id) -> QuerySet[Representative]:
