@@ -44,6 +44,7 @@ from subjects.selectors.records import (
 from subjects.selectors.representatives import (
     ACT_CONSENTS,
     ACT_REQUESTS,
+    customer_names_no_representative,
     id_number_normalised,
     representative_by_id_number,
     representative_document_fingerprint,
@@ -56,6 +57,7 @@ from subjects.selectors.representatives import (
 __all__ = [
     "ACT_CONSENTS",
     "ACT_REQUESTS",
+    "customer_names_no_representative",
     "id_number_normalised",
     "representative_by_id_number",
     "representative_document_fingerprint",

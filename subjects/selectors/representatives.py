@@ -18,6 +18,16 @@ ACT_CONSENTS = RepresentativeScope.CONSENTS.value
 ACT_REQUESTS = RepresentativeScope.REQUESTS.value
 
 
+def customer_names_no_representative(*, field: str) -> InvalidInput:
+    """The refusal of a customer's own call (the app, internet banking) naming a representative: a
+    representative acts at the bank's desks, where staff checked the document."""
+    return InvalidInput(
+        _("A representative acts for the customer at the bank's desks: a customer's own request or "
+          "withdrawal names none."),
+        field=field,
+    )
+
+
 def id_number_normalised(value: str | None) -> str:
     """An identity number as stored and indexed: without spaces, in capitals."""
     return "".join((value or "").split()).upper()
@@ -71,11 +81,14 @@ def representative_for_act(*, subject_id, representative_id, act: str, at: datet
 
 
 def representative_by_id_number(
-    *, subject_id, id_number: str, act: str, at: datetime, field: str
+    *, subject_id, id_number: str, act: str, at: datetime, field: str, named_by_customer: bool = False
 ) -> Representative:
     """The customer's representative holding this identity number (found through its blind index) whose
     authority lets them do `act` at the moment `at`; refused on `field` when none is recorded with it, or
-    with the reason the latest one recorded does not cover it (revoked, out of its period or scope)."""
+    with the reason the latest one recorded does not cover it (revoked, out of its period or scope), or
+    named by the customer themself (`named_by_customer`, `customer_names_no_representative`)."""
+    if named_by_customer:
+        raise customer_names_no_representative(field=field)
     recorded = list(
         representatives_of(subject_id)
         .filter(id_number_index__in=blind_index_candidates(id_number_normalised(id_number)))
