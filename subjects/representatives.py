@@ -22,7 +22,7 @@ from core.moments import check_in_range
 from subjects.crypto import blind_index, fingerprint, fingerprint_salt_new
 from subjects.locks import subject_locked
 from subjects.models import Representative, RepresentativeAuthority, RepresentativeScope
-from subjects.selectors import id_number_normalised
+from subjects.selectors import id_number_normalised, representative_document_fingerprint
 from subjects.staff_records import own_record_check
 
 # A citizen ID (12 digits), an old identity card (9) or a passport (a letter and digits), without spaces.
@@ -103,7 +103,7 @@ def representative_record(
                 "authority": authority, "scope": scope, "valid_from": valid_from.isoformat(),
                 "valid_until": valid_until.isoformat() if valid_until else None,
                 "id_number_fingerprint": fingerprint(number, salt=subject.fingerprint_salt),
-                "document_fingerprint": fingerprint(reference, salt=subject.fingerprint_salt),
+                "document_fingerprint": representative_document_fingerprint(representative),
             },
             now=now,
         )
@@ -137,3 +137,21 @@ def representative_revoke(
             data={"reason_fingerprint": fingerprint(reason, salt=subject.fingerprint_salt)}, now=now,
         )
     return representative
+
+
+def representatives_erase(*, subject_id, kept_ids) -> int:
+    """In the erasure's transaction (a completed deletion): the customer's representatives no act was done
+    through (`kept_ids` are those some were) lose their name, identity number and its blind index, the
+    document's reference and the revocation's reason. Those acted through stay: the proof of authority of
+    acts whose own proof is kept. Returns how many were erased."""
+    erased = list(
+        Representative.objects.select_for_update()
+        .filter(subject_id=subject_id).exclude(pk__in=kept_ids).exclude(id_number_index="")
+    )
+    for representative in erased:
+        representative.full_name = representative.id_number = representative.document_reference = ""
+        representative.id_number_index = representative.revoke_reason = ""
+        representative.save(update_fields=[
+            "full_name", "id_number", "id_number_index", "document_reference", "revoke_reason",
+        ])
+    return len(erased)

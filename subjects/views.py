@@ -156,16 +156,26 @@ def representatives(request, pk):
     """The adults who act for this customer on a documented authority (power of attorney, a court's
     appointment): listed with their period and scope, added from the document staff saw."""
     subject = found_or_404(subject_by_id(pk))
-    form = RepresentativeForm(request.POST or None)
-    if request.method == "POST" and form_submit(
+    # The page's two posts: the reason to see the representatives in full (need to know), or a new one.
+    revealing = request.method == "POST" and "reason" in request.POST
+    reason_form = AccessReasonForm(request.POST if revealing else None)
+    form = RepresentativeForm(request.POST if request.method == "POST" and not revealing else None)
+    if form.is_bound and form_submit(
         request, form,
         lambda: representative_record(actor=actor_for_user(request.user), subject_id=subject.pk,
                                       **form.cleaned_data),
         _("The representative is recorded."),
     ):
         return redirect("subjects:representatives", pk=subject.pk)
+    reason = reason_form.reason_text() if revealing and reason_form.is_valid() else None
+    shown = subject_view(subject, user=request.user, context="portal.representatives", reason=reason)
     return render(request, "subjects/representatives.html", {
-        "subject": subject, "form": form, "representatives": representatives_of(subject.pk),
+        "subject": subject, "form": form, "reason_form": reason_form, "revealed": shown.revealed,
+        "representatives": [
+            (representative, shown.value("full_name", representative.full_name),
+             shown.text(representative.document_reference))
+            for representative in representatives_of(subject.pk)
+        ],
         "revoke_form": RepresentativeRevokeForm(),
         "own_record": own_record_refusal(actor_for_user(request.user), subject.pk),
     })

@@ -173,11 +173,19 @@ class WithdrawSerializer(serializers.Serializer):
         "for a grant's `answered_at` (400); 409 `answered_since` when the consent was given or changed "
         "after it. Omitted: the time the request is received.",
     )
+    representative = serializers.UUIDField(
+        required=False, allow_null=True, default=None,
+        help_text="Staff and integration clients, optional: the id of the customer's representative on "
+        "record (power of attorney, court-appointed guardian) who asked for the withdrawal at the bank. "
+        "400 unless their authority covers consents when the withdrawal was said and is this customer's; "
+        "a customer's own token names none.",
+    )
 
 
 class SubjectWithdrawSerializer(WithdrawSerializer):
     # A withdrawal of several purposes (a "stop everything") is dated when it is received.
     answered_at = None
+    representative = None
     subject = serializers.CharField(max_length=64)
     purposes = serializers.ListField(
         child=serializers.CharField(max_length=64),

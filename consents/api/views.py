@@ -199,12 +199,14 @@ class ConsentWithdrawView(_OneConsentMixin, APIView):
     @idempotent
     def post(self, request, pk):
         data = validated_body(WithdrawSerializer, request)
+        representative_id = data.pop("representative")
         self.get_consent(pk)  # 404 for a consent the caller does not see or whose purpose it does not serve
         own = caller_subject(request.user)
         consent = services.consent_withdraw(
             actor=actor_for_user(request.user),
             consent_id=pk,
             subject_id=own.pk if own else None,
+            representative_id=representative_id,
             **data,
         )
         shown = ConsentOutputSerializer(self.get_consent(consent.pk), context={"request": request})

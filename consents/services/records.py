@@ -24,7 +24,7 @@ from consents.scope import consent_snapshot
 from consents.selectors.rule import term_ended
 from consents.services.duties import duties_open_for_withdrawal
 from consents.services.rules import GrantRequest
-from consents.services.who_answered import WhoAnswered, who_answered_frozen
+from consents.services.who_answered import WhoAnswered, who_answered_frozen, who_representative_audit_data
 from consents.states import CONSENT_MACHINE
 from core.actors import Actor
 from core.errors import NotFound
@@ -302,8 +302,7 @@ def answer_record(
 
 def _who_answered_audit(who: WhoAnswered) -> dict[str, str]:
     # The kind and the representative's record, never their name (the record holds it, encrypted).
-    representative = {"representative": str(who.representative_id)} if who.representative_id else {}
-    return {"answered_by": who.by, **representative}
+    return {"answered_by": who.by, **who_representative_audit_data(who)}
 
 
 def answer_audit_data(*, notice_version: str, channel: str, guardian_id, **extra) -> dict:

@@ -171,8 +171,7 @@ def consent_form_record(
     with transaction.atomic(durable=True):
         now = now or timezone.now()
         # Whoever answered on an authority on record must hold it today, for consents.
-        who_answered = who_answered_representative_checked(who_answered, subject_id=subject.pk,
-                                                           on=timezone.localdate(now))
+        who_answered = who_answered_representative_checked(who_answered, subject_id=subject.pk, at=now)
         for answer in answers:
             request = GrantRequest(
                 subject=subject,

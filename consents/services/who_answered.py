@@ -10,13 +10,13 @@ Frozen with the answer (`Consent.snapshot["answered"]`), it is part of the recei
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import datetime
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import InvalidInput
-from subjects.selectors import ACT_CONSENTS, representative_for_act
+from subjects.selectors import ACT_CONSENTS, representative_document_fingerprint, representative_for_act
 
 MAX_AUTHORITY_LENGTH = 200
 
@@ -56,6 +56,9 @@ class WhoAnswered:
     notice_given: str = ""  # a withdrawal's has none: the customer asked, no notice was given
     authority: str = ""
     representative_id: object = None
+    # The audit's proof of the representative's document (`representative_document_fingerprint`), set
+    # once the authority is checked: the audit names the record and the document, never the reference.
+    document_fingerprint: str = ""
 
 
 def authority_missing_error(by: str, authority: str, representative_id=None) -> InvalidInput | None:
@@ -95,26 +98,36 @@ def who_answered_validate(who: WhoAnswered) -> None:
 
 
 def who_answered_representative_checked(
-    who: WhoAnswered | None, *, subject_id, on: date
+    who: WhoAnswered | None, *, subject_id, at: datetime
 ) -> WhoAnswered | None:
     """`who` with the document's reference of the representative it names, refused (400 on
-    `representative`) unless they are the customer's and their authority covers consents on the day `on`
-    (in force, not revoked); `who` unchanged when it names none."""
+    `representative`) unless they are the customer's and their authority covers consents at the moment
+    `at` the customer's answer was given (in force that local day, not revoked by then); `who` unchanged
+    when it names none."""
     if who is None or not who.representative_id:
         return who
     representative = representative_for_act(
-        subject_id=subject_id, representative_id=who.representative_id, act=ACT_CONSENTS, on=on
+        subject_id=subject_id, representative_id=who.representative_id, act=ACT_CONSENTS, at=at
     )
-    return replace(who, authority=who.authority.strip() or representative.document_reference)
+    return replace(who, authority=who.authority.strip() or representative.document_reference,
+                   document_fingerprint=representative_document_fingerprint(representative))
 
 
 def who_asked_audit_data(who: WhoAnswered | None) -> dict[str, str]:
     """What a withdrawal's audit entry keeps of who asked for it (none said: nothing, as before)."""
     if who is None:
         return {}
-    frozen = who_answered_frozen(who)
-    kept = ("authority", "representative")
-    return {"asked_by": who.by, **{key: frozen[key] for key in kept if key in frozen}}
+    if who.representative_id:
+        return {"asked_by": who.by, **who_representative_audit_data(who)}
+    return {"asked_by": who.by, "authority": who_answered_frozen(who)["authority"]}
+
+
+def who_representative_audit_data(who: WhoAnswered) -> dict[str, str]:
+    """What an act's audit entry keeps of the representative on record it was done through: the record and
+    the fingerprint of its document (nothing when none was named)."""
+    if not who.representative_id:
+        return {}
+    return {"representative": str(who.representative_id), "document_fingerprint": who.document_fingerprint}
 
 
 def who_answered_frozen(who: WhoAnswered) -> dict[str, str]:

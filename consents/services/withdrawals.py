@@ -28,6 +28,7 @@ from consents.services.rules import (
     not_consent_based_error,
 )
 from consents.services.who_answered import (
+    AnsweredBy,
     WhoAnswered,
     who_answered_representative_checked,
     who_answered_validate,
@@ -39,6 +40,7 @@ from core.db import durable_entry_point, encrypted_update
 from core.errors import InvalidInput, InvalidTransition
 from subjects.locks import subjects_lock
 from subjects.models import DataSubject
+from subjects.selectors import customer_names_no_representative
 
 
 def _validate_withdrawal_input(
@@ -167,6 +169,10 @@ def consent_withdraw_in_transaction(
     record who asked, whose authority must cover consents on the day the withdrawal was said."""
     evidence = evidence.strip()
     _validate_withdrawal_input(actor, channel, reason, source=source, evidence=evidence)
+    if representative_id and actor.is_customer:
+        raise customer_names_no_representative(field="representative")
+    # Naming the representative on record says who asked.
+    asked_by = asked_by or (AnsweredBy.REPRESENTATIVE if representative_id else "")
     who_asked = (
         WhoAnswered(by=asked_by, authority=authority, representative_id=representative_id)
         if asked_by or authority or representative_id else None
@@ -182,8 +188,9 @@ def consent_withdraw_in_transaction(
         if not CONSENT_MACHINE.is_allowed(consent.status, ConsentStatus.WITHDRAWN):
             raise _not_live_error(consent)
         said_at = withdrawal_said_at(consent, answered_at, now=now)
+        # Judged when the customer's wish was said, or heard (`now`): never the server's clock.
         who_asked = who_answered_representative_checked(who_asked, subject_id=consent.subject_id,
-                                                        on=timezone.localdate(said_at))
+                                                        at=said_at or now)
         if withdraw_locked(actor=actor, consent=consent, channel=channel, reason=reason, source=source,
                             now=now, evidence=evidence, effective_at=said_at, received_at=now,
                             term_judged_at=said_at, audit_data=who_asked_audit_data(who_asked)) is not None:

@@ -146,7 +146,7 @@ def staff_grant(request, pk):
         (notices if offered else barred).append(notice)
     form = StaffGrantForm(
         request.POST or None, notices=notices, may_be_child=may_be_child(subject, on=timezone.localdate()),
-        representatives=representatives_for_act(subject.pk, act=ACT_CONSENTS, on=timezone.localdate(now)),
+        representatives=representatives_for_act(subject.pk, act=ACT_CONSENTS, at=now),
     )
     if request.method == "POST":
         form.is_valid()
@@ -256,9 +256,7 @@ def staff_withdraw(request, pk):
         return render(request, "consents/staff_withdraw.html", context, status=status)
     form = WithdrawForm(
         request.POST or None,
-        representatives=representatives_for_act(
-            consent.subject_id, act=ACT_CONSENTS, on=timezone.localdate()
-        ),
+        representatives=representatives_for_act(consent.subject_id, act=ACT_CONSENTS, at=timezone.now()),
     )
     if request.method == "POST" and form.is_valid():
         call_with_messages(

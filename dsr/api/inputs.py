@@ -44,6 +44,12 @@ class RequestCreateSerializer(serializers.Serializer):
     guardian = serializers.CharField(
         max_length=64, required=False, help_text="Staff only: CIF of the guardian acting for a child."
     )
+    representative_id_number = serializers.CharField(
+        max_length=30, required=False, allow_blank=True,
+        help_text="Staff only, optional: the citizen ID or passport number of the adult customer's "
+        "representative on record who files the request for them. 400 unless their authority covers "
+        "requests at the time of receipt.",
+    )
     received_at = MomentField(
         required=False,
         help_text="Staff only: when the bank received the request, if earlier than it is recorded (a paper "

@@ -20,6 +20,7 @@ from django.db.models import Q
 from accounts.services import sessions_end, sign_in_logs_erase
 from audit.services import audit_record
 from authorisations.services import authorisation_reasons_erase
+from consents.models import ConsentEvent
 from consents.services import consent_reasons_erase, consent_void_notes_erase, duty_notes_erase
 from core.actors import Actor, ActorKind
 from core.db import encrypted_bulk_update, encrypted_update
@@ -46,6 +47,7 @@ from notifications.services import notifications_erase
 from subjects.categories import CATEGORY_FIELDS
 from subjects.locks import subjects_locked
 from subjects.models import CustomerAccount
+from subjects.representatives import representatives_erase
 
 # The platform's own fields by what its categories cover (`DataCategory.platform_data`), as
 # `subjects.categories` files the record's fields; blind indexes go with their values.
@@ -188,6 +190,10 @@ def platform_copies_erase(
         "withdrawal_reasons": consent_reasons_erase(subject_id=subject_id),
         "revoke_reasons": authorisation_reasons_erase(subject_id=subject_id),
         "void_notes": consent_void_notes_erase(subject_id=subject_id),
+        # A representative acted through stays as the proof of authority of the acts kept (docs/consents.md).
+        "representatives": representatives_erase(
+            subject_id=subject_id, kept_ids=_representatives_acted_through(subject_id)
+        ),
         # How each recipient confirmed it stopped, in staff's words (a partner's e-mail naming them).
         "duty_notes": duty_notes_erase(subject_id=subject_id),
         # Answers replayed to API retries quote the customer's identity and contact details too.
@@ -214,6 +220,12 @@ def platform_copies_erase(
     # The request in hand reads what was stored: the deletion completing answers with it.
     request.refresh_from_db(fields=STAFF_WORDS)
     return erased
+
+
+def _representatives_acted_through(subject_id) -> set:
+    acts = (ConsentEvent.objects.filter(representative__subject_id=subject_id),
+            DataSubjectRequest.objects.filter(representative__subject_id=subject_id))
+    return {pk for done in acts for pk in done.values_list("representative_id", flat=True)}
 
 
 def _words_erase(requests) -> dict[str, int]:

@@ -132,7 +132,7 @@ def request_create_in_transaction(
         _guardian_check(subject, guardian, type=type, actor=actor, now=now)
     representative = representative_by_id_number(
         subject_id=subject.pk, id_number=representative_id_number, act=ACT_REQUESTS,
-        on=timezone.localdate(received_at), field="representative_id_number",
+        at=received_at, field="representative_id_number", named_by_customer=actor.is_customer,
     ) if representative_id_number.strip() else None
     # Whether a processor must act is known only when the fan-out reaches one (`clock_processor_involved`).
     policies = policies_in_force(type, received_at)

@@ -151,6 +151,11 @@ def request_page(request, pk, *, reveal_post=None, failed=None, task_failed=None
         "revealed": shown.revealed,
         "reason_form": reason_form,
         "details": shown.text(found.details),
+        # The representative's name and document's reference are theirs: masked as the customer's own.
+        "representative_name": shown.value("full_name", found.representative.full_name)
+        if found.representative else "",
+        "representative_document": shown.text(found.representative.document_reference)
+        if found.representative else "",
         "customer_reply": reply,
         "customer_reply_text": shown.text(reply.note) if reply else "",
         "corrections": shown.labelled(request_corrections(found)),

@@ -44,8 +44,10 @@ from subjects.selectors.records import (
 from subjects.selectors.representatives import (
     ACT_CONSENTS,
     ACT_REQUESTS,
+    customer_names_no_representative,
     id_number_normalised,
     representative_by_id_number,
+    representative_document_fingerprint,
     representative_for_act,
     representative_refusal,
     representatives_for_act,
@@ -55,8 +57,10 @@ from subjects.selectors.representatives import (
 __all__ = [
     "ACT_CONSENTS",
     "ACT_REQUESTS",
+    "customer_names_no_representative",
     "id_number_normalised",
     "representative_by_id_number",
+    "representative_document_fingerprint",
     "representative_for_act",
     "representative_refusal",
     "representatives_for_act",

@@ -104,7 +104,8 @@ def test_a_withdrawal_asked_by_a_representative_names_them_and_refuses_one_revok
     assert consent.status == ConsentStatus.WITHDRAWN
     entry = AuditEntry.objects.filter(action="consents.consent.withdrawn").latest("sequence")
     assert (entry.data["asked_by"], entry.data["representative"]) == ("representative", str(daughter.pk))
-    assert entry.data["authority"] == daughter.document_reference
+    assert "authority" not in entry.data
+    assert entry.data["document_fingerprint"] == _recorded_document(daughter)
 
 
 def test_the_withdrawal_page_takes_the_representative(officer):
@@ -120,3 +121,22 @@ def test_the_withdrawal_page_takes_the_representative(officer):
     assert answer.status_code == 302
     entry = AuditEntry.objects.filter(action="consents.consent.withdrawn").latest("sequence")
     assert entry.data["representative"] == str(son.pk)
+
+
+def _recorded_document(son) -> str:
+    return AuditEntry.objects.get(action="core.subject.representative_recorded",
+                                  target_id=str(son.pk)).data["document_fingerprint"]
+
+
+def test_the_acts_audit_entries_prove_the_document_without_its_reference_or_the_name(officer):
+    make_purpose("marketing", category="marketing")
+    mother = make_subject()
+    son = make_representative(mother, document_reference="POA 77/2026, Notary Office No. 9")
+    _post(officer, mother, answered_by="representative", representative=str(son.pk))
+    consent_withdraw(actor=actor_for_user(officer), consent_id=Consent.objects.get(subject=mother).pk,
+                     channel="branch", evidence="form 7", asked_by="representative", representative_id=son.pk)
+    for action in ("consents.consent.granted", "consents.consent.withdrawn"):
+        entry = AuditEntry.objects.filter(action=action, subject_id=mother.pk).latest("sequence")
+        assert "POA 77" not in str(entry.data) and "Nam" not in str(entry.data)
+        assert entry.data["representative"] == str(son.pk)
+        assert entry.data["document_fingerprint"] == _recorded_document(son)

@@ -4,6 +4,8 @@ not cover requests, is revoked or expired is refused on the form."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from audit.models import AuditEntry
@@ -56,3 +58,34 @@ def test_a_revoked_authority_files_nothing(officer):
                        representative_id_number="001090000123")
     assert refused.value.field == "representative_id_number"
     assert not DataSubjectRequest.objects.filter(subject=mother).exists()
+
+
+def test_a_request_received_before_the_revocation_and_typed_in_after_it_names_the_representative(officer):
+    mother = make_subject()
+    son = make_representative(mother, scope="requests")
+    actor = actor_for_user(officer)
+    revoked = representative_revoke(actor=actor, subject_id=mother.pk, representative_id=son.pk,
+                                    reason="Ended.")
+    request = request_create(actor=actor, subject=mother, type="access", channel="branch",
+                             representative_id_number="001090000123",
+                             received_at=revoked.revoked_at - timedelta(days=2))
+    assert request.representative == son
+
+
+def test_the_request_pages_name_the_representative_masked_for_staff_until_a_reason(
+    privacy_officer, customer_a
+):
+    mother = customer_a.customer_account.subject
+    son = make_representative(mother, scope="requests", document_reference="POA 31/2026, Notary No. 2")
+    request = request_create(actor=actor_for_user(privacy_officer), subject=mother, type="access",
+                             channel="branch", representative_id_number="001090000123")
+    staff = signed_in(privacy_officer)
+    masked = staff.get(f"/en/portal/requests/{request.pk}/").content.decode()
+    named = masked.split('data-testid="representative"', 1)[1].split("</dd>", 1)[0]
+    assert "N*** V*** N***" in named and "Power of attorney" in named and "POA 31" not in named
+    shown = staff.post(f"/en/portal/requests/{request.pk}/",
+                       {"access-reason": "request", "access-note": request.reference}).content.decode()
+    named = shown.split('data-testid="representative"', 1)[1].split("</dd>", 1)[0]
+    assert son.full_name in named and "POA 31/2026, Notary No. 2" in named
+    own = signed_in(customer_a).get(f"/en/me/requests/{request.pk}/").content.decode()
+    assert f"Filed by your representative {son.full_name}" in own

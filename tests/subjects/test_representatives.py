@@ -4,7 +4,8 @@ encrypted with a blind index; every write audited."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -61,20 +62,24 @@ def test_a_record_that_cannot_be_right_is_refused_on_its_field(officer, changes,
     assert not Representative.objects.exists()
 
 
+def _hanoi(day: date) -> datetime:
+    return datetime.combine(day, time(12), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
 def test_the_authority_must_be_in_force_and_cover_the_act(officer):
     mother = make_subject()
     son = _record(officer, mother)
     assert representative_for_act(subject_id=mother.pk, representative_id=son.pk, act="consents",
-                                  on=date(2026, 6, 1)) == son
+                                  at=_hanoi(date(2026, 6, 1))) == son
     for act, on in (("requests", date(2026, 6, 1)), ("consents", date(2027, 1, 10)),
                     ("consents", date(2026, 1, 9))):
         with pytest.raises(InvalidInput) as refused:
-            representative_for_act(subject_id=mother.pk, representative_id=son.pk, act=act, on=on)
+            representative_for_act(subject_id=mother.pk, representative_id=son.pk, act=act, at=_hanoi(on))
         assert refused.value.field == "representative"
     other = make_subject()
     with pytest.raises(InvalidInput):
         representative_for_act(subject_id=other.pk, representative_id=son.pk, act="consents",
-                               on=date(2026, 6, 1))
+                               at=_hanoi(date(2026, 6, 1)))
 
 
 def test_a_revoked_authority_no_longer_covers_anything_and_the_revocation_is_audited(officer):
@@ -88,7 +93,7 @@ def test_a_revoked_authority_no_longer_covers_anything_and_the_revocation_is_aud
     assert revoked.exists()
     with pytest.raises(InvalidInput):
         representative_for_act(subject_id=mother.pk, representative_id=son.pk, act="requests",
-                               on=date(2026, 6, 1))
+                               at=son.revoked_at)
     with pytest.raises(Conflict):
         representative_revoke(actor=actor_for_user(officer), subject_id=mother.pk, representative_id=son.pk,
                               reason="again")

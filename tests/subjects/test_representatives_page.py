@@ -44,7 +44,7 @@ def test_an_officer_adds_a_representative_and_sees_it_listed_with_its_id_number_
     )
     assert recorded.exists()
     page = signed_in(officer).get(_url(mother)).content.decode()
-    assert "Nguyễn Văn Nam" in page and "0123" in page and "001090000123" not in page
+    assert "N*** V*** N***" in page and "0123" in page and "001090000123" not in page
 
 
 def test_a_wrong_period_is_said_on_its_field_and_nothing_is_recorded(officer):
@@ -84,3 +84,24 @@ def test_each_revocation_form_has_its_own_labelled_reason(officer):
     reasons = [field.get("id") for field in page.find_all("input", name="reason")]
     assert len(set(reasons)) == 2
     assert all(any(label.get("for") == reason for label in page.find_all("label")) for reason in reasons)
+
+
+def test_the_page_shows_the_representatives_names_and_documents_on_need_to_know_and_audits_the_view(officer):
+    mother = make_subject()
+    signed_in(officer).post(_url(mother), _FORM)
+    client = signed_in(officer)
+    masked = client.get(_url(mother)).content.decode()
+    assert "Nguyễn Văn Nam" not in masked and "POA 12/2026" not in masked
+    viewed = AuditEntry.objects.filter(action="core.subject.viewed", subject_id=mother.pk,
+                                       actor_user_id=officer.pk)
+    assert viewed.latest("sequence").data == {
+        "context": "portal.representatives", "revealed": False, "reason": "",
+    }
+    shown = client.post(_url(mother), {"reason": "customer_present", "note": ""})
+    assert shown.status_code == 200
+    page = shown.content.decode()
+    assert "Nguyễn Văn Nam" in page and "POA 12/2026" in page and "001090000123" not in page
+    assert viewed.latest("sequence").data == {
+        "context": "portal.representatives", "revealed": True, "reason": "customer_present",
+    }
+    assert Representative.objects.filter(subject=mother).count() == 1
