@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
@@ -31,6 +32,7 @@ from core.moments import last_day_check
 from core.roles import STAFF_ROLES, Role, user_role
 
 logger = logging.getLogger(__name__)
+DAY = int(timedelta(days=1).total_seconds())
 
 
 def user_create(*, actor: Actor, username: str, password: str | None, role: Role, email: str = "") -> Any:
@@ -144,9 +146,9 @@ def roles_expire(*, now: datetime | None = None) -> int:
     `user_role_set` removes one (audited by the platform, tokens revoked, open requests back to the
     queue), in its own transaction. Returns how many ended; a second run ends none.
 
-    A removal refused (the last DPO) keeps that role, logged, and the others still end: one refusal
-    must not hold every later contractor's access past their last day. The roles due are read before
-    any lock: `user_role_set` reads the last day again under it, so one the DPO extended meanwhile
+    A removal refused (the last DPO) keeps that role, logged once a day per refusal, and the others still
+    end: one refusal must not hold every later contractor's access past their last day. The roles due are
+    read before any lock: `user_role_set` reads the last day again under it, so one the DPO extended meanwhile
     keeps its role."""
     today = timezone.localdate(now or timezone.now())
     ended = 0
@@ -155,8 +157,10 @@ def roles_expire(*, now: datetime | None = None) -> int:
             user = user_role_set(actor=Actor.system("accounts.roles_expire"), user=profile.user, role=None,
                                  ended_before=today)
         except DomainError as refusal:
-            logger.warning("The role of %s did not end after its last day: %s",
-                           profile.user.get_username(), refusal.text)
+            # The job runs hourly: one line a day per refusal, not 24 burying it (the cache key lives a day).
+            if cache.add(f"accounts.roles_expire.refused:{profile.pk}:{refusal.code}:{today}", True, DAY):
+                logger.warning("The role of %s did not end after its last day: %s",
+                               profile.user.get_username(), refusal.text)
             continue
         ended += user_role(user) is None
     return ended

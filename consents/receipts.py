@@ -116,6 +116,14 @@ def who_acted_for_customer(
     return str(_("the bank's system, automatically"))
 
 
+def representative_named(representative) -> str:
+    """Someone who acted for the customer on the authority the bank holds, as the customer reads it: their
+    name and their relationship as recorded ("Nguyễn Văn Nam (Son)"); "" for none."""
+    if representative is None:
+        return ""
+    return f"{representative.full_name} ({representative.relationship})"
+
+
 def notice_texts_agreed(consent: Consent) -> dict[str, str]:
     """The notice consented to, in both languages, as frozen at the grant: the texts the receipt's
     `notice.text_sha256` covers (`consents.scope.text_sha256`). The receipt page shows the one the

@@ -183,9 +183,17 @@ class WithdrawSerializer(serializers.Serializer):
 
 
 class SubjectWithdrawSerializer(WithdrawSerializer):
-    # A withdrawal of several purposes (a "stop everything") is dated when it is received.
-    answered_at = None
+    # A representative is named on one consent's withdrawal, where the authority is checked for it.
     representative = None
+    answered_at = MomentField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="When the customer withdrew, if before this request: a withdrawal the app captured "
+        "offline. Every consent withdrawn ends then; the recipients' 72 hours to stop run from this request. "
+        "Bounds as for a grant's `answered_at` (400); 409 `answered_since` when any of the consents was "
+        "given or changed after it (nothing is withdrawn). Omitted: the time the request is received.",
+    )
     subject = serializers.CharField(max_length=64)
     purposes = serializers.ListField(
         child=serializers.CharField(max_length=64),

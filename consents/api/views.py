@@ -276,6 +276,7 @@ class SubjectWithdrawView(APIView):
             channel=values["channel"],
             reason=values["reason"],
             evidence=values["evidence"],
+            answered_at=values["answered_at"],
         )
         consents = selectors.consents_by_ids(c.pk for c in withdrawn)
         shown = ConsentOutputSerializer(consents, many=True, context={"request": request})

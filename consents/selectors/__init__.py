@@ -89,6 +89,7 @@ from consents.selectors.records import (
     guardian_who_acted,
     restrictions_in_force,
     restrictions_in_force_of,
+    withdrawal_representative,
 )
 from consents.selectors.resumptions import widening_resumptions_told
 from consents.selectors.rule import CheckResult, Reason, consent_status_as_read, consents_reading_status
@@ -209,6 +210,7 @@ __all__ = [
     "stop_notices_of_source",
     "restrictions_in_force",
     "restrictions_in_force_of",
+    "withdrawal_representative",
     "SAID_NO",
     "consents_said_no",
     "consents_widened",

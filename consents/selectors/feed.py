@@ -27,10 +27,17 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEntry
 from consents.catalogue import PurposeEntry
-from consents.models import ConsentState, NoticeVersion, Purpose
+from consents.models import (
+    Consent,
+    ConsentState,
+    ConsentStatus,
+    NoticeVersion,
+    ProcessingRestriction,
+    Purpose,
+)
 from consents.selectors.check import consent_check_subjects, purpose_or_404
 from consents.selectors.check_changes import COMMIT_LAG
-from consents.selectors.rule import CheckResult, Reason
+from consents.selectors.rule import RESTRICTION_REASONS, CheckResult, Reason
 from core.errors import InvalidInput
 from subjects.models import DataSubject
 
@@ -96,6 +103,9 @@ class FeedItem:
     consent: str
     notice_version: str
     changed_at: datetime
+    # When the bank heard the "no" (the withdrawal, the end of the term, the restriction's start), which
+    # its stop is timed from; `changed_at` for a "yes". A restamp moves `changed_at`, never this.
+    heard_at: datetime
 
 
 @dataclass(frozen=True)
@@ -174,10 +184,16 @@ def consent_feed_page(
         purpose, DataSubject.objects.filter(pk__in=refs), now=now, recipients=recipients
     )
     versions = {notice.id: notice.version for notice in purpose.notices}
+    heard = _stops_heard_at(
+        purpose.id,
+        [(subject_id, consent_id, status, answers[refs[subject_id]])
+         for _pk, subject_id, status, consent_id, *_rest in page],
+    )
     items = [
         FeedItem(
             subject=refs[subject_id], result=answers[refs[subject_id]], status=status,
             consent=str(consent_id), notice_version=versions.get(notice_id, ""), changed_at=written_at,
+            heard_at=min(heard.get(subject_id, written_at), written_at),
         )
         for _pk, subject_id, status, consent_id, notice_id, written_at in page
     ]
@@ -206,7 +222,44 @@ def feed_stops_covered(
         rows = rows.filter(
             _keyset_after(parse_datetime(last["applied_through"]), last.get("applied_through_row", 0))
         )
-    written = dict(rows.values_list("subject_id", "updated_at"))
+    written = {subject_id: row for subject_id, *row in rows.values_list(
+        "subject_id", "consent_id", "status", "updated_at"
+    )}
     refs = dict(DataSubject.objects.filter(pk__in=written).values_list("pk", "external_ref"))
     answers = consent_check_subjects(purpose, DataSubject.objects.filter(pk__in=written), now=now)
-    return sorted(written[pk] for pk, ref in refs.items() if not answers[ref].allowed)
+    stops = {pk: answers[ref] for pk, ref in refs.items() if not answers[ref].allowed}
+    heard = _stops_heard_at(
+        purpose.id, [(pk, written[pk][0], written[pk][1], result) for pk, result in stops.items()]
+    )
+    heard_at = [min(heard.get(pk, written[pk][2]), written[pk][2]) for pk in stops]
+    return sorted(at for at in heard_at if at >= since)
+
+
+def _stops_heard_at(purpose_id, rows: list[tuple]) -> dict[int, datetime]:
+    """When the bank heard each customer's "no" of `rows` (subject id, consent id, state status, check
+    result), by customer: the end of their consent (its withdrawal, its term) and the start of the
+    restriction the check answers by, the earlier of the two; none for a "yes" or a "no" of another kind
+    (a child, a widening), timed from the row's write. Two queries a page, whatever its size: a
+    restriction or a renumbering restamps a row so the next run reads it, and must not move its deadline."""
+    ended = [consent_id for _s, consent_id, status, result in rows
+             if not result.allowed and status != ConsentStatus.GRANTED]
+    heard: dict[int, datetime] = {}
+    if ended:
+        ended_at = dict(
+            Consent.objects.filter(pk__in=ended, ended_at__isnull=False).values_list("pk", "ended_at")
+        )
+        heard = {
+            subject_id: ended_at[consent_id]
+            for subject_id, consent_id, *_rest in rows if consent_id in ended_at
+        }
+    restricted = {subject_id: result.reason for subject_id, _c, _s, result in rows
+                  if result.reason in RESTRICTION_REASONS.values()}
+    if restricted:
+        for subject_id, kind, started_at in (
+            ProcessingRestriction.objects.filter(subject_id__in=restricted, lifted_at__isnull=True)
+            .filter(Q(purpose__isnull=True) | Q(purpose_id=purpose_id))
+            .values_list("subject_id", "kind", "started_at")
+        ):
+            if RESTRICTION_REASONS[kind] == restricted[subject_id]:
+                heard[subject_id] = min(started_at, heard.get(subject_id, started_at))
+    return heard

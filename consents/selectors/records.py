@@ -25,7 +25,7 @@ from consents.selectors.catalogue import NOTICE_TEXTS
 from core.access import subject_for_user
 from core.db import head_and_total
 from core.roles import Role, user_role
-from subjects.models import DataSubject
+from subjects.models import DataSubject, Representative
 from subjects.selectors import guardianships_ended, wards_verified
 
 
@@ -97,7 +97,7 @@ def consent_granted(subject, purpose: Purpose | None) -> Consent | None:
 
 
 def consent_events_with_actors(consent: Consent) -> QuerySet[ConsentEvent]:
-    return consent.events.select_related("actor_user__customer_account")
+    return consent.events.select_related("actor_user__customer_account", "representative")
 
 
 # Events in the order they happened: by time, and at one instant in the order they were recorded (the
@@ -130,6 +130,19 @@ def consent_timeline(subject) -> QuerySet[ConsentEvent]:
         .annotate(guardian_ref=guardian_who_acted())
         .order_by("-at")
     )
+
+
+def withdrawal_representative(consent_ids) -> Representative | None:
+    """The customer's representative on record who asked for the withdrawal of these consents (a "withdraw
+    all" is one act, asked by one person), None when the customer asked themselves."""
+    event = (
+        ConsentEvent.objects.filter(
+            consent_id__in=consent_ids, kind=ConsentEvent.Kind.WITHDRAWN, representative__isnull=False
+        )
+        .select_related("representative")
+        .first()
+    )
+    return event.representative if event is not None else None
 
 
 def guardian_who_acted() -> Case:

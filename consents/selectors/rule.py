@@ -162,7 +162,7 @@ def is_marketing(purpose: PurposeEntry) -> bool:
     return purpose.category == PurposeCategory.MARKETING
 
 
-_RESTRICTION_REASONS = {
+RESTRICTION_REASONS = {
     ProcessingRestriction.Kind.LEGAL_HOLD: Reason.LEGAL_HOLD,
     ProcessingRestriction.Kind.OBJECT: Reason.OBJECTED,
     ProcessingRestriction.Kind.RESTRICT: Reason.RESTRICTED,
@@ -177,7 +177,7 @@ def _restriction_reason(purpose: PurposeEntry, restriction: str | None) -> str |
         restriction, legal_basis=purpose.legal_basis, category=purpose.category
     ):
         return None
-    return _RESTRICTION_REASONS[restriction]
+    return RESTRICTION_REASONS[restriction]
 
 
 def names_recipient(scope, recipients: frozenset[int]) -> bool:

@@ -6,6 +6,7 @@ when the customer answered. Writes nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.utils import timezone
@@ -32,12 +33,7 @@ def answered_at_of(request: GrantRequest, *, now: datetime) -> datetime:
     customer gave since (409 `answered_since`): an older "yes" never switches back a later "no"."""
     if request.answered_at is None:
         return now
-    answered_at = _device_moment(request.answered_at, now=now)
-    if answered_at < request.subject.created_at:
-        raise InvalidInput(
-            _("The customer's answer is dated before the customer was registered with the bank."),
-            field="answered_at",
-        )
+    answered_at = _customer_moment(request.answered_at, subject=request.subject, now=now)
     # The term must still run when the bank hears the answer: one that ran out before would be recorded
     # in force and its recipients' stop clocks started at an expiry nobody here knew of.
     if request.expires_at is not None and request.expires_at <= now:
@@ -60,20 +56,40 @@ def withdrawal_said_at(consent: Consent, answered_at: datetime | None, *, now: d
     and said at once). Its wish dates from then; the bank's stop clocks run from `now`, when it heard it.
     Call it once the consent's row is locked. Refused as an answer's time is (`answered_at_of`), and one
     before the consent was given or last changed (409 `answered_since`)."""
+    return withdrawals_said_at(consent.subject, [consent], answered_at, now=now)
+
+
+def withdrawals_said_at(
+    subject, consents: Sequence[Consent], answered_at: datetime | None, *, now: datetime
+) -> datetime | None:
+    """`withdrawal_said_at` for one act withdrawing several of `subject`'s consents (a "withdraw these"):
+    checked even when none is left to withdraw, refused whole when any of them was given or changed after."""
     if answered_at is None:
         return None
-    said_at = _device_moment(answered_at, now=now)
-    last_event = consent_last_event_at(consent.pk)
-    if last_event is not None and said_at < last_event:
-        raise Conflict(
-            _(
-                "This consent was given or changed at %(time)s, after the customer withdrew it: the "
-                "withdrawal cannot be dated before that."
-            ),
-            code="answered_since",
-            time=timezone.localtime(last_event).strftime("%Y-%m-%d %H:%M"),
-        )
+    said_at = _customer_moment(answered_at, subject=subject, now=now)
+    for consent in consents:
+        last_event = consent_last_event_at(consent.pk)
+        if last_event is not None and said_at < last_event:
+            raise Conflict(
+                _(
+                    "This consent was given or changed at %(time)s, after the customer withdrew it: the "
+                    "withdrawal cannot be dated before that."
+                ),
+                code="answered_since",
+                time=timezone.localtime(last_event).strftime("%Y-%m-%d %H:%M"),
+            )
     return said_at
+
+
+def _customer_moment(answered_at: datetime, *, subject, now: datetime) -> datetime:
+    """`_device_moment`, and never before the customer was registered with the bank."""
+    answered_at = _device_moment(answered_at, now=now)
+    if answered_at < subject.created_at:
+        raise InvalidInput(
+            _("The customer's answer is dated before the customer was registered with the bank."),
+            field="answered_at",
+        )
+    return answered_at
 
 
 def _device_moment(answered_at: datetime, *, now: datetime) -> datetime:

@@ -4,8 +4,10 @@ who pulled, the purpose, the cursors it read between, the counts and the SHA-256
 the API gives them, which the batch keeps with its load.
 
 Each "no" carries when the stop is due (`stop_by`): the bank's deadline for a withdrawal counted from when
-the change was recorded, as the recipients' duties are timed, so the core knows which stops it must have
-applied by when; and the core's word that it applied them ends the chain (`consent_feed_applied`)."""
+the bank heard the "no" (`FeedItem.heard_at`: the withdrawal, the restriction's start; never the row's
+write time, which a restamp moves), timed as the recipients' duties are (`processor_involved`), so the
+core knows which stops it must have applied by when; and the core's word that it applied them ends the
+chain (`consent_feed_applied`)."""
 
 from __future__ import annotations
 
@@ -65,20 +67,22 @@ def _item(item: FeedItem, *, processor: bool, stop_by: datetime | None) -> dict:
 
 
 def _stop_by(item: FeedItem, *, now: datetime, days: dict[date, tuple]) -> datetime | None:
-    if item.result.allowed or item.changed_at < now - STOP_DEADLINE_LOOKBACK:
+    if item.result.allowed or item.heard_at < now - STOP_DEADLINE_LOOKBACK:
         return None
-    return _stop_due(item.changed_at, days=days)
+    return _stop_due(item.heard_at, days=days)
 
 
-def _stop_due(changed_at: datetime, *, days: dict[date, tuple]) -> datetime:
-    """The bank's withdrawal deadline from the change, by the policy rows in force that day and the
-    working-day calendar from it, both read once per day, whatever the number of stops."""
-    day = timezone.localdate(changed_at)
+def _stop_due(heard_at: datetime, *, days: dict[date, tuple]) -> datetime:
+    """The bank's withdrawal deadline from when it heard the "no", by the policy rows in force that day and
+    the working-day calendar from it, both read once per day, whatever the number of stops; with the
+    processor's period, as `duties_open_for_withdrawal` times the recipients' stops."""
+    day = timezone.localdate(heard_at)
     if day not in days:
-        days[day] = (policies_in_force(WITHDRAW, changed_at), WorkingCalendar.around(day))
+        days[day] = (policies_in_force(WITHDRAW, heard_at), WorkingCalendar.around(day))
     policies, calendar = days[day]
     return deadlines_for(
-        request_type=WITHDRAW, received_at=changed_at, policies=policies, calendar=calendar
+        request_type=WITHDRAW, received_at=heard_at, policies=policies, calendar=calendar,
+        processor_involved=True,
     ).due_at
 
 
@@ -127,7 +131,8 @@ def consent_feed_applied(
 ) -> FeedApplied:
     """Record that the batch applied every answer its feed gave up to `through`: the end of the 72-hour
     chain for a core that reads the feed instead of the check. A stop whose `changed_at` is at or before
-    `applied_through` was applied by `acknowledged_at`; late when that is after its `stop_by`."""
+    `applied_through` was applied by `acknowledged_at`; late when that is after its `stop_by` (timed from
+    when the bank heard it, as the feed gave it)."""
     now = now or timezone.now()
     if through.written_at > now - COMMIT_LAG:
         raise InvalidInput(NOT_GIVEN_YET, field="cursor")

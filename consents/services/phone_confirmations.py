@@ -19,7 +19,9 @@ from django.utils import timezone
 from accounts.languages import language_for_subject
 from audit.services import audit_record
 from consents.models import Channel, Consent, ConsentStatus
+from consents.receipts import representative_named
 from consents.scope import utc_iso
+from consents.selectors.records import withdrawal_representative
 from consents.selectors.rule import own_agreement_due
 from consents.services.stop_notices import family_readers
 from core.actors import Actor
@@ -68,6 +70,8 @@ def phone_acts_confirm(
     if not given and not withdrawn:
         return 0
     readers = _confirmation_readers(subject, timezone.localdate(now))
+    # The customer hears who asked when it was not them: a caller on the power of attorney the bank holds.
+    asked_by = representative_named(withdrawal_representative([c.pk for c in withdrawn])) if withdrawn else ""
     for reader in readers:
         language = language_for_subject(reader)
         notification = notify(
@@ -80,6 +84,7 @@ def phone_acts_confirm(
                 # A guardian may act for several children: the one the call was about, as a stop notice names.
                 "ward_name": subject.full_name if reader.pk != subject.pk else "",
                 "recorded_at": utc_iso(now),
+                "asked_by": asked_by,
                 "link": absolute_url_in(language, "consents:me_consents"),
             },
             topic=TOPIC,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from consents.catalogue import purpose_in_force
 from consents.follow_ups import after_withdrawal
 from consents.models import REASON_ERASED, Channel, Consent, ConsentEvent, ConsentStatus, LegalBasis, Purpose
-from consents.services.answer_times import withdrawal_said_at
+from consents.services.answer_times import withdrawal_said_at, withdrawals_said_at
 from consents.services.duties import duties_open_for_withdrawal
 from consents.services.phone_confirmations import phone_acts_confirm
 from consents.services.records import MAX_REASON_LENGTH, consent_locked, consent_transition, live_within_term
@@ -253,6 +253,7 @@ def consents_withdraw_for_subject_in_transaction(
     received_at: datetime | None = None,
     evidence: str = "",
     served: frozenset[str] | None = None,
+    answered_at: datetime | None = None,
 ) -> list[Consent]:
     """Withdraw several purposes (or, with `purposes=None`, every live consent) of one subject; only
     among the purpose codes `served` when given (a client's token limited to the purposes it serves).
@@ -263,6 +264,9 @@ def consents_withdraw_for_subject_in_transaction(
     the customer gave after filing it, a fresh act of their own, stands. Returns the consents withdrawn,
     possibly none. `evidence`: the withdrawal's own proof, on each event (`consent_withdraw_in_transaction`).
     Recorded by phone, the withdrawals are confirmed to the customer in one message (`phone_acts_confirm`).
+    `answered_at`: when the customer said it, a withdrawal the app captured offline, checked and dated as
+    a single withdrawal's is (`withdrawals_said_at`): the consents end then, the recipients' clocks run
+    from when the bank received it.
     """
     evidence = evidence.strip()
     _validate_withdrawal_input(actor, channel, reason, source=source, evidence=evidence)
@@ -279,6 +283,7 @@ def consents_withdraw_for_subject_in_transaction(
             queryset = queryset.filter(granted_at__lte=received_at)
         now = now or timezone.now()  # after the subject's lock, as in consent_withdraw_in_transaction
         consents = live_consents_locked(queryset, now)
+        said_at = withdrawals_said_at(subject, consents, answered_at, now=now)
         withdrawn = (
             withdraw_locked(
                 actor=actor,
@@ -287,8 +292,10 @@ def consents_withdraw_for_subject_in_transaction(
                 reason=reason,
                 source=source,
                 now=now,
-                received_at=received_at,
+                received_at=received_at or now,
                 evidence=evidence,
+                effective_at=said_at,
+                term_judged_at=said_at,
             )
             for consent in consents
         )

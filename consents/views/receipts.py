@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from accounts.languages import language_for_subject
 from consents import selectors
@@ -14,6 +15,7 @@ from consents.receipts import (
     notice_texts_in_order,
     reason_disclosed,
     recipient_stops,
+    representative_named,
     who_acted_for_customer,
 )
 from consents.scope import data_categories_named, scope_recipients_in_reader_language
@@ -87,9 +89,15 @@ def _receipt_context(request, consent, receipt, consent_events, disclosure, *, f
 
     def who(kind, label, user, channel, *, event) -> str:
         # The customer's page says it as their file does; staff see the staff member's name.
-        if for_customer:
-            return who_acted_for_customer(kind, user, channel, consent=consent, reader=reader, event=event)
-        return actor_display(kind, label, user, viewer=viewer)
+        recorded = (
+            who_acted_for_customer(kind, user, channel, consent=consent, reader=reader, event=event)
+            if for_customer else actor_display(kind, label, user, viewer=viewer)
+        )
+        # A withdrawal staff took from someone acting for the customer says who asked, not only who typed.
+        asked_by = representative_named(event.representative) if event.kind == event.Kind.WITHDRAWN else ""
+        if not asked_by:
+            return recorded
+        return _("%(who)s, asked by %(asker)s") % {"who": recorded, "asker": asked_by}
 
     events = [
         {

@@ -45,8 +45,11 @@ def api_exception_handler(exc, context):
         )
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
+    request = context.get("request")
     if isinstance(exc, DomainError):
         response = Response(exc.as_payload(), status=exc.status)
+        if exc.field:
+            _with_field_codes(response, request, {exc.field: [exc.code]})
         if exc.retry_after is not None:
             response["Retry-After"] = str(exc.retry_after)
         return response
@@ -56,11 +59,15 @@ def api_exception_handler(exc, context):
                 field: [str(m) for e in errors for m in e.messages]
                 for field, errors in exc.error_dict.items()
             }
-        else:
-            payload = {"detail": " ".join(exc.messages), "code": "invalid"}
+            codes = {
+                field: [one.code or "invalid" for e in errors for one in e.error_list]
+                for field, errors in exc.error_dict.items()
+            }
+            return _with_field_codes(Response(payload, status=status.HTTP_400_BAD_REQUEST), request, codes)
+        payload = {"detail": " ".join(exc.messages), "code": "invalid"}
         return Response(payload, status=status.HTTP_400_BAD_REQUEST)
     response = exception_handler(exc, context)
-    refusal = protocol_refusal(exc, context.get("request"), context.get("view"))
+    refusal = protocol_refusal(exc, request, context.get("view"))
     if response is not None and refusal is not None:
         # DRF's own code (`not_authenticated`, `throttled`...), as a domain error's: a client branches on
         # it, not on a sentence in the language it asked for.
@@ -71,8 +78,37 @@ def api_exception_handler(exc, context):
         if isinstance(response.data, list):
             response.data = {"detail": " ".join(str(m) for m in response.data)}
         elif isinstance(response.data, dict):
+            codes = {field: field_codes(errors) for field, errors in response.data.items()}
             response.data = {field: field_messages(errors) for field, errors in response.data.items()}
+            _with_field_codes(response, request, codes)
     return response
+
+
+# RFC 7240: a client asks for the codes; one that does not keeps the contract's `{"field": ["message"]}`,
+# whose every key is a field (clients list the keys to find the fields refused).
+FIELD_CODES_PREFERENCE = "field-codes"
+FIELD_CODES = "field_codes"
+
+
+def _with_field_codes(response: Response, request, codes: dict[str, list[str]]) -> Response:
+    """`response` with `field_codes` (each field's stable codes, one per message, in the messages' order)
+    when the request carries `Prefer: field-codes`."""
+    asked = request.headers.get("Prefer", "") if request is not None else ""
+    preferences = {preference.strip().lower() for preference in asked.split(",")}
+    if FIELD_CODES_PREFERENCE in preferences:
+        response.data = {**response.data, FIELD_CODES: codes}
+        response["Preference-Applied"] = FIELD_CODES_PREFERENCE
+    return response
+
+
+def field_codes(errors: Any) -> list[str]:
+    """One field's error codes, flat and in the order `field_messages` gives its messages (DRF's
+    `ErrorDetail.code`: `required`, `invalid_choice`, `max_length`...; `invalid` when none is known)."""
+    if isinstance(errors, dict):
+        return [code for nested in errors.values() for code in field_codes(nested)]
+    if isinstance(errors, list | tuple):
+        return [code for item in errors for code in field_codes(item)]
+    return [getattr(errors, "code", None) or "invalid"]
 
 
 def protocol_refusal(exc: Exception, request, view) -> str | None:

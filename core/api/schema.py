@@ -31,7 +31,15 @@ ERROR = {
 FIELD_ERRORS = {
     "type": "object",
     "description": "The input refused field by field: each field (or query parameter) it names, with its "
-    "messages in the language asked.",
+    "messages in the language asked. Sent with `Prefer: field-codes`, the answer adds `field_codes` (and "
+    "`Preference-Applied: field-codes`): each field's stable codes (`required`, `invalid_choice`, "
+    "`max_length`, `invalid`, a domain error's own...), one per message, in the messages' order.",
+    "properties": {
+        "field_codes": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+    },
     "additionalProperties": {"type": "array", "items": {"type": "string"}},
 }
 RETRY_AFTER = {

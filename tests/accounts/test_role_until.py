@@ -4,10 +4,12 @@ audited as any removal (old role, no role) by the platform, with everything a re
 requests back to the queue)."""
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -91,4 +93,22 @@ def test_a_role_the_platform_may_not_end_keeps_and_the_others_still_end(dpo):
     assert roles_expire(now=datetime(2099, 7, 1, 0, 5, tzinfo=VN)) == 1
 
     assert _role(contractor) is None
+    assert _role(deputy) == Role.DPO
+
+
+def test_a_refused_expiry_is_warned_once_a_day_not_every_hour(dpo, caplog):
+    """The job runs hourly: the same refusal logged 24 times a day buries the one line that matters."""
+    cache.clear()
+    deputy = UserFactory(role=Role.PRIVACY)
+    user_role_set(actor=actor_for_user(dpo), user=deputy, role=Role.DPO, until=date(2099, 6, 30))
+    user_role_set(actor=actor_for_user(deputy), user=dpo, role=None)  # the deputy is now the only DPO
+
+    with caplog.at_level(logging.WARNING, logger="accounts.services"):
+        for hour in range(3):
+            roles_expire(now=datetime(2099, 7, 1, hour, 5, tzinfo=VN))
+        same_day = len([r for r in caplog.records if "did not end" in r.getMessage()])
+        roles_expire(now=datetime(2099, 7, 2, 0, 5, tzinfo=VN))
+        next_day = len([r for r in caplog.records if "did not end" in r.getMessage()])
+
+    assert (same_day, next_day) == (1, 2)
     assert _role(deputy) == Role.DPO

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from consents.models import Consent, ConsentStatus, WithdrawalDuty
+from subjects.models import DataSubject
 from tests.consents.factories import grant, make_purpose, make_recipient
 from tests.factories import make_subject
 
@@ -20,7 +21,11 @@ SCOPES = ["consents:read", "consents:write"]
 
 def _consent(granted_ago: timedelta) -> Consent:
     purpose = make_purpose("marketing", category="marketing", recipients=[make_recipient("Agency")])
-    return grant(make_subject(), purpose, now=timezone.now() - granted_ago)
+    # Registered before the consent was given, as any customer is: a withdrawal is never dated before that.
+    customer = make_subject()
+    registered = timezone.now() - granted_ago - timedelta(days=1)
+    DataSubject.objects.filter(pk=customer.pk).update(created_at=registered)
+    return grant(DataSubject.objects.get(pk=customer.pk), purpose, now=timezone.now() - granted_ago)
 
 
 def _withdraw(api, consent, said):
