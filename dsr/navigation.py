@@ -22,7 +22,7 @@ from dsr.selectors import (
     requests_of_customer_newest_first,
     requests_open_count_for_subject,
 )
-from dsr.selectors.deletions import disputes_in_force, disputes_of_customer
+from dsr.selectors.deletions import disputes_of_customer
 
 
 def calendar_cards(request) -> list[dict[str, Any]]:
@@ -110,12 +110,10 @@ def dispute_panel(request, subject) -> dict[str, Any]:
     """The customer's holds for a dispute, each with whether it keeps the held data today; the DPO's forms
     to record and lift them."""
     today = timezone.localdate(timezone.now(), LOCAL_TZ)
-    in_force = set(disputes_in_force(on=today).filter(subject_id=subject.pk).values_list("pk", flat=True))
     may_record = request.user.has_perm("dsr.add_disputehold")
     return {
         "subject": subject,
-        "disputes": [{"dispute": dispute, "in_force": dispute.pk in in_force}
-                     for dispute in disputes_of_customer(subject.pk)],
+        "disputes": disputes_of_customer(subject.pk, on=today),
         "form": DisputeHoldForm(initial={"starts_on": today}) if may_record else None,
         "may_lift": request.user.has_perm("dsr.change_disputehold"),
     }

@@ -39,9 +39,14 @@ def disputes_in_force(*, on: date) -> QuerySet[DisputeHold]:
     )
 
 
-def disputes_of_customer(subject_id) -> QuerySet[DisputeHold]:
-    """The customer's holds for a dispute, lifted ones included, the latest first."""
-    return DisputeHold.objects.filter(subject_id=subject_id).order_by("-starts_on", "-pk")
+def disputes_of_customer(subject_id, *, on: date) -> QuerySet[DisputeHold]:
+    """The customer's holds for a dispute, lifted ones included, the latest first, each with `in_force`
+    on the local day `on`."""
+    return (
+        DisputeHold.objects.filter(subject_id=subject_id)
+        .annotate(in_force=Exists(disputes_in_force(on=on).filter(pk=OuterRef("pk"))))
+        .order_by("-starts_on", "-pk")
+    )
 
 
 def _held_back(holds: QuerySet[LegalHold], *, today: date) -> QuerySet[LegalHold]:
