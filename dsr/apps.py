@@ -82,6 +82,9 @@ class DsrConfig(AppConfig):
                 "dsr.hold.dated": _("Legal hold given its end date, the relationship having ended"),
                 "dsr.hold.released": _("Legal hold ended"),
                 "dsr.hold.redated": _("Legal hold re-dated after a correction of the relationship's end"),
+                "dsr.dispute_hold.recorded": _("Customer's held data kept for a dispute (court, inspection, "
+                                               "police)"),
+                "dsr.dispute_hold.lifted": _("Hold for a dispute lifted"),
                 "dsr.deletion.recorded": _("Personal data deleted"),
                 "dsr.platform.erased": _("The platform erased its copies of a customer's personal data"),
                 "dsr.contact.code_sent": _("Code sent to confirm a customer's new phone or e-mail"),
@@ -104,6 +107,7 @@ class DsrConfig(AppConfig):
             "dsr.work_request",
             "dsr.change_fulfilmenttask",
             "dsr.approve_deletion",
+            "dsr.view_disputehold",
         )
         grant_permissions(
             Role.DPO,
@@ -118,9 +122,12 @@ class DsrConfig(AppConfig):
             "deadlines.view_calendarday",
             "dsr.add_system",
             "dsr.change_system",
+            "dsr.view_disputehold",
+            "dsr.add_disputehold",
+            "dsr.change_disputehold",
         )
         grant_permissions(Role.AUDITOR, *staff_view, "deadlines.view_deadlinepolicy",
-                          "deadlines.view_calendarday")
+                          "deadlines.view_calendarday", "dsr.view_disputehold")
         grant_permissions(
             Role.CLIENT,
             "dsr.view_fulfilmenttask",
@@ -197,5 +204,13 @@ class DsrConfig(AppConfig):
                 navigation.subject_panel,
                 order=40,
                 permission="dsr.view_datasubjectrequest",
+            )
+        )
+        register_subject_panel(
+            SubjectPanel(
+                "dsr/panel_disputes.html",
+                navigation.dispute_panel,
+                order=45,
+                permission="dsr.view_disputehold",
             )
         )

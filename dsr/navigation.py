@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.access import subject_for_user
 from core.db import head_and_total
+from deadlines.policy import LOCAL_TZ
 from dsr.charts import bar_chart, trend_chart
+from dsr.dispute_forms import DisputeHoldForm
 from dsr.reports import on_time_trend
 from dsr.selectors import (
     calendar_runs_out_on,
@@ -19,6 +22,7 @@ from dsr.selectors import (
     requests_of_customer_newest_first,
     requests_open_count_for_subject,
 )
+from dsr.selectors.deletions import disputes_of_customer
 
 
 def calendar_cards(request) -> list[dict[str, Any]]:
@@ -100,3 +104,16 @@ def subject_panel(request, subject) -> dict[str, Any]:
     queue lists for the panel's link (`?subject=<CIF>&as_guardian=1`), so both count the same."""
     requests, total = head_and_total(requests_of_customer_newest_first(subject.pk), PANEL_REQUESTS)
     return {"requests": requests, "requests_total": total, "subject": subject}
+
+
+def dispute_panel(request, subject) -> dict[str, Any]:
+    """The customer's holds for a dispute, each with whether it keeps the held data today; the DPO's forms
+    to record and lift them."""
+    today = timezone.localdate(timezone.now(), LOCAL_TZ)
+    may_record = request.user.has_perm("dsr.add_disputehold")
+    return {
+        "subject": subject,
+        "disputes": disputes_of_customer(subject.pk, on=today),
+        "form": DisputeHoldForm(initial={"starts_on": today}) if may_record else None,
+        "may_lift": request.user.has_perm("dsr.change_disputehold"),
+    }

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from dsr.views import customer, holds, inventory, policy, profile, queue, reports, samples, staff
+from dsr.views import customer, disputes, holds, inventory, policy, profile, queue, reports, samples, staff
 
 app_name = "dsr"
 
@@ -30,6 +30,9 @@ urlpatterns = [
     path("portal/requests/calendar/<int:pk>/remove/", policy.calendar_remove, name="calendar_remove"),
     path("portal/requests/systems/", inventory.systems, name="systems"),
     path("portal/requests/legal-holds/", holds.holds_coming_due_page, name="holds_coming_due"),
+    path("portal/customers/<uuid:pk>/dispute-holds/", disputes.dispute_hold_new, name="dispute_hold_new"),
+    path("portal/customers/<uuid:pk>/dispute-holds/<int:dispute_pk>/lift/", disputes.dispute_hold_lift,
+         name="dispute_hold_lift"),
     path("portal/requests/systems/new/", inventory.system_edit, name="system_new"),
     path("portal/requests/systems/<int:pk>/", inventory.system_edit, name="system_edit"),
     path("portal/requests/systems/categories/", inventory.category_add, name="category_add"),

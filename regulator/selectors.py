@@ -7,12 +7,14 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from consents.catalogue import purpose_entry_of, with_versions
 from consents.models import LegalBasis, NoticeAnnouncement, NoticeVersion, Purpose
 from consents.selectors import consents_that_gave_data
 from core.actors import Actor
 from deadlines.local_days import local_year
+from deadlines.policy import LOCAL_TZ
 from dsr.models import DeletionRecord, System
 from integrations.states import JOB_MACHINE
 from regulator.documents import dossier_facts, fingerprint, purposes_with_facts
@@ -383,3 +385,10 @@ RECORD_REVIEWS_LISTED = 10
 def record_reviews() -> QuerySet[RecordReview]:
     """The reviews of the record of processing activities, the latest first, with who did each."""
     return RecordReview.objects.select_related("reviewed_by").order_by("-reviewed_at", "-pk")
+
+
+def record_reviewed_this_year(*, now: datetime | None = None) -> bool:
+    """Whether the record was reviewed in the local calendar year of `now` (Vietnam time): the year's
+    review the page asks the DPO for until it is on file."""
+    since, until = local_year(timezone.localtime(now or timezone.now(), LOCAL_TZ).year)
+    return RecordReview.objects.filter(reviewed_at__gte=since, reviewed_at__lt=until).exists()

@@ -2,6 +2,7 @@
 
 from dsr.models.clocks import ClockEvent, RequestClockEvent
 from dsr.models.contact import ContactChange, ContactChangeStatus, ContactField
+from dsr.models.disputes import DisputeHold
 from dsr.models.fulfilment import (
     DeletionRecord,
     FulfilmentTask,
@@ -38,6 +39,7 @@ from dsr.models.requests import (
 )
 
 __all__ = [
+    "DisputeHold",
     "ANSWER_BY",
     "CLOSED_LATE_Q",
     "COUNTED_FOR_RATES",

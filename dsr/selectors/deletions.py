@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from deadlines.local_days import add_months
 from deadlines.models import RequestType
-from dsr.models import DataSubjectRequest, LegalHold, RetentionStart
+from dsr.models import DataSubjectRequest, DisputeHold, LegalHold, RetentionStart
 from dsr.states import OPEN
 from subjects.models import DataSubject
 
@@ -28,6 +28,35 @@ def deletion_verified_open(subject_id) -> bool:
 def complaints_open() -> QuerySet[DataSubjectRequest]:
     """The complaints not yet closed: while one is open, its customer's holds are not released."""
     return DataSubjectRequest.objects.filter(type=RequestType.COMPLAINT, status__in=sorted(OPEN))
+
+
+def disputes_in_force(*, on: date) -> QuerySet[DisputeHold]:
+    """The holds for a dispute (court case, inspection, police request) in force on the local day `on`:
+    begun, not past their last day, not lifted. While one is, its customer's legal holds are not
+    released."""
+    return DisputeHold.objects.filter(lifted_at__isnull=True, starts_on__lte=on).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=on)
+    )
+
+
+def disputes_of_customer(subject_id, *, on: date) -> QuerySet[DisputeHold]:
+    """The customer's holds for a dispute, lifted ones included, the latest first, each with `in_force`
+    on the local day `on`."""
+    return (
+        DisputeHold.objects.filter(subject_id=subject_id)
+        .annotate(in_force=Exists(disputes_in_force(on=on).filter(pk=OuterRef("pk"))))
+        .order_by("-starts_on", "-pk")
+    )
+
+
+def _held_back(holds: QuerySet[LegalHold], *, today: date) -> QuerySet[LegalHold]:
+    """`holds` with `complaint_open` (an open complaint of the customer) and `dispute_open` (a hold for a
+    dispute in force today): either keeps them past their last day."""
+    customer = OuterRef("subject_id")
+    return holds.annotate(
+        complaint_open=Exists(complaints_open().filter(subject_id=customer)),
+        dispute_open=Exists(disputes_in_force(on=today).filter(subject_id=customer)),
+    )
 
 
 def hold_ends_on(
@@ -65,15 +94,14 @@ def holds_to_date() -> QuerySet[LegalHold]:
 RELEASED_AFTER_LAST_DAY = timedelta(days=1)
 
 
-def holds_coming_due(*, through: date) -> QuerySet[LegalHold]:
+def holds_coming_due(*, through: date, today: date) -> QuerySet[LegalHold]:
     """The holds not yet released whose last day comes by `through`, the soonest first: what the nightly
     release will erase (from the night after each last day), each with `complaint_open` when an open
-    complaint of the customer holds it back (what the dispute may need is kept until it is settled, and
-    the first night after its close releases them). No personal data: the request's reference names the
-    customer."""
+    complaint of the customer holds it back and `dispute_open` when a hold for a dispute in force on
+    `today` does (what the dispute may need is kept until it is settled, and the first night after its
+    close or lifting releases them). No personal data: the request's reference names the customer."""
     return (
-        LegalHold.objects.filter(released_at__isnull=True, ends_on__lte=through)
-        .annotate(complaint_open=Exists(complaints_open().filter(subject_id=OuterRef("subject_id"))))
+        _held_back(LegalHold.objects.filter(released_at__isnull=True, ends_on__lte=through), today=today)
         .select_related("request", "category", "system")
         .order_by("ends_on", "pk")
     )
@@ -81,20 +109,19 @@ def holds_coming_due(*, through: date) -> QuerySet[LegalHold]:
 
 def holds_due(*, today: date) -> QuerySet[LegalHold]:
     """The holds the nightly release of `today` (local) ends: those `holds_coming_due` lists as erased by
-    tonight, less those an open complaint holds back."""
-    return holds_coming_due(through=today - RELEASED_AFTER_LAST_DAY).filter(complaint_open=False)
+    tonight, less those an open complaint or a dispute in force holds back."""
+    return holds_coming_due(through=today - RELEASED_AFTER_LAST_DAY, today=today).filter(
+        complaint_open=False, dispute_open=False
+    )
 
 
-def _holds_dated_tonight(*, through: date) -> list[LegalHold]:
+def _holds_dated_tonight(*, through: date, today: date) -> list[LegalHold]:
     """`holds_to_date`, each with the end date the nightly job gives it before it releases (not saved:
-    the job dates them), whose last day comes by `through`, with `complaint_open` as `holds_coming_due`."""
+    the job dates them), whose last day comes by `through`, held back as `holds_coming_due` says."""
     ended_on = DataSubject.objects.filter(pk=OuterRef("subject_id")).values("relationship_ended_on")
     holds = (
-        holds_to_date()
-        .annotate(
-            complaint_open=Exists(complaints_open().filter(subject_id=OuterRef("subject_id"))),
-            relationship_ended_on=Subquery(ended_on),
-        )
+        _held_back(holds_to_date(), today=today)
+        .annotate(relationship_ended_on=Subquery(ended_on))
         .select_related("request", "category", "system")
     )
     dated = []
@@ -109,17 +136,21 @@ def _holds_dated_tonight(*, through: date) -> list[LegalHold]:
     return dated
 
 
-def holds_coming_due_listed(*, through: date, limit: int) -> dict[str, Any]:
+def holds_coming_due_listed(*, through: date, today: date, limit: int) -> dict[str, Any]:
     """The page of `holds_coming_due`: the first `limit` holds, each with the day whose night erases it
     (`released_from`, the day after its last), their number, and the holds with no end date yet (the
     customer's relationship with the bank is still open). The holds the job dates tonight before it
-    releases (`holds_to_date`) are listed with the end they will get, not counted as undated."""
-    found = holds_coming_due(through=through)
-    dated_tonight = _holds_dated_tonight(through=through)
+    releases (`holds_to_date`) are listed with the end they will get, not counted as undated; and the
+    holds for a dispute in force today."""
+    found = holds_coming_due(through=through, today=today)
+    dated_tonight = _holds_dated_tonight(through=through, today=today)
     first = sorted([*dated_tonight, *found[:limit]], key=lambda hold: (hold.ends_on, hold.pk))[:limit]
     return {
         "holds": [{"hold": hold, "released_from": hold.ends_on + RELEASED_AFTER_LAST_DAY} for hold in first],
         "total": len(dated_tonight) + found.count(),
+        # What keeps held data past its last day besides complaints, for the DPO and the auditor (who has no
+        # customer page): references and dates, not the description, which may name people.
+        "disputes": list(disputes_in_force(on=today).order_by("starts_on", "pk")[:limit]),
         "undated": LegalHold.objects.filter(released_at__isnull=True, ends_on__isnull=True)
         .exclude(pk__in=holds_to_date().values("pk"))
         .count(),

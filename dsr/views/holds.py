@@ -31,7 +31,7 @@ def holds_coming_due_page(request):
         request,
         "dsr/holds_coming_due.html",
         {
-            **holds_coming_due_listed(through=through, limit=HOLDS_LISTED),
+            **holds_coming_due_listed(through=through, today=today, limit=HOLDS_LISTED),
             "through": through,
             "today": today,
             "until_error": until_error,

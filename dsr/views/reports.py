@@ -21,6 +21,7 @@ from deadlines.policy import LOCAL_TZ, add_months, local_midnight, local_month
 from dsr.charts import backlog_chart, trend_chart
 from dsr.report_csv import monthly_csv, report_csv
 from dsr.reports import deadline_report, monthly_figures, on_time_trend
+from dsr.views import report_periods
 
 
 @staff_required("deadlines.view_deadline_report")
@@ -89,7 +90,8 @@ def monthly(request, year: int, month: int):
     since, until = local_month(first)
     return _period_report(
         request, since=since, until=until, template="dsr/reports/monthly.html",
-        file_name=f"deadline-report-{first:%Y-%m}.csv", context={"month": first},
+        file_name=f"deadline-report-{first:%Y-%m}.csv",
+        context={"month": first, "period": report_periods.MONTH},
     )
 
 
@@ -103,5 +105,5 @@ def yearly(request, year: int):
     since, until = local_year(year)
     return _period_report(
         request, since=since, until=until, template="dsr/reports/yearly.html",
-        file_name=f"deadline-report-{year}.csv", context={"year": year},
+        file_name=f"deadline-report-{year}.csv", context={"year": year, "period": report_periods.YEAR},
     )

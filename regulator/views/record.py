@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,13 +12,17 @@ from core.actors import actor_for_user
 from core.forms import form_submit
 from core.replica import replica_reads
 from core.spreadsheets import spreadsheet_download
-from deadlines.policy import LOCAL_TZ, local_midnight
 from regulator import services
 from regulator.documents import processing_record as build_record
 from regulator.documents import processing_record_csv
 from regulator.forms import ActivityForm, RecordReviewForm
 from regulator.reader_names import record_in_reader_language
-from regulator.selectors import RECORD_REVIEWS_LISTED, processing_activity_for, record_reviews
+from regulator.selectors import (
+    RECORD_REVIEWS_LISTED,
+    processing_activity_for,
+    record_reviewed_this_year,
+    record_reviews,
+)
 from regulator.views.common import json_download
 
 
@@ -50,17 +51,15 @@ def processing_record(request):
 
 
 def _record_page(request, record, review_form: RecordReviewForm):
-    """The record with its latest reviews; `reviewed_this_year` says whether the year's review (local
-    calendar year) is on file."""
+    """The record with its latest reviews and whether the year's review is on file."""
     reviews = list(record_reviews()[:RECORD_REVIEWS_LISTED])
-    year_began = local_midnight(date(timezone.localdate(timezone.now(), LOCAL_TZ).year, 1, 1))
     return render(
         request,
         "regulator/processing_record.html",
         {
             "record": record_in_reader_language(record),
             "reviews": reviews,
-            "reviewed_this_year": bool(reviews) and reviews[0].reviewed_at >= year_began,
+            "reviewed_this_year": record_reviewed_this_year(),
             "review_form": review_form,
         },
     )

@@ -290,6 +290,16 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
         "/portal/customers/{subject_a}/relationship-end/",
         WRITERS,
     ),
+    "portal/customers/<uuid:pk>/dispute-holds/": (
+        "POST",
+        "/portal/customers/{subject_a}/dispute-holds/",
+        DPO,
+    ),
+    "portal/customers/<uuid:pk>/dispute-holds/<int:dispute_pk>/lift/": (
+        "POST",
+        "/portal/customers/{subject_a}/dispute-holds/{absent_int}/lift/",
+        DPO,
+    ),
     "portal/customers/<uuid:pk>/guardian-verification/": (
         "GET",
         "/portal/customers/{subject_a}/guardian-verification/",
