@@ -37,7 +37,7 @@ def authorisation_receipt(
         "authorisation_id": str(authorisation.pk),
         "receipt_id": str(event.pk),
         "issued_at": (issued_at or event.at).isoformat(),
-        "controller": {"name": getattr(settings, "CONTROLLER_NAME", "Quyền Dữ Liệu"), "country": "VN"},
+        "controller": {"name": settings.BANK_NAME, "country": "VN"},
         "data_subject": {"identifier": authorisation.subject.external_ref, "identifier_type": "CIF"},
         "data_consumer": {
             "name": third_party.legal_name,

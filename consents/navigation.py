@@ -16,6 +16,7 @@ from core.navigation import (
     register_menu,
     register_subject_panel,
 )
+from deadlines.wording import binding_period_in_words
 
 
 def _portal_cards(request) -> list[dict]:
@@ -32,7 +33,8 @@ def _portal_cards(request) -> list[dict]:
             "tone": "warn" if open_count else "ok",
         },
         {
-            "label": _("Recipient notices overdue (72 h)"),
+            "label": _("Recipient notices overdue (%(period)s)")
+            % {"period": binding_period_in_words("withdraw", processor_involved=True)},
             "value": overdue,
             "url": url,
             "tone": "danger" if overdue else "ok",

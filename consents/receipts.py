@@ -202,7 +202,7 @@ def consent_receipt(
         "record_id": str(consent.pk),
         "receipt_id": str(last.pk),
         "issued_at": utc_iso(last.at),
-        "controller": {"name": getattr(settings, "CONTROLLER_NAME", "Quyền Dữ Liệu"), "country": "VN"},
+        "controller": {"name": settings.BANK_NAME, "country": "VN"},
         # The numbers carried when the event happened: a later renumbering leaves the bytes as issued.
         "data_subject": {
             "identifier": customer_number_at(consent.subject, last.at), "identifier_type": "CIF",

@@ -43,6 +43,13 @@ def period_in_words(amount: int | None, unit: str) -> str:
     return _IN_WORDS[PeriodUnit(unit)](amount)
 
 
+def binding_period_in_words(request_type: str, *, processor_involved: bool = False) -> str:
+    """Only the period that times work of `request_type` now, "48 hours" (a dash where no row sets one):
+    a label that must not say the 72 hours of the first bank that ran the platform."""
+    period = binding_period(request_type, processor_involved=processor_involved)
+    return NO_PERIOD if period is None else period_in_words(period.amount, period.unit)
+
+
 def binding_period_named(request_type: str, *, processor_involved: bool = False) -> str:
     """The period that times work of `request_type` now (`deadlines.policy.binding_period`), named by
     whose it is: "the bank's commitment (72 hours)", or "the legal deadline (20 calendar days)" where the

@@ -4,7 +4,7 @@ than sent: such files keep customers' addresses and messages on disk, where no e
 outbox reaches them, and nobody receives them. It warns too while the links the messages carry
 (`SITE_URL`) lead to this machine: a customer's phone opening http://localhost:8000 reaches nothing of
 the bank's. And it warns while customers' messages would come from no sender the bank owns: e-mail from
-the default no-reply@quyendulieu.local, SMS through the gateway with no brandname."""
+the default no-reply@quyendulieu.local, SMS through the gateway with no brandname, or naming no hotline."""
 
 from __future__ import annotations
 
@@ -89,6 +89,15 @@ def sender_check(app_configs=None, **kwargs) -> list[Warning]:
                 "Text messages go through the SMS gateway with no sender name.",
                 hint="Set SMS_SENDER to the bank's registered brandname (docs/deployment.md).",
                 id="integrations.W005",
+            )
+        )
+    if not settings.BANK_HOTLINE:
+        warnings.append(
+            Warning(
+                "Customers' messages give no hotline: a breach notice says \"call the hotline\" "
+                "with no number.",
+                hint="Set BANK_HOTLINE to the bank's customer hotline, e.g. 1900 1234 (docs/deployment.md).",
+                id="integrations.W006",
             )
         )
     return warnings

@@ -9,13 +9,16 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Customer notifications")
 
     def ready(self) -> None:
+        from django.core.checks import register as register_check
+
         from audit.actions import register_actions
         from core.navigation import MenuItem, SubjectPanel, register_menu, register_subject_panel
         from core.roles import Role, grant_permissions
         from integrations.signals import outbox_attempt_finished
-        from notifications import selectors, services, views
+        from notifications import checks, selectors, services, views
         from subjects.follow_ups import register_after_rectification
 
+        register_check(checks.default_channels_check)
         outbox_attempt_finished.connect(services.notification_follow_outbox,
                                         dispatch_uid="notifications.follow_outbox")
         # Whoever changes a customer's phone or e-mail, the old one is told (in the rectification's

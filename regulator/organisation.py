@@ -9,6 +9,8 @@ and `regulator.checks` stops a node where any is unset.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 
 ORGANISATION_KEYS = ("name", "registration_number", "address", "dpo_name", "dpo_email", "dpo_phone")
 
@@ -26,6 +28,18 @@ def organisation_missing() -> list[str]:
     """The keys the deployment has not set (the demo's values do not count)."""
     configured = getattr(settings, "REGULATOR_ORGANISATION", {})
     return [key for key in ORGANISATION_KEYS if not configured.get(key)]
+
+
+def organisation_email_invalid() -> str | None:
+    """The DPO e-mail the deployment set, when it is no address (Form 08 gives it A05 to reply to)."""
+    typed = getattr(settings, "REGULATOR_ORGANISATION", {}).get("dpo_email")
+    if not typed:
+        return None
+    try:
+        validate_email(typed)
+    except ValidationError:
+        return typed
+    return None
 
 
 def organisation() -> dict[str, str]:

@@ -146,7 +146,7 @@ def receipt(request, pk):
         "dsr/receipt.html",
         {
             "req": found,
-            "controller": getattr(settings, "CONTROLLER_NAME", "Quyền Dữ Liệu"),
+            "controller": settings.BANK_NAME,
             # Handed over or read out: in the customer's language, whatever the portal's.
             "customer_language": language_for_subject(found.subject),
         },

@@ -50,3 +50,9 @@ def test_the_customer_receipt_quotes_it_in_vietnamese(customer_a, commitment_of_
     assert "thời hạn ngân hàng cam kết (2 ngày" in page
     assert "72 giờ" not in page
 
+
+
+def test_the_dashboard_card_of_overdue_notices_quotes_the_policy(dpo, commitment_of_two_days):
+    page = signed_in(dpo).get(reverse("portal:dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Recipient notices overdue (2 calendar days)" in page
+    assert "72 h" not in page

@@ -44,3 +44,11 @@ def test_no_warning_on_a_development_machine(settings):
     settings.DEBUG, settings.DEFAULT_FROM_EMAIL = True, "Quyen Du Lieu <no-reply@quyendulieu.local>"
     settings.SMS_GATEWAY_URL, settings.SMS_SENDER = "https://sms.bank.vn/send", ""
     assert _ids() == set()
+
+
+def test_no_customer_hotline_is_warned(settings):
+    """Unset, a breach notice told customers to "call the hotline at once" and gave no number."""
+    settings.DEBUG, settings.BANK_HOTLINE = False, ""
+    assert "integrations.W006" in _ids()
+    settings.BANK_HOTLINE = "1900 1234"
+    assert "integrations.W006" not in _ids()

@@ -103,3 +103,13 @@ def test_the_monthly_report_and_proof_bundle_name_the_bank_the_filings_name():
     sent its inspector papers in the demo bank's name."""
     assert _settings_value("BANK_NAME", REGULATOR_ORG_NAME=BANK["name"]) == BANK["name"]
     assert _settings_value("BANK_NAME", REGULATOR_ORG_NAME=BANK["name"], BANK_NAME="VietBank") == "VietBank"
+
+
+@pytest.mark.parametrize("typed", ["dpo.phuongnambank.vn", "dpo@", "Nguyễn Văn An"])
+def test_check_errors_in_production_while_the_dpo_email_is_no_address(settings, typed):
+    """A second bank's DPO e-mail mistyped in the environment went on Form 08 to A05 as typed: the
+    authority's answers went nowhere. A node now stops naming the variable, as for one unset."""
+    settings.DEMO = False
+    settings.REGULATOR_ORGANISATION = {**BANK, "dpo_email": typed}
+    (error,) = check_regulator_organisation_set()
+    assert error.id == "regulator.E002" and "REGULATOR_DPO_EMAIL" in error.msg and typed in error.msg

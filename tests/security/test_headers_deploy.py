@@ -90,6 +90,7 @@ def test_deploy_checks_are_clean_with_production_settings(tmp_path):
         "SMS_GATEWAY_URL": "https://sms.bank.example/send",
         "SMS_SENDER": "NGANHANGMAU",
         "DEFAULT_FROM_EMAIL": "Ngân hàng Mẫu <no-reply@nganhangmau.vn>",
+        "BANK_HOTLINE": "1900 1234",
         # ... and links to the portal, not to localhost (integrations.W003).
         "SITE_URL": "https://consent.bank.example",
     })
