@@ -264,19 +264,18 @@ def _clock_start(row: DeadlinePolicy, received_at: datetime, occurred_at: dateti
     return received_at
 
 
-def _policies_in_force(
-    request_type: str, received_at: datetime, occurred_at: datetime | None
-) -> list[DeadlinePolicy]:
+def _policies_in_force(request_type: str, received_at: datetime, occurred_at: datetime | None) -> list:
     """The active rows of `request_type` in force on the day each one's own clock starts."""
-    rows = DeadlinePolicy.objects.filter(request_type=request_type, active=True)
-    in_force = []
-    for row in rows:
-        day = _local_day(_clock_start(row, received_at, occurred_at))
-        if (row.effective_from is None or row.effective_from <= day) and (
-            row.effective_to is None or day <= row.effective_to
-        ):
-            in_force.append(row)
-    return in_force
+    return rows_in_force(DeadlinePolicy.objects.filter(request_type=request_type, active=True),
+                         received_at, occurred_at)
+
+
+def rows_in_force(rows, received_at: datetime, occurred_at: datetime | None = None) -> list[DeadlinePolicy]:
+    """Of `rows` (as they stand, or stood: `deadlines.history`), the active ones in force on the day each
+    one's own clock starts."""
+    days = [(row, _local_day(_clock_start(row, received_at, occurred_at))) for row in rows if row.active]
+    return [row for row, day in days if (row.effective_from is None or row.effective_from <= day)
+            and (row.effective_to is None or day <= row.effective_to)]
 
 
 def statutory_regimes_in_force(

@@ -5,7 +5,8 @@ the API gives them, which the batch keeps with its load.
 
 Each "no" carries when the stop is due (`stop_by`): the bank's deadline for a withdrawal counted from when
 the bank heard the "no" (`FeedItem.heard_at`: the withdrawal, the restriction's start; never the row's
-write time, which a restamp moves), timed as the recipients' duties are (`processor_involved`), so the
+write time, which a restamp moves), timed as the recipients' duties are (`processor_involved`) by the
+policy as it stood when the bank heard it (`deadlines.history`: the DPO's later edit never moves it), so the
 core knows which stops it must have applied by when; and the core's word that it applied them ends the
 chain (`consent_feed_applied`)."""
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,7 +27,8 @@ from consents.services.campaign_checks import answer_digest
 from consents.services.told import reason_told
 from core.actors import Actor
 from core.errors import InvalidInput
-from deadlines.policy import WorkingCalendar, deadlines_for, policies_in_force
+from deadlines.history import PolicyHistory
+from deadlines.policy import WorkingCalendar, deadlines_for
 
 FEED_READ = "consents.feed.read"
 FEED_APPLIED = "consents.feed.applied"
@@ -66,24 +69,34 @@ def _item(item: FeedItem, *, processor: bool, stop_by: datetime | None) -> dict:
     }
 
 
-def _stop_by(item: FeedItem, *, now: datetime, days: dict[date, tuple]) -> datetime | None:
+def _stop_by(item: FeedItem, *, now: datetime, stops: StopTimes) -> datetime | None:
     if item.result.allowed or item.heard_at < now - STOP_DEADLINE_LOOKBACK:
         return None
-    return _stop_due(item.heard_at, days=days)
+    return stops.due(item.heard_at)
 
 
-def _stop_due(heard_at: datetime, *, days: dict[date, tuple]) -> datetime:
-    """The bank's withdrawal deadline from when it heard the "no", by the policy rows in force that day and
-    the working-day calendar from it, both read once per day, whatever the number of stops; with the
+class StopTimes:
+    """The bank's withdrawal deadline of each stop from when it heard the "no", by the policy rows as they
+    stood then (`PolicyHistory`: a later edit by the DPO applies to stops heard after it) and the working-day
+    calendar from that day, read once for the page and once per day, whatever the number of stops; with the
     processor's period, as `duties_open_for_withdrawal` times the recipients' stops."""
-    day = timezone.localdate(heard_at)
-    if day not in days:
-        days[day] = (policies_in_force(WITHDRAW, heard_at), WorkingCalendar.around(day))
-    policies, calendar = days[day]
-    return deadlines_for(
-        request_type=WITHDRAW, received_at=heard_at, policies=policies, calendar=calendar,
-        processor_involved=True,
-    ).due_at
+
+    def __init__(self, *, now: datetime) -> None:
+        self.since = now - STOP_DEADLINE_LOOKBACK
+        self.calendars: dict[date, WorkingCalendar] = {}
+
+    @cached_property
+    def history(self) -> PolicyHistory:
+        return PolicyHistory.since(WITHDRAW, self.since)
+
+    def due(self, heard_at: datetime) -> datetime:
+        day = timezone.localdate(heard_at)
+        if day not in self.calendars:
+            self.calendars[day] = WorkingCalendar.around(day)
+        return deadlines_for(
+            request_type=WITHDRAW, received_at=heard_at, policies=self.history.in_force(heard_at),
+            calendar=self.calendars[day], processor_involved=True,
+        ).due_at
 
 
 def consent_feed_read(
@@ -95,9 +108,9 @@ def consent_feed_read(
     page = consent_feed_page(
         purpose_code=purpose_code, after=after, limit=limit, now=now, recipients=recipients
     )
-    days: dict[date, tuple] = {}
+    stops = StopTimes(now=now)
     items = [
-        _item(item, processor=processor, stop_by=_stop_by(item, now=now, days=days))
+        _item(item, processor=processor, stop_by=_stop_by(item, now=now, stops=stops))
         for item in page.items
     ]
     digest = answer_digest({"items": items})
@@ -137,14 +150,14 @@ def consent_feed_applied(
     if through.written_at > now - COMMIT_LAG:
         raise InvalidInput(NOT_GIVEN_YET, field="cursor")
     with transaction.atomic(durable=True):
-        stops = feed_stops_covered(
+        heard = feed_stops_covered(
             purpose_code, through=through, since=now - STOP_DEADLINE_LOOKBACK, now=now
         )
-        days: dict[date, tuple] = {}
+        stops = StopTimes(now=now)
         entry = audit_record(
             action=FEED_APPLIED, actor=actor, now=now,
             data={"purpose": purpose_code, "through": through.encoded(),
                   "applied_through": through.written_at.isoformat(), "applied_through_row": through.row,
-                  "stops": len(stops), "stops_late": sum(_stop_due(at, days=days) < now for at in stops)},
+                  "stops": len(heard), "stops_late": sum(stops.due(at) < now for at in heard)},
         )
     return FeedApplied(applied_through=through.written_at, acknowledged_at=now, proof=str(entry.pk))

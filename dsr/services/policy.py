@@ -15,6 +15,7 @@ from core.actors import Actor
 from core.db import locked_or_not_found
 from core.errors import Conflict, InvalidInput, required_text
 from core.moments import check_in_range
+from deadlines.history import POLICY_CHANGED
 from deadlines.models import (
     CEILING_EXPLANATIONS,
     NO_PAUSE_REGIMES,
@@ -88,7 +89,7 @@ def deadline_policy_update(*, actor: Actor, policy_id: int, changes: dict[str, A
             return policy
         policy.save(update_fields=[*diff, "updated_at"])
         audit_record(
-            action="dsr.policy.changed",
+            action=POLICY_CHANGED,
             actor=actor,
             target=policy,
             data={"regime": policy.regime, "request_type": policy.request_type, "changed": diff},

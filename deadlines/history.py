@@ -1,0 +1,60 @@
+"""The deadline policy as it stood at a past moment: today's rows with the DPO's later edits undone.
+
+The DPO edits a row in place (`dsr.services.policy.deadline_policy_update`), and the append-only audit trail
+keeps every edit with each changed field's value before and after (`POLICY_CHANGED`). A promise the bank
+gave is kept by the rules in force when it heard the work: a request keeps a copy of its rows
+(`policy_snapshot`), a recipient's duty its due time; work that keeps neither (a stop the consent feed
+times from when the bank heard the "no") is timed by the rows as they stood then, so an edit applies to
+work heard after it and never moves a deadline already promised. An edit made outside that service (a
+shell, a data migration) leaves no entry and reads as if it had always been so.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime
+
+from django.core.exceptions import FieldDoesNotExist
+
+from audit.models import AuditEntry
+from deadlines.models import DeadlinePolicy
+from deadlines.policy import rows_in_force
+
+POLICY_CHANGED = "dsr.policy.changed"
+# How an edit's entry writes a value it had before (`str(value)`): an empty one reads back as empty.
+_EMPTY = "None"
+
+
+class PolicyHistory:
+    """The rows of one request type as they stood at any moment since `since`: two queries, then none."""
+
+    def __init__(self, rows: list[DeadlinePolicy], edits: list[tuple[datetime, str, dict]]) -> None:
+        self.rows = rows
+        self.edits = edits  # (recorded_at, row id, {field: {"before", "after"}}), the latest first
+
+    @classmethod
+    def since(cls, request_type: str, since: datetime) -> PolicyHistory:
+        rows = list(DeadlinePolicy.objects.filter(request_type=request_type))
+        edits = AuditEntry.objects.filter(
+            action=POLICY_CHANGED, target_type=DeadlinePolicy._meta.label_lower,
+            target_id__in=[str(row.pk) for row in rows], recorded_at__gt=since,
+        ).order_by("-sequence").values_list("recorded_at", "target_id", "data__changed")
+        return cls(rows, list(edits))
+
+    def in_force(self, received_at: datetime) -> list[DeadlinePolicy]:
+        """The rows that timed work received at `received_at`, as they stood then (unsaved copies)."""
+        rows = {str(row.pk): copy.copy(row) for row in self.rows}
+        for recorded_at, row_id, changed in self.edits:
+            if recorded_at <= received_at:
+                break
+            for name, values in changed.items():
+                _undo(rows[row_id], name, values["before"])
+        return rows_in_force(rows.values(), received_at)
+
+
+def _undo(row: DeadlinePolicy, name: str, before: str) -> None:
+    try:
+        field = DeadlinePolicy._meta.get_field(name)
+    except FieldDoesNotExist:  # a field the table has lost since: it times nothing now
+        return
+    setattr(row, name, None if before == _EMPTY and field.null else field.to_python(before))

@@ -1,0 +1,52 @@
+"""The policy as it stood at a past moment (`deadlines.history.PolicyHistory`): the DPO's edits after it,
+read back from the audit trail, are undone, empty values and switches included; those before it stand."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from deadlines.history import PolicyHistory
+from deadlines.models import DeadlinePolicy, DeadlineRegime
+from dsr.services.policy import deadline_policy_update
+from tests.dsr.factories import STAFF
+
+pytestmark = pytest.mark.django_db
+
+
+def _bank_row() -> DeadlinePolicy:
+    return DeadlinePolicy.objects.get(regime=DeadlineRegime.BANK, request_type="withdraw")
+
+
+def _bank_row_at(history: PolicyHistory, moment) -> DeadlinePolicy | None:
+    return next((row for row in history.in_force(moment) if row.regime == DeadlineRegime.BANK), None)
+
+
+def test_an_edit_after_a_moment_is_undone_and_one_before_it_stands():
+    start = timezone.now() - timedelta(hours=1)
+    deadline_policy_update(actor=STAFF, policy_id=_bank_row().pk, changes={"processor_period": 120})
+    between = timezone.now()
+    deadline_policy_update(actor=STAFF, policy_id=_bank_row().pk, changes={"period": 48})
+
+    history = PolicyHistory.since("withdraw", start - timedelta(days=1))
+
+    def periods_at(moment):
+        row = _bank_row_at(history, moment)
+        return row.period, row.processor_period
+
+    assert periods_at(start) == (72, None)
+    assert periods_at(between) == (72, 120)
+    assert _bank_row_at(history, timezone.now()).period == 48
+    assert _bank_row().period == 48, "the table itself is left as it stands"
+
+
+def test_a_row_switched_off_since_still_timed_what_was_heard_before():
+    heard = timezone.now() - timedelta(minutes=5)
+    deadline_policy_update(actor=STAFF, policy_id=_bank_row().pk, changes={"active": False})
+
+    history = PolicyHistory.since("withdraw", heard - timedelta(days=1))
+
+    assert _bank_row_at(history, heard).period == 72
+    assert _bank_row_at(history, timezone.now()) is None
