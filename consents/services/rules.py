@@ -3,7 +3,7 @@ before anything is written, children's and guardians' rules included. Writes not
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
 from django.utils import timezone
@@ -78,6 +78,12 @@ class GrantRequest:
     who_answered: WhoAnswered | None = None
     # An answer imported from another controller's records (`CollectedBy`); None: given to this bank.
     collected_by: CollectedBy | None = None
+
+
+def collected_by_data(collected_by: CollectedBy | None) -> dict[str, dict[str, str]]:
+    """Where an answer or a withdrawal imported from another controller's records was given, as its proof
+    keeps it (a grant's snapshot, a withdrawal's event and audit entry); empty when given to this bank."""
+    return {"collected_by": asdict(collected_by)} if collected_by is not None else {}
 
 
 def not_consent_based_error(purpose: Purpose, legal_basis: str | None = None) -> Conflict:
