@@ -240,7 +240,7 @@ class ConsentEvent(models.Model):
         "subjects.Representative", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     # A withdrawal imported from another controller's records: the bank it was given to and the version of
-    # its notice (`consents.services.rules.collected_by_data`); null: given to this bank.
+    # its notice (`consents.services.who_answered.collected_by_data`); null: given to this bank.
     collected_by = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:

@@ -23,8 +23,13 @@ from consents.models import Consent, ConsentEvent, ConsentState, ConsentStatus, 
 from consents.scope import consent_snapshot
 from consents.selectors.rule import term_ended
 from consents.services.duties import duties_open_for_withdrawal
-from consents.services.rules import GrantRequest, collected_by_data
-from consents.services.who_answered import WhoAnswered, who_answered_frozen, who_representative_audit_data
+from consents.services.rules import GrantRequest
+from consents.services.who_answered import (
+    WhoAnswered,
+    collected_by_data,
+    who_answered_frozen,
+    who_representative_audit_data,
+)
 from consents.states import CONSENT_MACHINE
 from core.actors import Actor
 from core.errors import NotFound

@@ -3,7 +3,7 @@ before anything is written, children's and guardians' rules included. Writes not
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.utils import timezone
@@ -19,7 +19,7 @@ from consents.models import (
     PurposeCategory,
 )
 from consents.scope import scope_abroad
-from consents.services.who_answered import WhoAnswered, who_answered_validate
+from consents.services.who_answered import CollectedBy, WhoAnswered, who_answered_validate
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput
 from subjects.children import (
@@ -38,16 +38,6 @@ MAX_EVIDENCE_LENGTH = 300
 # Domain notes ("Consent rules"): proof is on the bank. Where the customer agrees in front of staff or
 # on paper, the form number, scanned document or call recording is the proof.
 CHANNELS_NEEDING_EVIDENCE = frozenset(WITNESSED_CHANNELS)
-
-
-@dataclass(frozen=True)
-class CollectedBy:
-    """The controller an answer was given to, when it was not this bank: a portfolio transferred with a
-    merger, an acquisition or a division (Law 91/2025), and the version of that controller's notice the
-    customer read. Frozen on the receipt, so it never claims the customer read this bank's notice."""
-
-    controller: str
-    notice_version: str
 
 
 @dataclass(frozen=True)
@@ -78,12 +68,6 @@ class GrantRequest:
     who_answered: WhoAnswered | None = None
     # An answer imported from another controller's records (`CollectedBy`); None: given to this bank.
     collected_by: CollectedBy | None = None
-
-
-def collected_by_data(collected_by: CollectedBy | None) -> dict[str, dict[str, str]]:
-    """Where an answer or a withdrawal imported from another controller's records was given, as its proof
-    keeps it (a grant's snapshot, a withdrawal's event and audit entry); empty when given to this bank."""
-    return {"collected_by": asdict(collected_by)} if collected_by is not None else {}
 
 
 def not_consent_based_error(purpose: Purpose, legal_basis: str | None = None) -> Conflict:

@@ -23,15 +23,15 @@ from consents.services.duties import duties_open_for_withdrawal
 from consents.services.phone_confirmations import phone_acts_confirm
 from consents.services.records import MAX_REASON_LENGTH, consent_locked, consent_transition, live_within_term
 from consents.services.rules import (
-    CollectedBy,
     channel_validate,
-    collected_by_data,
     evidence_length_validate,
     not_consent_based_error,
 )
 from consents.services.who_answered import (
     AnsweredBy,
+    CollectedBy,
     WhoAnswered,
+    collected_by_data,
     who_answered_representative_checked,
     who_answered_validate,
     who_asked_audit_data,
