@@ -13,6 +13,7 @@ from consents.services.who_answered import (
     NoticeGiven,
     authority_missing_error,
 )
+from subjects.selectors import representative_initials
 
 
 def _authority_field() -> forms.CharField:
@@ -52,7 +53,7 @@ class _RepresentativeChoice(forms.Form):
     def __init__(self, *args, representatives=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["representative"].widget.choices = [("", "—")] + [
-            (str(r.pk), f"{r.full_name} ({r.relationship}; {r.get_authority_display()}: "
+            (str(r.pk), f"{representative_initials(r)} ({r.relationship}; {r.get_authority_display()}: "
                         f"{r.document_reference})")
             for r in representatives
         ]

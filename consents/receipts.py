@@ -284,6 +284,8 @@ def consent_receipt(
                 # The event's own proof, on the staff copy and only when it has one: a receipt already
                 # issued (events without one) keeps its bytes.
                 **({"evidence": e.evidence} if e.evidence and not for_customer else {}),
+                # The other bank a withdrawal imported from its records was given to: only then.
+                **({"collected_by": e.collected_by} if e.collected_by else {}),
             }
             for e in events
         ],

@@ -239,6 +239,9 @@ class ConsentEvent(models.Model):
     representative = models.ForeignKey(
         "subjects.Representative", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A withdrawal imported from another controller's records: the bank it was given to and the version of
+    # its notice (`consents.services.who_answered.collected_by_data`); null: given to this bank.
+    collected_by = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("consent event")

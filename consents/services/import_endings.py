@@ -71,7 +71,7 @@ def withdrawal_row_record(
         )
     consent_withdraw_imported_locked(
         actor=actor, consent=consent, channel=request.channel, evidence=request.evidence, source=source,
-        withdrawn_at=withdrawn_at, now=now, import_key=key,
+        withdrawn_at=withdrawn_at, now=now, import_key=key, collected_by=request.collected_by,
     )
 
 

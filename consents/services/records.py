@@ -10,7 +10,7 @@ transaction.
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +24,12 @@ from consents.scope import consent_snapshot
 from consents.selectors.rule import term_ended
 from consents.services.duties import duties_open_for_withdrawal
 from consents.services.rules import GrantRequest
-from consents.services.who_answered import WhoAnswered, who_answered_frozen, who_representative_audit_data
+from consents.services.who_answered import (
+    WhoAnswered,
+    collected_by_data,
+    who_answered_frozen,
+    who_representative_audit_data,
+)
 from consents.states import CONSENT_MACHINE
 from core.actors import Actor
 from core.errors import NotFound
@@ -71,6 +76,7 @@ def _event_record(
         import_key=import_key,
         # Named in the answer's or the withdrawal's audit data (`who_answered`), checked by then.
         representative_id=data.get("representative"),
+        collected_by=data.get("collected_by"),
     )
     event.save(force_insert=True)
     if state:
@@ -246,8 +252,7 @@ def answer_build(
         snapshot = {**snapshot, "notice": {**snapshot["notice"], "shown_in": request.notice_language}}
     if request.who_answered is not None:
         snapshot = {**snapshot, "answered": who_answered_frozen(request.who_answered)}
-    if request.collected_by is not None:
-        snapshot = {**snapshot, "collected_by": asdict(request.collected_by)}
+    snapshot = {**snapshot, **collected_by_data(request.collected_by)}
     return Consent(
         subject=request.subject,
         purpose=request.purpose,

@@ -19,7 +19,7 @@ from consents.models import (
     PurposeCategory,
 )
 from consents.scope import scope_abroad
-from consents.services.who_answered import WhoAnswered, who_answered_validate
+from consents.services.who_answered import CollectedBy, WhoAnswered, who_answered_validate
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput
 from subjects.children import (
@@ -38,16 +38,6 @@ MAX_EVIDENCE_LENGTH = 300
 # Domain notes ("Consent rules"): proof is on the bank. Where the customer agrees in front of staff or
 # on paper, the form number, scanned document or call recording is the proof.
 CHANNELS_NEEDING_EVIDENCE = frozenset(WITNESSED_CHANNELS)
-
-
-@dataclass(frozen=True)
-class CollectedBy:
-    """The controller an answer was given to, when it was not this bank: a portfolio transferred with a
-    merger, an acquisition or a division (Law 91/2025), and the version of that controller's notice the
-    customer read. Frozen on the receipt, so it never claims the customer read this bank's notice."""
-
-    controller: str
-    notice_version: str
 
 
 @dataclass(frozen=True)

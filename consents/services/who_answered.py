@@ -5,11 +5,12 @@ the son beside her answered records what did not happen. So a form staff record 
 customer; the customer helped by someone she brought, who read or explained it; or someone acting on her
 documented authority, a power of attorney, whose reference is kept) and whether the notice was read out
 or handed over to read: a notice handed to a customer who cannot read it is no notice she understood.
-Frozen with the answer (`Consent.snapshot["answered"]`), it is part of the receipt's proof."""
+Frozen with the answer (`Consent.snapshot["answered"]`), it is part of the receipt's proof. So is the
+other controller an imported answer or withdrawal was given to (`CollectedBy`), after a transfer."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 
 from django.db import models
@@ -138,3 +139,19 @@ def who_answered_frozen(who: WhoAnswered) -> dict[str, str]:
     if who.representative_id:
         frozen["representative"] = str(who.representative_id)
     return frozen
+
+
+@dataclass(frozen=True)
+class CollectedBy:
+    """The controller an answer was given to, when it was not this bank: a portfolio transferred with a
+    merger, an acquisition or a division (Law 91/2025), and the version of that controller's notice the
+    customer read. Frozen on the receipt, so it never claims the customer read this bank's notice."""
+
+    controller: str
+    notice_version: str
+
+
+def collected_by_data(collected_by: CollectedBy | None) -> dict[str, dict[str, str]]:
+    """Where an answer or a withdrawal imported from another controller's records was given, as its proof
+    keeps it (a grant's snapshot, a withdrawal's event and audit entry); empty when given to this bank."""
+    return {"collected_by": asdict(collected_by)} if collected_by is not None else {}

@@ -29,7 +29,9 @@ from consents.services.rules import (
 )
 from consents.services.who_answered import (
     AnsweredBy,
+    CollectedBy,
     WhoAnswered,
+    collected_by_data,
     who_answered_representative_checked,
     who_answered_validate,
     who_asked_audit_data,
@@ -223,18 +225,21 @@ def consent_withdraw_imported_locked(
     withdrawn_at: datetime,
     now: datetime,
     import_key: str,
+    collected_by: CollectedBy | None = None,
 ) -> Consent | None:
     """A withdrawal from a legacy file (`consents.services.import_rows`), in the import's transaction, the
     customer locked and the consent judged live and given before `withdrawn_at` there. The consent ends on
     the form's day (`withdrawn_at`: its end, its event); the recipients' time runs from `now`, when the
     platform learnt of it, as they could not stop before. Judged as on that day: refused unless the
     purpose relied on consent then; None when its term had run out by then (its expiry recorded
-    instead, `withdraw_locked`)."""
+    instead, `withdraw_locked`). `collected_by`: the other controller it was given to, on its event and
+    audit entry."""
     _validate_withdrawal_input(actor, channel, "", source=source, evidence=evidence)
     _refuse_unless_consent_based(consent.purpose, withdrawn_at)
     withdrawn = withdraw_locked(actor=actor, consent=consent, channel=channel, reason="", source=source,
                                  now=now, received_at=now, evidence=evidence, effective_at=withdrawn_at,
-                                 import_key=import_key, term_judged_at=withdrawn_at)
+                                 import_key=import_key, term_judged_at=withdrawn_at,
+                                 audit_data=collected_by_data(collected_by))
     if withdrawn is not None:
         after_withdrawal(actor=actor, subject=consent.subject, purposes=[consent.purpose], channel=channel,
                          source=source, now=now)

@@ -32,6 +32,7 @@ from subjects.models import DataSubject
 from subjects.selectors import (
     ACT_CONSENTS,
     guardian_to_verify,
+    representative_initials,
     representatives_for_act,
     subject_by_id,
     subject_for_ref,
@@ -54,6 +55,10 @@ def subject_panel_context(request, subject: DataSubject) -> dict:
     """The consent section of the staff customer page (registered as a subject panel)."""
     switches = selectors.consent_switches_of([subject], now=timezone.now())
     events, total = selectors.consent_timeline_head(subject, TIMELINE_LIMIT)
+    for event in events:
+        # Initials, as the representatives page shows them until a reason is given (an audited view).
+        representative = event.representative
+        event.representative_shown = representative_initials(representative) if representative else ""
     live = switches.live(subject)
     return {
         "consent_subject": subject,

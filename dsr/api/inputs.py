@@ -65,6 +65,16 @@ class RequestCreateSerializer(serializers.Serializer):
         "(a merger, an acquisition) brings over, with `received_at` the day it received it, however long "
         "ago: the clocks keep running from that day.",
     )
+    extended_until = serializers.DateField(
+        required=False,
+        help_text="Staff only, with `received_by`: the day the other bank already extended the request to "
+        "(its one extension under Law 91 used there): both deadlines end with that day, no later than the "
+        "law allows, and this bank cannot extend it again (409 `already_extended`).",
+    )
+    extension_note = serializers.CharField(
+        max_length=1000, required=False, allow_blank=True,
+        help_text="With `extended_until`: the reason the other bank gave the customer for the extension.",
+    )
 
 
 class VerifyIdentitySerializer(serializers.Serializer):

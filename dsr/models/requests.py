@@ -151,6 +151,9 @@ class DataSubjectRequest(models.Model):
     bank_paused_seconds = models.PositiveIntegerField(default=0)
     statutory_paused_seconds = models.PositiveIntegerField(default=0)
     extended_at = models.DateTimeField(null=True, blank=True)
+    # A request a transferred portfolio brought over whose one extension the other bank already used: the
+    # day it extended it to (`received_by`), its reason in `extension_note`. Law 91 allows one extension.
+    extended_elsewhere_until = models.DateField(_("extended by the other bank until"), null=True, blank=True)
     # Why the deadline was extended; the customer is told (Decree 356). May quote the customer: encrypted.
     extension_note = EncryptedTextField(_("reason for the extension"), blank=True)
 
@@ -353,6 +356,10 @@ class DataSubjectRequest(models.Model):
             return self.closed_late
         binding = self._binding_deadline(at=now)
         return binding is not None and now > binding
+
+    def extension_used(self) -> bool:
+        """The law's one extension is used: by this bank, or by the other bank before a transfer."""
+        return self.extended_at is not None or self.extended_elsewhere_until is not None
 
     def bank_clock_stopped(self, at=None) -> bool:
         """The bank's clock stood still at `at` (now when omitted): awaiting the customer since before its

@@ -40,7 +40,7 @@ def request_deadlines(request: DataSubjectRequest, *, extended: bool | None = No
         paused=timedelta(seconds=request.bank_paused_seconds),
         statutory_paused=timedelta(seconds=request.statutory_paused_seconds),
         paused_since=request.paused_at,
-        extended=request.extended_at is not None if extended is None else extended,
+        extended=request.extension_used() if extended is None else extended,
         policies=request_policies(request),
     )
 
@@ -74,6 +74,11 @@ def request_extension_refusal(
     them. Reads the policy rows only, not the working-day calendar: pages ask it for every request shown."""
     if request.status in REQUEST_MACHINE.terminal:
         return InvalidTransition(status=request.get_status_display())
+    if request.extended_elsewhere_until is not None:
+        return Conflict(
+            _("%(bank)s already extended this request before the transfer; the law allows one extension."),
+            code="already_extended", bank=request.received_by,
+        )
     if request.extended_at is not None:
         return Conflict(_("The deadline has already been extended once."), code="already_extended")
     fallen = clocks_fallen_due(request, now=now) if fallen is None else fallen

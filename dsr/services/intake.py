@@ -4,7 +4,7 @@ the requesting client told."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -33,7 +33,7 @@ from dsr.services.base import clock_record
 from dsr.services.client_webhooks import notify_requesting_client
 from dsr.services.complaints import complaint_challenge_check
 from dsr.services.moves import S, status_change_record
-from dsr.services.receipt_times import receipt_check
+from dsr.services.receipt_times import extended_elsewhere_deadlines, receipt_check
 from dsr.services.repeats import Repeat, request_repeat_check
 from subjects.changes import subject_changes_check
 from subjects.children import GUARDIAN_ONLY_BELOW_AGE, guardian_minor_error, may_be_child
@@ -86,6 +86,8 @@ def request_create_in_transaction(
     own_contact_details: bool = False,
     received_at: datetime | None = None,
     received_by: str = "",
+    extended_until: date | None = None,
+    extension_note: str = "",
     on_repeat: Repeat = Repeat.REFUSE,
     challenges: DataSubjectRequest | None = None,
     representative_id_number: str = "",
@@ -100,7 +102,9 @@ def request_create_in_transaction(
     days later), given by staff alone (`_received_at_check`): both clocks, the receipt in the history
     and the clock start count from it; the audit entries are stamped `now`, and the receipt entry
     keeps both. Without it the request is received when it is recorded. `received_by`: the other bank
-    that received it, for a request a transferred portfolio brings over (`receipt_check`).
+    that received it, for a request a transferred portfolio brings over (`receipt_check`);
+    `extended_until` and `extension_note`: the day that bank extended it to and why, its one extension
+    used there (`extended_elsewhere_deadlines`).
 
     A request that repeats one the customer has open is refused (409 `duplicate_request`, naming it)
     or recorded beside it, as the caller chooses (`on_repeat`, `dsr.services.repeats.Repeat`); a
@@ -136,7 +140,13 @@ def request_create_in_transaction(
     ) if representative_id_number.strip() else None
     # Whether a processor must act is known only when the fan-out reaches one (`clock_processor_involved`).
     policies = policies_in_force(type, received_at)
-    deadlines = deadlines_for(request_type=type, received_at=received_at, subject=subject, policies=policies)
+    deadlines, extension_note = extended_elsewhere_deadlines(
+        deadlines_for(
+            request_type=type, received_at=received_at, subject=subject, policies=policies,
+            extended=extended_until is not None,
+        ),
+        extended_until, extension_note, received_at=received_at, received_by=received_by,
+    )
     with transaction.atomic(savepoint=False):
         # A customer's own contact change is answered at once: no clock runs, nothing to repeat.
         repeated = None if own_contact_details else request_repeat_check(
@@ -155,6 +165,8 @@ def request_create_in_transaction(
             created_by_id=actor.user_id,
             received_at=received_at,
             received_by=received_by,
+            extended_elsewhere_until=extended_until,
+            extension_note=extension_note,
             due_at=deadlines.due_at,
             acknowledge_by=deadlines.acknowledge_by,
             statutory_due_at=deadlines.statutory_due_at,
@@ -182,6 +194,7 @@ def request_create_in_transaction(
                 "corrected_fields": sorted(clean_corrections),
                 "received_at": received_at.isoformat(),
                 **({"received_by": received_by} if received_by else {}),
+                **({"extended_elsewhere_until": extended_until.isoformat()} if extended_until else {}),
                 "recorded_at": now.isoformat(),
                 **({"repeat_of": str(repeated.pk)} if repeated else {}),
                 **({"challenges": str(challenges.pk)} if challenges else {}),

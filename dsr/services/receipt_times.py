@@ -5,7 +5,8 @@ customer's deadline does not)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from core.actors import Actor
 from core.errors import InvalidInput
 from core.text import nfc
-from deadlines.policy import LOCAL_TZ, local_midnight
+from deadlines.policy import LOCAL_TZ, Deadlines, local_midnight
 
 # How far back staff may date a request's receipt (a paper form typed in days after it came): the longest
 # period the law gives to complete a request (Law 91 / Decree 356: a deletion a processor must carry
@@ -66,6 +67,42 @@ def receipt_check(
             earliest=earliest.isoformat(),
         )
     return received_at, received_by
+
+
+def extended_elsewhere_deadlines(
+    deadlines: Deadlines, extended_until: date | None, note: str, *, received_at: datetime, received_by: str
+) -> tuple[Deadlines, str]:
+    """The deadlines of a request the other bank (`received_by`) already extended until `extended_until`,
+    for `note`, and that note: the law allows one extension (Law 91/2025), so the request comes in with
+    it used, and both clocks end with the day it was extended to (`deadlines`: the law's, extended),
+    never later than the law allows. Without `extended_until`: `deadlines` as they are."""
+    note = nfc(note or "").strip()
+    if extended_until is None:
+        if note:
+            raise InvalidInput(
+                _("Give the day the other bank extended the request to."), field="extended_until"
+            )
+        return deadlines, ""
+    if not received_by:
+        raise InvalidInput(
+            _("Only a request another bank received comes in already extended: name that bank."),
+            field="extended_until",
+        )
+    if not note:
+        raise InvalidInput(
+            _("Give the reason %(bank)s gave the customer for the extension."), field="extension_note",
+            bank=received_by,
+        )
+    ends = datetime.combine(extended_until, time(23, 59, 59), tzinfo=LOCAL_TZ)
+    latest = deadlines.statutory_due_at or deadlines.due_at
+    if ends > latest or extended_until < timezone.localdate(received_at, LOCAL_TZ):
+        raise InvalidInput(
+            _("The day the request was extended to must fall between its receipt and %(latest)s, the latest "
+              "the law allows with its one extension. Check the date the other bank gave."),
+            field="extended_until", latest=timezone.localdate(latest, LOCAL_TZ).isoformat(),
+        )
+    statutory = min(deadlines.statutory_due_at, ends) if deadlines.statutory_due_at else None
+    return replace(deadlines, due_at=min(deadlines.due_at, ends), statutory_due_at=statutory), note
 
 
 def received_on_moment(day: date | None, *, now: datetime | None = None) -> datetime | None:

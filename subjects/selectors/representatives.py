@@ -12,10 +12,17 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import InvalidInput
 from subjects.crypto import blind_index_candidates, fingerprint
 from subjects.models import Representative, RepresentativeScope
+from subjects.selectors.records import personal_value_masked
 
 # The two kinds of act a representative's authority may cover (`RepresentativeScope`, `BOTH` covers both).
 ACT_CONSENTS = RepresentativeScope.CONSENTS.value
 ACT_REQUESTS = RepresentativeScope.REQUESTS.value
+
+
+def representative_initials(representative: Representative) -> str:
+    """The representative's name as staff see it outside the representatives page (a form's choice list,
+    the consent timeline): initials, as that page shows it until a reason is given and the view audited."""
+    return personal_value_masked("full_name", representative.full_name)
 
 
 def customer_names_no_representative(*, field: str) -> InvalidInput:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
+from audit.models import AuditEntry
 from consents.models import Consent
 from consents.receipts import consent_receipt
 from consents.services import consents_import_csv
@@ -85,3 +86,22 @@ def test_the_customer_s_receipt_page_names_the_bank_they_answered(catalogue, cus
     given_to = page.split('data-testid="receipt-collected-by"')[1].split("</dd>")[0]
     assert "Ngân hàng B" in given_to
     assert "B-MKT-1" in given_to
+
+
+BANK_B = "Ngân hàng B,B-MKT-1"
+
+
+def test_a_withdrawal_given_to_the_other_bank_keeps_its_origin_on_its_event(catalogue):
+    customer = make_subject()
+    consents_import_csv(actor=ACTOR, filename="bank-b.csv", lines=import_lines(
+        f"{customer.external_ref},marketing,v1,branch,B-FORM-1,{local_day_ago(5)},,granted,{BANK_B}",
+        f"{customer.external_ref},marketing,v1,branch,B-FORM-2,{local_day_ago(2)},,withdrawn,{BANK_B}",
+        header=HEADER,
+    ))
+    consent = Consent.objects.get(subject=customer)
+
+    withdrawal = consent_receipt(consent)["events"][-1]
+    assert withdrawal["type"] == "withdrawn"
+    assert withdrawal["collected_by"] == {"controller": "Ngân hàng B", "notice_version": "B-MKT-1"}
+    entry = AuditEntry.objects.get(action="consents.consent.withdrawn", target_id=str(consent.pk))
+    assert entry.data["collected_by"] == {"controller": "Ngân hàng B", "notice_version": "B-MKT-1"}

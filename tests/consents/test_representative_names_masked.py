@@ -1,0 +1,51 @@
+"""The representative's name is personal data of someone who is not the customer: the representatives page
+shows initials until the staff member gives a reason (an audited view). The consent and withdrawal forms'
+choice list and the customer page's consent timeline show the same initials, never the full name."""
+
+from __future__ import annotations
+
+import pytest
+
+from consents.models import Consent, Purpose
+from tests.consents.factories import grant, make_purpose
+from tests.factories import make_representative, make_subject, signed_in
+
+pytestmark = pytest.mark.django_db
+FULL_NAME = "Nguyễn Văn Nam"
+INITIALS = "N*** V*** N***"
+
+
+@pytest.fixture
+def mother():
+    make_purpose("marketing", category="marketing")
+    return make_subject()
+
+
+def test_the_consent_form_offers_the_representative_by_initials(officer, mother):
+    make_representative(mother)
+    page = signed_in(officer).get(f"/en/portal/customers/{mother.pk}/consents/new/").content.decode()
+    assert INITIALS in page
+    assert FULL_NAME not in page
+
+
+def test_the_withdrawal_form_offers_the_representative_by_initials(officer, mother):
+    make_representative(mother)
+    consent = grant(mother, Purpose.objects.get(code="marketing"))
+    page = signed_in(officer).get(f"/en/portal/consents/{consent.pk}/withdraw/").content.decode()
+    assert INITIALS in page
+    assert FULL_NAME not in page
+
+
+def test_the_consent_timeline_names_the_representative_by_initials(officer, mother):
+    son = make_representative(mother)
+    answer = signed_in(officer).post(f"/en/portal/customers/{mother.pk}/consents/new/", {
+        "answer_marketing": "yes", "version_marketing": "v1", "channel": "branch", "evidence": "form 12",
+        "notice_given": "read_out", "answered_by": "representative", "representative": str(son.pk),
+    })
+    assert answer.status_code == 302
+    assert Consent.objects.filter(subject=mother).exists()
+
+    page = signed_in(officer).get(f"/en/portal/customers/{mother.pk}/").content.decode()
+    timeline = page.split('data-testid="consent-timeline"')[1].split("</ol>")[0]
+    assert f"by representative {INITIALS}" in timeline
+    assert FULL_NAME not in page
