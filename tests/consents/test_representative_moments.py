@@ -14,6 +14,7 @@ from consents.models import ConsentStatus
 from consents.services import consent_withdraw
 from core.actors import actor_for_user
 from core.errors import InvalidInput
+from subjects.models import DataSubject
 from subjects.representatives import representative_revoke
 from tests.consents.factories import grant, make_purpose
 from tests.factories import make_representative, make_subject
@@ -46,6 +47,8 @@ def test_a_withdrawal_at_2330_on_the_authoritys_last_day_is_in_force_and_at_0030
 def test_a_withdrawal_said_before_the_revocation_and_recorded_after_it_stays_valid(officer):
     mother = make_subject()
     now = datetime.now(tz=HANOI)
+    # An answer said offline cannot predate the customer's registration: she has been one for a week.
+    DataSubject.objects.filter(pk=mother.pk).update(created_at=now - timedelta(days=7))
     said_before = grant(mother, make_purpose("marketing", category="marketing"), now=now - timedelta(hours=5))
     said_after = grant(mother, make_purpose("offers", category="marketing"), now=now - timedelta(hours=5))
     son = make_representative(mother)
