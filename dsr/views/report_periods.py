@@ -1,6 +1,7 @@
 """How the monthly and yearly deadline reports name their period: the labels the shared figures partial
-(`dsr/reports/_period_figures.html`) prints and the prefix of its test ids. Wording only; what is
-counted in a period is `dsr.reports.monthly_figures`."""
+(`dsr/reports/_period_figures.html`) prints and the prefixes of the test ids it and the shared page
+(`dsr/reports/_period_report.html`) give. Wording only; what is counted in a period is
+`dsr.reports.monthly_figures`."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 @dataclass(frozen=True)
 class PeriodLabels:
     figures_testid: str
-    tables_testid: str
+    page_testid: str
     open_at_start: Promise
     open_at_end: Promise
     overdue_at_end: Promise
@@ -31,7 +32,7 @@ class PeriodLabels:
 
 MONTH = PeriodLabels(
     figures_testid="month",
-    tables_testid="monthly",
+    page_testid="monthly",
     open_at_start=_("open at the start of the month"),
     open_at_end=_("still open at the end of the month"),
     overdue_at_end=_("still open and overdue at the end of the month"),
@@ -53,7 +54,7 @@ MONTH = PeriodLabels(
 
 YEAR = PeriodLabels(
     figures_testid="year",
-    tables_testid="yearly",
+    page_testid="yearly",
     open_at_start=_("open at the start of the year"),
     open_at_end=_("still open at the end of the year"),
     overdue_at_end=_("still open and overdue at the end of the year"),
