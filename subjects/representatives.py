@@ -22,7 +22,11 @@ from core.moments import check_in_range
 from subjects.crypto import blind_index, fingerprint, fingerprint_salt_new
 from subjects.locks import subject_locked
 from subjects.models import Representative, RepresentativeAuthority, RepresentativeScope
-from subjects.selectors import id_number_normalised, representative_document_fingerprint
+from subjects.selectors import (
+    id_number_normalised,
+    representative_document_fingerprint,
+    representative_not_recorded,
+)
 from subjects.staff_records import own_record_check
 
 # A citizen ID (12 digits), an old identity card (9) or a passport (a letter and digits), without spaces.
@@ -124,8 +128,7 @@ def representative_revoke(
             pk=representative_id, subject=subject
         ).first()
         if representative is None:
-            raise InvalidInput(_("This person is not recorded as the customer's representative."),
-                               field="representative")
+            raise representative_not_recorded()
         if representative.revoked_at is not None:
             raise Conflict(_("This authority is already revoked."), code="already_revoked")
         now = now or timezone.now()

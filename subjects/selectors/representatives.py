@@ -35,6 +35,13 @@ def customer_names_no_representative(*, field: str) -> InvalidInput:
     )
 
 
+def representative_not_recorded() -> InvalidInput:
+    """The refusal of a representative named by its record's id that is not one of this customer's (the
+    staff forms' choice, a revocation)."""
+    return InvalidInput(_("This person is not recorded as the customer's representative."),
+                        field="representative")
+
+
 def id_number_normalised(value: str | None) -> str:
     """An identity number as stored and indexed: without spaces, in capitals."""
     return "".join((value or "").split()).upper()
@@ -80,8 +87,7 @@ def representative_for_act(*, subject_id, representative_id, act: str, at: datet
     customer's and their authority is in force at the act's moment `at` and covers the act."""
     representative = Representative.objects.filter(pk=representative_id, subject_id=subject_id).first()
     if representative is None:
-        raise InvalidInput(_("This person is not recorded as the customer's representative."),
-                           field="representative")
+        raise representative_not_recorded()
     if (refusal := representative_refusal(representative, act=act, at=at)) is not None:
         raise refusal
     return representative
