@@ -43,6 +43,9 @@ from subjects.models import DataSubject
 
 FEED_PAGE_DEFAULT = 1000
 FEED_PAGE_MAX = 5000
+# The core's acknowledgement (`consents.services.feed_reads.consent_feed_applied`): the next one counts the
+# stops after the point the last one recorded.
+FEED_APPLIED = "consents.feed.applied"
 # The cursor is signed with the platform's key: a hand-made one could skip rows, silence a `reload`, or
 # have the acknowledgement record the core's word for stops it never pulled.
 CURSOR_SALT = "consents.feed.cursor"
@@ -215,7 +218,7 @@ def feed_stops_covered(
         _keyset_after(through.written_at, through.row)
     )
     last = (
-        AuditEntry.objects.filter(action="consents.feed.applied", data__purpose=purpose_code)
+        AuditEntry.objects.filter(action=FEED_APPLIED, data__purpose=purpose_code)
         .order_by("-sequence").values_list("data", flat=True).first()
     )
     if last is not None:
