@@ -43,6 +43,9 @@ from subjects.models import DataSubject
 
 FEED_PAGE_DEFAULT = 1000
 FEED_PAGE_MAX = 5000
+# The core's acknowledgement (`consents.services.feed_reads.consent_feed_applied`): the next one counts the
+# stops after the point the last one recorded.
+FEED_APPLIED = "consents.feed.applied"
 # The cursor is signed with the platform's key: a hand-made one could skip rows, silence a `reload`, or
 # have the acknowledgement record the core's word for stops it never pulled.
 CURSOR_SALT = "consents.feed.cursor"
@@ -186,14 +189,14 @@ def consent_feed_page(
     versions = {notice.id: notice.version for notice in purpose.notices}
     heard = _stops_heard_at(
         purpose.id,
-        [(subject_id, consent_id, status, answers[refs[subject_id]])
-         for _pk, subject_id, status, consent_id, *_rest in page],
+        [(subject_id, consent_id, status, answers[refs[subject_id]], written_at)
+         for _pk, subject_id, status, consent_id, _notice_id, written_at in page],
     )
     items = [
         FeedItem(
             subject=refs[subject_id], result=answers[refs[subject_id]], status=status,
             consent=str(consent_id), notice_version=versions.get(notice_id, ""), changed_at=written_at,
-            heard_at=min(heard.get(subject_id, written_at), written_at),
+            heard_at=heard[subject_id],
         )
         for _pk, subject_id, status, consent_id, notice_id, written_at in page
     ]
@@ -215,7 +218,7 @@ def feed_stops_covered(
         _keyset_after(through.written_at, through.row)
     )
     last = (
-        AuditEntry.objects.filter(action="consents.feed.applied", data__purpose=purpose_code)
+        AuditEntry.objects.filter(action=FEED_APPLIED, data__purpose=purpose_code)
         .order_by("-sequence").values_list("data", flat=True).first()
     )
     if last is not None:
@@ -228,31 +231,29 @@ def feed_stops_covered(
     refs = dict(DataSubject.objects.filter(pk__in=written).values_list("pk", "external_ref"))
     answers = consent_check_subjects(purpose, DataSubject.objects.filter(pk__in=written), now=now)
     stops = {pk: answers[ref] for pk, ref in refs.items() if not answers[ref].allowed}
-    heard = _stops_heard_at(
-        purpose.id, [(pk, written[pk][0], written[pk][1], result) for pk, result in stops.items()]
-    )
-    heard_at = [min(heard.get(pk, written[pk][2]), written[pk][2]) for pk in stops]
-    return sorted(at for at in heard_at if at >= since)
+    heard = _stops_heard_at(purpose.id, [(pk, *written[pk][:2], result, written[pk][2])
+                                         for pk, result in stops.items()])
+    return sorted(at for at in heard.values() if at >= since)
 
 
 def _stops_heard_at(purpose_id, rows: list[tuple]) -> dict[int, datetime]:
-    """When the bank heard each customer's "no" of `rows` (subject id, consent id, state status, check
-    result), by customer: the end of their consent (its withdrawal, its term) and the start of the
-    restriction the check answers by, the earlier of the two; none for a "yes" or a "no" of another kind
-    (a child, a widening), timed from the row's write. Two queries a page, whatever its size: a
-    restriction or a renumbering restamps a row so the next run reads it, and must not move its deadline."""
-    ended = [consent_id for _s, consent_id, status, result in rows
+    """When the bank heard each customer's answer of `rows` (subject id, consent id, state status, check
+    result, the row's write time), by customer: for a "no", the end of their consent (its withdrawal, its
+    term) and the start of the restriction the check answers by, the earliest of those and the row's write;
+    the row's write for a "yes" or a "no" of another kind (a child, a widening). Two queries a page,
+    whatever its size: a restriction or a renumbering restamps a row so the next run reads it, and must
+    not move its deadline."""
+    heard = {subject_id: written_at for subject_id, *_rest, written_at in rows}
+    ended = [consent_id for _s, consent_id, status, result, _w in rows
              if not result.allowed and status != ConsentStatus.GRANTED]
-    heard: dict[int, datetime] = {}
     if ended:
         ended_at = dict(
             Consent.objects.filter(pk__in=ended, ended_at__isnull=False).values_list("pk", "ended_at")
         )
-        heard = {
-            subject_id: ended_at[consent_id]
-            for subject_id, consent_id, *_rest in rows if consent_id in ended_at
-        }
-    restricted = {subject_id: result.reason for subject_id, _c, _s, result in rows
+        for subject_id, consent_id, *_rest in rows:
+            if consent_id in ended_at:
+                heard[subject_id] = min(ended_at[consent_id], heard[subject_id])
+    restricted = {subject_id: result.reason for subject_id, _c, _s, result, _w in rows
                   if result.reason in RESTRICTION_REASONS.values()}
     if restricted:
         for subject_id, kind, started_at in (
@@ -261,5 +262,5 @@ def _stops_heard_at(purpose_id, rows: list[tuple]) -> dict[int, datetime]:
             .values_list("subject_id", "kind", "started_at")
         ):
             if RESTRICTION_REASONS[kind] == restricted[subject_id]:
-                heard[subject_id] = min(started_at, heard.get(subject_id, started_at))
+                heard[subject_id] = min(started_at, heard[subject_id])
     return heard

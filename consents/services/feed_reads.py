@@ -22,7 +22,13 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
 from consents.selectors.check_changes import COMMIT_LAG
-from consents.selectors.feed import FeedItem, FeedPosition, consent_feed_page, feed_stops_covered
+from consents.selectors.feed import (
+    FEED_APPLIED,
+    FeedItem,
+    FeedPosition,
+    consent_feed_page,
+    feed_stops_covered,
+)
 from consents.services.campaign_checks import answer_digest
 from consents.services.told import reason_told
 from core.actors import Actor
@@ -31,7 +37,6 @@ from deadlines.history import PolicyHistory
 from deadlines.policy import WorkingCalendar, deadlines_for
 
 FEED_READ = "consents.feed.read"
-FEED_APPLIED = "consents.feed.applied"
 WITHDRAW = "withdraw"
 NOT_GIVEN_YET = _(
     "The feed has given no cursor past its horizon yet; send the `next` of a page the batch loaded."
