@@ -14,12 +14,10 @@ from audit.models import AuditEntry
 from consents import services
 from consents.models import ConsentState
 from tests.consents.factories import STAFF, grant, make_purpose
+from tests.consents.feed_setup import APPLIED, CORE, FEED
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
-CORE = ["consents:read"]
-FEED = "/api/v1/consent-feed/"
-APPLIED = "/api/v1/consent-feed/applied/"
 
 
 def _customer(purpose, *, withdrawn: bool, written_ago: timedelta):

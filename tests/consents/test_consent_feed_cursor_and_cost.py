@@ -15,18 +15,16 @@ from django.utils import timezone
 from consents import services
 from consents.models import ConsentState
 from consents.selectors import consent_feed_page
-from tests.consents.factories import STAFF, grant, make_purpose
+from tests.consents.factories import STAFF, grant
+from tests.consents.feed_setup import APPLIED, CORE, FEED, marketing_in_force
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
-CORE = ["consents:read"]
-FEED = "/api/v1/consent-feed/"
-APPLIED = "/api/v1/consent-feed/applied/"
 
 
 @pytest.fixture
 def marketing():
-    return make_purpose("marketing", category="marketing", effective_at=timezone.now() - timedelta(days=90))
+    return marketing_in_force()
 
 
 def _withdrawn(marketing, count: int) -> list:

@@ -16,18 +16,16 @@ from consents.models import Consent, ConsentState
 from consents.selectors import consent_feed_page
 from consents.services import consents_import_csv
 from tests.consents.factories import STAFF, SYSTEM, announce_on_time, grant, make_purpose, publish_notice
+from tests.consents.feed_setup import APPLIED, CORE, FEED, marketing_in_force
 from tests.consents.import_files import IMPORTER, csv_lines
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
-CORE = ["consents:read"]
-FEED = "/api/v1/consent-feed/"
-APPLIED = "/api/v1/consent-feed/applied/"
 
 
 @pytest.fixture
 def marketing():
-    return make_purpose("marketing", category="marketing", effective_at=timezone.now() - timedelta(days=90))
+    return marketing_in_force()
 
 
 def _said_yes(marketing, count: int, *, written_ago=timedelta(hours=1)) -> list:

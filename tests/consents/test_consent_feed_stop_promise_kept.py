@@ -13,26 +13,18 @@ from django.utils.dateparse import parse_datetime
 
 from audit.models import AuditEntry
 from consents import services
-from consents.models import Consent
 from consents.selectors import feed_position_read
 from deadlines.models import DeadlinePolicy, DeadlineRegime
 from dsr.services.policy import deadline_policy_update
-from tests.consents.factories import STAFF, grant, make_purpose
-from tests.factories import make_subject
+from tests.consents.factories import STAFF
+from tests.consents.feed_setup import marketing_in_force, withdrawn_at_the_branch
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def marketing():
-    return make_purpose("marketing", category="marketing", effective_at=timezone.now() - timedelta(days=90))
-
-
-def _withdrawn(marketing, *, ago: timedelta) -> Consent:
-    consent = grant(make_subject(), marketing, now=timezone.now() - timedelta(days=30))
-    return services.consent_withdraw(
-        actor=STAFF, consent_id=consent.pk, channel="branch", now=timezone.now() - ago
-    )
+    return marketing_in_force()
 
 
 def _bank_promise_shortened_to(hours: int) -> None:
@@ -45,9 +37,9 @@ def _feed(marketing, *, now):
 
 
 def test_a_shorter_promise_does_not_move_the_stop_of_a_no_heard_before_it(marketing):
-    heard_before = _withdrawn(marketing, ago=timedelta(hours=1))
+    heard_before = withdrawn_at_the_branch(marketing, ago=timedelta(hours=1))
     _bank_promise_shortened_to(48)
-    heard_after = _withdrawn(marketing, ago=timedelta(0))
+    heard_after = withdrawn_at_the_branch(marketing, ago=timedelta(0))
     later = timezone.now() + timedelta(minutes=10)
 
     stops = {item["consent"]: parse_datetime(item["stop_by"]) for item in _feed(marketing, now=later).items}
@@ -58,7 +50,7 @@ def test_a_shorter_promise_does_not_move_the_stop_of_a_no_heard_before_it(market
 
 def test_the_acknowledgement_counts_late_by_the_promise_each_stop_was_heard_under(marketing):
     """Withdrawn 60 hours ago under 72 hours, applied now: on time, though 48 hours have passed."""
-    _withdrawn(marketing, ago=timedelta(hours=60))
+    withdrawn_at_the_branch(marketing, ago=timedelta(hours=60))
     _bank_promise_shortened_to(48)
     later = timezone.now() + timedelta(minutes=10)
     page = _feed(marketing, now=later)

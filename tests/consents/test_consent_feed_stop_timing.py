@@ -14,12 +14,12 @@ from django.utils.dateparse import parse_datetime
 
 from audit.models import AuditEntry
 from consents import services
-from consents.models import Consent
 from consents.selectors import feed_position_read
 from consents.services.feed_restamps import consent_states_restamp
 from deadlines.models import DeadlinePolicy, DeadlineRegime
 from deadlines.policy import due_at_for
-from tests.consents.factories import STAFF, SYSTEM, grant, make_purpose
+from tests.consents.factories import STAFF, SYSTEM, grant
+from tests.consents.feed_setup import marketing_in_force, withdrawn_at_the_branch
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
@@ -27,18 +27,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def marketing():
-    return make_purpose("marketing", category="marketing", effective_at=timezone.now() - timedelta(days=90))
-
-
-def _withdrawn(marketing, *, ago: timedelta) -> Consent:
-    consent = grant(make_subject(), marketing, now=timezone.now() - timedelta(days=30))
-    return services.consent_withdraw(
-        actor=STAFF, consent_id=consent.pk, channel="branch", now=timezone.now() - ago
-    )
+    return marketing_in_force()
 
 
 def test_a_restamped_withdrawal_keeps_the_stop_due_from_when_the_bank_heard_it(marketing):
-    consent = _withdrawn(marketing, ago=timedelta(days=4))
+    consent = withdrawn_at_the_branch(marketing, ago=timedelta(days=4))
     consent_states_restamp(subject_id=consent.subject_id)
 
     later = timezone.now() + timedelta(minutes=10)
@@ -52,7 +45,7 @@ def test_a_restamped_withdrawal_keeps_the_stop_due_from_when_the_bank_heard_it(m
 
 
 def test_the_acknowledgement_counts_a_restamped_overdue_stop_late(marketing):
-    consent = _withdrawn(marketing, ago=timedelta(days=4))
+    consent = withdrawn_at_the_branch(marketing, ago=timedelta(days=4))
     consent_states_restamp(subject_id=consent.subject_id)
     later = timezone.now() + timedelta(minutes=10)
     page = services.consent_feed_read(actor=STAFF, purpose_code="marketing", after=None, limit=100, now=later)
@@ -89,7 +82,7 @@ def test_the_feed_times_a_stop_as_the_recipients_duties_do(marketing):
     it, and the docs say the feed's `stop_by` is timed as they are."""
     bank = DeadlinePolicy.objects.filter(regime=DeadlineRegime.BANK, request_type="withdraw")
     bank.update(processor_period=120)
-    consent = _withdrawn(marketing, ago=timedelta(hours=1))
+    consent = withdrawn_at_the_branch(marketing, ago=timedelta(hours=1))
     later = timezone.now() + timedelta(minutes=10)
 
     page = services.consent_feed_read(actor=STAFF, purpose_code="marketing", after=None, limit=100, now=later)
