@@ -39,7 +39,7 @@ def receipt(authorisation, event) -> str:
         "authorisation_id": str(authorisation.pk),
         "receipt_id": str(event.pk),
         "issued_at": event.at.isoformat(),
-        "controller": {"name": getattr(settings, "CONTROLLER_NAME", "Quyền Dữ Liệu"), "country": "VN"},
+        "controller": {"name": settings.BANK_NAME, "country": "VN"},
         "data_subject": {"identifier": authorisation.subject.external_ref, "identifier_type": "CIF"},
         "data_consumer": {
             "name": third_party.legal_name,
