@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from consents.models import Consent, Purpose
-from tests.consents.factories import grant, make_purpose
+from consents import services
+from consents.models import Consent, ConsentEvent, Purpose
+from tests.consents.factories import STAFF, grant, make_purpose
 from tests.factories import make_representative, make_subject, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +65,16 @@ def test_the_consent_timeline_names_the_representative_by_initials(officer, moth
     assert f"by representative {INITIALS}" in timeline
     assert FULL_NAME not in page
 
+
+def test_the_staff_receipt_of_a_withdrawal_names_who_asked_by_initials(officer, mother):
+    son = make_representative(mother)
+    consent = grant(mother, Purpose.objects.get(code="marketing"))
+    services.consent_withdraw(actor=STAFF, consent_id=consent.pk, channel="branch", evidence="FORM-9",
+                              asked_by="representative", representative_id=son.pk)
+    withdrawal = ConsentEvent.objects.get(consent=consent, kind="withdrawn")
+
+    page = signed_in(officer).get(f"/en/portal/consents/{consent.pk}/receipt/",
+                                  {"event": withdrawal.pk}).content.decode()
+
+    assert f"{INITIALS} ({son.relationship})" in page
+    assert FULL_NAME not in page
