@@ -13,7 +13,7 @@ from consents.services.who_answered import (
     NoticeGiven,
     authority_missing_error,
 )
-from subjects.selectors import representative_initials
+from subjects.selectors import representative_document_masked, representative_initials
 
 
 def _authority_field() -> forms.CharField:
@@ -38,7 +38,8 @@ def _authority_checked(form: forms.Form, data: dict, who_field: str) -> None:
 
 class _RepresentativeChoice(forms.Form):
     """The customer's representatives on record whose authority covers consents today, to pick the one who
-    acted: an id, so that one revoked since the page was shown gets the service's refusal, in words."""
+    acted: an id, so that one revoked since the page was shown gets the service's refusal, in words. Named by
+    initials and a masked reference, as outside the representatives page (`representative_initials`)."""
 
     representative = forms.UUIDField(
         label=_("Representative on record (power of attorney, guardian appointed by a court)"),
@@ -54,7 +55,7 @@ class _RepresentativeChoice(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["representative"].widget.choices = [("", "—")] + [
             (str(r.pk), f"{representative_initials(r)} ({r.relationship}; {r.get_authority_display()}: "
-                        f"{r.document_reference})")
+                        f"{representative_document_masked(r)})")
             for r in representatives
         ]
 

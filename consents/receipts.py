@@ -23,7 +23,7 @@ from core.erased import erased_words_shown
 from core.errors import NotFound
 from core.labels import in_reader_language
 from subjects.disclosure import Disclosure
-from subjects.selectors import customer_number_at
+from subjects.selectors import customer_number_at, representative_initials
 
 RECEIPT_SCHEMA = "qdl-consent-receipt/1 (ISO/IEC TS 27560 consent record)"
 
@@ -116,12 +116,15 @@ def who_acted_for_customer(
     return str(_("the bank's system, automatically"))
 
 
-def representative_named(representative) -> str:
-    """Someone who acted for the customer on the authority the bank holds, as the customer reads it: their
-    name and their relationship as recorded ("Nguyễn Văn Nam (Son)"); "" for none."""
+def representative_named(representative, *, for_customer: bool) -> str:
+    """Someone who acted for the customer on the authority the bank holds, and their relationship as
+    recorded: by name for the customer ("Nguyễn Văn Nam (Son)"), her own representative; by initials on
+    the staff copy ("N*** V*** N*** (Son)"), as the consent timeline, since staff see the name only on the
+    representatives page, with a reason, audited. "" for none."""
     if representative is None:
         return ""
-    return f"{representative.full_name} ({representative.relationship})"
+    name = representative.full_name if for_customer else representative_initials(representative)
+    return f"{name} ({representative.relationship})"
 
 
 def notice_texts_agreed(consent: Consent) -> dict[str, str]:

@@ -71,7 +71,8 @@ def phone_acts_confirm(
         return 0
     readers = _confirmation_readers(subject, timezone.localdate(now))
     # The customer hears who asked when it was not them: a caller on the power of attorney the bank holds.
-    asked_by = representative_named(withdrawal_representative([c.pk for c in withdrawn])) if withdrawn else ""
+    asked_by = (representative_named(withdrawal_representative([c.pk for c in withdrawn]), for_customer=True)
+                if withdrawn else "")
     for reader in readers:
         language = language_for_subject(reader)
         notification = notify(

@@ -94,7 +94,8 @@ def _receipt_context(request, consent, receipt, consent_events, disclosure, *, f
             if for_customer else actor_display(kind, label, user, viewer=viewer)
         )
         # A withdrawal staff took from someone acting for the customer says who asked, not only who typed.
-        asked_by = representative_named(event.representative) if event.kind == event.Kind.WITHDRAWN else ""
+        asked_by = (representative_named(event.representative, for_customer=for_customer)
+                    if event.kind == event.Kind.WITHDRAWN else "")
         if not asked_by:
             return recorded
         return _("%(who)s, asked by %(asker)s") % {"who": recorded, "asker": asked_by}

@@ -25,6 +25,13 @@ def representative_initials(representative: Representative) -> str:
     return personal_value_masked("full_name", representative.full_name)
 
 
+def representative_document_masked(representative: Representative) -> str:
+    """The written authority's reference as staff see it outside the representatives page (a form's choice
+    list): its last four characters, enough to match the paper in hand, as the page hides it until a
+    reason is given and the view audited."""
+    return personal_value_masked("document_reference", representative.document_reference)
+
+
 def customer_names_no_representative(*, field: str) -> InvalidInput:
     """The refusal of a customer's own call (the app, internet banking) naming a representative: a
     representative acts at the bank's desks, where staff checked the document."""
