@@ -9,6 +9,12 @@ from core.forms import DayFormField
 
 
 class DisputeHoldForm(forms.Form):
+    """Shown on the customer page beside other forms asking a reason: its ids are its own."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_dispute_%s")
+        super().__init__(*args, **kwargs)
+
     reason = forms.CharField(label=_("What the dispute is"), max_length=1000, widget=forms.Textarea(
         attrs={"rows": 2}))
     reference = forms.CharField(label=_("Reference (case, inspection or request number)"), max_length=200)
