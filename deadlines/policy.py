@@ -47,7 +47,7 @@ def local_isoformat(moment: datetime | None) -> str | None:
 
 # Working-day periods are short (at most a few weeks); this bounds the holiday query generously.
 _CALENDAR_LOOKAHEAD_DAYS = 400
-_END_OF_DAY = time(23, 59, 59)
+END_OF_DAY = time(23, 59, 59)
 
 
 def deadline_fallen_due(deadline: datetime | None, *, now: datetime) -> bool:
@@ -359,7 +359,7 @@ def add_period(start: datetime, amount: int, unit: str, calendar: WorkingCalenda
         last_day = (calendar or WorkingCalendar.around(local_day)).add_working_days(local_day, amount)
     else:
         raise ValueError(f"unknown period unit {unit!r}")
-    return datetime.combine(last_day, _END_OF_DAY, tzinfo=LOCAL_TZ).astimezone(ZoneInfo("UTC"))
+    return datetime.combine(last_day, END_OF_DAY, tzinfo=LOCAL_TZ).astimezone(ZoneInfo("UTC"))
 
 
 def local_month(first: date) -> tuple[datetime, datetime]:

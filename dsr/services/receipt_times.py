@@ -6,7 +6,7 @@ customer's deadline does not)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from core.actors import Actor
 from core.errors import InvalidInput
 from core.text import nfc
-from deadlines.policy import LOCAL_TZ, Deadlines, local_midnight
+from deadlines.policy import END_OF_DAY, LOCAL_TZ, Deadlines, local_midnight
 
 # How far back staff may date a request's receipt (a paper form typed in days after it came): the longest
 # period the law gives to complete a request (Law 91 / Decree 356: a deletion a processor must carry
@@ -93,7 +93,7 @@ def extended_elsewhere_deadlines(
             _("Give the reason %(bank)s gave the customer for the extension."), field="extension_note",
             bank=received_by,
         )
-    ends = datetime.combine(extended_until, time(23, 59, 59), tzinfo=LOCAL_TZ)
+    ends = datetime.combine(extended_until, END_OF_DAY, tzinfo=LOCAL_TZ)
     latest = deadlines.statutory_due_at or deadlines.due_at
     if ends > latest or extended_until < timezone.localdate(received_at, LOCAL_TZ):
         raise InvalidInput(
