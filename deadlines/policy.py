@@ -279,14 +279,6 @@ def rows_in_force(rows, received_at: datetime, occurred_at: datetime | None = No
             and (row.effective_to is None or day <= row.effective_to)]
 
 
-def statutory_regimes_in_force(
-    request_type: str, received_at: datetime, occurred_at: datetime | None
-) -> set[str]:
-    """The laws a filing cites: the statutory regimes of the rows `_policies_in_force` gives."""
-    rows = _policies_in_force(request_type, received_at, occurred_at)
-    return {row.regime for row in rows if row.regime != DeadlineRegime.BANK}
-
-
 def policies_in_force(request_type: str, received_at: datetime) -> list[DeadlinePolicy]:
     """The rows that time work of `request_type` received at `received_at`, as the table stands now:
     what a request keeps (`policy_snapshot`) so that a later edit applies to later requests only."""
