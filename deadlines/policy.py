@@ -279,12 +279,6 @@ def rows_in_force(rows, received_at: datetime, occurred_at: datetime | None = No
             and (row.effective_to is None or day <= row.effective_to)]
 
 
-def policies_in_force(request_type: str, received_at: datetime) -> list[DeadlinePolicy]:
-    """The rows that time work of `request_type` received at `received_at`, as the table stands now:
-    what a request keeps (`policy_snapshot`) so that a later edit applies to later requests only."""
-    return _policies_in_force(request_type, received_at, None)
-
-
 # What a snapshot leaves out of a row: its identity in the table and when it was last edited.
 _NOT_IN_SNAPSHOT = ("id", "updated_at")
 
