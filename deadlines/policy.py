@@ -86,14 +86,14 @@ class Deadlines:
 
 
 def due_at_for(
-    *, request_type: str, received_at: datetime, subject=None, processor_involved: bool = False
+    *, request_type: str, received_at: datetime, subject=None, processor_involved: bool = False,
+    policies: list[DeadlinePolicy] | None = None,
 ) -> datetime:
-    """The bank's committed deadline (`due_at`) for work of `request_type` received at `received_at`."""
+    """The bank's committed deadline (`due_at`) for work of `request_type` received at `received_at`, by
+    `policies` (work heard before now: `deadlines.history.policies_as_of`) or the table as it stands."""
     return deadlines_for(
-        request_type=request_type,
-        received_at=received_at,
-        subject=subject,
-        processor_involved=processor_involved,
+        request_type=request_type, received_at=received_at, subject=subject,
+        processor_involved=processor_involved, policies=policies,
     ).due_at
 
 
@@ -124,8 +124,9 @@ def deadlines_for(
     request's bank clock while it had time left). `extended` adds the one-time extension of each regime
     whose row has one, and moves no other clock. `subject` is accepted so regimes can later apply per
     customer (e.g. EU residents); today every active regime applies to every customer. `policies` are
-    the rows to time by (a request's own, as they stood when it was received: `policies_from_snapshot`);
-    by default those in force now. `calendar`: the working days from receipt, read once for many stops.
+    the rows to time by (a request's own, as they stood when it was received: `policies_from_snapshot`;
+    work heard before now: `deadlines.history.policies_as_of`); by default the table as it stands.
+    `calendar`: the working days from receipt, read once for many stops.
     """
     rows = _policies_in_force(request_type, received_at, occurred_at) if policies is None else policies
     # One calendar from the earliest clock start to well past the latest (receipt comes last).
@@ -276,20 +277,6 @@ def rows_in_force(rows, received_at: datetime, occurred_at: datetime | None = No
     days = [(row, _local_day(_clock_start(row, received_at, occurred_at))) for row in rows if row.active]
     return [row for row, day in days if (row.effective_from is None or row.effective_from <= day)
             and (row.effective_to is None or day <= row.effective_to)]
-
-
-def statutory_regimes_in_force(
-    request_type: str, received_at: datetime, occurred_at: datetime | None
-) -> set[str]:
-    """The laws a filing cites: the statutory regimes of the rows `_policies_in_force` gives."""
-    rows = _policies_in_force(request_type, received_at, occurred_at)
-    return {row.regime for row in rows if row.regime != DeadlineRegime.BANK}
-
-
-def policies_in_force(request_type: str, received_at: datetime) -> list[DeadlinePolicy]:
-    """The rows that time work of `request_type` received at `received_at`, as the table stands now:
-    what a request keeps (`policy_snapshot`) so that a later edit applies to later requests only."""
-    return _policies_in_force(request_type, received_at, None)
 
 
 # What a snapshot leaves out of a row: its identity in the table and when it was last edited.

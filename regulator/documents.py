@@ -24,8 +24,9 @@ from django.utils.translation import gettext_noop
 from consents.models import NoticeVersion, Purpose, Recipient
 from core.spreadsheets import SpreadsheetWriter
 from core.text import vietnamese_sort_key
+from deadlines.history import policies_as_of
 from deadlines.models import DeadlineRegime
-from deadlines.policy import local_isoformat, statutory_regimes_in_force
+from deadlines.policy import local_isoformat
 from dsr.models import DataCategory, System
 from regulator.models import Breach, BreachNotification, Dossier, DossierKind
 from regulator.organisation import organisation
@@ -87,7 +88,9 @@ def form08_law(breach: Breach) -> str:
     """The law Form 08 cites: the regimes whose breach-notification rows apply to the breach (Decree 13
     from the violation, Law 91 from the detection), with the one its stored deadline came from; Law 91
     when neither is Decree 13 (a breach recorded before the regime was stored)."""
-    regimes = statutory_regimes_in_force(BREACH_NOTIFICATION, breach.detected_at, breach.occurred_at)
+    # The laws in force at the detection, though the DPO has switched a row off since.
+    rows = policies_as_of(BREACH_NOTIFICATION, breach.detected_at, breach.occurred_at)
+    regimes = {row.regime for row in rows if row.regime != DeadlineRegime.BANK}
     regimes.add(breach.statutory_regime)
     if DeadlineRegime.VN_DECREE_13 not in regimes:
         return FORM_08_LAW

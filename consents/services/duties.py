@@ -46,6 +46,7 @@ from consents.services.duty_opening import duty_open, recipients_audience
 from consents.states import DUTY_MACHINE
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from deadlines.history import policies_as_of
 from deadlines.policy import add_months, due_at_for
 from subjects.categories import fields_shared
 from subjects.models import DataSubject
@@ -112,8 +113,10 @@ def duties_open_for_withdrawal(
         recipients = [recipient for recipient in recipients if recipient.pk not in kept]
     if not recipients:
         return []
+    # Heard before now (a term that ended, a withdrawal received): timed by the promise then in force.
     due_at = due_at_for(
-        request_type="withdraw", received_at=received_at, subject=consent.subject, processor_involved=True
+        request_type="withdraw", received_at=received_at, subject=consent.subject, processor_involved=True,
+        policies=policies_as_of("withdraw", received_at),
     )
     audience = recipients_audience(recipients)
     with transaction.atomic(savepoint=False):

@@ -41,6 +41,7 @@ from consents.services.duty_opening import duty_open, recipients_audience
 from consents.services.stop_notices import family_readers
 from core.actors import Actor
 from core.labels import in_language
+from deadlines.history import policies_as_of
 from deadlines.policy import due_at_for
 from integrations.jobs import (
     SLICE_SECONDS,
@@ -186,6 +187,9 @@ def _batch_open(
         .values_list("consent_id", "recipient_id")
     )
     source = purpose_change_source(cause, purpose.code)
+    # Every stop of the change runs from when it took effect, by the promise then in force: one deadline.
+    due_at = due_at_for(request_type="withdraw", received_at=effective_at, processor_involved=True,
+                        policies=policies_as_of("withdraw", effective_at))
     opened = 0
     for consent in consents.select_related("subject", "purpose").order_by("pk"):
         told = [
@@ -193,10 +197,6 @@ def _batch_open(
         ]
         if not told:
             continue
-        due_at = due_at_for(
-            request_type="withdraw", received_at=effective_at, subject=consent.subject,
-            processor_involved=True,
-        )
         audience = recipients_audience(told)
         notice = {
             "purpose": purpose.code, "cause": cause, "withdrawn_at": effective_at.isoformat(),

@@ -10,12 +10,12 @@ from datetime import datetime, timedelta
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import Conflict, DomainError, InvalidTransition
+from deadlines.history import policies_as_of
 from deadlines.policy import (
     deadline_fallen_due,
     deadlines_for,
     policies_extendable,
     policies_from_snapshot,
-    policies_in_force,
 )
 from dsr.models import DataSubjectRequest
 from dsr.states import REQUEST_CLOCK_FIELDS, REQUEST_MACHINE
@@ -26,12 +26,11 @@ CLOCK_FIELD_NAMES = tuple(REQUEST_CLOCK_FIELDS.values())
 
 def request_deadlines(request: DataSubjectRequest, *, extended: bool | None = None):
     """The request's clocks from its own history, timed by the policy rows in force when it was received
-    (`deadline_policy`; a request closed before it kept them is timed by the table) and today's calendar:
-    while it is paused, a statutory clock whose row may pause stands still (`deadlines_for`'s
-    `paused_since`), so `statutory_due_at` then holds only the law's clocks that keep running (none:
-    null), and the sweeper, queue, dashboard and reports, which all read it, neither remind, breach nor
-    count it overdue until the pause ends and the deadline moves by the time paused. `extended`: as if
-    the extension were (or were not) used, by default as it is."""
+    (`request_policies`) and today's calendar: while it is paused, a statutory clock whose row may pause
+    stands still (`deadlines_for`'s `paused_since`), so `statutory_due_at` then holds only the law's
+    clocks that keep running (none: null), and the sweeper, queue, dashboard and reports, which all read
+    it, neither remind, breach nor count it overdue until the pause ends and the deadline moves by the
+    time paused. `extended`: as if the extension were (or were not) used, by default as it is."""
     return deadlines_for(
         request_type=request.type,
         received_at=request.received_at,
@@ -47,10 +46,10 @@ def request_deadlines(request: DataSubjectRequest, *, extended: bool | None = No
 
 def request_policies(request: DataSubjectRequest):
     """The policy rows that time `request`: those in force when it was received (`deadline_policy`),
-    else, for one closed before it kept them, the table's."""
+    else, for one closed before it kept them, the table's as it stood then (`policies_as_of`)."""
     if request.deadline_policy:
         return policies_from_snapshot(request.deadline_policy)
-    return policies_in_force(request.type, request.received_at)
+    return policies_as_of(request.type, request.received_at)
 
 
 def clocks_fallen_due(request: DataSubjectRequest, *, now: datetime) -> set[str]:

@@ -19,8 +19,9 @@ from core.actors import Actor
 from core.db import durable_entry_point
 from core.errors import Conflict, InvalidInput
 from core.text import nfc
+from deadlines.history import policies_as_of
 from deadlines.models import RequestType
-from deadlines.policy import deadlines_for, policies_in_force, policy_snapshot
+from deadlines.policy import deadlines_for, policy_snapshot
 from dsr.models import (
     CORRECTION_TYPES,
     PURPOSE_TYPES,
@@ -139,7 +140,8 @@ def request_create_in_transaction(
         at=received_at, field="representative_id_number", named_by_customer=actor.is_customer,
     ) if representative_id_number.strip() else None
     # Whether a processor must act is known only when the fan-out reaches one (`clock_processor_involved`).
-    policies = policies_in_force(type, received_at)
+    # As they stood when the bank received it: a form typed in days later keeps the promise of its day.
+    policies = policies_as_of(type, received_at)
     deadlines, extension_note = extended_elsewhere_deadlines(
         deadlines_for(
             request_type=type, received_at=received_at, subject=subject, policies=policies,

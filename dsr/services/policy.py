@@ -48,8 +48,11 @@ POLICY_FIELDS = (
 )
 
 
-def deadline_policy_update(*, actor: Actor, policy_id: int, changes: dict[str, Any]) -> DeadlinePolicy:
-    """Change one regime's clock for one request type; new requests use it from now on."""
+def deadline_policy_update(
+    *, actor: Actor, policy_id: int, changes: dict[str, Any], now: datetime | None = None
+) -> DeadlinePolicy:
+    """Change one regime's clock for one request type; work received from `now` (the edit's audit entry:
+    `deadlines.history`) on uses it."""
     unknown = set(changes) - set(POLICY_FIELDS)
     if unknown:
         raise InvalidInput(
@@ -92,6 +95,7 @@ def deadline_policy_update(*, actor: Actor, policy_id: int, changes: dict[str, A
             action=POLICY_CHANGED,
             actor=actor,
             target=policy,
+            now=now,
             data={"regime": policy.regime, "request_type": policy.request_type, "changed": diff},
         )
     return policy

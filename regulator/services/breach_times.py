@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import Conflict, InvalidInput, required_text
 from core.moments import check_in_range
+from deadlines.history import policies_as_of
 from deadlines.policy import deadline_fallen_due, deadlines_for
 from regulator.models import Breach
 from regulator.policy import BREACH_NOTIFICATION
@@ -89,8 +90,10 @@ def breach_times_correct(
     reason = _correction_reason(changes.get(CORRECTION_REASON_FIELD))
     times = {name: corrected.get(name, getattr(breach, name)) for name in BREACH_TIMES}
     breach_times_check(times["occurred_at"], times["detected_at"], now=now)
+    # Timed by the policy as it stood at the detection: a later edit of it moves no breach's 72 hours.
     clocks = deadlines_for(
-        request_type=BREACH_NOTIFICATION, received_at=times["detected_at"], occurred_at=times["occurred_at"]
+        request_type=BREACH_NOTIFICATION, received_at=times["detected_at"], occurred_at=times["occurred_at"],
+        policies=policies_as_of(BREACH_NOTIFICATION, times["detected_at"], times["occurred_at"]),
     )
     wanted = dict(times)
     if not deadline_fallen_due(breach.notify_due_at, now=now):

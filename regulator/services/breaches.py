@@ -24,6 +24,7 @@ from core.actors import Actor
 from core.db import value_locked
 from core.errors import Conflict, InvalidInput
 from deadlines.clocks import deadline_missed_record
+from deadlines.history import policies_as_of
 from deadlines.policy import deadlines_for
 from dsr.models import DataCategory, System
 from regulator.clock_sources import BREACH_CLOCK, BREACH_SOURCE
@@ -123,7 +124,8 @@ def breach_record(
         raise InvalidInput(_("Name at least one affected system."), field="systems")
     if not category_rows:
         raise InvalidInput(_("Name at least one affected data category."), field="categories")
-    clocks = deadlines_for(request_type=BREACH_NOTIFICATION, received_at=detected_at, occurred_at=occurred_at)
+    clocks = deadlines_for(request_type=BREACH_NOTIFICATION, received_at=detected_at, occurred_at=occurred_at,
+                           policies=policies_as_of(BREACH_NOTIFICATION, detected_at, occurred_at))
     with transaction.atomic(durable=True):
         breach = Breach.objects.create(
             reference=_next_reference(timezone.localtime(detected_at).year),

@@ -11,6 +11,7 @@ assessment; `dossier_file` records the filing with the authority, the one move o
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from django.db import transaction
@@ -26,6 +27,7 @@ from core.db import locked_or_not_found
 from core.errors import Conflict, InvalidInput, NotFound, required_text
 from core.moments import check_in_range
 from deadlines.clocks import deadline_missed_record
+from deadlines.history import PolicyHistory
 from deadlines.models import DeadlineRegime
 from deadlines.policy import deadline_fallen_due, deadlines_for
 from dsr.models import DataCategory, System
@@ -106,16 +108,28 @@ def _started_at(purpose: Purpose, recipient) -> datetime:
     return start
 
 
-def _filing_due(start: datetime) -> tuple[datetime, str]:
-    """When a dossier whose processing started at `start` must be filed, and the regime that sets it:
+class _FilingDues:
+    """When a dossier whose processing started at a moment must be filed, and the regime that sets it:
     the earlier of the bank's commitment and the law's (Law 91 Arts. 20–21; Decree 13 Arts. 24–25), as
-    for a breach, so a bank row longer than the law's 60 days cannot stretch them."""
-    clocks = deadlines_for(request_type=IMPACT_ASSESSMENT, received_at=start)
-    due = clocks.answer_by
-    return due, clocks.regime if due == clocks.statutory_due_at else DeadlineRegime.BANK
+    for a breach, so a bank row longer than the law's 60 days cannot stretch them; by the rows as they
+    stood at the start (the DPO's later edit times processings started after it), their history read
+    once a sync, and only when a dossier needs a due time."""
+
+    @cached_property
+    def history(self) -> PolicyHistory:
+        return PolicyHistory.since(IMPACT_ASSESSMENT, None)  # a processing may have started years ago
+
+    def due(self, start: datetime) -> tuple[datetime, str]:
+        clocks = deadlines_for(
+            request_type=IMPACT_ASSESSMENT, received_at=start, policies=self.history.in_force(start)
+        )
+        due = clocks.answer_by
+        return due, clocks.regime if due == clocks.statutory_due_at else DeadlineRegime.BANK
 
 
-def _rescheduled(dossier: Dossier, start: datetime, *, actor: Actor, now: datetime) -> None:
+def _rescheduled(
+    dossier: Dossier, start: datetime, dues: _FilingDues, *, actor: Actor, now: datetime
+) -> None:
     """Move a dossier never filed to the processing's start as now recorded (the DPO corrected it): the
     60 days run from when the processing really started. A filed dossier keeps the deadline it was
     filed against, and one that has fallen due stays where it was (`deadline_fallen_due`): the start is
@@ -124,7 +138,7 @@ def _rescheduled(dossier: Dossier, start: datetime, *, actor: Actor, now: dateti
         return
     old_start, old_due = dossier.started_at, dossier.due_at
     dossier.started_at = start
-    due, regime = _filing_due(start)
+    due, regime = dues.due(start)
     if not deadline_fallen_due(old_due, now=now):
         dossier.due_at = due
     dossier.save(update_fields=["started_at", "due_at"])
@@ -207,11 +221,12 @@ def dossiers_sync(*, actor: Actor, now: datetime | None = None) -> dict[str, int
         existing = [duty.dossier.pk for duty in duties if duty.dossier is not None]
         locked = {d.pk: d for d in Dossier.objects.select_for_update().filter(pk__in=existing).order_by("pk")}
         latest_versions = _latest_versions(list(locked))
+        dues = _FilingDues()
         for duty in duties:
             purpose = duty.purpose
             if duty.dossier is None:
                 start = _started_at(purpose, duty.recipient)
-                due_at, regime = _filing_due(start)
+                due_at, regime = dues.due(start)
                 dossier = Dossier.objects.create(
                     kind=duty.kind,
                     purpose=purpose,
@@ -245,7 +260,7 @@ def dossiers_sync(*, actor: Actor, now: datetime | None = None) -> dict[str, int
             dossier = locked[duty.dossier.pk]
             dossier.purpose = purpose
             dossier.recipient = duty.recipient
-            _rescheduled(dossier, _started_at(purpose, duty.recipient), actor=actor, now=now)
+            _rescheduled(dossier, _started_at(purpose, duty.recipient), dues, actor=actor, now=now)
             facts = dossier_facts(dossier)
             latest = latest_versions.get(dossier.pk)
             if latest is not None and latest.fingerprint == fingerprint(facts):

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from deadlines.history import PolicyHistory
+from deadlines.history import PolicyHistory, policies_as_of
 from deadlines.models import DeadlinePolicy, DeadlineRegime
 from dsr.services.policy import deadline_policy_update
 from tests.dsr.factories import STAFF
@@ -50,3 +50,14 @@ def test_a_row_switched_off_since_still_timed_what_was_heard_before():
 
     assert _bank_row_at(history, heard).period == 72
     assert _bank_row_at(history, timezone.now()) is None
+
+
+def test_work_heard_after_every_edit_reads_the_rows_alone(django_assert_num_queries):
+    """The trail is read only when a row was edited after the moment: work heard now costs what it did."""
+    deadline_policy_update(actor=STAFF, policy_id=_bank_row().pk, changes={"period": 48})
+    heard = timezone.now()
+
+    with django_assert_num_queries(1):
+        rows = policies_as_of("withdraw", heard)
+
+    assert next(row for row in rows if row.regime == DeadlineRegime.BANK).period == 48

@@ -26,6 +26,7 @@ from tests.factories import make_subject
 pytestmark = pytest.mark.django_db
 
 BANK_72_HOURS = MONDAY + timedelta(hours=72)  # Thu 12 Mar 09:00
+BEFORE = MONDAY - timedelta(days=1)  # a policy edit made before the requests the test receives
 LAW_10_DAYS = end_of(date(2026, 3, 19))
 LAW_EXTENDED = end_of(date(2026, 3, 29))
 
@@ -101,7 +102,7 @@ def test_the_law_extension_does_not_move_the_bank_commitment(subject):
 
 def test_a_bank_row_with_an_extension_of_its_own_moves_with_the_law(subject):
     bank = _policy_row("bank", "access")
-    deadline_policy_update(actor=STAFF, policy_id=bank.pk, changes={"extension_period": 48})
+    deadline_policy_update(actor=STAFF, policy_id=bank.pk, changes={"extension_period": 48}, now=BEFORE)
     request = verified_request(subject, type="access")
     extended = services.request_extend(
         actor=STAFF, request_id=request.pk, note="Nhiều hệ thống", now=MONDAY + timedelta(hours=10)
@@ -216,7 +217,9 @@ def test_a_processor_period_edited_after_intake_does_not_apply_to_the_request(su
 
 
 def test_requests_received_after_the_edit_follow_it(subject):
-    deadline_policy_update(actor=STAFF, policy_id=_policy_row("bank", "access").pk, changes={"period": 24})
+    deadline_policy_update(
+        actor=STAFF, policy_id=_policy_row("bank", "access").pk, changes={"period": 24}, now=BEFORE
+    )
     request = verified_request(subject, type="access")
     resumed = _pause_and_resume(
         request, paused_at=MONDAY + timedelta(hours=1), resumed_at=MONDAY + timedelta(hours=2)
