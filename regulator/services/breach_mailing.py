@@ -37,6 +37,7 @@ from integrations.states import JOB_MACHINE, JobStatus
 from notifications.services import notify_many
 from regulator import tasks
 from regulator.models import Breach, CustomerNotice
+from regulator.organisation import organisation
 from regulator.selectors import breach_affected_subjects, breach_customers_mailing_began
 from regulator.services._lookup import breach_for_update
 
@@ -102,10 +103,13 @@ def notice_context(breach: Breach) -> Callable[[str], dict[str, Any]]:
     """The message's context in each customer's language: the data concerned by the names they read
     (English when the category has one). The `link` leads to the customer's inbox, where every notice
     sent to them reads in full, SMS ones included; an SMS carries the subject line and, instead of the
-    link, the sentence saying where to read it once signed in (`integrations.delivery.render_sms`)."""
+    link, the sentence saying where to read it once signed in (`integrations.delivery.render_sms`).
+    `dpo_contact` is whom to ask about their data: the DPO's e-mail and phone, as filed with A05."""
     names = list(breach.categories.values_list("name_vi", "name_en"))
     inbox = absolute_urls_by_language("notifications:me_inbox")
+    org = organisation()
     facts = {
+        "dpo_contact": ", ".join(value for value in (org["dpo_email"], org["dpo_phone"]) if value),
         "reference": breach.reference,
         "detected_at": breach.detected_at.isoformat(),
         "likely_consequences": breach.likely_consequences,
