@@ -113,6 +113,12 @@ class Breach(models.Model):
         return self.reference
 
     @property
+    def customer_notice_key(self) -> str:
+        """The notifier's dedupe prefix of this breach's notices (`breach:<id>`, then `:<customer>`): one
+        notice per customer, and how the proof of who was told finds them again."""
+        return f"breach:{self.pk}"
+
+    @property
     def authority_due_at(self) -> datetime:
         """The deadline the authority judges the notification by: the law's (Law 91 Art. 23), not the
         bank's stricter commitment; the binding one for a breach recorded before the law's was stored."""

@@ -197,7 +197,7 @@ def breach_customers_notify_run(
         with transaction.atomic(durable=True):
             queued = notify_many(
                 chunk, template=CUSTOMER_TEMPLATE, context=context, topic=CUSTOMER_TOPIC,
-                dedupe_prefix=f"breach:{breach.pk}", now=now or timezone.now(),
+                dedupe_prefix=breach.customer_notice_key, now=now or timezone.now(),
             )
             moved = job_checkpoint(
                 job, expected_cursor=cursor, cursor=cursor + len(chunk), done=job.rows_done + len(chunk),

@@ -1,0 +1,77 @@
+"""Who a breach's notice went to, as the bank proves it afterwards: one row per customer told, when it was
+queued, the channels tried and how each ended, and the outcome. A customer whom no e-mail or SMS reached
+(no address or number on file, or every outside channel failed) has the notice only in the app's inbox:
+`inbox_only`, apart from `reached`, because they may never sign in to read it."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+from core.spreadsheets import SpreadsheetWriter
+from deadlines.policy import local_isoformat
+from notifications.models import Channel, Notification
+from regulator.models import Breach
+
+BREACH_NOTICES_CSV_COLUMNS = (
+    "customer_number",
+    "language",
+    "queued_at",
+    "outcome",
+    "channel",
+    "delivered_at",
+    "channels_tried",
+    "read_in_inbox_at",
+)
+REACHED, INBOX_ONLY, BEING_SENT, NOT_REACHED = "reached", "inbox_only", "being_sent", "not_reached"
+# Customers read per round trip: a bank-wide breach tells every customer of the bank.
+_CHUNK = 2000
+
+
+def breach_notices(breach: Breach) -> Iterator[Notification]:
+    """The breach's notices with their customer's number and every attempt, the earliest first."""
+    notices = Notification.objects.filter(dedupe_key__startswith=f"{breach.customer_notice_key}:")
+    notices = notices.select_related("subject").only(
+        "subject__external_ref", "language", "created_at", "status", "channel", "delivered_at", "read_at"
+    )
+    return notices.prefetch_related("attempts").order_by("created_at", "pk").iterator(chunk_size=_CHUNK)
+
+
+def notice_outcome(notice: Notification) -> str:
+    if notice.status == Notification.Status.PENDING:
+        return BEING_SENT
+    if notice.status == Notification.Status.FAILED:
+        return NOT_REACHED
+    return INBOX_ONLY if notice.channel == Channel.INBOX else REACHED
+
+
+def _attempts_in_words(notice: Notification) -> str:
+    tried = sorted(notice.attempts.all(), key=lambda attempt: (attempt.created_at, attempt.pk))
+    return "; ".join(
+        f"{attempt.channel} {attempt.status} {local_isoformat(attempt.finished_at or attempt.created_at)}"
+        for attempt in tried
+    )
+
+
+def breach_notices_csv(breach: Breach) -> tuple[str, int]:
+    """The CSV and how many customers it lists."""
+    out = io.StringIO()
+    writer = SpreadsheetWriter(out)
+    writer.writerow(BREACH_NOTICES_CSV_COLUMNS)
+    count = 0
+    for notice in breach_notices(breach):
+        count += 1
+        outcome = notice_outcome(notice)
+        writer.writerow(
+            (
+                notice.subject.external_ref,
+                notice.language,
+                local_isoformat(notice.created_at),
+                outcome,
+                notice.channel,
+                local_isoformat(notice.delivered_at) or "",
+                _attempts_in_words(notice),
+                local_isoformat(notice.read_at) or "",
+            )
+        )
+    return out.getvalue(), count
