@@ -101,7 +101,8 @@ def _decide_customer_notice(
 
 def notice_context(breach: Breach) -> Callable[[str], dict[str, Any]]:
     """The message's context in each customer's language: the data concerned by the names they read
-    (English when the category has one). The `link` leads to the customer's inbox, where every notice
+    (English when the category has one), the likely consequences and the measures in English when the
+    DPO wrote them in English too. The `link` leads to the customer's inbox, where every notice
     sent to them reads in full, SMS ones included; an SMS carries the subject line and, instead of the
     link, the sentence saying where to read it once signed in (`integrations.delivery.render_sms`).
     `dpo_contact` is whom to ask about their data: the DPO's e-mail and phone, as filed with A05."""
@@ -112,14 +113,16 @@ def notice_context(breach: Breach) -> Callable[[str], dict[str, Any]]:
         "dpo_contact": ", ".join(value for value in (org["dpo_email"], org["dpo_phone"]) if value),
         "reference": breach.reference,
         "detected_at": breach.detected_at.isoformat(),
-        "likely_consequences": breach.likely_consequences,
-        "measures_taken": breach.measures_taken,
     }
 
     def context_in(language: str) -> dict[str, Any]:
         return {
             **facts,
             "link": inbox[language],
+            "likely_consequences": in_language(
+                breach.likely_consequences, breach.likely_consequences_en, language=language
+            ),
+            "measures_taken": in_language(breach.measures_taken, breach.measures_taken_en, language=language),
             "categories": sorted(in_language(vi, en, language=language) for vi, en in names),
         }
 
