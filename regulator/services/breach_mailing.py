@@ -149,7 +149,8 @@ def breach_customers_notify_start(
         live = breach.customers_job
         if live is not None and live.status in JOB_MACHINE.live:
             return live
-        _decide_customer_notice(breach, CustomerNotice.NOTIFY, reason="", actor=actor, now=now)
+        if breach.customer_notice_decision != CustomerNotice.NOTIFY:  # a later press decides nothing new
+            _decide_customer_notice(breach, CustomerNotice.NOTIFY, reason="", actor=actor, now=now)
         job = job_create(actor=actor, user=user, kind=CUSTOMERS_TASK, filename=breach.reference, now=now)
         breach.customers_job = job
         breach.save(update_fields=["customers_job"])
@@ -220,11 +221,16 @@ def _mailing_end(
     with transaction.atomic(durable=True):
         job = job_lock(job.pk)
         breach = breach_for_update(breach.pk)
-        breach.customers_notified = job.rows_done
+        # Each customer is told once, by whichever mailing reached them first: a later mailing stopped
+        # after a few chunks went through fewer and must not lower the count of those told.
+        breach.customers_notified = max(breach.customers_notified, job.rows_done)
         fields = ["customers_notified"]
-        if to == JobStatus.DONE:
+        # When they were told is the first mailing's end: a later one (pressed again, or reaching customers
+        # found since) must not date the notice after it went.
+        if to == JobStatus.DONE and breach.customers_notified_at is None:
             breach.customers_notified_at = now
             fields.append("customers_notified_at")
+        if to == JobStatus.DONE:
             audit_record(
                 action="regulator.breach.customers_notified", actor=actor, target=breach, now=now,
                 data={"reference": breach.reference, "messages": job.rows_done,
