@@ -42,6 +42,9 @@ class RegulatorConfig(AppConfig):
                 "regulator.breach.closed": _("Breach closed"),
                 "regulator.breach.exported": _("Breach notification document downloaded"),
                 "regulator.breach.register_exported": _("Breach register exported"),
+                "regulator.breach.customers_told_exported": _(
+                    "List of the customers told of a breach downloaded"
+                ),
                 "regulator.dossier.created": _("Impact-assessment dossier created"),
                 "regulator.dossier.versioned": _("Impact-assessment dossier has a new version"),
                 "regulator.dossier.rescheduled": _(

@@ -59,6 +59,14 @@ class BreachForm(_SystemsAndCategoriesForm):
     measures_taken = forms.CharField(
         label=_("Measures taken"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    likely_consequences_en = forms.CharField(
+        label=_("Likely consequences, in English"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For the affected customers who read English; left empty, they read the Vietnamese."),
+    )
+    measures_taken_en = forms.CharField(
+        label=_("Measures taken, in English"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For the affected customers who read English; left empty, they read the Vietnamese."),
+    )
 
 
 class BreachFactsForm(BreachForm):

@@ -58,6 +58,10 @@ class Breach(models.Model):
     records_affected = models.PositiveIntegerField(_("number of records affected"), default=0)
     measures_taken = models.TextField(_("measures taken"), blank=True)
     likely_consequences = models.TextField(_("likely consequences"), blank=True)
+    # The two facts the affected customers read (`regulator/email/breach_customer`) written again for
+    # those who read English; blank, they read the Vietnamese above. Form 08 gives the authority those.
+    likely_consequences_en = models.TextField(_("likely consequences (English)"), blank=True)
+    measures_taken_en = models.TextField(_("measures taken (English)"), blank=True)
     status = models.CharField(max_length=16, choices=BreachStatus.choices, default=BreachStatus.OPEN)
     # From the deadline policy (type breach_notification): `statutory_due_at` is the law's deadline, the
     # earliest of the regimes that apply (`statutory_regime`), and `notify_due_at` the date that binds,
@@ -111,6 +115,12 @@ class Breach(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def customer_notice_key(self) -> str:
+        """The notifier's dedupe prefix of this breach's notices (`breach:<id>`, then `:<customer>`): one
+        notice per customer, and how the proof of who was told finds them again."""
+        return f"breach:{self.pk}"
 
     @property
     def authority_due_at(self) -> datetime:

@@ -25,6 +25,8 @@ class BreachCreateSerializer(serializers.Serializer):
     records_affected = serializers.IntegerField(min_value=0, max_value=AFFECTED_COUNT_MAX, default=0)
     measures_taken = serializers.CharField(required=False, allow_blank=True, default="")
     likely_consequences = serializers.CharField(required=False, allow_blank=True, default="")
+    measures_taken_en = serializers.CharField(required=False, allow_blank=True, default="")
+    likely_consequences_en = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class BreachUpdateSerializer(ChangeSerializer):
@@ -52,6 +54,8 @@ class BreachUpdateSerializer(ChangeSerializer):
     records_affected = serializers.IntegerField(min_value=0, max_value=AFFECTED_COUNT_MAX, required=False)
     measures_taken = serializers.CharField(required=False, allow_blank=True)
     likely_consequences = serializers.CharField(required=False, allow_blank=True)
+    measures_taken_en = serializers.CharField(required=False, allow_blank=True)
+    likely_consequences_en = serializers.CharField(required=False, allow_blank=True)
     systems = serializers.ListField(
         child=serializers.CharField(max_length=50), required=False, allow_empty=False
     )
@@ -120,6 +124,8 @@ class BreachOutputSerializer(serializers.ModelSerializer):
             "records_affected",
             "measures_taken",
             "likely_consequences",
+            "measures_taken_en",
+            "likely_consequences_en",
             "status",
             "notify_due_at",
             "statutory_due_at",

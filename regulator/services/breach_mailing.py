@@ -37,6 +37,7 @@ from integrations.states import JOB_MACHINE, JobStatus
 from notifications.services import notify_many
 from regulator import tasks
 from regulator.models import Breach, CustomerNotice
+from regulator.organisation import organisation
 from regulator.selectors import breach_affected_subjects, breach_customers_mailing_began
 from regulator.services._lookup import breach_for_update
 
@@ -100,22 +101,28 @@ def _decide_customer_notice(
 
 def notice_context(breach: Breach) -> Callable[[str], dict[str, Any]]:
     """The message's context in each customer's language: the data concerned by the names they read
-    (English when the category has one). The `link` leads to the customer's inbox, where every notice
+    (English when the category has one), the likely consequences and the measures in English when the
+    DPO wrote them in English too. The `link` leads to the customer's inbox, where every notice
     sent to them reads in full, SMS ones included; an SMS carries the subject line and, instead of the
-    link, the sentence saying where to read it once signed in (`integrations.delivery.render_sms`)."""
+    link, the sentence saying where to read it once signed in (`integrations.delivery.render_sms`).
+    `dpo_contact` is whom to ask about their data: the DPO's e-mail and phone, as filed with A05."""
     names = list(breach.categories.values_list("name_vi", "name_en"))
     inbox = absolute_urls_by_language("notifications:me_inbox")
+    org = organisation()
     facts = {
+        "dpo_contact": ", ".join(value for value in (org["dpo_email"], org["dpo_phone"]) if value),
         "reference": breach.reference,
         "detected_at": breach.detected_at.isoformat(),
-        "likely_consequences": breach.likely_consequences,
-        "measures_taken": breach.measures_taken,
     }
 
     def context_in(language: str) -> dict[str, Any]:
         return {
             **facts,
             "link": inbox[language],
+            "likely_consequences": in_language(
+                breach.likely_consequences, breach.likely_consequences_en, language=language
+            ),
+            "measures_taken": in_language(breach.measures_taken, breach.measures_taken_en, language=language),
             "categories": sorted(in_language(vi, en, language=language) for vi, en in names),
         }
 
@@ -142,7 +149,8 @@ def breach_customers_notify_start(
         live = breach.customers_job
         if live is not None and live.status in JOB_MACHINE.live:
             return live
-        _decide_customer_notice(breach, CustomerNotice.NOTIFY, reason="", actor=actor, now=now)
+        if breach.customer_notice_decision != CustomerNotice.NOTIFY:  # a later press decides nothing new
+            _decide_customer_notice(breach, CustomerNotice.NOTIFY, reason="", actor=actor, now=now)
         job = job_create(actor=actor, user=user, kind=CUSTOMERS_TASK, filename=breach.reference, now=now)
         breach.customers_job = job
         breach.save(update_fields=["customers_job"])
@@ -193,7 +201,7 @@ def breach_customers_notify_run(
         with transaction.atomic(durable=True):
             queued = notify_many(
                 chunk, template=CUSTOMER_TEMPLATE, context=context, topic=CUSTOMER_TOPIC,
-                dedupe_prefix=f"breach:{breach.pk}", now=now or timezone.now(),
+                dedupe_prefix=breach.customer_notice_key, now=now or timezone.now(),
             )
             moved = job_checkpoint(
                 job, expected_cursor=cursor, cursor=cursor + len(chunk), done=job.rows_done + len(chunk),
@@ -213,11 +221,16 @@ def _mailing_end(
     with transaction.atomic(durable=True):
         job = job_lock(job.pk)
         breach = breach_for_update(breach.pk)
-        breach.customers_notified = job.rows_done
+        # Each customer is told once, by whichever mailing reached them first: a later mailing stopped
+        # after a few chunks went through fewer and must not lower the count of those told.
+        breach.customers_notified = max(breach.customers_notified, job.rows_done)
         fields = ["customers_notified"]
-        if to == JobStatus.DONE:
+        # When they were told is the first mailing's end: a later one (pressed again, or reaching customers
+        # found since) must not date the notice after it went.
+        if to == JobStatus.DONE and breach.customers_notified_at is None:
             breach.customers_notified_at = now
             fields.append("customers_notified_at")
+        if to == JobStatus.DONE:
             audit_record(
                 action="regulator.breach.customers_notified", actor=actor, target=breach, now=now,
                 data={"reference": breach.reference, "messages": job.rows_done,

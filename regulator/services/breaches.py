@@ -48,7 +48,10 @@ from regulator.services._lookup import breach_for_update, codes_lookup
 from regulator.services.breach_times import before_after, breach_times_check, breach_times_correct
 from regulator.states import BREACH_MACHINE
 
-_TEXT_FIELDS = ("title", "description", "measures_taken", "likely_consequences")
+_TEXT_FIELDS = (
+    "title", "description", "measures_taken", "likely_consequences",
+    "measures_taken_en", "likely_consequences_en",
+)
 _COUNT_FIELDS = ("subjects_affected", "records_affected")
 
 
@@ -100,6 +103,8 @@ def breach_record(
     records_affected: int = 0,
     measures_taken: str = "",
     likely_consequences: str = "",
+    measures_taken_en: str = "",
+    likely_consequences_en: str = "",
     now: datetime | None = None,
 ) -> Breach:
     """Record a breach when detected. The notification deadline is the earliest that applies: 72 hours
@@ -112,6 +117,8 @@ def breach_record(
             "description": description,
             "measures_taken": measures_taken,
             "likely_consequences": likely_consequences,
+            "measures_taken_en": measures_taken_en,
+            "likely_consequences_en": likely_consequences_en,
             "subjects_affected": subjects_affected,
             "records_affected": records_affected,
         },

@@ -30,6 +30,7 @@ from integrations.form_once import posted_once
 from integrations.jobs import job_allowed_actions, job_cancel
 from integrations.progress import job_progress_page
 from regulator import selectors, services
+from regulator.breach_notices import breach_notices_csv, breach_what_followed
 from regulator.breach_register import breach_register_csv, breach_register_rows
 from regulator.forms import (
     BreachFactsForm,
@@ -180,6 +181,7 @@ def _detail(request, breach: Breach, *, notify_form: NotifyForm | None = None, s
             "decline_form": CustomerNoticeDeclineForm(),
             "mailing_began": breach_customers_mailing_began(breach),
             "customers_untold": breach.status == BreachStatus.NOTIFIED and breach_customers_untold(breach),
+            "what_followed": breach_what_followed(breach),
             "can_manage": can_manage,
             "actions": breach_allowed_actions(breach, actor_for_user(request.user)) if can_manage else (),
         },
@@ -262,7 +264,19 @@ def _mailing_progress(job) -> dict:
 
 @staff_required("regulator.manage_breach")
 def breach_mailing(request, pk):
+    """The mailing's progress; `?format=csv` downloads who was told, when, how, and who was not reached
+    (audited: the list names customers)."""
     breach, job = _mailing_job(pk)
+    if request.GET.get("format") == "csv":
+        text, customers = breach_notices_csv(breach)
+        services.document_export_record(
+            actor=actor_for_user(request.user),
+            action="regulator.breach.customers_told_exported",
+            fmt="csv",
+            target=breach,
+            data={"reference": breach.reference, "customers": customers},
+        )
+        return spreadsheet_download(text, f"breach-customers-told-{breach.reference}.csv")
     context = {
         "breach": breach,
         "job": job,
