@@ -46,6 +46,15 @@ def dispute_keeps_customer_data(subject_id, *, now: datetime) -> bool:
     return disputes_in_force(on=timezone.localdate(now, LOCAL_TZ)).filter(subject_id=subject_id).exists()
 
 
+def request_erasure_held(request: DataSubjectRequest, *, now: datetime) -> bool:
+    """An open deletion that cannot be completed while a hold for a dispute keeps its customer's data."""
+    return (
+        request.type == RequestType.DELETE
+        and request.status in OPEN
+        and dispute_keeps_customer_data(request.subject_id, now=now)
+    )
+
+
 def disputes_of_customer(subject_id, *, on: date) -> QuerySet[DisputeHold]:
     """The customer's holds for a dispute, lifted ones included, the latest first, each with `in_force`
     on the local day `on`."""

@@ -76,3 +76,12 @@ def test_lifting_the_hold_sends_the_systems_their_instructions(under_review, pri
     services.request_approve(actor=actor_for_user(dpo), request_id=request.pk)
     answered = services.request_complete(actor=actor_for_user(privacy_officer), request_id=request.pk)
     assert answered.status == "partially_completed"
+
+
+def test_the_request_page_says_why_without_naming_the_dispute(under_review, privacy_officer, client):
+    request, _dispute = under_review
+    client.force_login(privacy_officer)
+    text = client.get(f"/en/portal/requests/{request.pk}/").content.decode()
+    assert 'data-testid="erasure-held"' in text
+    callout = text.split('data-testid="erasure-held">', 1)[1].split("</p>", 1)[0]
+    assert "police" not in callout and "125/CV-PC03" not in callout
