@@ -31,7 +31,7 @@ from dsr.models import (
     TaskStatus,
 )
 from dsr.selectors.clocks import request_extension_refusal
-from dsr.selectors.deletions import dispute_keeps_customer_data
+from dsr.selectors.deletions import request_erasure_held
 from dsr.selectors.guardians import request_guardian_refusal
 from dsr.selectors.identity import identity_check_awaited
 from dsr.selectors.recipients import request_recipients_open
@@ -375,12 +375,9 @@ def _staff_actions(request: DataSubjectRequest, user, *, now: datetime) -> set[s
             request.approved_by_id is not None and request.approved_by_id != user.pk
         )
         # Every system reports first (`dsr.services.fulfilment`): until then nobody may answer, and the
-        # page says who closes the systems' tasks.
-        reported = not request_tasks_open(request)
-        # Nothing is erased while a hold for a dispute keeps the customer's data (`dsr.services.fulfilment`).
-        erasable = request.type != RequestType.DELETE or not dispute_keeps_customer_data(
-            request.subject_id, now=now)
-        if four_eyes and reported and erasable and not request_recipients_open(request):
+        # page says who closes the systems' tasks; nor is a deletion answered under a hold for a dispute.
+        reported = not request_tasks_open(request) and not request_erasure_held(request, now=now)
+        if four_eyes and reported and not request_recipients_open(request):
             actions.add("complete")
     if request_extension_refusal(request, now=now) is None:
         actions.add("extend")
