@@ -85,6 +85,8 @@ class DsrConfig(AppConfig):
                 "dsr.dispute_hold.recorded": _("Customer's held data kept for a dispute (court, inspection, "
                                                "police)"),
                 "dsr.dispute_hold.lifted": _("Hold for a dispute lifted"),
+                "dsr.authority_disclosure.recorded": _("Customer's data disclosed to a competent authority "
+                                                       "on its written request"),
                 "dsr.deletion.recorded": _("Personal data deleted"),
                 "dsr.platform.erased": _("The platform erased its copies of a customer's personal data"),
                 "dsr.contact.code_sent": _("Code sent to confirm a customer's new phone or e-mail"),
@@ -125,9 +127,13 @@ class DsrConfig(AppConfig):
             "dsr.view_disputehold",
             "dsr.add_disputehold",
             "dsr.change_disputehold",
+            # Disclosures to authorities: the DPO alone, not those who answer the customer (tipping off).
+            "dsr.view_authoritydisclosure",
+            "dsr.add_authoritydisclosure",
         )
         grant_permissions(Role.AUDITOR, *staff_view, "deadlines.view_deadlinepolicy",
-                          "deadlines.view_calendarday", "dsr.view_disputehold")
+                          "deadlines.view_calendarday", "dsr.view_disputehold",
+                          "dsr.view_authoritydisclosure")
         grant_permissions(
             Role.CLIENT,
             "dsr.view_fulfilmenttask",
@@ -212,5 +218,13 @@ class DsrConfig(AppConfig):
                 navigation.dispute_panel,
                 order=45,
                 permission="dsr.view_disputehold",
+            )
+        )
+        register_subject_panel(
+            SubjectPanel(
+                "dsr/panel_authority_disclosures.html",
+                navigation.authority_disclosure_panel,
+                order=46,
+                permission="dsr.view_authoritydisclosure",
             )
         )

@@ -13,6 +13,7 @@ from core.access import subject_for_user
 from core.db import head_and_total
 from deadlines.policy import LOCAL_TZ
 from dsr.charts import bar_chart, trend_chart
+from dsr.disclosure_forms import AuthorityDisclosureForm
 from dsr.dispute_forms import DisputeHoldForm
 from dsr.reports import on_time_trend
 from dsr.selectors import (
@@ -23,6 +24,7 @@ from dsr.selectors import (
     requests_open_count_for_subject,
 )
 from dsr.selectors.deletions import disputes_of_customer
+from dsr.selectors.disclosures import authority_disclosures_of_customer
 
 
 def calendar_cards(request) -> list[dict[str, Any]]:
@@ -116,4 +118,14 @@ def dispute_panel(request, subject) -> dict[str, Any]:
         "disputes": disputes_of_customer(subject.pk, on=today),
         "form": DisputeHoldForm(initial={"starts_on": today}) if may_record else None,
         "may_lift": request.user.has_perm("dsr.change_disputehold"),
+    }
+
+
+def authority_disclosure_panel(request, subject) -> dict[str, Any]:
+    """The customer's disclosures to competent authorities, the latest first; the DPO's form to record one."""
+    may_record = request.user.has_perm("dsr.add_authoritydisclosure")
+    return {
+        "subject": subject,
+        "disclosures": authority_disclosures_of_customer(subject.pk),
+        "form": AuthorityDisclosureForm() if may_record else None,
     }

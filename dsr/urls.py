@@ -1,6 +1,18 @@
 from django.urls import path, register_converter
 
-from dsr.views import customer, disputes, holds, inventory, policy, profile, queue, reports, samples, staff
+from dsr.views import (
+    customer,
+    disclosures,
+    disputes,
+    holds,
+    inventory,
+    policy,
+    profile,
+    queue,
+    reports,
+    samples,
+    staff,
+)
 
 app_name = "dsr"
 
@@ -33,6 +45,8 @@ urlpatterns = [
     path("portal/customers/<uuid:pk>/dispute-holds/", disputes.dispute_hold_new, name="dispute_hold_new"),
     path("portal/customers/<uuid:pk>/dispute-holds/<int:dispute_pk>/lift/", disputes.dispute_hold_lift,
          name="dispute_hold_lift"),
+    path("portal/customers/<uuid:pk>/authority-disclosures/", disclosures.authority_disclosure_new,
+         name="authority_disclosure_new"),
     path("portal/requests/systems/new/", inventory.system_edit, name="system_new"),
     path("portal/requests/systems/<int:pk>/", inventory.system_edit, name="system_edit"),
     path("portal/requests/systems/categories/", inventory.category_add, name="category_add"),

@@ -2,6 +2,7 @@
 
 from dsr.models.clocks import ClockEvent, RequestClockEvent
 from dsr.models.contact import ContactChange, ContactChangeStatus, ContactField
+from dsr.models.disclosures import AuthorityDisclosure, AuthorityKind
 from dsr.models.disputes import DisputeHold
 from dsr.models.fulfilment import (
     DeletionRecord,
@@ -39,6 +40,8 @@ from dsr.models.requests import (
 )
 
 __all__ = [
+    "AuthorityDisclosure",
+    "AuthorityKind",
     "DisputeHold",
     "ANSWER_BY",
     "CLOSED_LATE_Q",

@@ -3,12 +3,13 @@ being erased (`authorisations.deletions`); which legal holds the nightly release
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
-from deadlines.local_days import add_months
+from deadlines.local_days import LOCAL_TZ, add_months
 from deadlines.models import RequestType
 from dsr.models import DataSubjectRequest, DisputeHold, LegalHold, RetentionStart
 from dsr.states import OPEN
@@ -36,6 +37,21 @@ def disputes_in_force(*, on: date) -> QuerySet[DisputeHold]:
     released."""
     return DisputeHold.objects.filter(lifted_at__isnull=True, starts_on__lte=on).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=on)
+    )
+
+
+def dispute_keeps_customer_data(subject_id, *, now: datetime) -> bool:
+    """A hold for a dispute is in force on the customer on the local day of `now`: nothing of theirs may
+    be erased (the evidence a court, an inspection or the police needs would go with it)."""
+    return disputes_in_force(on=timezone.localdate(now, LOCAL_TZ)).filter(subject_id=subject_id).exists()
+
+
+def request_erasure_held(request: DataSubjectRequest, *, now: datetime) -> bool:
+    """An open deletion that cannot be completed while a hold for a dispute keeps its customer's data."""
+    return (
+        request.type == RequestType.DELETE
+        and request.status in OPEN
+        and dispute_keeps_customer_data(request.subject_id, now=now)
     )
 
 

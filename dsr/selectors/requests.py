@@ -31,6 +31,7 @@ from dsr.models import (
     TaskStatus,
 )
 from dsr.selectors.clocks import request_extension_refusal
+from dsr.selectors.deletions import request_erasure_held
 from dsr.selectors.guardians import request_guardian_refusal
 from dsr.selectors.identity import identity_check_awaited
 from dsr.selectors.recipients import request_recipients_open
@@ -374,8 +375,8 @@ def _staff_actions(request: DataSubjectRequest, user, *, now: datetime) -> set[s
             request.approved_by_id is not None and request.approved_by_id != user.pk
         )
         # Every system reports first (`dsr.services.fulfilment`): until then nobody may answer, and the
-        # page says who closes the systems' tasks.
-        reported = not request_tasks_open(request)
+        # page says who closes the systems' tasks; nor is a deletion answered under a hold for a dispute.
+        reported = not request_tasks_open(request) and not request_erasure_held(request, now=now)
         if four_eyes and reported and not request_recipients_open(request):
             actions.add("complete")
     if request_extension_refusal(request, now=now) is None:

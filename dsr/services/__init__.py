@@ -1,5 +1,6 @@
 """Writes of the requests area, split by sub-domain; import from here."""
 
+from dsr.services.disclosures import authority_disclosure_record
 from dsr.services.disputes import dispute_hold_lift, dispute_hold_record
 from dsr.services.exports import export_download, exports_purge_expired, request_results_purge_expired
 from dsr.services.fulfilment import request_restriction_lift
@@ -29,6 +30,7 @@ from dsr.services.requests import (
 from dsr.services.tasks import legal_holds_release_due, task_complete
 
 __all__ = [
+    "authority_disclosure_record",
     "dispute_hold_lift",
     "dispute_hold_record",
     "MAX_REPLY_LENGTH",

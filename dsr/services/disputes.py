@@ -13,7 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import audit_record
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound
-from dsr.models import DisputeHold
+from deadlines.models import RequestType
+from dsr.models import DataSubjectRequest, DisputeHold
+from dsr.selectors.deletions import dispute_keeps_customer_data
+from dsr.services.fanout import WORKED_ON, tasks_fan_out
 from subjects.locks import subjects_lock
 from subjects.staff_records import own_record_check
 
@@ -62,7 +65,9 @@ def dispute_hold_record(
 
 def dispute_hold_lift(*, actor: Actor, dispute_id, reason: str, now: datetime | None = None) -> DisputeHold:
     """Lift a hold for a dispute, with the reason: the customer's legal holds whose last day has passed
-    go at the next nightly release."""
+    go at the next nightly release, and, when no other hold for a dispute is in force, the customer's
+    deletions being worked on send their systems the erase and hold instructions the hold kept back
+    (`dsr.services.fanout.tasks_fan_out`)."""
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(_("Say why the hold is lifted."), field="reason")
@@ -82,4 +87,16 @@ def dispute_hold_lift(*, actor: Actor, dispute_id, reason: str, now: datetime | 
             action="dsr.dispute_hold.lifted", actor=actor, subject=subject_id, target=dispute, data={},
             now=now,
         )
+        _deletions_resume(subject_id, actor=actor, now=now)
     return dispute
+
+
+def _deletions_resume(subject_id, *, actor: Actor, now: datetime) -> None:
+    if dispute_keeps_customer_data(subject_id, now=now):
+        return
+    deletions = DataSubjectRequest.objects.select_for_update().filter(
+        subject_id=subject_id, type=RequestType.DELETE, status__in=WORKED_ON,
+        identity_verified_at__isnull=False,
+    ).order_by("pk")
+    for request in deletions:
+        tasks_fan_out(request, actor=actor, now=now)

@@ -12,6 +12,7 @@ from audit.services import audit_record
 from core.actors import Actor
 from deadlines.models import RequestType
 from dsr.models import DataSubjectRequest, FulfilmentTask, System
+from dsr.selectors.deletions import dispute_keeps_customer_data
 from dsr.services.base import clock_processor_involved, request_locked
 from dsr.services.deletion import (
     deletion_instructions,
@@ -30,7 +31,11 @@ TASK_CALLED_OFF_TOPIC = "dsr.task.called_off"
 
 def tasks_fan_out(request: DataSubjectRequest, *, actor: Actor, now: datetime) -> list[FulfilmentTask]:
     """Create the missing task for every active system that acts on this request's type (idempotent),
-    and tell each system's integration client through its webhook (queued in this transaction)."""
+    and tell each system's integration client through its webhook (queued in this transaction). A
+    deletion under a hold for a dispute gets none: no system is told to erase what the dispute needs;
+    lifting the hold sends them (`dsr.services.disputes.dispute_hold_lift`)."""
+    if request.type == RequestType.DELETE and dispute_keeps_customer_data(request.subject_id, now=now):
+        return []
     with transaction.atomic(savepoint=False):
         systems = [
             s

@@ -48,6 +48,7 @@ from dsr.selectors import (
     task_allowed_actions,
     work_staff,
 )
+from dsr.selectors.deletions import request_erasure_held
 from dsr.views.common import deadline_tone
 from subjects.disclosure import subject_view
 from subjects.forms import AccessReasonForm
@@ -122,6 +123,7 @@ def request_page(request, pk, *, reveal_post=None, failed=None, task_failed=None
         "can_work": can_work,
         "actions": actions,
         "guardian_refusal": guardian_refusal or "",
+        "erasure_held": request_erasure_held(found, now=now),
         "identity_lapsed": identity_check_lapsed(found),
         # Their own request (their ward's, their guardian's) offers them nothing: said up front, in the
         # words the services refuse with, as the customer page does.

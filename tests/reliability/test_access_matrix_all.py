@@ -295,6 +295,11 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
         "/portal/customers/{subject_a}/dispute-holds/",
         DPO,
     ),
+    "portal/customers/<uuid:pk>/authority-disclosures/": (
+        "POST",
+        "/portal/customers/{subject_a}/authority-disclosures/",
+        DPO,
+    ),
     "portal/customers/<uuid:pk>/dispute-holds/<int:dispute_pk>/lift/": (
         "POST",
         "/portal/customers/{subject_a}/dispute-holds/{absent_int}/lift/",

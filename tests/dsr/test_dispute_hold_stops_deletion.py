@@ -1,0 +1,87 @@
+"""While a hold for a dispute is in force (a police request, a court case, an AML inspection), nothing of
+the customer may be erased: the evidence the authority needs would go with it (Law 91/2025 and Decree
+356/2025 keep data a competent authority requires; Law 14/2022/QH15 on anti-money laundering). Before,
+the hold only kept the legal holds from the nightly release: a deletion the customer filed under review
+sent every system its erase instructions at verification and the completion erased the platform's copies.
+Now a deletion verified under a hold sends no instructions and cannot be completed; staff refuse it with
+the neutral legal reason (which does not tip the customer off), or it goes on once the DPO lifts the hold."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from core.actors import actor_for_user
+from core.errors import Conflict
+from deadlines.policy import LOCAL_TZ
+from dsr import services
+from dsr.models import FulfilmentTask, OutcomeReason
+from dsr.selectors import request_allowed_actions
+from subjects.models import DataSubject
+from tests.dsr.factories import MONDAY, make_inventory, verified_request
+from tests.dsr.test_services_deletion_law import finish_tasks
+
+pytestmark = pytest.mark.django_db
+
+
+def _hold(dpo, subject):
+    return services.dispute_hold_record(
+        actor=actor_for_user(dpo), subject_id=subject.pk, reason="Công an đề nghị cung cấp, giữ chứng cứ",
+        reference="125/CV-PC03", starts_on=timezone.localdate(MONDAY, LOCAL_TZ) - timedelta(days=7),
+        ends_on=None, now=MONDAY - timedelta(days=7),
+    )
+
+
+@pytest.fixture
+def under_review(subject, privacy_officer, dpo):
+    make_inventory()
+    dispute = _hold(dpo, subject)
+    request = verified_request(subject, type="delete", actor=actor_for_user(privacy_officer))
+    return request, dispute
+
+
+def test_no_system_is_told_to_erase_while_the_hold_is_in_force(under_review):
+    request, _dispute = under_review
+    assert not FulfilmentTask.objects.filter(request=request).exists()
+
+
+def test_the_deletion_cannot_be_completed_and_erases_nothing(under_review, subject, privacy_officer, dpo):
+    request, _dispute = under_review
+    services.request_approve(actor=actor_for_user(dpo), request_id=request.pk)
+    request.refresh_from_db()
+    assert "complete" not in request_allowed_actions(request, privacy_officer)
+    with pytest.raises(Conflict) as refused:
+        services.request_complete(actor=actor_for_user(privacy_officer), request_id=request.pk)
+    assert refused.value.code == "dispute_hold_in_force"
+    assert DataSubject.objects.get(pk=subject.pk).phone == subject.phone
+
+
+def test_staff_refuse_it_with_the_neutral_legal_reason(under_review, privacy_officer):
+    request, _dispute = under_review
+    refused = services.request_reject(
+        actor=actor_for_user(privacy_officer), request_id=request.pk, reason=OutcomeReason.LEGAL_PROHIBITION,
+    )
+    assert refused.status == "rejected"
+
+
+def test_lifting_the_hold_sends_the_systems_their_instructions(under_review, privacy_officer, dpo):
+    request, dispute = under_review
+    services.dispute_hold_lift(actor=actor_for_user(dpo), dispute_id=dispute.pk, reason="Vụ việc đã kết thúc")
+    tasks = FulfilmentTask.objects.filter(request=request)
+    assert {task.system.code for task in tasks} == {"core_banking", "marketing"}
+    assert any(i["action"] == "erase" for task in tasks for i in task.instructions)
+    finish_tasks(request, actor_for_user(privacy_officer))
+    services.request_approve(actor=actor_for_user(dpo), request_id=request.pk)
+    answered = services.request_complete(actor=actor_for_user(privacy_officer), request_id=request.pk)
+    assert answered.status == "partially_completed"
+
+
+def test_the_request_page_says_why_without_naming_the_dispute(under_review, privacy_officer, client):
+    request, _dispute = under_review
+    client.force_login(privacy_officer)
+    text = client.get(f"/en/portal/requests/{request.pk}/").content.decode()
+    assert 'data-testid="erasure-held"' in text
+    callout = text.split('data-testid="erasure-held">', 1)[1].split("</p>", 1)[0]
+    assert "police" not in callout and "125/CV-PC03" not in callout
