@@ -42,7 +42,7 @@ class DataSubject(models.Model):
     national_id_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     passport_number = EncryptedCharField(_("passport number"), max_length=20, blank=True)
     date_of_birth = EncryptedDateField(_("date of birth"), null=True, blank=True)
-    phone = EncryptedCharField(_("phone"), max_length=15, blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=16, blank=True)  # "+" and 15 digits (E.164)
     phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     email = EncryptedEmailField(_("e-mail"), blank=True)
     email_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
