@@ -50,6 +50,11 @@ def normalize_national_id(value: str) -> str:
 PASSPORT_NUMBER_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])[A-Za-z] ?\d{7}(?![0-9])", re.ASCII)
 
 
+# A passport number in its one form (`normalize_passport_number`): letters and digits, as passports of every
+# country print them.
+PASSPORT_NUMBER_RE = re.compile(r"^[A-Z0-9]{5,20}$", re.ASCII)
+
+
 def normalize_passport_number(value: str) -> str:
     """A passport number in its one form, kept on the record and compared at verification: upper case,
     full-width signs as ASCII, every space left out ("b 123 4567" is "B1234567")."""
