@@ -59,6 +59,7 @@ def personal_fields_clean(
             value = normalize_passport_number(value)
             if len(value) > 20:
                 raise InvalidInput(_("A passport number has at most 20 characters."), field="passport_number")
+            clean["passport_number_index"] = blind_index(value)
         elif name == "date_of_birth" and value is not None:
             value = validate_date_of_birth(_iso_date(value), today=timezone.localdate(now))
         elif name == "address":

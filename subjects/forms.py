@@ -8,7 +8,7 @@ from subjects.models import GuardianDocument, RepresentativeAuthority, Represent
 
 class SubjectSearchForm(forms.Form):
     q = forms.CharField(
-        label=_("Customer number (CIF), citizen ID, phone or e-mail"), max_length=254,
+        label=_("Customer number (CIF), citizen ID, passport, phone or e-mail"), max_length=254,
         widget=forms.TextInput(attrs={"autofocus": True, "placeholder": _("e.g. CIF0001 or 0912345678")}),
     )
 

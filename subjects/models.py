@@ -41,8 +41,10 @@ class DataSubject(models.Model):
     national_id = EncryptedCharField(_("citizen ID (CCCD)"), max_length=12, blank=True)
     national_id_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     passport_number = EncryptedCharField(_("passport number"), max_length=20, blank=True)
+    # A foreign national has no citizen ID: the counter and the API find them by their passport.
+    passport_number_index = models.CharField(max_length=64, blank=True, default="", editable=False)
     date_of_birth = EncryptedDateField(_("date of birth"), null=True, blank=True)
-    phone = EncryptedCharField(_("phone"), max_length=15, blank=True)
+    phone = EncryptedCharField(_("phone"), max_length=16, blank=True)  # "+" and 15 digits (E.164)
     phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     email = EncryptedEmailField(_("e-mail"), blank=True)
     email_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
@@ -94,6 +96,7 @@ class DataSubject(models.Model):
                 condition=~models.Q(guardian=models.F("id")), name="subject_not_own_guardian"
             ),
         ]
+        indexes = [models.Index(fields=["passport_number_index"], name="subject_passport_lookup")]
 
     def __str__(self) -> str:
         return f"DataSubject {self.external_ref}"

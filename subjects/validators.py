@@ -22,6 +22,12 @@ from core.text import nfc
 NATIONAL_ID_RE = re.compile(r"^\d{12}$", re.ASCII)
 # Mobile numbers (03x, 05x, 07x, 08x, 09x) and landlines (02x) in the 10- and 11-digit national plans.
 PHONE_RE = re.compile(r"^0(?:[35789]\d{8}|2\d{9})$", re.ASCII)
+# A foreign number in international form (ITU-T E.164): "+", a country code (never 0), 8 to 15 digits in all;
+# customers who live abroad (overseas Vietnamese, foreign nationals) often have no other phone.
+INTERNATIONAL_PHONE_RE = re.compile(r"^\+[1-9]\d{7,14}$", re.ASCII)
+VIETNAM_COUNTRY_CODE = "+84"
+# Dialled from Vietnam, "00" opens an international number, as "+" does.
+INTERNATIONAL_PREFIX = "00"
 EXTERNAL_REF_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 T = TypeVar("T")
@@ -44,6 +50,11 @@ def normalize_national_id(value: str) -> str:
 PASSPORT_NUMBER_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])[A-Za-z] ?\d{7}(?![0-9])", re.ASCII)
 
 
+# A passport number in its one form (`normalize_passport_number`): letters and digits, as passports of every
+# country print them.
+PASSPORT_NUMBER_RE = re.compile(r"^[A-Z0-9]{5,20}$", re.ASCII)
+
+
 def normalize_passport_number(value: str) -> str:
     """A passport number in its one form, kept on the record and compared at verification: upper case,
     full-width signs as ASCII, every space left out ("b 123 4567" is "B1234567")."""
@@ -51,17 +62,24 @@ def normalize_passport_number(value: str) -> str:
 
 
 def normalize_phone(value: str) -> str:
+    """A Vietnamese number in its national form ("0912345678"), a foreign one in international form
+    ("+14155550123"): the one form stored, searched through the blind index and sent codes."""
     compact = re.sub(r"[\s().-]", "", compatibility_form(value))
-    if compact.startswith("+84"):
-        compact = "0" + compact[3:]
+    if compact.startswith(INTERNATIONAL_PREFIX):
+        compact = "+" + compact[len(INTERNATIONAL_PREFIX):]
+    if compact.startswith(VIETNAM_COUNTRY_CODE):
+        compact = "0" + compact[len(VIETNAM_COUNTRY_CODE):]
     elif compact.startswith("84") and len(compact) in (11, 12):
         compact = "0" + compact[2:]
-    if not PHONE_RE.match(compact):
-        raise InvalidInput(
-            _("Enter a Vietnamese phone number, for example 0912 345 678 or +84 912 345 678."),
-            field="phone",
-        )
-    return compact
+    if PHONE_RE.match(compact) or INTERNATIONAL_PHONE_RE.match(compact):
+        return compact
+    raise InvalidInput(
+        _(
+            "Enter a Vietnamese phone number (0912 345 678 or +84 912 345 678), or a foreign one with its "
+            "country code (+1 415 555 0123)."
+        ),
+        field="phone",
+    )
 
 
 def normalize_email(value: str) -> str:

@@ -54,7 +54,10 @@ from subjects.representatives import representatives_erase
 PLATFORM_FIELDS: dict[str, tuple[str, ...]] = {kind: CATEGORY_FIELDS[kind] for kind in PlatformData.values}
 # A request's fields of staff's words (`_staff_words_erase`), read again into the request in hand.
 STAFF_WORDS = ("outcome_note", "overdue_reason", "extension_note")
-_INDEXES = {"national_id": "national_id_index", "phone": "phone_index", "email": "email_index"}
+_INDEXES = {
+    "national_id": "national_id_index", "passport_number": "passport_number_index", "phone": "phone_index",
+    "email": "email_index",
+}
 
 
 def erase(

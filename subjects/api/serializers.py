@@ -113,6 +113,9 @@ class SubjectSearchSerializer(serializers.Serializer):
     """Exactly one identifier, matched whole through its blind index (in the body, never the URL)."""
 
     national_id = serializers.CharField(max_length=40, required=False, help_text="CCCD, 12 digits.")
+    passport_number = serializers.CharField(
+        max_length=40, required=False, help_text="A passport number (a foreign national has no CCCD)."
+    )
     phone = serializers.CharField(max_length=40, required=False)
     email = serializers.CharField(max_length=254, required=False)
 

@@ -131,7 +131,7 @@ class SubjectListCreateView(DisclosedWriteMixin, generics.GenericAPIView):
 
 
 class SubjectSearchView(generics.GenericAPIView):
-    """Look a customer up by citizen ID, phone or e-mail, sent in the body so that no access log,
+    """Look a customer up by citizen ID, passport, phone or e-mail, sent in the body so that no access log,
     proxy or browser history keeps it."""
 
     required_permissions = {"POST": "subjects.view_datasubject"}
@@ -145,7 +145,7 @@ class SubjectSearchView(generics.GenericAPIView):
         data = validated_body(SubjectSearchSerializer, request)
         given = [(field, value) for field, value in data.items() if value]
         if len(given) != 1:
-            raise InvalidInput(_("Give exactly one of national_id, phone or email."))
+            raise InvalidInput(_("Give exactly one of national_id, passport_number, phone or email."))
         [(field, value)] = given
         found = subject_filter_by_index(subject_list(), field=field, value=value)
         page = self.paginate_queryset(found)

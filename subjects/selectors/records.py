@@ -19,11 +19,13 @@ from subjects.children import Guardianship, child_until, guardian_not_acting, gu
 from subjects.crypto import blind_index_candidates
 from subjects.models import CustomerNumberChange, DataSubject
 from subjects.validators import (
+    PASSPORT_NUMBER_RE,
     cif_pick,
     cif_spellings,
     compatibility_form,
     normalize_email,
     normalize_national_id,
+    normalize_passport_number,
     normalize_phone,
 )
 
@@ -237,7 +239,7 @@ def subject_guardian_by_id(guardian_id) -> DataSubject | None:
 
 
 def subject_search(query: str) -> QuerySet[DataSubject]:
-    """Exact look-up by CIF, citizen ID, phone or e-mail, through the blind indexes.
+    """Exact look-up by CIF, citizen ID, passport, phone or e-mail, through the blind indexes.
 
     Encrypted values cannot be matched partially; a branch officer types the whole identifier.
     """
@@ -263,10 +265,18 @@ def subject_search(query: str) -> QuerySet[DataSubject]:
                 conditions |= Q(**{f"{field}__in": blind_index_candidates(normalize(query))})
             except InvalidInput:
                 continue
+    passport = normalize_passport_number(query)
+    if PASSPORT_NUMBER_RE.match(passport):
+        conditions |= Q(passport_number_index__in=blind_index_candidates(passport))
     return DataSubject.objects.filter(conditions).order_by("external_ref")
 
 
-SEARCHABLE_FIELDS = {"national_id": normalize_national_id, "phone": normalize_phone, "email": normalize_email}
+SEARCHABLE_FIELDS = {
+    "national_id": normalize_national_id,
+    "passport_number": normalize_passport_number,
+    "phone": normalize_phone,
+    "email": normalize_email,
+}
 
 
 def subject_filter_by_index(

@@ -22,6 +22,7 @@ BUILT_ONLINE = [
     "consents.migrations.0009_list_and_expiry_indexes",
     "consents.migrations.0031_consent_live_on_notice",
     "authorisations.migrations.0008_list_index",
+    "subjects.migrations.0010_subject_passport_lookup_index",
 ]
 
 

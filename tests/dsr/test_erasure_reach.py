@@ -8,6 +8,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from audit.models import AuditEntry
@@ -25,7 +26,8 @@ from dsr.models import (
     RequestStatusChange,
     System,
 )
-from dsr.models.inventory import PLATFORM_SYSTEM
+from dsr.models.inventory import PLATFORM_SYSTEM, PlatformData
+from dsr.services.erasure import erase
 from dsr.services.profile import contact_change_start
 from integrations.models import OutboxMessage
 from subjects.crypto import blind_index
@@ -41,6 +43,7 @@ from tests.dsr.factories import (
     make_request,
     verified_request,
 )
+from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
 
@@ -241,3 +244,16 @@ def test_audit_entries_do_not_keep_erased_contacts_matchable_through_the_blind_i
     trail = json.dumps([e.data for e in AuditEntry.objects.filter(subject_id=subject.pk)])
     leaked = [v for v in (old_phone, "0909000222") if blind_index(v)[:16] in trail]
     assert leaked == [], f"audit data still carries the blind-index prefix of erased phones: {leaked}"
+
+
+def test_erasing_the_identity_takes_the_passports_look_up_index_with_it():
+    """The passport's blind index (a foreign national's look-up) goes with the number, as the citizen ID's
+    does: left behind, the erased record would still answer a search by the passport."""
+    make_inventory()
+    foreign = make_subject(passport_number="M4444444")
+    identity = DataCategory.objects.get(platform_data=PlatformData.IDENTITY)
+    with transaction.atomic():
+        erase(foreign.pk, category=identity, system=System.objects.get(code=PLATFORM_SYSTEM), actor=STAFF,
+              now=timezone.now())
+    erased = DataSubject.objects.get(pk=foreign.pk)
+    assert (erased.passport_number, erased.passport_number_index) == ("", "")

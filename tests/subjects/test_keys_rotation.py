@@ -58,6 +58,8 @@ def test_every_encrypted_model_is_found_by_introspection():
     indexes = {(spec.label, f.name): i.name for spec in keys.encrypted_models() for f, i in spec.indexes}
     assert indexes == {
         ("subjects.DataSubject", "national_id"): "national_id_index",
+        # A foreign national is looked up by passport (`subjects.selectors.subject_search`).
+        ("subjects.DataSubject", "passport_number"): "passport_number_index",
         ("subjects.DataSubject", "phone"): "phone_index",
         ("subjects.DataSubject", "email"): "email_index",
         # A representative's identity number is rotated with the customer's own (`subjects.representatives`).
