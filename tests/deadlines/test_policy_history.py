@@ -61,3 +61,18 @@ def test_work_heard_after_every_edit_reads_the_rows_alone(django_assert_num_quer
         rows = policies_as_of("withdraw", heard)
 
     assert next(row for row in rows if row.regime == DeadlineRegime.BANK).period == 48
+
+
+def test_an_edit_is_dated_by_the_moment_the_service_is_given():
+    """`deadline_policy_update(now=...)` dates the edit; work heard before that moment keeps the old rows,
+    whether or not the trail is read (the shortcut reads the row's `updated_at`, the trail `recorded_at`)."""
+    edited_at = timezone.now() + timedelta(hours=2)
+    deadline_policy_update(actor=STAFF, policy_id=_bank_row().pk, changes={"period": 48}, now=edited_at)
+    heard = edited_at - timedelta(hours=1)
+
+    bank = next(row for row in policies_as_of("withdraw", heard) if row.regime == DeadlineRegime.BANK)
+
+    assert bank.period == 72
+    assert _bank_row_at(PolicyHistory.since("withdraw", heard - timedelta(days=1)), heard).period == 72
+    assert _bank_row().updated_at == edited_at
+
