@@ -61,9 +61,11 @@ class PolicyHistory:
         """The rows that timed work received at `received_at` (a breach: detected; `occurred_at`, its
         violation), as they stood then (unsaved copies)."""
         rows = {str(row.pk): copy.copy(row) for row in self.rows}
+        # Every edit dated after the moment, in the order they were written undone: the dates of edits
+        # written with a `now` of their own need not follow that order.
         for recorded_at, row_id, changed in self.edits:
             if recorded_at <= received_at:
-                break
+                continue
             for name, values in changed.items():
                 _undo(rows[row_id], name, values["before"])
         return rows_in_force(rows.values(), received_at, occurred_at)
