@@ -9,7 +9,8 @@ work heard after it and never moves a deadline already promised. Every deadline 
 before now (a stop opened late, a breach recorded or corrected later, a request typed in after it arrived)
 reads the rows through here (`policies_as_of`; a list builds one `PolicyHistory` for all its rows). An
 edit made outside that service (a shell, a data migration) leaves no entry and reads as if it had always
-been so.
+been so; a row a migration adds (a new regime or request type) likewise times past work from its
+`effective_from`, or always when it has none: give such a row the day it comes into force.
 """
 
 from __future__ import annotations
