@@ -9,7 +9,8 @@ work heard after it and never moves a deadline already promised. Every deadline 
 before now (a stop opened late, a breach recorded or corrected later, a request typed in after it arrived)
 reads the rows through here (`policies_as_of`; a list builds one `PolicyHistory` for all its rows). An
 edit made outside that service (a shell, a data migration) leaves no entry and reads as if it had always
-been so.
+been so; a row a migration adds (a new regime or request type) likewise times past work from its
+`effective_from`, or always when it has none: give such a row the day it comes into force.
 """
 
 from __future__ import annotations
@@ -61,9 +62,11 @@ class PolicyHistory:
         """The rows that timed work received at `received_at` (a breach: detected; `occurred_at`, its
         violation), as they stood then (unsaved copies)."""
         rows = {str(row.pk): copy.copy(row) for row in self.rows}
+        # Every edit dated after the moment, in the order they were written undone: the dates of edits
+        # written with a `now` of their own need not follow that order.
         for recorded_at, row_id, changed in self.edits:
             if recorded_at <= received_at:
-                break
+                continue
             for name, values in changed.items():
                 _undo(rows[row_id], name, values["before"])
         return rows_in_force(rows.values(), received_at, occurred_at)

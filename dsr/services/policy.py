@@ -90,12 +90,16 @@ def deadline_policy_update(
             )
         if not diff:
             return policy
-        policy.save(update_fields=[*diff, "updated_at"])
+        # Saved at the edit's moment, its audit entry's: `deadlines.history` reads the one to skip the other.
+        policy.updated_at = now or timezone.now()
+        DeadlinePolicy.objects.filter(pk=policy.pk).update(
+            **{name: getattr(policy, name) for name in diff}, updated_at=policy.updated_at
+        )
         audit_record(
             action=POLICY_CHANGED,
             actor=actor,
             target=policy,
-            now=now,
+            now=policy.updated_at,
             data={"regime": policy.regime, "request_type": policy.request_type, "changed": diff},
         )
     return policy

@@ -61,3 +61,32 @@ def test_work_heard_after_every_edit_reads_the_rows_alone(django_assert_num_quer
         rows = policies_as_of("withdraw", heard)
 
     assert next(row for row in rows if row.regime == DeadlineRegime.BANK).period == 48
+
+
+def test_an_edit_is_dated_by_the_moment_the_service_is_given():
+    """`deadline_policy_update(now=...)` dates the edit; work heard before that moment keeps the old rows,
+    whether or not the trail is read (the shortcut reads the row's `updated_at`, the trail `recorded_at`)."""
+    edited_at = timezone.now() + timedelta(hours=2)
+    deadline_policy_update(actor=STAFF, policy_id=_bank_row().pk, changes={"period": 48}, now=edited_at)
+    heard = edited_at - timedelta(hours=1)
+
+    bank = next(row for row in policies_as_of("withdraw", heard) if row.regime == DeadlineRegime.BANK)
+
+    assert bank.period == 72
+    assert _bank_row_at(PolicyHistory.since("withdraw", heard - timedelta(days=1)), heard).period == 72
+    assert _bank_row().updated_at == edited_at
+
+
+
+def test_an_edit_dated_before_an_earlier_written_one_leaves_it_undone_too():
+    """Edits written out of date order (a test's `now`, a replayed import): every edit dated after the
+    moment is undone, not only those written after the last one dated before it."""
+    start = timezone.now() - timedelta(days=10)
+    deadline_policy_update(actor=STAFF, policy_id=_bank_row().pk, changes={"period": 48},
+                           now=start + timedelta(days=5))
+    deadline_policy_update(actor=STAFF, policy_id=_bank_row().pk, changes={"processor_period": 100},
+                           now=start + timedelta(days=1))
+
+    row = _bank_row_at(PolicyHistory.since("withdraw", start), start + timedelta(days=2))
+
+    assert (row.period, row.processor_period) == (72, 100)
