@@ -44,6 +44,9 @@ REQUEST_MACHINE = StateMachine({
 })
 # A request still being worked: the condition of the partial indexes and of every queue and clock.
 OPEN: frozenset[str] = REQUEST_MACHINE.live
+# A verified request still being worked on: what a system added to the inventory, or a hold for a dispute
+# that ends, lets reach its systems.
+WORKED_ON = (RequestStatus.IN_PROGRESS, RequestStatus.AWAITING_CUSTOMER)
 # A request whose work has ended, answered or not: the only ones the erasure of a customer's copies reaches.
 CLOSED: frozenset[str] = REQUEST_MACHINE.terminal
 # An open request's clocks, each by the field that holds its deadline: declared here, where the clock

@@ -13,10 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import audit_record
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound
+from deadlines.local_days import LOCAL_TZ
 from deadlines.models import RequestType
 from dsr.models import DataSubjectRequest, DisputeHold
-from dsr.selectors.deletions import dispute_keeps_customer_data
-from dsr.services.fanout import WORKED_ON, tasks_fan_out
+from dsr.selectors.deletions import deletions_awaiting_instructions, dispute_keeps_customer_data
+from dsr.services.fanout import tasks_fan_out
+from dsr.states import WORKED_ON
 from subjects.locks import subjects_lock
 from subjects.staff_records import own_record_check
 
@@ -100,3 +102,19 @@ def _deletions_resume(subject_id, *, actor: Actor, now: datetime) -> None:
     ).order_by("pk")
     for request in deletions:
         tasks_fan_out(request, actor=actor, now=now)
+
+
+def deletions_resume_after_disputes(*, now: datetime | None = None) -> int:
+    """The night after a hold for a dispute runs out (its last day passed, nobody lifted it), its customer's
+    deletions being worked on send their systems the instructions it kept back, as a lift does; a
+    customer under another hold in force waits. Idempotent: a task already sent is not sent again.
+    Returns how many customers' deletions were looked at."""
+    now = now or timezone.now()
+    actor = Actor.system("dsr.deletions_resume_after_disputes")
+    awaiting = deletions_awaiting_instructions(on=timezone.localdate(now, LOCAL_TZ))
+    subject_ids = sorted(set(awaiting.values_list("subject_id", flat=True)))
+    for subject_id in subject_ids:
+        with transaction.atomic(durable=True):
+            subjects_lock([subject_id])
+            _deletions_resume(subject_id, actor=actor, now=now)
+    return len(subject_ids)

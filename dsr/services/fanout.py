@@ -17,13 +17,11 @@ from dsr.services.base import clock_processor_involved, request_locked
 from dsr.services.deletion import (
     deletion_instructions,
 )
-from dsr.states import RequestStatus
+from dsr.states import WORKED_ON
 from integrations.models import WebhookEndpoint
 from integrations.outbox import outbox_enqueue_webhook
 from subjects.models import DataSubject
 
-# A verified request still being worked on, which a system added or changed in the inventory reaches.
-WORKED_ON = (RequestStatus.IN_PROGRESS, RequestStatus.AWAITING_CUSTOMER)
 # The webhook topics a system's integration client subscribes to: new work, and work called off.
 TASK_TOPIC = "dsr.task.created"
 TASK_CALLED_OFF_TOPIC = "dsr.task.called_off"

@@ -19,6 +19,7 @@ from deadlines.policy import LOCAL_TZ
 from dsr import services
 from dsr.models import FulfilmentTask, OutcomeReason
 from dsr.selectors import request_allowed_actions
+from dsr.services.disputes import deletions_resume_after_disputes
 from subjects.models import DataSubject
 from tests.dsr.factories import MONDAY, make_inventory, verified_request
 from tests.dsr.test_services_deletion_law import finish_tasks
@@ -85,3 +86,38 @@ def test_the_request_page_says_why_without_naming_the_dispute(under_review, priv
     assert 'data-testid="erasure-held"' in text
     callout = text.split('data-testid="erasure-held">', 1)[1].split("</p>", 1)[0]
     assert "police" not in callout and "125/CV-PC03" not in callout
+
+
+def test_a_hold_that_runs_out_does_not_let_the_deletion_close_untold(subject, privacy_officer, dpo):
+    """A hold with a last day ends without anyone lifting it: before, nothing sent the systems the
+    instructions it kept back, and with no task open the deletion could be completed, every system
+    still holding the data."""
+    make_inventory()
+    last_day = timezone.localdate(MONDAY, LOCAL_TZ)
+    services.dispute_hold_record(
+        actor=actor_for_user(dpo), subject_id=subject.pk, reason="Thanh tra NHNN", reference="12/QĐ-TTGSNH",
+        starts_on=last_day - timedelta(days=7), ends_on=last_day, now=MONDAY - timedelta(days=7),
+    )
+    request = verified_request(subject, type="delete", actor=actor_for_user(privacy_officer))
+    assert not FulfilmentTask.objects.filter(request=request).exists()
+    services.request_approve(actor=actor_for_user(dpo), request_id=request.pk, now=MONDAY)
+    after = MONDAY + timedelta(days=1)
+    request.refresh_from_db()
+    with pytest.raises(Conflict):
+        services.request_complete(actor=actor_for_user(privacy_officer), request_id=request.pk, now=after)
+    assert DataSubject.objects.get(pk=subject.pk).phone == subject.phone
+
+
+def test_the_night_after_a_hold_runs_out_the_systems_are_told(subject, privacy_officer, dpo):
+    make_inventory()
+    last_day = timezone.localdate(MONDAY, LOCAL_TZ)
+    services.dispute_hold_record(
+        actor=actor_for_user(dpo), subject_id=subject.pk, reason="Thanh tra NHNN", reference="12/QĐ-TTGSNH",
+        starts_on=last_day - timedelta(days=7), ends_on=last_day, now=MONDAY - timedelta(days=7),
+    )
+    request = verified_request(subject, type="delete", actor=actor_for_user(privacy_officer))
+    deletions_resume_after_disputes(now=MONDAY + timedelta(hours=14))
+    assert not FulfilmentTask.objects.filter(request=request).exists()
+    deletions_resume_after_disputes(now=MONDAY + timedelta(days=1))
+    tasks = FulfilmentTask.objects.filter(request=request)
+    assert {task.system.code for task in tasks} == {"core_banking", "marketing"}
