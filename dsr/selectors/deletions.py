@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from deadlines.local_days import LOCAL_TZ, add_months
 from deadlines.models import RequestType
-from dsr.models import DataSubjectRequest, DisputeHold, LegalHold, RetentionStart, System
+from dsr.models import LIVE_SYSTEM_TASK, DataSubjectRequest, DisputeHold, LegalHold, RetentionStart, System
 from dsr.states import OPEN, WORKED_ON
 from subjects.models import DataSubject
 
@@ -57,11 +57,11 @@ def request_erasure_held(request: DataSubjectRequest, *, now: datetime) -> bool:
 
 
 def deletion_systems_untold(request: DataSubjectRequest) -> bool:
-    """A verified deletion some active system acting on deletions has no task of (its fan-out was held
-    back by a hold for a dispute)."""
+    """A verified deletion some active system acting on deletions has no live task of (its fan-out was held
+    back, or its tasks called off, by a hold for a dispute)."""
     if request.identity_verified_at is None:
         return False
-    told = set(request.tasks.filter(hold__isnull=True).values_list("system_id", flat=True))
+    told = set(request.tasks.filter(LIVE_SYSTEM_TASK).values_list("system_id", flat=True))
     active = System.objects.filter(active=True)
     return any(system.acts_on(request.type) and system.pk not in told for system in active)
 
