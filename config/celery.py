@@ -92,10 +92,10 @@ app.conf.beat_schedule = {
     ),
     # Every minute: remind before deadlines, record and escalate breaches, for every clock source.
     "sweep-deadlines": beat_entry("core.sweep_deadlines", MINUTE, expires=MINUTE),
-    # Every night at 01:25 local time: the deletions a hold for a dispute kept back, once it ran out,
-    # tell their systems to erase.
-    "resume-deletions-after-disputes": beat_entry(
-        "dsr.resume_deletions_after_disputes", crontab(hour=1, minute=25), expires=DAY
+    # Every night at 01:25 local time: a hold for a dispute come into force calls off its customer's
+    # erase tasks; one run out sends the deletions it kept back to their systems.
+    "deletions-follow-disputes": beat_entry(
+        "dsr.deletions_follow_disputes", crontab(hour=1, minute=25), expires=DAY
     ),
     # Every night at 01:30 local time: delete what has reached the end of its legal hold.
     "release-legal-holds": beat_entry("dsr.release_legal_holds", crontab(hour=1, minute=30), expires=DAY),

@@ -6,7 +6,7 @@ from celery import shared_task
 
 from core.tasks import again_if_full
 from dsr.services import exports_purge_expired, legal_holds_release_due, request_results_purge_expired
-from dsr.services.disputes import deletions_resume_after_disputes
+from dsr.services.disputes import deletions_follow_disputes
 from dsr.services.identity_codes import IDENTITY_CODES_PURGE_BATCH, identity_codes_purge_expired
 from dsr.services.identity_lapse import IDENTITY_CHECKS_LAPSE_BATCH, identity_checks_lapse
 from dsr.services.profile import CONTACT_CHANGES_PURGE_BATCH, contact_changes_purge
@@ -21,11 +21,10 @@ def release_legal_holds() -> int:
     return again_if_full(release_legal_holds, legal_holds_release_due(limit=BATCH), batch=BATCH)
 
 
-@shared_task(name="dsr.resume_deletions_after_disputes", ignore_result=True, time_limit=600,
-             soft_time_limit=540)
-def resume_deletions_after_disputes() -> int:
-    """Send the deletions a hold for a dispute kept back, once it ran out, to their systems (nightly)."""
-    return deletions_resume_after_disputes()
+@shared_task(name="dsr.deletions_follow_disputes", ignore_result=True, time_limit=600, soft_time_limit=540)
+def deletions_follow_disputes_nightly() -> int:
+    """Erase tasks called off under a hold for a dispute come into force, sent after one ran out (nightly)."""
+    return deletions_follow_disputes()
 
 
 @shared_task(name="dsr.purge_expired_exports", ignore_result=True, time_limit=300, soft_time_limit=240)

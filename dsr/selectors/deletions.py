@@ -11,7 +11,15 @@ from django.utils import timezone
 
 from deadlines.local_days import LOCAL_TZ, add_months
 from deadlines.models import RequestType
-from dsr.models import LIVE_SYSTEM_TASK, DataSubjectRequest, DisputeHold, LegalHold, RetentionStart, System
+from dsr.models import (
+    LIVE_SYSTEM_TASK,
+    DataSubjectRequest,
+    DisputeHold,
+    LegalHold,
+    RetentionStart,
+    System,
+    TaskStatus,
+)
 from dsr.states import OPEN, WORKED_ON
 from subjects.models import DataSubject
 
@@ -49,7 +57,7 @@ def dispute_keeps_customer_data(subject_id, *, now: datetime) -> bool:
 def request_erasure_held(request: DataSubjectRequest, *, now: datetime) -> bool:
     """An open deletion that cannot be completed while a hold for a dispute keeps its customer's data, nor,
     once the hold has run out, until the night after sends its systems the instructions the hold kept
-    back (`dsr.services.disputes.deletions_resume_after_disputes`): with no task open it would otherwise
+    back (`dsr.services.disputes.deletions_follow_disputes`): with no task open it would otherwise
     close with every system still keeping the data."""
     if request.type != RequestType.DELETE or request.status not in OPEN:
         return False
@@ -64,6 +72,16 @@ def deletion_systems_untold(request: DataSubjectRequest) -> bool:
     told = set(request.tasks.filter(LIVE_SYSTEM_TASK).values_list("system_id", flat=True))
     active = System.objects.filter(active=True)
     return any(system.acts_on(request.type) and system.pk not in told for system in active)
+
+
+def deletions_erasing_under_disputes(*, on: date) -> QuerySet[DataSubjectRequest]:
+    """Verified deletions being worked on, an erase task still open, of customers a hold for a dispute
+    in force on the local day `on` keeps (a hold dated to start later, come into force)."""
+    return DataSubjectRequest.objects.filter(
+        subject_id__in=disputes_in_force(on=on).values("subject_id"), type=RequestType.DELETE,
+        status__in=sorted(WORKED_ON), identity_verified_at__isnull=False,
+        tasks__status=TaskStatus.OPEN, tasks__hold__isnull=True,
+    ).distinct()
 
 
 def deletions_awaiting_instructions(*, on: date) -> QuerySet[DataSubjectRequest]:

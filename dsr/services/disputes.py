@@ -16,7 +16,11 @@ from core.errors import Conflict, InvalidInput, NotFound
 from deadlines.local_days import LOCAL_TZ
 from deadlines.models import RequestType
 from dsr.models import DataSubjectRequest, DisputeHold
-from dsr.selectors.deletions import deletions_awaiting_instructions, dispute_keeps_customer_data
+from dsr.selectors.deletions import (
+    deletions_awaiting_instructions,
+    deletions_erasing_under_disputes,
+    dispute_keeps_customer_data,
+)
 from dsr.services.fanout import tasks_fan_out
 from dsr.services.task_moves import tasks_call_off
 from dsr.states import WORKED_ON
@@ -114,17 +118,24 @@ def _deletions_worked_on(subject_id) -> list[DataSubjectRequest]:
     ).order_by("pk"))
 
 
-def deletions_resume_after_disputes(*, now: datetime | None = None) -> int:
-    """The night after a hold for a dispute runs out (its last day passed, nobody lifted it), its customer's
-    deletions being worked on send their systems the instructions it kept back, as a lift does; a
-    customer under another hold in force waits. Idempotent: a task already sent is not sent again.
-    Returns how many customers' deletions were looked at."""
+def deletions_follow_disputes(*, now: datetime | None = None) -> int:
+    """The night's follow-up of the holds for a dispute, per customer in their own transaction: the night a
+    hold dated to start later comes into force, the customer's open erase tasks are called off, as when
+    a hold is recorded in force; the night after one runs out (its last day passed, nobody lifted it),
+    the customer's deletions being worked on send their systems the instructions it kept back, as a lift
+    does, unless another hold is in force. Idempotent. Returns how many customers it reached."""
     now = now or timezone.now()
-    actor = Actor.system("dsr.deletions_resume_after_disputes")
-    awaiting = deletions_awaiting_instructions(on=timezone.localdate(now, LOCAL_TZ))
-    subject_ids = sorted(set(awaiting.values_list("subject_id", flat=True)))
-    for subject_id in subject_ids:
+    actor = Actor.system("dsr.deletions_follow_disputes")
+    today = timezone.localdate(now, LOCAL_TZ)
+    erasing = set(deletions_erasing_under_disputes(on=today).values_list("subject_id", flat=True))
+    awaiting = set(deletions_awaiting_instructions(on=today).values_list("subject_id", flat=True))
+    for subject_id in sorted(erasing | awaiting):
         with transaction.atomic(durable=True):
             subjects_lock([subject_id])
-            _deletions_resume(subject_id, actor=actor, now=now)
-    return len(subject_ids)
+            # Re-read under the lock: a hold recorded or lifted meanwhile has done its own part.
+            if dispute_keeps_customer_data(subject_id, now=now):
+                for request in _deletions_worked_on(subject_id):
+                    tasks_call_off(request, actor=actor, now=now)
+            else:
+                _deletions_resume(subject_id, actor=actor, now=now)
+    return len(erasing | awaiting)

@@ -20,7 +20,7 @@ from dsr import services
 from dsr.models import FulfilmentTask, LegalHold, OutcomeReason
 from dsr.selectors import request_allowed_actions
 from dsr.selectors.inventory import deletion_held_parts
-from dsr.services.disputes import deletions_resume_after_disputes
+from dsr.services.disputes import deletions_follow_disputes
 from subjects.models import DataSubject
 from tests.dsr.factories import MONDAY, make_inventory, verified_request
 from tests.dsr.test_services_deletion_law import finish_tasks
@@ -117,9 +117,9 @@ def test_the_night_after_a_hold_runs_out_the_systems_are_told(subject, privacy_o
         starts_on=last_day - timedelta(days=7), ends_on=last_day, now=MONDAY - timedelta(days=7),
     )
     request = verified_request(subject, type="delete", actor=actor_for_user(privacy_officer))
-    deletions_resume_after_disputes(now=MONDAY + timedelta(hours=14))
+    deletions_follow_disputes(now=MONDAY + timedelta(hours=14))
     assert not FulfilmentTask.objects.filter(request=request).exists()
-    deletions_resume_after_disputes(now=MONDAY + timedelta(days=1))
+    deletions_follow_disputes(now=MONDAY + timedelta(days=1))
     tasks = FulfilmentTask.objects.filter(request=request)
     assert {task.system.code for task in tasks} == {"core_banking", "marketing"}
 
@@ -154,3 +154,18 @@ def test_a_hold_recorded_after_verification_calls_off_the_open_erase_tasks(subje
     assert answered.status == "partially_completed"
     assert LegalHold.objects.filter(request=request, system__code="core_banking").count() == len(
         {i["category"] for i in live.get(system__code="core_banking").instructions if i["action"] == "hold"})
+
+
+def test_a_hold_dated_to_start_later_calls_the_erase_tasks_off_the_night_it_starts(
+        subject, privacy_officer, dpo):
+    make_inventory()
+    request = verified_request(subject, type="delete", actor=actor_for_user(privacy_officer))
+    starts_on = timezone.localdate(MONDAY, LOCAL_TZ) + timedelta(days=1)
+    services.dispute_hold_record(
+        actor=actor_for_user(dpo), subject_id=subject.pk, reason="Tòa án yêu cầu giữ chứng cứ",
+        reference="45/2026/QĐ-TA", starts_on=starts_on, ends_on=None, now=MONDAY + timedelta(hours=1),
+    )
+    assert set(FulfilmentTask.objects.filter(request=request).values_list("status", flat=True)) == {"open"}
+    deletions_follow_disputes(now=MONDAY + timedelta(days=1))
+    statuses = FulfilmentTask.objects.filter(request=request).values_list("status", flat=True)
+    assert set(statuses) == {"called_off"}
