@@ -92,6 +92,11 @@ app.conf.beat_schedule = {
     ),
     # Every minute: remind before deadlines, record and escalate breaches, for every clock source.
     "sweep-deadlines": beat_entry("core.sweep_deadlines", MINUTE, expires=MINUTE),
+    # Every night at 01:25 local time: a hold for a dispute come into force calls off its customer's
+    # erase tasks; one run out sends the deletions it kept back to their systems.
+    "deletions-follow-disputes": beat_entry(
+        "dsr.deletions_follow_disputes", crontab(hour=1, minute=25), expires=DAY
+    ),
     # Every night at 01:30 local time: delete what has reached the end of its legal hold.
     "release-legal-holds": beat_entry("dsr.release_legal_holds", crontab(hour=1, minute=30), expires=DAY),
     # Every night at 00:20 local time: create the next three months' partitions of the history tables

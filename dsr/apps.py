@@ -71,7 +71,8 @@ class DsrConfig(AppConfig):
                 "dsr.clock.calendar": _("Request deadlines recomputed after a calendar change"),
                 "dsr.task.created": _("System tasks created for a request"),
                 "dsr.task.completed": _("System task completed"),
-                "dsr.task.called_off": _("System task called off: its request ended unanswered"),
+                "dsr.task.called_off": _("System task called off: its request ended unanswered, or the DPO "
+                                         "keeps the data"),
                 "dsr.export.built": _("Data export built"),
                 "dsr.export.downloaded": _("Data export downloaded"),
                 "dsr.queue.exported": _("Request queue downloaded as CSV"),

@@ -44,6 +44,9 @@ REQUEST_MACHINE = StateMachine({
 })
 # A request still being worked: the condition of the partial indexes and of every queue and clock.
 OPEN: frozenset[str] = REQUEST_MACHINE.live
+# A verified request still being worked on: what a system added to the inventory, or a hold for a dispute
+# that ends, lets reach its systems.
+WORKED_ON = (RequestStatus.IN_PROGRESS, RequestStatus.AWAITING_CUSTOMER)
 # A request whose work has ended, answered or not: the only ones the erasure of a customer's copies reaches.
 CLOSED: frozenset[str] = REQUEST_MACHINE.terminal
 # An open request's clocks, each by the field that holds its deadline: declared here, where the clock
@@ -252,12 +255,14 @@ def actions_on_requesters_authority(request, actions) -> frozenset[str]:
 class TaskStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("status", "Open")
     DONE = "done", _("Done")
-    CALLED_OFF = "called_off", _("Called off: the request ended unanswered")
+    CALLED_OFF = "called_off", _("Called off: the request ended unanswered, or the DPO keeps the data")
 
 
 # A system's fulfilment task is reported done once (`dsr.services.tasks.task_complete`). A task still open
 # when its request is cancelled or refused is called off instead, and its system told to stand down
-# (`dsr.services.task_moves.tasks_call_off`): nothing is to be done for a request that ended.
+# (`dsr.services.task_moves.tasks_call_off`): nothing is to be done for a request that ended. So is an
+# erase task still open when a hold for a dispute starts (`dsr.services.disputes`): its system gets a
+# fresh task once the hold ends.
 TASK_MACHINE = StateMachine({
     TaskStatus.OPEN: {TaskStatus.DONE, TaskStatus.CALLED_OFF},
     TaskStatus.DONE: set(),

@@ -6,6 +6,7 @@ from celery import shared_task
 
 from core.tasks import again_if_full
 from dsr.services import exports_purge_expired, legal_holds_release_due, request_results_purge_expired
+from dsr.services.disputes import deletions_follow_disputes
 from dsr.services.identity_codes import IDENTITY_CODES_PURGE_BATCH, identity_codes_purge_expired
 from dsr.services.identity_lapse import IDENTITY_CHECKS_LAPSE_BATCH, identity_checks_lapse
 from dsr.services.profile import CONTACT_CHANGES_PURGE_BATCH, contact_changes_purge
@@ -18,6 +19,12 @@ BATCH = 200
 def release_legal_holds() -> int:
     """Delete what has reached the end of its legal hold, with a deletion record for each (nightly)."""
     return again_if_full(release_legal_holds, legal_holds_release_due(limit=BATCH), batch=BATCH)
+
+
+@shared_task(name="dsr.deletions_follow_disputes", ignore_result=True, time_limit=600, soft_time_limit=540)
+def deletions_follow_disputes_nightly() -> int:
+    """Erase tasks called off under a hold for a dispute come into force, sent after one ran out (nightly)."""
+    return deletions_follow_disputes()
 
 
 @shared_task(name="dsr.purge_expired_exports", ignore_result=True, time_limit=300, soft_time_limit=240)

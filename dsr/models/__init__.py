@@ -5,6 +5,7 @@ from dsr.models.contact import ContactChange, ContactChangeStatus, ContactField
 from dsr.models.disclosures import AuthorityDisclosure, AuthorityKind
 from dsr.models.disputes import DisputeHold
 from dsr.models.fulfilment import (
+    LIVE_SYSTEM_TASK,
     DeletionRecord,
     FulfilmentTask,
     FulfilmentTaskStatusChange,
@@ -59,6 +60,7 @@ __all__ = [
     "DataSubjectRequest",
     "DeletionRecord",
     "FulfilmentTask",
+    "LIVE_SYSTEM_TASK",
     "FulfilmentTaskStatusChange",
     "IdentityDocument",
     "IdentityMethod",

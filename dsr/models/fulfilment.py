@@ -15,6 +15,11 @@ from dsr.models.inventory import DataCategory, RetentionLaw, RetentionStart, Sys
 from dsr.models.requests import DataSubjectRequest
 from dsr.states import LiftReason, TaskStatus
 
+# A system's task for a request, not one after a legal hold, that is or was work to do: one a system at
+# most. A task called off (its request ended unanswered, or a hold for a dispute stopped its erasure)
+# leaves room for a fresh one once the hold ends.
+LIVE_SYSTEM_TASK = models.Q(hold__isnull=True) & ~models.Q(status=TaskStatus.CALLED_OFF)
+
 
 class FulfilmentTask(StatefulModel):
     """One system's part of a request, marked done by staff or by the system's integration client."""
@@ -53,11 +58,11 @@ class FulfilmentTask(StatefulModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["request", "system"],
-                condition=models.Q(hold__isnull=True),
-                name="dsr_one_task_per_system",
+                condition=LIVE_SYSTEM_TASK,
+                name="dsr_one_live_task_per_system",
             ),
             models.CheckConstraint(
-                # A task called off (its request ended unanswered) was never completed.
+                # A task called off (its request ended unanswered, or its erasure held) was never completed.
                 condition=models.Q(status__in=("open", "called_off"), completed_at__isnull=True)
                 | models.Q(status="done", completed_at__isnull=False),
                 name="dsr_task_done_has_time",

@@ -11,8 +11,16 @@ from django.utils import timezone
 
 from deadlines.local_days import LOCAL_TZ, add_months
 from deadlines.models import RequestType
-from dsr.models import DataSubjectRequest, DisputeHold, LegalHold, RetentionStart
-from dsr.states import OPEN
+from dsr.models import (
+    LIVE_SYSTEM_TASK,
+    DataSubjectRequest,
+    DisputeHold,
+    LegalHold,
+    RetentionStart,
+    System,
+    TaskStatus,
+)
+from dsr.states import OPEN, WORKED_ON
 from subjects.models import DataSubject
 
 
@@ -47,12 +55,43 @@ def dispute_keeps_customer_data(subject_id, *, now: datetime) -> bool:
 
 
 def request_erasure_held(request: DataSubjectRequest, *, now: datetime) -> bool:
-    """An open deletion that cannot be completed while a hold for a dispute keeps its customer's data."""
-    return (
-        request.type == RequestType.DELETE
-        and request.status in OPEN
-        and dispute_keeps_customer_data(request.subject_id, now=now)
-    )
+    """An open deletion that cannot be completed while a hold for a dispute keeps its customer's data, nor,
+    once the hold has run out, until the night after sends its systems the instructions the hold kept
+    back (`dsr.services.disputes.deletions_follow_disputes`): with no task open it would otherwise
+    close with every system still keeping the data."""
+    if request.type != RequestType.DELETE or request.status not in OPEN:
+        return False
+    return dispute_keeps_customer_data(request.subject_id, now=now) or deletion_systems_untold(request)
+
+
+def deletion_systems_untold(request: DataSubjectRequest) -> bool:
+    """A verified deletion some active system acting on deletions has no live task of (its fan-out was held
+    back, or its tasks called off, by a hold for a dispute)."""
+    if request.identity_verified_at is None:
+        return False
+    told = set(request.tasks.filter(LIVE_SYSTEM_TASK).values_list("system_id", flat=True))
+    active = System.objects.filter(active=True)
+    return any(system.acts_on(request.type) and system.pk not in told for system in active)
+
+
+def deletions_erasing_under_disputes(*, on: date) -> QuerySet[DataSubjectRequest]:
+    """Verified deletions being worked on, an erase task still open, of customers a hold for a dispute
+    in force on the local day `on` keeps (a hold dated to start later, come into force)."""
+    return DataSubjectRequest.objects.filter(
+        subject_id__in=disputes_in_force(on=on).values("subject_id"), type=RequestType.DELETE,
+        status__in=sorted(WORKED_ON), identity_verified_at__isnull=False,
+        tasks__status=TaskStatus.OPEN, tasks__hold__isnull=True,
+    ).distinct()
+
+
+def deletions_awaiting_instructions(*, on: date) -> QuerySet[DataSubjectRequest]:
+    """Verified deletions being worked on of customers a hold for a dispute kept, run out before the
+    local day `on` and not lifted, and none in force now: their systems are told the night after."""
+    ran_out = DisputeHold.objects.filter(lifted_at__isnull=True, ends_on__lt=on).values("subject_id")
+    return DataSubjectRequest.objects.filter(
+        subject_id__in=ran_out, type=RequestType.DELETE, status__in=sorted(WORKED_ON),
+        identity_verified_at__isnull=False,
+    ).exclude(subject_id__in=disputes_in_force(on=on).values("subject_id"))
 
 
 def disputes_of_customer(subject_id, *, on: date) -> QuerySet[DisputeHold]:

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from core.text import vietnamese_sort_key
-from dsr.models import DataCategory, PlatformData, RetentionRule, System
+from dsr.models import LIVE_SYSTEM_TASK, DataCategory, PlatformData, RetentionRule, System
 from dsr.models.inventory import PLATFORM_SYSTEM
 
 
@@ -77,7 +77,7 @@ def deletion_held_parts(request) -> list[tuple[System, DataCategory]]:
     places a hold on each (`dsr.services.deletion.deletion_fulfil`); a partial answer's retention reason
     names the law of one of them (`dsr.states.REASON_FITS`)."""
     parts: list[tuple[System, DataCategory]] = []
-    for task in request.tasks.filter(hold__isnull=True).select_related("system"):
+    for task in request.tasks.filter(LIVE_SYSTEM_TASK).select_related("system"):
         held = {i["category"] for i in task.instructions if i.get("action") == HOLD}
         categories = task.system.categories.filter(code__in=held).select_related("retention")
         parts += [(task.system, category) for category in categories]

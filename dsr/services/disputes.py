@@ -1,6 +1,6 @@
 """The DPO's holds for a dispute recorded outside a complaint (a court case, an inspection, a police
 request): while one is in force, the nightly release leaves the customer's legal holds
-(`dsr.selectors.deletions.holds_due`)."""
+(`dsr.selectors.deletions.holds_due`) and no system erases for the customer's deletions."""
 
 from __future__ import annotations
 
@@ -13,10 +13,17 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import audit_record
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound
+from deadlines.local_days import LOCAL_TZ
 from deadlines.models import RequestType
 from dsr.models import DataSubjectRequest, DisputeHold
-from dsr.selectors.deletions import dispute_keeps_customer_data
-from dsr.services.fanout import WORKED_ON, tasks_fan_out
+from dsr.selectors.deletions import (
+    deletions_awaiting_instructions,
+    deletions_erasing_under_disputes,
+    dispute_keeps_customer_data,
+)
+from dsr.services.fanout import tasks_fan_out
+from dsr.services.task_moves import tasks_call_off
+from dsr.states import WORKED_ON
 from subjects.locks import subjects_lock
 from subjects.staff_records import own_record_check
 
@@ -60,6 +67,11 @@ def dispute_hold_record(
             data={"starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat() if ends_on else None},
             now=now,
         )
+        if dispute_keeps_customer_data(subject_id, now=now):
+            # The systems told to erase before the authority asked stand down; lifting the hold, or the
+            # night after it runs out, sends them fresh tasks (`tasks_fan_out`: one live task a system).
+            for request in _deletions_worked_on(subject_id):
+                tasks_call_off(request, actor=actor, now=now)
     return dispute
 
 
@@ -94,9 +106,36 @@ def dispute_hold_lift(*, actor: Actor, dispute_id, reason: str, now: datetime | 
 def _deletions_resume(subject_id, *, actor: Actor, now: datetime) -> None:
     if dispute_keeps_customer_data(subject_id, now=now):
         return
-    deletions = DataSubjectRequest.objects.select_for_update().filter(
+    for request in _deletions_worked_on(subject_id):
+        tasks_fan_out(request, actor=actor, now=now)
+
+
+def _deletions_worked_on(subject_id) -> list[DataSubjectRequest]:
+    """The customer's verified deletions being worked on, locked (their customer locked by the caller)."""
+    return list(DataSubjectRequest.objects.select_for_update().filter(
         subject_id=subject_id, type=RequestType.DELETE, status__in=WORKED_ON,
         identity_verified_at__isnull=False,
-    ).order_by("pk")
-    for request in deletions:
-        tasks_fan_out(request, actor=actor, now=now)
+    ).order_by("pk"))
+
+
+def deletions_follow_disputes(*, now: datetime | None = None) -> int:
+    """The night's follow-up of the holds for a dispute, per customer in their own transaction: the night a
+    hold dated to start later comes into force, the customer's open erase tasks are called off, as when
+    a hold is recorded in force; the night after one runs out (its last day passed, nobody lifted it),
+    the customer's deletions being worked on send their systems the instructions it kept back, as a lift
+    does, unless another hold is in force. Idempotent. Returns how many customers it reached."""
+    now = now or timezone.now()
+    actor = Actor.system("dsr.deletions_follow_disputes")
+    today = timezone.localdate(now, LOCAL_TZ)
+    erasing = set(deletions_erasing_under_disputes(on=today).values_list("subject_id", flat=True))
+    awaiting = set(deletions_awaiting_instructions(on=today).values_list("subject_id", flat=True))
+    for subject_id in sorted(erasing | awaiting):
+        with transaction.atomic(durable=True):
+            subjects_lock([subject_id])
+            # Re-read under the lock: a hold recorded or lifted meanwhile has done its own part.
+            if dispute_keeps_customer_data(subject_id, now=now):
+                for request in _deletions_worked_on(subject_id):
+                    tasks_call_off(request, actor=actor, now=now)
+            else:
+                _deletions_resume(subject_id, actor=actor, now=now)
+    return len(erasing | awaiting)

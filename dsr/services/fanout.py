@@ -11,19 +11,17 @@ from django.db.models import Exists, OuterRef, Q
 from audit.services import audit_record
 from core.actors import Actor
 from deadlines.models import RequestType
-from dsr.models import DataSubjectRequest, FulfilmentTask, System
+from dsr.models import LIVE_SYSTEM_TASK, DataSubjectRequest, FulfilmentTask, System
 from dsr.selectors.deletions import dispute_keeps_customer_data
 from dsr.services.base import clock_processor_involved, request_locked
 from dsr.services.deletion import (
     deletion_instructions,
 )
-from dsr.states import RequestStatus
+from dsr.states import WORKED_ON
 from integrations.models import WebhookEndpoint
 from integrations.outbox import outbox_enqueue_webhook
 from subjects.models import DataSubject
 
-# A verified request still being worked on, which a system added or changed in the inventory reaches.
-WORKED_ON = (RequestStatus.IN_PROGRESS, RequestStatus.AWAITING_CUSTOMER)
 # The webhook topics a system's integration client subscribes to: new work, and work called off.
 TASK_TOPIC = "dsr.task.created"
 TASK_CALLED_OFF_TOPIC = "dsr.task.called_off"
@@ -42,7 +40,7 @@ def tasks_fan_out(request: DataSubjectRequest, *, actor: Actor, now: datetime) -
             for s in System.objects.filter(active=True).select_related("integration_client").order_by("code")
             if s.acts_on(request.type)
         ]
-        existing = set(request.tasks.filter(hold__isnull=True).values_list("system_id", flat=True))
+        existing = set(request.tasks.filter(LIVE_SYSTEM_TASK).values_list("system_id", flat=True))
         created = [
             FulfilmentTask(
                 request=request,

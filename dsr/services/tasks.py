@@ -84,8 +84,9 @@ def task_complete(
         own_record_check(actor, request.subject_id)
         if task.status == TaskStatus.CALLED_OFF:
             raise Conflict(
-                _("This task was called off: its request was cancelled or refused, so there is nothing to "
-                  "do or report for it."),
+                _("This task was called off: its request was cancelled or refused, or the DPO keeps the "
+                  "customer's data for a legal reason, so there is nothing to do or report for it. When the "
+                  "data may be erased, the system gets a fresh task."),
                 code="task_called_off",
             )
         # Erasure is irreversible and its proof is what the DPO shows the regulator: a deletion task

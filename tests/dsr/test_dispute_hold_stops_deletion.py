@@ -17,8 +17,10 @@ from core.actors import actor_for_user
 from core.errors import Conflict
 from deadlines.policy import LOCAL_TZ
 from dsr import services
-from dsr.models import FulfilmentTask, OutcomeReason
+from dsr.models import FulfilmentTask, LegalHold, OutcomeReason
 from dsr.selectors import request_allowed_actions
+from dsr.selectors.inventory import deletion_held_parts
+from dsr.services.disputes import deletions_follow_disputes
 from subjects.models import DataSubject
 from tests.dsr.factories import MONDAY, make_inventory, verified_request
 from tests.dsr.test_services_deletion_law import finish_tasks
@@ -85,3 +87,85 @@ def test_the_request_page_says_why_without_naming_the_dispute(under_review, priv
     assert 'data-testid="erasure-held"' in text
     callout = text.split('data-testid="erasure-held">', 1)[1].split("</p>", 1)[0]
     assert "police" not in callout and "125/CV-PC03" not in callout
+
+
+def test_a_hold_that_runs_out_does_not_let_the_deletion_close_untold(subject, privacy_officer, dpo):
+    """A hold with a last day ends without anyone lifting it: before, nothing sent the systems the
+    instructions it kept back, and with no task open the deletion could be completed, every system
+    still holding the data."""
+    make_inventory()
+    last_day = timezone.localdate(MONDAY, LOCAL_TZ)
+    services.dispute_hold_record(
+        actor=actor_for_user(dpo), subject_id=subject.pk, reason="Thanh tra NHNN", reference="12/QĐ-TTGSNH",
+        starts_on=last_day - timedelta(days=7), ends_on=last_day, now=MONDAY - timedelta(days=7),
+    )
+    request = verified_request(subject, type="delete", actor=actor_for_user(privacy_officer))
+    assert not FulfilmentTask.objects.filter(request=request).exists()
+    services.request_approve(actor=actor_for_user(dpo), request_id=request.pk, now=MONDAY)
+    after = MONDAY + timedelta(days=1)
+    request.refresh_from_db()
+    with pytest.raises(Conflict):
+        services.request_complete(actor=actor_for_user(privacy_officer), request_id=request.pk, now=after)
+    assert DataSubject.objects.get(pk=subject.pk).phone == subject.phone
+
+
+def test_the_night_after_a_hold_runs_out_the_systems_are_told(subject, privacy_officer, dpo):
+    make_inventory()
+    last_day = timezone.localdate(MONDAY, LOCAL_TZ)
+    services.dispute_hold_record(
+        actor=actor_for_user(dpo), subject_id=subject.pk, reason="Thanh tra NHNN", reference="12/QĐ-TTGSNH",
+        starts_on=last_day - timedelta(days=7), ends_on=last_day, now=MONDAY - timedelta(days=7),
+    )
+    request = verified_request(subject, type="delete", actor=actor_for_user(privacy_officer))
+    deletions_follow_disputes(now=MONDAY + timedelta(hours=14))
+    assert not FulfilmentTask.objects.filter(request=request).exists()
+    deletions_follow_disputes(now=MONDAY + timedelta(days=1))
+    tasks = FulfilmentTask.objects.filter(request=request)
+    assert {task.system.code for task in tasks} == {"core_banking", "marketing"}
+
+
+def test_a_hold_recorded_after_verification_calls_off_the_open_erase_tasks(subject, privacy_officer, dpo):
+    """The systems were told to erase before the police asked: their open tasks are called off (each
+    system's client told to stand down), a system that already erased keeps its task done, and lifting
+    the hold sends fresh tasks to the others, one live task per system."""
+    make_inventory()
+    request = verified_request(subject, type="delete", actor=actor_for_user(privacy_officer))
+    erased = FulfilmentTask.objects.get(request=request, system__code="marketing")
+    services.task_complete(actor=actor_for_user(privacy_officer), task_id=erased.pk, note="Đã xóa",
+                           now=MONDAY + timedelta(hours=1))
+    dispute = services.dispute_hold_record(
+        actor=actor_for_user(dpo), subject_id=subject.pk, reason="Công an đề nghị giữ chứng cứ",
+        reference="125/CV-PC03", starts_on=timezone.localdate(MONDAY, LOCAL_TZ), ends_on=None,
+        now=MONDAY + timedelta(hours=2),
+    )
+    statuses = dict(FulfilmentTask.objects.filter(request=request).values_list("system__code", "status"))
+    assert statuses == {"core_banking": "called_off", "marketing": "done"}
+    services.dispute_hold_lift(actor=actor_for_user(dpo), dispute_id=dispute.pk, reason="Vụ việc đã kết thúc",
+                               now=MONDAY + timedelta(hours=3))
+    live = FulfilmentTask.objects.filter(request=request).exclude(status="called_off")
+    assert sorted(live.values_list("system__code", "status")) == [
+        ("core_banking", "open"), ("marketing", "done")]
+    # The parts the law keeps are read from each system's live task, the called-off one aside.
+    held_parts = [(system.code, category.code) for system, category in deletion_held_parts(request)]
+    assert len(held_parts) == len(set(held_parts))
+    finish_tasks(request, actor_for_user(privacy_officer))
+    services.request_approve(actor=actor_for_user(dpo), request_id=request.pk)
+    answered = services.request_complete(actor=actor_for_user(privacy_officer), request_id=request.pk)
+    assert answered.status == "partially_completed"
+    assert LegalHold.objects.filter(request=request, system__code="core_banking").count() == len(
+        {i["category"] for i in live.get(system__code="core_banking").instructions if i["action"] == "hold"})
+
+
+def test_a_hold_dated_to_start_later_calls_the_erase_tasks_off_the_night_it_starts(
+        subject, privacy_officer, dpo):
+    make_inventory()
+    request = verified_request(subject, type="delete", actor=actor_for_user(privacy_officer))
+    starts_on = timezone.localdate(MONDAY, LOCAL_TZ) + timedelta(days=1)
+    services.dispute_hold_record(
+        actor=actor_for_user(dpo), subject_id=subject.pk, reason="Tòa án yêu cầu giữ chứng cứ",
+        reference="45/2026/QĐ-TA", starts_on=starts_on, ends_on=None, now=MONDAY + timedelta(hours=1),
+    )
+    assert set(FulfilmentTask.objects.filter(request=request).values_list("status", flat=True)) == {"open"}
+    deletions_follow_disputes(now=MONDAY + timedelta(days=1))
+    statuses = FulfilmentTask.objects.filter(request=request).values_list("status", flat=True)
+    assert set(statuses) == {"called_off"}
