@@ -5,6 +5,7 @@ deleted once its purpose is fulfilled and the period a law or the bank's policy 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -14,6 +15,7 @@ from dsr.models import DataSubjectRequest, LegalHold, RetentionRule, RetentionSt
 from dsr.selectors.deletions import RELEASED_AFTER_LAST_DAY, disputes_in_force, hold_ends_on
 from dsr.states import ANSWERS, OPEN
 from subjects.models import DataSubject
+from subjects.selectors import personal_value_masked
 
 # The start events a rule counts from that a former customer's data has passed; a rule counted from a
 # deletion request keeps what that request produced, and a customer erased here filed none.
@@ -72,3 +74,24 @@ def _ended_through(through: date | None, *, today: date) -> QuerySet[DataSubject
         .order_by("relationship_ended_on", "pk")
     )
 
+
+def former_customers_past_retention_listed(*, today: date, limit: int) -> dict[str, Any]:
+    """The page of `former_customers_past_retention` for the DPO: the first `limit`, each with its
+    reference (CIF), its name masked and its relationship's end; their number; the latest relationship
+    end past retention (`through`, None when no rule counts from it). Three queries however many."""
+    through = retention_ended_through(today=today)
+    found = _ended_through(through, today=today)
+    first = list(found.only("pk", "external_ref", "full_name", "relationship_ended_on")[:limit])
+    return {
+        "customers": [
+            {
+                "subject": subject,
+                "name_masked": personal_value_masked("full_name", subject.full_name),
+                "ended_on": subject.relationship_ended_on,
+            }
+            for subject in first
+        ],
+        "total": found.count() if len(first) == limit else len(first),
+        "oldest": first[0].relationship_ended_on if first else None,
+        "through": through,
+    }

@@ -125,3 +125,30 @@ def test_the_nightly_job_does_nothing_until_the_bank_turns_it_on(settings):
     gone.refresh_from_db()
     assert gone.full_name == "" and gone.retention_erased_at <= timezone.now()
 
+
+def test_the_dpo_page_lists_them_masked_with_their_number_and_the_oldest(client, dpo):
+    make_inventory()
+    oldest = _former(date(2012, 2, 1), full_name="Trần Thị Cũ")
+    _former(date(2015, 1, 1))
+    _former(date(2025, 1, 1))  # still kept
+    client.force_login(dpo)
+
+    page = client.get("/portal/requests/former-customers/").content.decode()
+
+    assert page.count('data-testid="former-customer"') == 2
+    assert "T*** T*** C***" in page and "Trần Thị Cũ" not in page
+    assert oldest.external_ref in page and "01/02/2012" in page
+    assert "FORMER_CUSTOMERS_ERASED_AFTER_RETENTION" in page  # the job is off: the page says so
+
+
+def test_the_dpo_page_reads_in_a_flat_number_of_queries(client, dpo):
+    make_inventory()
+    client.force_login(dpo)
+    _former(date(2015, 1, 1))
+    with CaptureQueriesContext(connection) as few:
+        client.get("/portal/requests/former-customers/")
+    for _ in range(5):
+        _former(date(2015, 1, 1))
+    with CaptureQueriesContext(connection) as many:
+        client.get("/portal/requests/former-customers/")
+    assert len(many.captured_queries) == len(few.captured_queries)
