@@ -51,10 +51,10 @@ def retention_ended_through(*, today: date) -> date | None:
 
 def former_customers_past_retention(*, today: date) -> QuerySet[DataSubject]:
     """The former customers whose relationship ended by `retention_ended_through`, not yet erased for
-    it, the longest gone first; none with a request still open (a complaint included, or one they
-    filed as a child's guardian), a legal hold not
-    yet released or a hold for a dispute in force today: what those may need is kept. A customer whose
-    deletion was answered was erased by it, and its holds end by the nightly release."""
+    it, the longest gone first; none with a request still open (a complaint included, or one they filed
+    as a child's guardian), a legal hold not yet released or a hold for a dispute in force today: what
+    those may need is kept. A customer whose deletion was answered was erased by it, and its holds end
+    by the nightly release."""
     return _ended_through(retention_ended_through(today=today), today=today)
 
 
