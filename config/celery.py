@@ -99,6 +99,11 @@ app.conf.beat_schedule = {
     ),
     # Every night at 01:30 local time: delete what has reached the end of its legal hold.
     "release-legal-holds": beat_entry("dsr.release_legal_holds", crontab(hour=1, minute=30), expires=DAY),
+    # Every night at 01:40 local time, when the bank has turned it on: erase the former customers past
+    # the bank's retention (after the release, whose holds keep a customer out of it).
+    "erase-former-customers": beat_entry(
+        "dsr.erase_former_customers", crontab(hour=1, minute=40), expires=DAY
+    ),
     # Every night at 00:20 local time: create the next three months' partitions of the history tables
     # (consent events, audit entries, outbox, access records) before any row can need them.
     "ensure-partitions": beat_entry("core.ensure_partitions", crontab(hour=0, minute=20), expires=DAY),

@@ -292,6 +292,10 @@ NOTIFY_FALLBACK_AFTER_ATTEMPTS = env.int("NOTIFY_FALLBACK_AFTER_ATTEMPTS", defau
 # Days an e-mail or SMS keeps its address and body in the outbox once sent or cancelled (to look into a
 # complaint about it); the nightly purge then empties both, keeping topic, status and times.
 OUTBOX_CONTENT_KEPT_DAYS = env.int("OUTBOX_CONTENT_KEPT_DAYS", default=30)
+# Whether the nightly job erases former customers whose relationship ended longer ago than the
+# inventory's longest retention rule (`dsr.services.former_customers`). Off until the bank has checked
+# its retention rules: the erasure cannot be undone (docs/operations.md).
+FORMER_CUSTOMERS_ERASED_AFTER_RETENTION = env.bool("FORMER_CUSTOMERS_ERASED_AFTER_RETENTION", default=False)
 
 # ---------------------------------------------------------------------------- security
 # Field encryption: a comma-separated list of Fernet keys. The first encrypts, all decrypt (MultiFernet),

@@ -82,6 +82,8 @@ class DsrConfig(AppConfig):
                 "dsr.hold.placed": _("Data placed under legal hold"),
                 "dsr.hold.dated": _("Legal hold given its end date, the relationship having ended"),
                 "dsr.hold.released": _("Legal hold ended"),
+                "dsr.former_customer.erased": _("Former customer's data erased, the bank's retention having "
+                                                "ended"),
                 "dsr.hold.redated": _("Legal hold re-dated after a correction of the relationship's end"),
                 "dsr.dispute_hold.recorded": _("Customer's held data kept for a dispute (court, inspection, "
                                                "police)"),

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 
 from core.tasks import again_if_full
 from dsr.services import exports_purge_expired, legal_holds_release_due, request_results_purge_expired
 from dsr.services.disputes import deletions_follow_disputes
+from dsr.services.former_customers import FORMER_CUSTOMERS_ERASE_BATCH, former_customers_erase_due
 from dsr.services.identity_codes import IDENTITY_CODES_PURGE_BATCH, identity_codes_purge_expired
 from dsr.services.identity_lapse import IDENTITY_CHECKS_LAPSE_BATCH, identity_checks_lapse
 from dsr.services.profile import CONTACT_CHANGES_PURGE_BATCH, contact_changes_purge
@@ -25,6 +27,15 @@ def release_legal_holds() -> int:
 def deletions_follow_disputes_nightly() -> int:
     """Erase tasks called off under a hold for a dispute come into force, sent after one ran out (nightly)."""
     return deletions_follow_disputes()
+
+
+@shared_task(name="dsr.erase_former_customers", ignore_result=True, time_limit=300, soft_time_limit=240)
+def erase_former_customers() -> int:
+    """Erase the former customers past the bank's retention (nightly), once the bank has turned it on."""
+    if not settings.FORMER_CUSTOMERS_ERASED_AFTER_RETENTION:
+        return 0
+    erased = former_customers_erase_due(limit=FORMER_CUSTOMERS_ERASE_BATCH)
+    return again_if_full(erase_former_customers, erased, batch=FORMER_CUSTOMERS_ERASE_BATCH)
 
 
 @shared_task(name="dsr.purge_expired_exports", ignore_result=True, time_limit=300, soft_time_limit=240)

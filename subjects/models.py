@@ -73,6 +73,9 @@ class DataSubject(models.Model):
     # Retention periods that run from the end of the relationship (AML: 5 years) start on this date;
     # while it is empty the relationship is open and such a hold has no end date yet.
     relationship_ended_on = models.DateField(_("relationship ended on"), null=True, blank=True)
+    # When the platform erased the former customer's data because the bank's retention had ended
+    # (`dsr.services.former_customers`): the mark that keeps the nightly job from erasing them twice.
+    retention_erased_at = models.DateTimeField(_("erased after retention"), null=True, blank=True)
     # Law 91/2025: a deceased person's data is processed only with the consent of their spouse or adult
     # children (or parents); the consents they gave stop on the day staff record the death.
     deceased_on = models.DateField(_("deceased on"), null=True, blank=True)

@@ -140,7 +140,7 @@ def platform_copies_erase(
     *,
     actor: Actor,
     now: datetime,
-    request: DataSubjectRequest,
+    request: DataSubjectRequest | None,
     holds: list[int] | None = None,
 ) -> dict[str, int]:
     """Every copy the platform keeps beside the customer record of what the customer told it or was
@@ -163,20 +163,21 @@ def platform_copies_erase(
     whose last hold ended) lose their copies: one still open must stay answerable, so it keeps its
     details, the customer's replies and what the systems returned to it, and is marked as spared by
     `request` (`copies_spared_by`, counted as `spared`) to lose them as it closes
-    (`spared_request_copies_erase`). `request` is required: without it an open request would be
-    neither erased nor marked."""
+    (`spared_request_copies_erase`). Without a `request` (`dsr.services.former_customers`) the caller
+    made sure under the customer's lock that none is open: one would be neither erased nor marked."""
     requests = DataSubjectRequest.objects.filter(subject_id=subject_id)
-    # Marked before the closed ones are chosen: a request closing meanwhile holds its row lock, so this
-    # waits for it and skips it once closed, and the choice below then sees it closed.
-    spared = requests.filter(status__in=sorted(OPEN)).exclude(pk=request.pk).update(copies_spared_by=request)
-    closed = requests.filter(Q(status__in=sorted(CLOSED)) | Q(pk=request.pk))
+    closed = requests.filter(status__in=sorted(CLOSED))
     # The requests the customer filed as a child's guardian are the child's: only the guardian's words
     # go. An open one is spared like the customer's own, unless the child's deletion spared it first
     # (its closing then erases more, the guardian's words with the rest).
     filed = DataSubjectRequest.objects.filter(guardian_id=subject_id).exclude(subject_id=subject_id)
-    spared += filed.filter(status__in=sorted(OPEN), copies_spared_by__isnull=True).update(
-        copies_spared_by=request
-    )
+    spared = 0
+    if request is not None:
+        # Marked before the closed ones are read: a request closing meanwhile holds its row lock, so
+        # this waits for it and skips it once closed, and the reading below then sees it closed.
+        for found in (requests.exclude(pk=request.pk), filed.filter(copies_spared_by__isnull=True)):
+            spared += found.filter(status__in=sorted(OPEN)).update(copies_spared_by=request)
+        closed = requests.filter(Q(status__in=sorted(CLOSED)) | Q(pk=request.pk))
     erased = {
         # Their task results are emptied below, with every other closed access or copy request's.
         "exports": exports_purge(
@@ -215,13 +216,13 @@ def platform_copies_erase(
         subject=subject_id,
         now=now,
         data={
-            "request": str(request.pk),
+            "request": str(request.pk) if request else None,
             **({"holds": sorted(holds)} if holds else {}),
             **erased,
         },
     )
-    # The request in hand reads what was stored: the deletion completing answers with it.
-    request.refresh_from_db(fields=STAFF_WORDS)
+    if request is not None:  # the deletion completing answers with what was stored
+        request.refresh_from_db(fields=STAFF_WORDS)
     return erased
 
 

@@ -462,6 +462,9 @@ PAGES: dict[str, tuple[str, str, set[str]]] = {
     ),
     "portal/reports/deadlines/": ("GET", "/portal/reports/deadlines/", {"privacy", "dpo", "auditor"}),
     "portal/requests/legal-holds/": ("GET", "/portal/requests/legal-holds/", {"privacy", "dpo", "auditor"}),
+    "portal/requests/former-customers/": (
+        "GET", "/portal/requests/former-customers/", {"privacy", "dpo", "auditor"}
+    ),
     "portal/reports/consents/": ("GET", "/portal/reports/consents/", {"privacy", "dpo", "auditor"}),
     "portal/reports/deadlines/<int:year>-<month:month>/": (
         "GET",

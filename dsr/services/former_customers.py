@@ -1,0 +1,82 @@
+"""A former customer past the bank's retention (`dsr.selectors.former_customers`) is erased as a
+completed deletion erases: the platform's own fields of every category (a deletion record each), every
+copy beside them, every recipient that may still hold the data told to delete it, every live consent
+withdrawn and third-party access revoked; one transaction per customer, with its audit entry. What
+proves past processing stays (consent proof, the audit trail, the requests' dates and outcomes), as after
+a deletion. The nightly job runs it once the bank turns it on (`FORMER_CUSTOMERS_ERASED_AFTER_RETENTION`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import audit_record
+from authorisations.services import authorisations_revoke_for_subject_locked
+from consents.models import Channel
+from consents.services import consents_withdraw_for_subject_in_transaction, duties_open_for_erasure
+from core.actors import Actor
+from deadlines.policy import LOCAL_TZ
+from dsr.selectors.former_customers import former_customers_past_retention
+from dsr.selectors.inventory import platform_system
+from dsr.services.erasure import erase, platform_copies_erase
+from subjects.locks import subjects_locked
+
+# The `source` the erasure's withdrawals, duties and revocations record: no request is behind them.
+RETENTION_SOURCE = "dsr.retention"
+FORMER_CUSTOMERS_ERASE_BATCH = 100
+
+
+def former_customers_erase_due(
+    *, now: datetime | None = None, limit: int = FORMER_CUSTOMERS_ERASE_BATCH
+) -> int:
+    """Erase up to `limit` former customers past retention, each in its own transaction, re-checked
+    under the customer's lock (a request filed, a hold placed or the relationship's end corrected since
+    the list was read leaves them). Returns how many were erased: a full batch means run again; one
+    erased is not listed again, so a run stopped halfway resumes where it stopped. Nothing without the
+    platform in the inventory (a deletion is refused then too)."""
+    platform = platform_system()
+    if platform is None:
+        return 0
+    today = timezone.localtime(now or timezone.now(), LOCAL_TZ).date()
+    actor = Actor.system("dsr.former_customers_erase_due")
+    erased = 0
+    for subject_id in list(former_customers_past_retention(today=today).values_list("pk", flat=True)[:limit]):
+        with transaction.atomic(durable=True):
+            subject = subjects_locked(pk=subject_id).first()
+            if not former_customers_past_retention(today=today).filter(pk=subject_id).exists():
+                continue
+            _former_customer_erase(subject, platform=platform, actor=actor, now=now or timezone.now())
+        erased += 1
+    return erased
+
+
+def _former_customer_erase(subject, *, platform, actor: Actor, now: datetime) -> None:
+    categories = list(platform.categories.order_by("code"))
+    for category in categories:
+        erase(subject.pk, category=category, system=platform, actor=actor, now=now)
+    platform_copies_erase(subject.pk, actor=actor, now=now, request=None)
+    # Read afresh: what follows must not write to a phone or e-mail erased just now.
+    subject.refresh_from_db()
+    # As a completed deletion: recipients told to delete (no hold keeps anything now), then the consents
+    # withdrawn, after the erasure, which would otherwise empty what the withdrawal records.
+    duties_open_for_erasure(actor=actor, subject=subject, source=RETENTION_SOURCE, now=now)
+    consents_withdraw_for_subject_in_transaction(
+        # No person acted: the platform's own act, recorded as the integrations' channel.
+        actor=actor, subject=subject, channel=Channel.API, source=RETENTION_SOURCE, now=now
+    )
+    authorisations_revoke_for_subject_locked(actor=actor, subject=subject, source=RETENTION_SOURCE, now=now)
+    subject.retention_erased_at = now
+    subject.save(update_fields=["retention_erased_at", "updated_at"])
+    audit_record(
+        action="dsr.former_customer.erased",
+        actor=actor,
+        subject=subject.pk,
+        target=subject,
+        now=now,
+        data={
+            "relationship_ended_on": subject.relationship_ended_on.isoformat(),
+            "categories": [category.code for category in categories],
+        },
+    )

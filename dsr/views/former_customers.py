@@ -1,0 +1,29 @@
+"""The former customers past the bank's retention: whom the nightly job erases (the DPO's answer to
+"what happens to a customer who left in 2015?")."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.shortcuts import render
+from django.utils import timezone
+
+from core.access import staff_required
+from deadlines.policy import LOCAL_TZ
+from dsr.selectors.former_customers import former_customers_past_retention_listed
+
+# The customers a page lists; the count says how many more there are.
+CUSTOMERS_LISTED = 200
+
+
+@staff_required("deadlines.view_deadline_report")
+def former_customers_page(request):
+    today = timezone.localdate(timezone.now(), LOCAL_TZ)
+    return render(
+        request,
+        "dsr/former_customers.html",
+        {
+            **former_customers_past_retention_listed(today=today, limit=CUSTOMERS_LISTED),
+            "job_on": settings.FORMER_CUSTOMERS_ERASED_AFTER_RETENTION,
+            "today": today,
+        },
+    )
