@@ -221,9 +221,10 @@ def _mailing_end(
     with transaction.atomic(durable=True):
         job = job_lock(job.pk)
         breach = breach_for_update(breach.pk)
-        # Each customer is told once, by whichever mailing reached them first: a later mailing stopped
-        # after a few chunks went through fewer and must not lower the count of those told.
-        breach.customers_notified = max(breach.customers_notified, job.rows_done)
+        # Each customer is told once, by whichever mailing reached them first: a mailing adds the notices
+        # it created, not the rows it went through (a later one, stopped early or reaching customers found
+        # since, goes through customers told already and some new ones).
+        breach.customers_notified += job_checkpoint_noted(job).get("queued", 0)
         fields = ["customers_notified"]
         # When they were told is the first mailing's end: a later one (pressed again, or reaching customers
         # found since) must not date the notice after it went.
