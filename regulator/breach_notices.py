@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 
 from consents.models import ConsentEvent, ConsentStatus
 from core.labels import choice_label
@@ -59,19 +59,26 @@ def _notices_of(breach: Breach) -> QuerySet[Notification]:
     return Notification.objects.filter(dedupe_key__startswith=f"{breach.customer_notice_key}:")
 
 
+def _told_by(notices: QuerySet[Notification], *, at: str) -> Exists:
+    """The row's customer had their own notice by the row's `at`: one told by a later mailing did what
+    they did before it for reasons of their own, not because of the breach."""
+    return Exists(notices.filter(subject_id=OuterRef("subject_id"), created_at__lte=OuterRef(at)))
+
+
 def breach_what_followed(breach: Breach) -> WhatFollowed | None:
-    """Since the first notice (None before any): how many customers told withdrew a consent, and the
-    requests they filed by type, with how many are open and the earliest binding deadline among those."""
+    """Since the first notice (None before any): how many customers told withdrew a consent after their
+    notice, and the requests they filed after it by type, with how many are open and the earliest binding
+    deadline among those."""
     notices = _notices_of(breach)
     since = notices.aggregate(first=Min("created_at"))["first"]
     if since is None:
         return None
-    told = notices.values("subject_id")
-    withdrawals = ConsentEvent.objects.filter(
-        subject_id__in=told, kind=ConsentStatus.WITHDRAWN, at__gte=since
+    withdrawals = ConsentEvent.objects.filter(kind=ConsentStatus.WITHDRAWN, at__gte=since).filter(
+        _told_by(notices, at="at")
     )
     requests = (
-        DataSubjectRequest.objects.filter(subject_id__in=told, received_at__gte=since)
+        DataSubjectRequest.objects.filter(received_at__gte=since)
+        .filter(_told_by(notices, at="received_at"))
         .values("type")
         .annotate(
             received=Count("pk"),
