@@ -23,7 +23,7 @@ from core.forms import (
 )
 from core.moments import parse_year
 from core.plain_text import render_plain_text, render_subject_line
-from core.spreadsheets import spreadsheet_download
+from core.spreadsheets import spreadsheet_download, spreadsheet_sha256
 from deadlines.local_days import LOCAL_TZ
 from integrations.delivery import revive_context
 from integrations.form_once import posted_once
@@ -274,7 +274,7 @@ def breach_mailing(request, pk):
             action="regulator.breach.customers_told_exported",
             fmt="csv",
             target=breach,
-            data={"reference": breach.reference, "customers": customers},
+            data={"reference": breach.reference, "customers": customers, "sha256": spreadsheet_sha256(text)},
         )
         return spreadsheet_download(text, f"breach-customers-told-{breach.reference}.csv")
     context = {
