@@ -12,6 +12,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 
@@ -24,6 +25,8 @@ from dsr.models import DataSubjectRequest, binding_due_at
 from dsr.states import OPEN
 from notifications.models import Channel, Notification
 from regulator.models import Breach
+from regulator.services.breach_mailing import CUSTOMER_TOPIC
+from subjects.models import DataSubject
 
 BREACH_NOTICES_CSV_COLUMNS = (
     "customer_number",
@@ -98,6 +101,31 @@ def breach_what_followed(breach: Breach) -> WhatFollowed | None:
             for row in requests
         ],
     )
+
+
+def breaches_told_to(subject: DataSubject) -> list[dict[str, Any]]:
+    """The breaches the customer was told of, for their export (`dsr.export_breaches`, which says why only
+    those), the earliest told first."""
+    notices = Notification.objects.filter(subject=subject, topic=CUSTOMER_TOPIC)
+    # Each notice's key is its breach's `customer_notice_key` (`breach:<id>`), then `:<customer>`.
+    told_at = {key.rsplit(":", 1)[0]: at for key, at in notices.values_list("dedupe_key", "created_at")}
+    breach_ids = [key.split(":", 1)[1] for key in told_at]
+    breaches = Breach.objects.filter(pk__in=breach_ids).prefetch_related("categories")
+    entries = [
+        {
+            "reference": breach.reference,
+            "detected_at": local_isoformat(breach.detected_at),
+            "categories": [
+                {"name_vi": category.name_vi, "name_en": category.name_en}
+                for category in sorted(breach.categories.all(), key=lambda category: category.code)
+            ],
+            "measures_taken": breach.measures_taken,
+            "measures_taken_en": breach.measures_taken_en,
+            "told_at": local_isoformat(told_at[breach.customer_notice_key]),
+        }
+        for breach in breaches
+    ]
+    return sorted(entries, key=lambda entry: entry["told_at"])
 
 
 def breach_notices(breach: Breach) -> Iterator[Notification]:
