@@ -111,6 +111,10 @@ def breach_new(request):
     return render(request, "regulator/breach_form.html", {"form": form})
 
 
+# The form's fields that are not a text or time of the breach: the relations, and the correction's reason.
+_NOT_BREACH_FACTS = ("systems", "categories", "correction_reason")
+
+
 @staff_required("regulator.manage_breach")
 @posted_once
 def breach_edit(request, pk):
@@ -120,20 +124,10 @@ def breach_edit(request, pk):
     if "update" not in breach_allowed_actions(breach, actor_for_user(request.user)):
         messages.error(request, _("A closed breach cannot change."))
         return redirect("regulator:breach_detail", pk=breach.pk)
+    # Every fact the form edits, as on record: one shown empty would be wiped by saving the page.
+    facts = (name for name in BreachFactsForm.base_fields if name not in _NOT_BREACH_FACTS)
     initial = {
-        **{
-            f: getattr(breach, f)
-            for f in (
-                "title",
-                "description",
-                "occurred_at",
-                "detected_at",
-                "subjects_affected",
-                "records_affected",
-                "likely_consequences",
-                "measures_taken",
-            )
-        },
+        **{name: getattr(breach, name) for name in facts},
         "systems": list(breach.systems.all()),
         "categories": list(breach.categories.all()),
     }
