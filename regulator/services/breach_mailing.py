@@ -123,6 +123,9 @@ def notice_context(breach: Breach) -> Callable[[str], dict[str, Any]]:
                 breach.likely_consequences, breach.likely_consequences_en, language=language
             ),
             "measures_taken": in_language(breach.measures_taken, breach.measures_taken_en, language=language),
+            "what_happened": in_language(
+                breach.customer_description, breach.customer_description_en, language=language
+            ),
             "categories": sorted(in_language(vi, en, language=language) for vi, en in names),
         }
 
@@ -149,6 +152,11 @@ def breach_customers_notify_start(
         live = breach.customers_job
         if live is not None and live.status in JOB_MACHINE.live:
             return live
+        if not breach.customer_description.strip():
+            raise Conflict(
+                _("Write what happened for the customers before telling them."),
+                code="customer_description_missing",
+            )
         if breach.customer_notice_decision != CustomerNotice.NOTIFY:  # a later press decides nothing new
             _decide_customer_notice(breach, CustomerNotice.NOTIFY, reason="", actor=actor, now=now)
         job = job_create(actor=actor, user=user, kind=CUSTOMERS_TASK, filename=breach.reference, now=now)
