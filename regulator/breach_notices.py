@@ -9,12 +9,14 @@ hour by withdrawals and requests, whose deadlines run from their receipt whateve
 from __future__ import annotations
 
 import io
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from consents.models import ConsentEvent, ConsentStatus
 from core.labels import choice_label
@@ -39,6 +41,13 @@ BREACH_NOTICES_CSV_COLUMNS = (
     "read_in_inbox_at",
 )
 REACHED, INBOX_ONLY, BEING_SENT, NOT_REACHED = "reached", "inbox_only", "being_sent", "not_reached"
+_TOLD_BY_WORDS = {
+    f"{REACHED}:{Channel.EMAIL}": _("Reached by e-mail"),
+    f"{REACHED}:{Channel.SMS}": _("Reached by SMS"),
+    INBOX_ONLY: _("Only in the app's inbox"),
+    BEING_SENT: _("Being sent"),
+    NOT_REACHED: _("Not reached"),
+}
 # Customers read per round trip: a bank-wide breach tells every customer of the bank.
 _CHUNK = 2000
 
@@ -137,11 +146,25 @@ def breach_notices(breach: Breach) -> Iterator[Notification]:
 
 
 def notice_outcome(notice: Notification) -> str:
-    if notice.status == Notification.Status.PENDING:
+    return _outcome(notice.status, notice.channel)
+
+
+def _outcome(status: str, channel: str) -> str:
+    if status == Notification.Status.PENDING:
         return BEING_SENT
-    if notice.status == Notification.Status.FAILED:
+    if status == Notification.Status.FAILED:
         return NOT_REACHED
-    return INBOX_ONLY if notice.channel == Channel.INBOX else REACHED
+    return INBOX_ONLY if channel == Channel.INBOX else REACHED
+
+
+def breach_told_by_channel(breach: Breach) -> list[tuple[str, int]]:
+    """How the breach's notices stand, for its page: reached by e-mail, by SMS, only in the inbox, being
+    sent, not reached, each with how many (those with none left out), in one query."""
+    counts: Counter[str] = Counter()
+    for row in _notices_of(breach).values("status", "channel").annotate(notices=Count("pk")):
+        outcome = _outcome(row["status"], row["channel"])
+        counts[f"{outcome}:{row['channel']}" if outcome == REACHED else outcome] += row["notices"]
+    return [(str(words), counts[key]) for key, words in _TOLD_BY_WORDS.items() if counts[key]]
 
 
 def _attempts_in_words(notice: Notification) -> str:

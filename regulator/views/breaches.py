@@ -30,7 +30,7 @@ from integrations.form_once import posted_once
 from integrations.jobs import job_allowed_actions, job_cancel
 from integrations.progress import job_progress_page
 from regulator import selectors, services
-from regulator.breach_notices import breach_notices_csv, breach_what_followed
+from regulator.breach_notices import breach_notices_csv, breach_told_by_channel, breach_what_followed
 from regulator.breach_register import breach_register_csv, breach_register_rows
 from regulator.forms import (
     BreachFactsForm,
@@ -176,6 +176,7 @@ def _detail(request, breach: Breach, *, notify_form: NotifyForm | None = None, s
             "mailing_began": breach_customers_mailing_began(breach),
             "customers_untold": breach.status == BreachStatus.NOTIFIED and breach_customers_untold(breach),
             "what_followed": breach_what_followed(breach),
+            "told_by": breach_told_by_channel(breach) if breach.customers_notified_at else (),
             "can_manage": can_manage,
             "actions": breach_allowed_actions(breach, actor_for_user(request.user)) if can_manage else (),
         },
@@ -222,7 +223,7 @@ def _phase_submitted(notification) -> str:
 def breach_customers(request, pk):
     """Start the mailing to the affected customers as a background job and show its progress (#17).
 
-    It asks first: the page says how many customers are e-mailed and shows the message they get."""
+    It asks first: the page says how many customers are told, how, and shows the message they get."""
     if request.POST.get("confirmed") != "1":
         breach = _breach_or_404(pk)
         context = revive_context(notice_context(breach)(get_language()))
