@@ -14,6 +14,7 @@ downloads, the API's `?format=csv`, e-mail attachments, the customer's data expo
 from __future__ import annotations
 
 import csv
+import hashlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -49,6 +50,12 @@ def spreadsheet_file(text: str) -> str:
     """CSV `text` as a file leaving the platform: starting with the byte-order mark (once), so Excel
     reads it as UTF-8. Encode the result as UTF-8 (or let the response or e-mail do it)."""
     return text if text.startswith(BYTE_ORDER_MARK) else BYTE_ORDER_MARK + text
+
+
+def spreadsheet_sha256(text: str) -> str:
+    """The SHA-256 of the file `spreadsheet_download` gives for `text`: an audit entry proves by it which
+    copy of a list that changes over time was taken."""
+    return hashlib.sha256(spreadsheet_file(text).encode("utf-8")).hexdigest()
 
 
 def spreadsheet_download(text: str, filename: str) -> HttpResponse:

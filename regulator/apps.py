@@ -17,8 +17,10 @@ class RegulatorConfig(AppConfig):
 
         from audit.actions import CONFIGURATION, register_actions
         from core.roles import Role, grant_permissions
+        from dsr.export_breaches import register_breaches_told
         from integrations.jobs import job_kind_scope_register
         from regulator.api.access import WRITE_SCOPE
+        from regulator.breach_notices import breaches_told_to
         from regulator.checks import check_regulator_organisation_set
         from regulator.services.breach_mailing import CUSTOMERS_TASK
 
@@ -61,6 +63,8 @@ class RegulatorConfig(AppConfig):
         register_check(check_regulator_organisation_set)
         # Whoever may start a breach mailing may follow and cancel it.
         job_kind_scope_register(kind=CUSTOMERS_TASK, scope=WRITE_SCOPE)
+        # A customer's export lists the breaches they were told of; the register is this app's.
+        register_breaches_told(breaches_told_to)
         read = ("regulator.view_regulator", "regulator.view_breach", "regulator.view_dossier")
         grant_permissions(Role.AUDITOR, *read)
         grant_permissions(

@@ -9,11 +9,14 @@ hour by withdrawals and requests, whose deadlines run from their receipt whateve
 from __future__ import annotations
 
 import io
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from consents.models import ConsentEvent, ConsentStatus
 from core.labels import choice_label
@@ -24,6 +27,8 @@ from dsr.models import DataSubjectRequest, binding_due_at
 from dsr.states import OPEN
 from notifications.models import Channel, Notification
 from regulator.models import Breach
+from regulator.services.breach_mailing import CUSTOMER_TOPIC
+from subjects.models import DataSubject
 
 BREACH_NOTICES_CSV_COLUMNS = (
     "customer_number",
@@ -36,6 +41,13 @@ BREACH_NOTICES_CSV_COLUMNS = (
     "read_in_inbox_at",
 )
 REACHED, INBOX_ONLY, BEING_SENT, NOT_REACHED = "reached", "inbox_only", "being_sent", "not_reached"
+_TOLD_BY_WORDS = {
+    f"{REACHED}:{Channel.EMAIL}": _("Reached by e-mail"),
+    f"{REACHED}:{Channel.SMS}": _("Reached by SMS"),
+    INBOX_ONLY: _("Only in the app's inbox"),
+    BEING_SENT: _("Being sent"),
+    NOT_REACHED: _("Not reached"),
+}
 # Customers read per round trip: a bank-wide breach tells every customer of the bank.
 _CHUNK = 2000
 
@@ -59,19 +71,26 @@ def _notices_of(breach: Breach) -> QuerySet[Notification]:
     return Notification.objects.filter(dedupe_key__startswith=f"{breach.customer_notice_key}:")
 
 
+def _told_by(notices: QuerySet[Notification], *, at: str) -> Exists:
+    """The row's customer had their own notice by the row's `at`: one told by a later mailing did what
+    they did before it for reasons of their own, not because of the breach."""
+    return Exists(notices.filter(subject_id=OuterRef("subject_id"), created_at__lte=OuterRef(at)))
+
+
 def breach_what_followed(breach: Breach) -> WhatFollowed | None:
-    """Since the first notice (None before any): how many customers told withdrew a consent, and the
-    requests they filed by type, with how many are open and the earliest binding deadline among those."""
+    """Since the first notice (None before any): how many customers told withdrew a consent after their
+    notice, and the requests they filed after it by type, with how many are open and the earliest binding
+    deadline among those."""
     notices = _notices_of(breach)
     since = notices.aggregate(first=Min("created_at"))["first"]
     if since is None:
         return None
-    told = notices.values("subject_id")
-    withdrawals = ConsentEvent.objects.filter(
-        subject_id__in=told, kind=ConsentStatus.WITHDRAWN, at__gte=since
+    withdrawals = ConsentEvent.objects.filter(kind=ConsentStatus.WITHDRAWN, at__gte=since).filter(
+        _told_by(notices, at="at")
     )
     requests = (
-        DataSubjectRequest.objects.filter(subject_id__in=told, received_at__gte=since)
+        DataSubjectRequest.objects.filter(received_at__gte=since)
+        .filter(_told_by(notices, at="received_at"))
         .values("type")
         .annotate(
             received=Count("pk"),
@@ -93,6 +112,31 @@ def breach_what_followed(breach: Breach) -> WhatFollowed | None:
     )
 
 
+def breaches_told_to(subject: DataSubject) -> list[dict[str, Any]]:
+    """The breaches the customer was told of, for their export (`dsr.export_breaches`, which says why only
+    those), the earliest told first."""
+    notices = Notification.objects.filter(subject=subject, topic=CUSTOMER_TOPIC)
+    # Each notice's key is its breach's `customer_notice_key` (`breach:<id>`), then `:<customer>`.
+    told_at = {key.rsplit(":", 1)[0]: at for key, at in notices.values_list("dedupe_key", "created_at")}
+    breach_ids = [key.split(":", 1)[1] for key in told_at]
+    breaches = Breach.objects.filter(pk__in=breach_ids).prefetch_related("categories")
+    entries = [
+        {
+            "reference": breach.reference,
+            "detected_at": local_isoformat(breach.detected_at),
+            "categories": [
+                {"name_vi": category.name_vi, "name_en": category.name_en}
+                for category in sorted(breach.categories.all(), key=lambda category: category.code)
+            ],
+            "measures_taken": breach.measures_taken,
+            "measures_taken_en": breach.measures_taken_en,
+            "told_at": local_isoformat(told_at[breach.customer_notice_key]),
+        }
+        for breach in breaches
+    ]
+    return sorted(entries, key=lambda entry: entry["told_at"])
+
+
 def breach_notices(breach: Breach) -> Iterator[Notification]:
     """The breach's notices with their customer's number and every attempt, the earliest first."""
     notices = _notices_of(breach).select_related("subject").only(
@@ -102,11 +146,25 @@ def breach_notices(breach: Breach) -> Iterator[Notification]:
 
 
 def notice_outcome(notice: Notification) -> str:
-    if notice.status == Notification.Status.PENDING:
+    return _outcome(notice.status, notice.channel)
+
+
+def _outcome(status: str, channel: str) -> str:
+    if status == Notification.Status.PENDING:
         return BEING_SENT
-    if notice.status == Notification.Status.FAILED:
+    if status == Notification.Status.FAILED:
         return NOT_REACHED
-    return INBOX_ONLY if notice.channel == Channel.INBOX else REACHED
+    return INBOX_ONLY if channel == Channel.INBOX else REACHED
+
+
+def breach_told_by_channel(breach: Breach) -> list[tuple[str, int]]:
+    """How the breach's notices stand, for its page: reached by e-mail, by SMS, only in the inbox, being
+    sent, not reached, each with how many (those with none left out), in one query."""
+    counts: Counter[str] = Counter()
+    for row in _notices_of(breach).values("status", "channel").annotate(notices=Count("pk")):
+        outcome = _outcome(row["status"], row["channel"])
+        counts[f"{outcome}:{row['channel']}" if outcome == REACHED else outcome] += row["notices"]
+    return [(str(words), counts[key]) for key, words in _TOLD_BY_WORDS.items() if counts[key]]
 
 
 def _attempts_in_words(notice: Notification) -> str:

@@ -67,6 +67,18 @@ class BreachForm(_SystemsAndCategoriesForm):
         label=_("Measures taken, in English"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For the affected customers who read English; left empty, they read the Vietnamese."),
     )
+    customer_description = forms.CharField(
+        label=_("What happened, for the customers"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "In plain words for the affected customers, apart from the description for the authority. "
+            "Needed before they are e-mailed."
+        ),
+    )
+    customer_description_en = forms.CharField(
+        label=_("What happened, for the customers, in English"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For the affected customers who read English; left empty, they read the Vietnamese."),
+    )
 
 
 class BreachFactsForm(BreachForm):

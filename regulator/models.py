@@ -62,6 +62,11 @@ class Breach(models.Model):
     # those who read English; blank, they read the Vietnamese above. Form 08 gives the authority those.
     likely_consequences_en = models.TextField(_("likely consequences (English)"), blank=True)
     measures_taken_en = models.TextField(_("measures taken (English)"), blank=True)
+    # What happened as the affected customers read it, in plain words: `description` is the bank's
+    # account for the authority (Form 08) and may name systems, suppliers or the attack. Required before
+    # the customers are mailed (`breach_customers_notify_start`).
+    customer_description = models.TextField(_("what happened, for the customers"), blank=True)
+    customer_description_en = models.TextField(_("what happened, for the customers (English)"), blank=True)
     status = models.CharField(max_length=16, choices=BreachStatus.choices, default=BreachStatus.OPEN)
     # From the deadline policy (type breach_notification): `statutory_due_at` is the law's deadline, the
     # earliest of the regimes that apply (`statutory_regime`), and `notify_due_at` the date that binds,

@@ -176,6 +176,20 @@ def _as_guardian(data: dict[str, Any]) -> Iterator[list[str]]:
                 yield _row(kind, r["reference"], r["type"], at=at, detail=label, value=text)
 
 
+def _breaches_told(data: dict[str, Any]) -> Iterator[list[str]]:
+    for breach in data["breaches_told"]:
+        facts = [
+            (_("Detected"), breach["detected_at"]),
+            (_("Data concerned"), breach["data_concerned"]),
+            (_("What the bank did"), breach["measures_taken"]),
+        ]
+        for label, value in facts:
+            yield _row(
+                _("Breach of my data"), breach["reference"], status=_("Told on"), at=breach["told_at"],
+                detail=label, value=value,
+            )
+
+
 def _shared_out(data: dict[str, Any]) -> Iterator[list[str]]:
     for m in data["messages_sent"]:
         outcome = f"{m['status_label']} ({m['delivered_at']})" if m["delivered_at"] else m["status_label"]
@@ -213,6 +227,6 @@ def export_csv(content: dict[str, Any]) -> str:
     out = io.StringIO()
     writer = SpreadsheetWriter(out)
     writer.writerow([str(header) for header in CSV_HEADERS])
-    for part in (_profile, _consents, _requests, _as_guardian, _shared_out):
+    for part in (_profile, _consents, _requests, _as_guardian, _breaches_told, _shared_out):
         writer.writerows(part(data))
     return out.getvalue()

@@ -20,6 +20,7 @@ from consents.models import Purpose
 from consents.selectors import recipient_names_en
 from core.erased import erased_words_shown
 from deadlines.policy import LOCAL_TZ
+from dsr.export_breaches import readable_breaches_told
 from dsr.models import System, request_reference
 from dsr.services.export_labels import (
     SUBJECT_LABELS,
@@ -302,6 +303,7 @@ def export_readable(content: dict[str, Any], *, offset: bool = False) -> dict[st
             }
             for m in content.get("messages_sent", [])
         ],
+        "breaches_told": readable_breaches_told(content, when),
         "third_party_access": [
             {
                 "id": a.get("id", ""),

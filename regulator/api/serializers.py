@@ -27,6 +27,8 @@ class BreachCreateSerializer(serializers.Serializer):
     likely_consequences = serializers.CharField(required=False, allow_blank=True, default="")
     measures_taken_en = serializers.CharField(required=False, allow_blank=True, default="")
     likely_consequences_en = serializers.CharField(required=False, allow_blank=True, default="")
+    customer_description = serializers.CharField(required=False, allow_blank=True, default="")
+    customer_description_en = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class BreachUpdateSerializer(ChangeSerializer):
@@ -56,6 +58,8 @@ class BreachUpdateSerializer(ChangeSerializer):
     likely_consequences = serializers.CharField(required=False, allow_blank=True)
     measures_taken_en = serializers.CharField(required=False, allow_blank=True)
     likely_consequences_en = serializers.CharField(required=False, allow_blank=True)
+    customer_description = serializers.CharField(required=False, allow_blank=True)
+    customer_description_en = serializers.CharField(required=False, allow_blank=True)
     systems = serializers.ListField(
         child=serializers.CharField(max_length=50), required=False, allow_empty=False
     )
@@ -126,6 +130,8 @@ class BreachOutputSerializer(serializers.ModelSerializer):
             "likely_consequences",
             "measures_taken_en",
             "likely_consequences_en",
+            "customer_description",
+            "customer_description_en",
             "status",
             "notify_due_at",
             "statutory_due_at",

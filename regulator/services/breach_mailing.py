@@ -123,6 +123,9 @@ def notice_context(breach: Breach) -> Callable[[str], dict[str, Any]]:
                 breach.likely_consequences, breach.likely_consequences_en, language=language
             ),
             "measures_taken": in_language(breach.measures_taken, breach.measures_taken_en, language=language),
+            "what_happened": in_language(
+                breach.customer_description, breach.customer_description_en, language=language
+            ),
             "categories": sorted(in_language(vi, en, language=language) for vi, en in names),
         }
 
@@ -149,6 +152,11 @@ def breach_customers_notify_start(
         live = breach.customers_job
         if live is not None and live.status in JOB_MACHINE.live:
             return live
+        if not breach.customer_description.strip():
+            raise Conflict(
+                _("Write what happened for the customers before telling them."),
+                code="customer_description_missing",
+            )
         if breach.customer_notice_decision != CustomerNotice.NOTIFY:  # a later press decides nothing new
             _decide_customer_notice(breach, CustomerNotice.NOTIFY, reason="", actor=actor, now=now)
         job = job_create(actor=actor, user=user, kind=CUSTOMERS_TASK, filename=breach.reference, now=now)
@@ -221,9 +229,10 @@ def _mailing_end(
     with transaction.atomic(durable=True):
         job = job_lock(job.pk)
         breach = breach_for_update(breach.pk)
-        # Each customer is told once, by whichever mailing reached them first: a later mailing stopped
-        # after a few chunks went through fewer and must not lower the count of those told.
-        breach.customers_notified = max(breach.customers_notified, job.rows_done)
+        # Each customer is told once, by whichever mailing reached them first: a mailing adds the notices
+        # it created, not the rows it went through (a later one, stopped early or reaching customers found
+        # since, goes through customers told already and some new ones).
+        breach.customers_notified += job_checkpoint_noted(job).get("queued", 0)
         fields = ["customers_notified"]
         # When they were told is the first mailing's end: a later one (pressed again, or reaching customers
         # found since) must not date the notice after it went.

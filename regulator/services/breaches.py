@@ -50,7 +50,7 @@ from regulator.states import BREACH_MACHINE
 
 _TEXT_FIELDS = (
     "title", "description", "measures_taken", "likely_consequences",
-    "measures_taken_en", "likely_consequences_en",
+    "measures_taken_en", "likely_consequences_en", "customer_description", "customer_description_en",
 )
 _COUNT_FIELDS = ("subjects_affected", "records_affected")
 
@@ -105,6 +105,8 @@ def breach_record(
     likely_consequences: str = "",
     measures_taken_en: str = "",
     likely_consequences_en: str = "",
+    customer_description: str = "",
+    customer_description_en: str = "",
     now: datetime | None = None,
 ) -> Breach:
     """Record a breach when detected. The notification deadline is the earliest that applies: 72 hours
@@ -119,6 +121,8 @@ def breach_record(
             "likely_consequences": likely_consequences,
             "measures_taken_en": measures_taken_en,
             "likely_consequences_en": likely_consequences_en,
+            "customer_description": customer_description,
+            "customer_description_en": customer_description_en,
             "subjects_affected": subjects_affected,
             "records_affected": records_affected,
         },

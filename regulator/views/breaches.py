@@ -23,14 +23,14 @@ from core.forms import (
 )
 from core.moments import parse_year
 from core.plain_text import render_plain_text, render_subject_line
-from core.spreadsheets import spreadsheet_download
+from core.spreadsheets import spreadsheet_download, spreadsheet_sha256
 from deadlines.local_days import LOCAL_TZ
 from integrations.delivery import revive_context
 from integrations.form_once import posted_once
 from integrations.jobs import job_allowed_actions, job_cancel
 from integrations.progress import job_progress_page
 from regulator import selectors, services
-from regulator.breach_notices import breach_notices_csv, breach_what_followed
+from regulator.breach_notices import breach_notices_csv, breach_told_by_channel, breach_what_followed
 from regulator.breach_register import breach_register_csv, breach_register_rows
 from regulator.forms import (
     BreachFactsForm,
@@ -111,6 +111,10 @@ def breach_new(request):
     return render(request, "regulator/breach_form.html", {"form": form})
 
 
+# The form's fields that are not a text or time of the breach: the relations, and the correction's reason.
+_NOT_BREACH_FACTS = ("systems", "categories", "correction_reason")
+
+
 @staff_required("regulator.manage_breach")
 @posted_once
 def breach_edit(request, pk):
@@ -120,20 +124,10 @@ def breach_edit(request, pk):
     if "update" not in breach_allowed_actions(breach, actor_for_user(request.user)):
         messages.error(request, _("A closed breach cannot change."))
         return redirect("regulator:breach_detail", pk=breach.pk)
+    # Every fact the form edits, as on record: one shown empty would be wiped by saving the page.
+    facts = (name for name in BreachFactsForm.base_fields if name not in _NOT_BREACH_FACTS)
     initial = {
-        **{
-            f: getattr(breach, f)
-            for f in (
-                "title",
-                "description",
-                "occurred_at",
-                "detected_at",
-                "subjects_affected",
-                "records_affected",
-                "likely_consequences",
-                "measures_taken",
-            )
-        },
+        **{name: getattr(breach, name) for name in facts},
         "systems": list(breach.systems.all()),
         "categories": list(breach.categories.all()),
     }
@@ -182,6 +176,7 @@ def _detail(request, breach: Breach, *, notify_form: NotifyForm | None = None, s
             "mailing_began": breach_customers_mailing_began(breach),
             "customers_untold": breach.status == BreachStatus.NOTIFIED and breach_customers_untold(breach),
             "what_followed": breach_what_followed(breach),
+            "told_by": breach_told_by_channel(breach) if breach.customers_notified_at else (),
             "can_manage": can_manage,
             "actions": breach_allowed_actions(breach, actor_for_user(request.user)) if can_manage else (),
         },
@@ -228,7 +223,7 @@ def _phase_submitted(notification) -> str:
 def breach_customers(request, pk):
     """Start the mailing to the affected customers as a background job and show its progress (#17).
 
-    It asks first: the page says how many customers are e-mailed and shows the message they get."""
+    It asks first: the page says how many customers are told, how, and shows the message they get."""
     if request.POST.get("confirmed") != "1":
         breach = _breach_or_404(pk)
         context = revive_context(notice_context(breach)(get_language()))
@@ -274,7 +269,7 @@ def breach_mailing(request, pk):
             action="regulator.breach.customers_told_exported",
             fmt="csv",
             target=breach,
-            data={"reference": breach.reference, "customers": customers},
+            data={"reference": breach.reference, "customers": customers, "sha256": spreadsheet_sha256(text)},
         )
         return spreadsheet_download(text, f"breach-customers-told-{breach.reference}.csv")
     context = {

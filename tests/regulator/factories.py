@@ -108,6 +108,7 @@ def make_breach(
         "records_affected": 480,
         "measures_taken": "Folder closed, files deleted, access keys rotated.",
         "likely_consequences": "Account numbers and balances seen by a contractor.",
+        "customer_description": "A statement file with your account number was sent to a wrong folder.",
     }
     defaults.update(fields)
     return services.breach_record(

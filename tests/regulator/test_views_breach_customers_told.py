@@ -5,6 +5,7 @@ could reach only in the app's inbox marked apart from one an e-mail or SMS reach
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 
 import pytest
@@ -58,4 +59,42 @@ def test_the_mailing_downloads_who_was_told_how_and_who_could_not_be_reached(
     assert all(row["queued_at"] for row in rows.values())
     entry = AuditEntry.objects.filter(action="regulator.breach.customers_told_exported").get()
     assert entry.actor_label == actor_for_user(dpo).label
-    assert entry.data == {"format": "csv", "reference": breach.reference, "customers": 3}
+    assert {key: entry.data[key] for key in ("format", "reference", "customers")} == {
+        "format": "csv", "reference": breach.reference, "customers": 3
+    }
+
+
+def test_the_download_is_audited_with_the_fingerprint_of_the_file_taken(
+    client, dpo, django_capture_on_commit_callbacks
+):
+    """The list changes as deliveries end: the audit entry proves which file was taken by its SHA-256."""
+    make_inventory()
+    make_catalogue()
+    make_customer()
+    breach = make_breach(systems=["core_banking"], categories=["accounts"])
+    with django_capture_on_commit_callbacks():
+        services.breach_customers_notify(actor=DPO, breach_id=breach.pk)
+    client.force_login(dpo)
+
+    response = client.get(reverse("regulator:breach_mailing", args=[breach.pk]), {"format": "csv"})
+
+    entry = AuditEntry.objects.filter(action="regulator.breach.customers_told_exported").get()
+    assert entry.data["sha256"] == hashlib.sha256(response.content).hexdigest()
+
+
+def test_the_download_reads_the_customers_in_a_few_queries_whatever_their_number(
+    client, dpo, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    make_inventory()
+    make_catalogue()
+    for _ in range(25):
+        make_customer()
+    breach = make_breach(systems=["core_banking"], categories=["accounts"])
+    with django_capture_on_commit_callbacks():
+        services.breach_customers_notify(actor=DPO, breach_id=breach.pk)
+    client.force_login(dpo)
+
+    with django_assert_max_num_queries(15):
+        rows = _told_rows(client, breach)
+
+    assert len(rows) == 25
