@@ -28,6 +28,8 @@ INTERNATIONAL_PHONE_RE = re.compile(r"^\+[1-9]\d{7,14}$", re.ASCII)
 VIETNAM_COUNTRY_CODE = "+84"
 # Dialled from Vietnam, "00" opens an international number, as "+" does.
 INTERNATIONAL_PREFIX = "00"
+# "+44 (0)20 ...", "+84 (0)912 ...": the trunk 0 in brackets is dialled only from inside the country.
+TRUNK_ZERO_IN_BRACKETS = re.compile(r"\(\s*0\s*\)")
 EXTERNAL_REF_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 T = TypeVar("T")
@@ -64,7 +66,7 @@ def normalize_passport_number(value: str) -> str:
 def normalize_phone(value: str) -> str:
     """A Vietnamese number in its national form ("0912345678"), a foreign one in international form
     ("+14155550123"): the one form stored, searched through the blind index and sent codes."""
-    compact = re.sub(r"[\s().-]", "", compatibility_form(value))
+    compact = re.sub(r"[\s().-]", "", TRUNK_ZERO_IN_BRACKETS.sub("", compatibility_form(value)))
     if compact.startswith(INTERNATIONAL_PREFIX):
         compact = "+" + compact[len(INTERNATIONAL_PREFIX):]
     if compact.startswith(VIETNAM_COUNTRY_CODE):
