@@ -10,6 +10,8 @@ import importlib
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
+from django.utils import translation
 
 from core.actors import Actor
 from subjects import services
@@ -112,3 +114,21 @@ def test_the_migrations_run_both_ways():
     call_command("migrate", "subjects", "0008", verbosity=0)
     call_command("migrate", "subjects", verbosity=0)
     assert [s.external_ref for s in subject_search("M6666666")]
+
+
+@pytest.mark.parametrize(("language", "passport"), [("vi", "hộ chiếu"), ("en", "passport")])
+@pytest.mark.parametrize("page", ["subjects:customer_lookup", "portal:dashboard"])
+def test_both_look_up_boxes_say_a_passport_is_found_too_in_the_readers_language(
+    client, officer, page, language, passport
+):
+    """The counter's box named the passport in its label only, its example gave a CIF and a phone, and the
+    dashboard's box (a second copy of the label) did not name it at all."""
+    client.force_login(officer)
+    with translation.override(language):
+        url = reverse(page)
+    html = client.get(url).content.decode()
+    box = html[html.index('role="search"'):]
+    box = box[:box.index("</form>")]
+    label = box[box.index("<label"):box.index("</label>")]
+    placeholder = box[box.index('placeholder="'):].split('"')[1]
+    assert passport in label.lower() and passport in placeholder.lower()
