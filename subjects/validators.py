@@ -63,6 +63,18 @@ def normalize_passport_number(value: str) -> str:
     return "".join(compatibility_form(value).split()).upper()
 
 
+def passport_number_searched(value: str) -> str:
+    """A passport number to look up, in its one form; one no passport could carry is refused, as a
+    malformed citizen ID or phone is (an empty answer would read as "no such customer")."""
+    number = normalize_passport_number(value)
+    if not PASSPORT_NUMBER_RE.match(number):
+        raise InvalidInput(
+            _("A passport number has 5 to 20 letters and digits, as the passport prints it."),
+            field="passport_number",
+        )
+    return number
+
+
 def normalize_phone(value: str) -> str:
     """A Vietnamese number in its national form ("0912345678"), a foreign one in international form
     ("+14155550123"): the one form stored, searched through the blind index and sent codes."""

@@ -132,3 +132,14 @@ def test_both_look_up_boxes_say_a_passport_is_found_too_in_the_readers_language(
     label = box[box.index("<label"):box.index("</label>")]
     placeholder = box[box.index('placeholder="'):].split('"')[1]
     assert passport in label.lower() and passport in placeholder.lower()
+
+
+@pytest.mark.parametrize(("language", "words"), [("vi", "hộ chiếu"), ("en", "passport")])
+def test_a_search_by_a_passport_no_passport_could_carry_is_a_400_naming_it(as_user, officer, language, words):
+    """As a malformed citizen ID or phone is: an empty answer would read as "no such customer"."""
+    response = as_user(officer).post(
+        "/api/v1/subjects/search/", {"passport_number": "M-12/34"}, format="json",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert response.status_code == 400, response.content
+    assert "passport_number" in response.json() and words in str(response.json()).lower()
