@@ -224,6 +224,10 @@ SMS_WHERE_TO_READ = _(
 # with more to read or not, names the hotline the bank set and its branches.
 SMS_WHERE_TO_ASK = _("Questions: call %(hotline)s or ask at any branch.")
 SMS_WHERE_TO_ASK_NO_HOTLINE = _("Questions: ask at any branch.")
+# A phone abroad reads "by 24/03/2026" on its own clock (California is 14 to 15 hours behind): its SMS
+# with a date says whose. A phone is kept in international form ("+1...") only when it is foreign
+# (`subjects.validators.normalize_phone`), so a Vietnamese one gets no word more.
+SMS_VIETNAM_TIME = _("Dates and times are Vietnam time (UTC+7).")
 
 
 SENTENCE_ENDS = (".", "!", "?", "…")
@@ -243,7 +247,8 @@ def where_to_ask_sentence() -> str:
 
 
 def render_sms(message: OutboxMessage) -> str:
-    """The text message a stored template stands for: its subject line, then, when the message has a
+    """The text message a stored template stands for: its subject line, then, when it gives a date and
+    goes to a phone abroad, that the date is Vietnam time; then, when the message has a
     page to read (`link` in its context), the sentence saying where to read it once signed in; never
     the link itself; then, unless it carries a code, where to ask (the hotline, the branches). The facts
     come first: at `SMS_MAX_CHARS` a pointer that does not fit whole is left out."""
@@ -252,13 +257,15 @@ def render_sms(message: OutboxMessage) -> str:
     with translation.override(body.get("language") or settings.LANGUAGE_CODE):
         subject = render_subject_line(f"{body['template']}_subject.txt", context)
         where_to_read = str(SMS_WHERE_TO_READ) if context.get("link") else ""
+        dated = any(isinstance(value, datetime) for value in context.values())
+        vietnam_time = str(SMS_VIETNAM_TIME) if dated and message.destination.startswith("+") else ""
         # A one-time code is the code and its warning alone: a number to call beside a code is what a
         # scam SMS looks like, and the code's SMS is long enough already.
         where_to_ask = "" if "code" in context else where_to_ask_sentence()
     if subject and not subject.endswith(SENTENCE_ENDS):
         # A subject line is no sentence; the SMS reads it as one, ended before the next begins.
         subject += "."
-    return _facts_then_pointers(subject, where_to_read, where_to_ask)
+    return _facts_then_pointers(subject, vietnam_time, where_to_read, where_to_ask)
 
 
 def _facts_then_pointers(facts: str, *pointers: str) -> str:

@@ -18,7 +18,7 @@ from core.navigation import dashboard_cards, dashboard_panels
 from core.replica import replica_reads
 from core.roles import Role, user_role
 from subjects import services
-from subjects.forms import LanguagePreferenceForm
+from subjects.forms import LanguagePreferenceForm, SubjectSearchForm
 
 
 def home(request):
@@ -32,7 +32,9 @@ def dashboard(request):
     with replica_reads():
         cards = dashboard_cards(request, "portal")
         panels = dashboard_panels(request, "portal")
-    return render(request, "portal/dashboard.html", {"cards": cards, "panels": panels})
+    # The counter's look-up box again: its label and example, one translation for both.
+    lookup = SubjectSearchForm().fields["q"]
+    return render(request, "portal/dashboard.html", {"cards": cards, "panels": panels, "lookup": lookup})
 
 
 @customer_required

@@ -119,46 +119,57 @@ def _iso_date(value: Any) -> date:
     return value
 
 
-def national_id_unclaimed_check(national_id: str, *, external_ref: str, subject_id=None) -> None:
-    """One CIF per citizen ID: a second customer number for the same person splits their consents
-    and requests in two, so the answer names the CIF that already holds the number, unless the DPO
-    let this customer number share it (`subject_national_id_share`).
-
-    The ID is locked until the caller's transaction ends: no constraint can hold it (a shared ID, two
-    indexes per value across a key rotation), and two writers of one ID would each check before the
-    other commits and both pass."""
-    if not national_id:
-        return
-    value_locked(DataSubject, blind_index(national_id))
-    holder = (
-        DataSubject.objects.filter(national_id_index__in=blind_index_candidates(national_id))
-        .exclude(pk=subject_id)
-        .values_list("pk", "external_ref")
-        .first()
-    )
-    shared = holder is not None and NationalIdShare.objects.filter(
-        subject_id=holder[0], external_ref=external_ref
-    ).exists()
-    if holder is None or shared:
-        return
-    raise Conflict(
+# One person, one customer number: a second CIF with their citizen ID, or the passport a foreign national
+# is known by, would split their consents and requests in two. (message naming the CIF holding it, code)
+ONE_HOLDER_DOCUMENTS = {
+    "national_id": (
         _("This citizen ID already belongs to customer %(cif)s; one citizen ID has one customer number."),
-        code="duplicate_national_id", cif=holder[1],
-    )
+        "duplicate_national_id",
+    ),
+    "passport_number": (
+        _("This passport number already belongs to customer %(cif)s; one passport has one customer number."),
+        "duplicate_passport_number",
+    ),
+}
+
+
+def identity_documents_unclaimed_check(fields: dict[str, Any], *, external_ref: str, subject_id=None) -> None:
+    """One CIF per citizen ID and per passport (`ONE_HOLDER_DOCUMENTS`, of the cleaned `fields` given): the
+    answer names the CIF that already holds the number, unless the DPO let this customer number share
+    the holder's identity (`subject_national_id_share`: one person the core system knows under two CIFs).
+
+    The number is locked until the caller's transaction ends: no constraint can hold it (a shared number,
+    two indexes per value across a key rotation), and two writers of one number would each check before
+    the other commits and both pass."""
+    for field, (message, code) in ONE_HOLDER_DOCUMENTS.items():
+        number = fields.get(field)
+        if not number:
+            continue
+        value_locked(DataSubject, blind_index(number))
+        holder = (
+            DataSubject.objects.filter(**{f"{field}_index__in": blind_index_candidates(number)})
+            .exclude(pk=subject_id)
+            .values_list("pk", "external_ref")
+            .first()
+        )
+        shared = holder is not None and NationalIdShare.objects.filter(
+            subject_id=holder[0], external_ref=external_ref
+        ).exists()
+        if holder is not None and not shared:
+            raise Conflict(message, code=code, cif=holder[1])
 
 
 def subject_changes_check(
     *, subject: DataSubject, changes: dict[str, Any], now: datetime | None = None
 ) -> dict[str, Any]:
     """The personal fields of `changes` as `subject_rectify` would store them (normalised, with their
-    blind indexes), or the refusal it would raise: a value that is not valid, or a citizen ID another
-    customer holds. A rectification request's intake asks it too, so a value is refused when the
+    blind indexes), or the refusal it would raise: a value that is not valid, or a citizen ID or passport
+    another customer holds. A rectification request's intake asks it too, so a value is refused when the
     request is received rather than when it is answered."""
     # The date of birth is decrypted (and loaded, when deferred) only when the end is compared with it.
     born = subject.date_of_birth if changes.get("relationship_ended_on") is not None else None
     clean = personal_fields_clean(changes, now=now or timezone.now(), date_of_birth=born)
-    if clean.get("national_id") and clean["national_id"] != subject.national_id:
-        national_id_unclaimed_check(
-            clean["national_id"], external_ref=subject.external_ref, subject_id=subject.pk
-        )
+    changed = {field: clean[field] for field in ONE_HOLDER_DOCUMENTS if clean.get(field)
+               and clean[field] != getattr(subject, field)}
+    identity_documents_unclaimed_check(changed, external_ref=subject.external_ref, subject_id=subject.pk)
     return clean

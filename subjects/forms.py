@@ -9,7 +9,9 @@ from subjects.models import GuardianDocument, RepresentativeAuthority, Represent
 class SubjectSearchForm(forms.Form):
     q = forms.CharField(
         label=_("Customer number (CIF), citizen ID, passport, phone or e-mail"), max_length=254,
-        widget=forms.TextInput(attrs={"autofocus": True, "placeholder": _("e.g. CIF0001 or 0912345678")}),
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "placeholder": _("e.g. CIF0001, 0912345678 or passport B1234567")}
+        ),
     )
 
 

@@ -21,7 +21,7 @@ from core.db import conflict_on_duplicate, durable_entry_point
 from core.errors import Conflict, InvalidInput, required_text
 from core.roles import Role, user_role
 from subjects.changes import (
-    national_id_unclaimed_check,
+    identity_documents_unclaimed_check,
     personal_fields_clean,
     personal_value_same,
     subject_changes_check,
@@ -133,7 +133,7 @@ def subject_create(
         if DataSubject.objects.filter(external_ref=external_ref).exists():
             raise duplicate
         former_number_check(external_ref)
-        national_id_unclaimed_check(fields["national_id"], external_ref=external_ref)
+        identity_documents_unclaimed_check(fields, external_ref=external_ref)
         subject = DataSubject(
             external_ref=external_ref, guardian=guardian, preferred_language=preferred_language,
             adult_verified=adult_verified, **fields

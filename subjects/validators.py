@@ -28,6 +28,8 @@ INTERNATIONAL_PHONE_RE = re.compile(r"^\+[1-9]\d{7,14}$", re.ASCII)
 VIETNAM_COUNTRY_CODE = "+84"
 # Dialled from Vietnam, "00" opens an international number, as "+" does.
 INTERNATIONAL_PREFIX = "00"
+# "+44 (0)20 ...", "+84 (0)912 ...": the trunk 0 in brackets is dialled only from inside the country.
+TRUNK_ZERO_IN_BRACKETS = re.compile(r"\(\s*0\s*\)")
 EXTERNAL_REF_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 T = TypeVar("T")
@@ -61,10 +63,22 @@ def normalize_passport_number(value: str) -> str:
     return "".join(compatibility_form(value).split()).upper()
 
 
+def passport_number_searched(value: str) -> str:
+    """A passport number to look up, in its one form; one no passport could carry is refused, as a
+    malformed citizen ID or phone is (an empty answer would read as "no such customer")."""
+    number = normalize_passport_number(value)
+    if not PASSPORT_NUMBER_RE.match(number):
+        raise InvalidInput(
+            _("A passport number has 5 to 20 letters and digits, as the passport prints it."),
+            field="passport_number",
+        )
+    return number
+
+
 def normalize_phone(value: str) -> str:
     """A Vietnamese number in its national form ("0912345678"), a foreign one in international form
     ("+14155550123"): the one form stored, searched through the blind index and sent codes."""
-    compact = re.sub(r"[\s().-]", "", compatibility_form(value))
+    compact = re.sub(r"[\s().-]", "", TRUNK_ZERO_IN_BRACKETS.sub("", compatibility_form(value)))
     if compact.startswith(INTERNATIONAL_PREFIX):
         compact = "+" + compact[len(INTERNATIONAL_PREFIX):]
     if compact.startswith(VIETNAM_COUNTRY_CODE):

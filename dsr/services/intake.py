@@ -66,12 +66,18 @@ CORRECTABLE_FIELDS = tuple(
 # emptied.
 REMOVABLE_FIELDS = ("email", "phone", "passport_number")
 
-# Staff are told which customer number holds a citizen ID (`subject_changes_check`), so that they can
-# sort the two records out; a customer is never told whose record holds it (`correction_refused`).
-NATIONAL_ID_HELD_FOR_CUSTOMER = _(
-    "This citizen ID cannot be recorded on your record as it is. Please bring your citizen ID card to "
-    "a branch so that we can check it."
-)
+# Staff are told which customer number holds a citizen ID or passport (`subject_changes_check`), so that
+# they can sort the two records out; a customer is never told whose record holds it (`correction_refused`).
+DOCUMENT_HELD_FOR_CUSTOMER = {
+    "duplicate_national_id": _(
+        "This citizen ID cannot be recorded on your record as it is. Please bring your citizen ID card to "
+        "a branch so that we can check it."
+    ),
+    "duplicate_passport_number": _(
+        "This passport number cannot be recorded on your record as it is. Please bring your passport to "
+        "a branch so that we can check it."
+    ),
+}
 
 
 def request_create_in_transaction(
@@ -330,10 +336,10 @@ def _removal_check(name: str, *, explicit: bool) -> None:
 
 def correction_refused(error: InvalidInput | Conflict, *, staff: bool) -> InvalidInput:
     """The refusal of a corrected value, on the request's `corrections`, in the words its reader may
-    see: only staff are told which customer number holds a citizen ID, not a customer nor the
+    see: only staff are told which customer number holds a citizen ID or passport, not a customer nor the
     integration client (the mobile app) that shows the customer its answer."""
-    if not staff and error.code == "duplicate_national_id":
-        return InvalidInput(NATIONAL_ID_HELD_FOR_CUSTOMER, field="corrections")
+    if not staff and error.code in DOCUMENT_HELD_FOR_CUSTOMER:
+        return InvalidInput(DOCUMENT_HELD_FOR_CUSTOMER[error.code], field="corrections")
     return InvalidInput(error.message, field="corrections", **error.params)
 
 

@@ -228,7 +228,8 @@ class NationalIdShareView(generics.GenericAPIView):
         operation_id="subject_share_national_id", request=NationalIdShareSerializer,
         responses={201: NationalIdShareOutputSerializer},
         description="After it, a customer created (or rectified) under `external_ref` may carry this "
-                    "customer's citizen ID; without it that is a 409 `duplicate_national_id`.",
+                    "customer's citizen ID and passport; without it that is a 409 `duplicate_national_id` "
+                    "(`duplicate_passport_number`).",
     )
     def post(self, request, pk):
         data = validated_body(NationalIdShareSerializer, request)

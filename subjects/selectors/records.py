@@ -19,14 +19,13 @@ from subjects.children import Guardianship, child_until, guardian_not_acting, gu
 from subjects.crypto import blind_index_candidates
 from subjects.models import CustomerNumberChange, DataSubject
 from subjects.validators import (
-    PASSPORT_NUMBER_RE,
     cif_pick,
     cif_spellings,
     compatibility_form,
     normalize_email,
     normalize_national_id,
-    normalize_passport_number,
     normalize_phone,
+    passport_number_searched,
 )
 
 # Need to know (domain notes "Staff roles"): staff see a customer's personal values only after giving
@@ -265,15 +264,16 @@ def subject_search(query: str) -> QuerySet[DataSubject]:
                 conditions |= Q(**{f"{field}__in": blind_index_candidates(normalize(query))})
             except InvalidInput:
                 continue
-    passport = normalize_passport_number(query)
-    if PASSPORT_NUMBER_RE.match(passport):
-        conditions |= Q(passport_number_index__in=blind_index_candidates(passport))
+    try:
+        conditions |= Q(passport_number_index__in=blind_index_candidates(passport_number_searched(query)))
+    except InvalidInput:
+        pass
     return DataSubject.objects.filter(conditions).order_by("external_ref")
 
 
 SEARCHABLE_FIELDS = {
     "national_id": normalize_national_id,
-    "passport_number": normalize_passport_number,
+    "passport_number": passport_number_searched,
     "phone": normalize_phone,
     "email": normalize_email,
 }

@@ -70,3 +70,23 @@ def test_the_extension_sms_gives_the_new_legal_date(language):
     assert _day(extended.statutory_due_at) in facts
     if now < extended.answer_by < extended.statutory_due_at:  # the bank's date still binds: quoted too
         assert _day(extended.answer_by) in facts
+
+
+@pytest.mark.parametrize(
+    ("language", "zone"), [("vi", "giờ Việt Nam (UTC+7)"), ("en", "Vietnam time (UTC+7)")]
+)
+def test_an_sms_to_a_phone_abroad_says_its_date_is_vietnam_time(language, zone):
+    """A customer in California read "by 24/03/2026" on their own calendar, 14 to 15 hours behind; a
+    customer whose phone is Vietnamese gets no word more."""
+    abroad = make_request(
+        make_subject(email="", phone="+1 415 555 0123", preferred_language=language), type="complaint"
+    )
+    make_request(make_subject(email="", phone="0912 345 678", preferred_language=language), type="complaint")
+    sent = {
+        message.destination: render_sms(message)
+        for message in OutboxMessage.objects.filter(
+            topic="dsr.customer.received", kind=OutboxMessage.Kind.SMS
+        )
+    }
+    assert _day(abroad.answer_by) in sent["+14155550123"] and zone in sent["+14155550123"]
+    assert zone not in sent["0912345678"]

@@ -36,7 +36,7 @@ def _holders() -> list[str]:
 def _while_checked(monkeypatch, competitor) -> dict:
     """Run `competitor` in another connection right after this writer's check of the citizen ID has
     passed, and let this writer go on once the competitor has finished or waits for a lock."""
-    checked = changes.national_id_unclaimed_check
+    checked = changes.identity_documents_unclaimed_check
     other: dict = {}
 
     def check_then_let_the_other_in(*args, **kwargs):
@@ -46,8 +46,8 @@ def _while_checked(monkeypatch, competitor) -> dict:
             other.update(thread=thread, out=out)
             lock_waited_for(until=lambda: not thread.is_alive())
 
-    monkeypatch.setattr(services, "national_id_unclaimed_check", check_then_let_the_other_in)
-    monkeypatch.setattr(changes, "national_id_unclaimed_check", check_then_let_the_other_in)
+    monkeypatch.setattr(services, "identity_documents_unclaimed_check", check_then_let_the_other_in)
+    monkeypatch.setattr(changes, "identity_documents_unclaimed_check", check_then_let_the_other_in)
     return other
 
 

@@ -61,3 +61,27 @@ def test_the_identity_code_of_a_request_filed_from_abroad_goes_to_the_foreign_ph
     request = make_request(subject, channel="internet_banking", now=timezone.now() - timedelta(minutes=5))
     services.request_identity_otp_send(actor=STAFF, request_id=request.pk)
     assert OutboxMessage.objects.get(topic="dsr.identity_code").destination == "+821012345678"
+
+
+@pytest.mark.parametrize(("typed", "kept"), [
+    ("+44 (0)20 7946 0958", "+442079460958"),
+    ("+84 (0) 912 345 678", "0912345678"),
+    ("0049 (0)30 1234 5678", "+493012345678"),
+])
+def test_the_trunk_zero_written_in_brackets_after_the_country_code_is_left_out(typed, kept):
+    """"+44 (0)20 ...", "+84 (0)912 ...": the 0 is dialled only from inside the country. Kept, the same
+    number typed with and without it had two forms (two blind indexes), and a code went to a number no
+    network has."""
+    assert normalize_phone(typed) == kept
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "words"), [("vi", "mã quốc gia"), ("en", "country code")])
+def test_a_malformed_foreign_number_is_a_400_naming_the_phone_in_the_callers_language(
+    as_user, officer, language, words
+):
+    response = as_user(officer).post("/api/v1/subjects/", {
+        "external_ref": "CIFUS0002", "full_name": "Tran Thi Lan", "phone": "+1 555",
+    }, format="json", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 400, response.content
+    assert words in str(response.json())
