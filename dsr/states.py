@@ -173,6 +173,18 @@ NOTE_REQUIRED: dict[str, str] = {
 }
 
 
+# A partial answer withholds part of what was asked: the customer and the DPO must be able to tell which part
+# and under which law (Law 91: a partial fulfilment states its legal reason), e.g. other customers' data
+# asked for in a dispute (bank confidentiality, Decree 117/2018 Art. 11). A refusal under a law may stay
+# neutral, as saying more could tip someone off; a partial answer already tells that something was withheld.
+PARTIAL_NOTE_REQUIRED: dict[str, str] = {
+    OutcomeReason.LEGAL_PROHIBITION: _(
+        "Say in the note what was withheld and under which law (for example, other customers' data: bank "
+        "confidentiality, Decree 117/2018 Art. 11); the customer reads it."
+    ),
+}
+
+
 # What the customer's own pages call a status, where the staff label would speak past them.
 CUSTOMER_STATUS_LABELS = {
     S.AWAITING_CUSTOMER: _("The bank is waiting for your answer"),
