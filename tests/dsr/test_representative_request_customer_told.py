@@ -10,6 +10,8 @@ import pytest
 
 from core.actors import Actor
 from dsr.services import request_create
+from integrations.delivery import render_sms
+from integrations.models import OutboxMessage
 from notifications.models import Notification
 from notifications.selectors import notification_text
 from tests.factories import make_representative, make_subject
@@ -37,3 +39,12 @@ def test_the_customers_own_request_names_no_representative():
     make_representative(customer, full_name="Trần Thị Luật", scope="requests")
     request_create(actor=Actor.system(), subject=customer, type="delete", channel="paper_form")
     assert "Trần Thị Luật" not in _receipt(customer)
+
+
+def test_a_customer_told_by_sms_alone_hears_who_filed_it_too():
+    client = make_subject(email="")
+    make_representative(client, full_name="Trần Thị Luật", scope="requests")
+    request_create(actor=Actor.system(), subject=client, type="delete", channel="paper_form",
+                   representative_id_number="001090000123")
+    sms = OutboxMessage.objects.get(topic="dsr.customer.received", kind=OutboxMessage.Kind.SMS)
+    assert "Trần Thị Luật" in render_sms(sms)
