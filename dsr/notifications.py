@@ -80,6 +80,7 @@ def customer_notify(request: DataSubjectRequest, *, event: str, now: datetime, k
             # promised: the message quotes it beside the law's new one.
             "bank_date_binds": event == "extended" and _bank_date_still_binds(request, now=now),
             "link": absolute_url(reverse("dsr:me_detail", args=[request.pk])),
+            "representative_name": _filed_by(request, event),
             # An answer with a file to download says until when it waits on the request's page.
             "download_until_at": _download_until(request, event),
         }
@@ -92,6 +93,14 @@ def customer_notify(request: DataSubjectRequest, *, event: str, now: datetime, k
         # Not urgent: the every-minute outbox sweep sends it, so a move costs no extra broker task.
         now=now,
     )
+
+
+def _filed_by(request: DataSubjectRequest, event: str) -> str:
+    """Who filed the request in the customer's name, told with its receipt: a request on a forged or ended
+    power of attorney (a deletion above all) must reach the customer's notice before it is carried out."""
+    if event != "received" or not request.representative_id:
+        return ""
+    return request.representative.full_name
 
 
 def _download_until(request: DataSubjectRequest, event: str) -> str:

@@ -120,6 +120,20 @@ _RETENTION = ReasonFit(
     ),
 )
 _ANY_TIME = ReasonFit(ends=NEEDS_REASON, types=None, verified=None, held=False, misfit="")
+# A withdrawal of consent is the customer's at any time, as easy as giving it (Law 91/2025; domain notes):
+# refused as excessive, it would leave the consent live after the customer said no. A repeat costs nothing,
+# as a consent already withdrawn withdraws nothing again.
+_EXCESSIVE = ReasonFit(
+    ends=NEEDS_REASON,
+    types=frozenset(RequestType.values) - {RequestType.WITHDRAW},
+    verified=None,
+    held=False,
+    misfit=_(
+        "A withdrawal of consent cannot be refused as unfounded or excessive: the customer may withdraw at "
+        "any time. Verify who asks and carry it out; a consent already withdrawn is simply not withdrawn "
+        "again."
+    ),
+)
 
 # Which legal reason fits which request (`dsr.selectors.request_refusal_reasons`, read by the service that
 # moves a request, the refuse and complete forms and the API). A retention law keeps some data, so it never
@@ -130,11 +144,11 @@ _ANY_TIME = ReasonFit(ends=NEEDS_REASON, types=None, verified=None, held=False, 
 # the bank keeps AML records on the customer, or that a law forbids the disclosure, would tip them off, so
 # both wait for a verified requester; a failed identity check refuses only a requester not (or no longer,
 # a former guardian) verified. An unfounded or excessive request (Law 91: a fee or a refusal), or another
-# reason written in the note, may be answered at any time.
+# reason written in the note, may be answered at any time; no withdrawal of consent is excessive.
 REASON_FITS: dict[str, ReasonFit] = {
     OutcomeReason.AML_RETENTION: _RETENTION,
     OutcomeReason.OTHER_RETENTION: _RETENTION,
-    OutcomeReason.MANIFESTLY_UNFOUNDED: _ANY_TIME,
+    OutcomeReason.MANIFESTLY_UNFOUNDED: _EXCESSIVE,
     OutcomeReason.IDENTITY_NOT_VERIFIED: ReasonFit(
         ends=frozenset({S.REJECTED}),
         types=None,
@@ -169,6 +183,18 @@ NOTE_REQUIRED: dict[str, str] = {
         "Say in the note what was tried to verify the requester and what was asked of them (for example, "
         "wrong codes, or a visit to a branch with their CCCD by a date), and how they can ask again; the "
         "customer reads it."
+    ),
+}
+
+
+# A partial answer withholds part of what was asked: the customer and the DPO must be able to tell which part
+# and under which law (Law 91: a partial fulfilment states its legal reason), e.g. other customers' data
+# asked for in a dispute (bank confidentiality, Decree 117/2018 Art. 11). A refusal under a law may stay
+# neutral, as saying more could tip someone off; a partial answer already tells that something was withheld.
+PARTIAL_NOTE_REQUIRED: dict[str, str] = {
+    OutcomeReason.LEGAL_PROHIBITION: _(
+        "Say in the note what was withheld and under which law (for example, other customers' data: bank "
+        "confidentiality, Decree 117/2018 Art. 11); the customer reads it."
     ),
 }
 

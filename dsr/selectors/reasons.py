@@ -12,7 +12,7 @@ from core.errors import InvalidInput
 from dsr.models import DataSubjectRequest, RetentionLaw
 from dsr.selectors.guardians import request_guardian_refusal
 from dsr.selectors.inventory import deletion_held_parts
-from dsr.states import NOTE_REQUIRED, REASON_FITS, OutcomeReason
+from dsr.states import NOTE_REQUIRED, PARTIAL_NOTE_REQUIRED, REASON_FITS, OutcomeReason, RequestStatus
 
 # The laws each retention reason names (`dsr.services.fulfilment` gives the first that fits).
 RETENTION_REASON_LAWS: dict[str, frozenset[str]] = {
@@ -67,10 +67,14 @@ def request_reason_refusal(
 ) -> InvalidInput | None:
     """Why `reason` cannot explain moving `request` to `to` (a refusal or a partial answer), as the 400
     on `reason` the service raises (on `note` when the reason needs the note that explains it,
-    `NOTE_REQUIRED`, and `note` is empty), or None when it fits."""
+    `NOTE_REQUIRED`, or for a partial answer `PARTIAL_NOTE_REQUIRED`, and `note` is empty), or None when
+    it fits."""
     misfit = _misfit(_Facts(request, now), to=to, reason=reason)
-    if misfit is None and reason in NOTE_REQUIRED and not note.strip():
-        return InvalidInput(NOTE_REQUIRED[reason], field="note")
+    needs_note = NOTE_REQUIRED.get(reason) or (
+        PARTIAL_NOTE_REQUIRED.get(reason) if to == RequestStatus.PARTIALLY_COMPLETED else None
+    )
+    if misfit is None and needs_note and not note.strip():
+        return InvalidInput(needs_note, field="note")
     return misfit
 
 
