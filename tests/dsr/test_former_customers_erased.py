@@ -152,3 +152,18 @@ def test_the_dpo_page_reads_in_a_flat_number_of_queries(client, dpo):
     with CaptureQueriesContext(connection) as many:
         client.get("/portal/requests/former-customers/")
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_guardian_is_kept_while_a_child_they_act_for_is_still_kept():
+    make_inventory()
+    guardian = _former(date(2015, 1, 1))
+    child = make_subject(date_of_birth=date(2015, 5, 1))
+    DataSubject.objects.filter(pk=child.pk).update(guardian=guardian, guardian_verified_at=NOW)
+
+    # The child is still a customer: the guardian who acts for them stays reachable and identifiable.
+    assert not former_customers_past_retention(today=TODAY).filter(pk=guardian.pk).exists()
+    DataSubject.objects.filter(pk=child.pk).update(relationship_ended_on=date(2024, 1, 1))
+    assert not former_customers_past_retention(today=TODAY).filter(pk=guardian.pk).exists()
+    # Once the child's own retention has run out too, both go.
+    DataSubject.objects.filter(pk=child.pk).update(relationship_ended_on=date(2016, 1, 1))
+    assert set(former_customers_past_retention(today=TODAY)) == {guardian, child}
