@@ -15,12 +15,12 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from consents.models import WithdrawalDuty
 from dsr import tasks
-from dsr.models import DataCategory, DeletionRecord, DisputeHold, LegalHold
+from dsr.models import DataCategory, DataSubjectRequest, DeletionRecord, DisputeHold, LegalHold
 from dsr.selectors.former_customers import former_customers_past_retention
 from dsr.services.former_customers import former_customers_erase_due
 from subjects.models import DataSubject
 from tests.consents.factories import grant, make_purpose, make_recipient
-from tests.dsr.factories import VN, make_inventory, make_request
+from tests.dsr.factories import VN, make_inventory, make_request, verified_request
 from tests.factories import UserFactory, make_subject
 
 pytestmark = pytest.mark.django_db
@@ -167,3 +167,18 @@ def test_a_guardian_is_kept_while_a_child_they_act_for_is_still_kept():
     # Once the child's own retention has run out too, both go.
     DataSubject.objects.filter(pk=child.pk).update(relationship_ended_on=date(2016, 1, 1))
     assert set(former_customers_past_retention(today=TODAY)) == {guardian, child}
+
+
+def test_a_deletion_answered_before_a_later_relationship_keeps_nobody_forever():
+    make_inventory()
+    came_back = _former(date(2015, 1, 1))
+    deletion = verified_request(came_back, type="delete")
+    # Erased by a deletion in 2012, then a customer again until 2015: what that relationship left is kept.
+    DataSubjectRequest.objects.filter(pk=deletion.pk).update(
+        status="completed", closed_at=datetime(2012, 5, 2, 10, 0, tzinfo=VN)
+    )
+    assert list(former_customers_past_retention(today=TODAY)) == [came_back]
+
+    # Answered after the relationship's end, the deletion erased them: nothing left for this job.
+    DataSubjectRequest.objects.filter(pk=deletion.pk).update(closed_at=datetime(2015, 2, 2, 10, 0, tzinfo=VN))
+    assert not former_customers_past_retention(today=TODAY).exists()
