@@ -38,6 +38,6 @@ def test_the_former_customers_due_are_read_on_their_partial_index():
     due = former_customers_past_retention(today=TODAY)
 
     assert due.count() == 20
-    assert index_reads(due.values_list("pk", flat=True)[:100], DataSubject._meta.db_table) == [
-        "subject_former_unerased"
-    ]
+    reads = index_reads(due.values_list("pk", flat=True)[:100], DataSubject._meta.db_table)
+    # The wards of each (a guardian kept for a child) are read on the guardian's index.
+    assert "subject_former_unerased" in reads and "Seq Scan" not in reads
