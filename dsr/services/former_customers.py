@@ -43,14 +43,22 @@ def former_customers_erase_due(
         return 0
     today = timezone.localtime(now or timezone.now(), LOCAL_TZ).date()
     actor = Actor.system("dsr.former_customers_erase_due")
+    due = former_customers_past_retention(today=today)
     erased = 0
-    for subject_id in list(former_customers_past_retention(today=today).values_list("pk", flat=True)[:limit]):
-        with transaction.atomic(durable=True):
-            subject = subjects_locked(pk=subject_id).first()
-            if not former_customers_past_retention(today=today).filter(pk=subject_id).exists():
-                continue
-            _former_customer_erase(subject, platform=platform, actor=actor, now=now or timezone.now())
-        erased += 1
+    # The list is read again while the batch is not full: one left out under the lock is no longer
+    # listed (the same query, committed), so a skip neither cuts the batch short (the job would not queue
+    # itself again) nor comes back.
+    while erased < limit:
+        listed = list(due.values_list("pk", flat=True)[: limit - erased])
+        if not listed:
+            break
+        for subject_id in listed:
+            with transaction.atomic(durable=True):
+                subject = subjects_locked(pk=subject_id).first()
+                if not due.filter(pk=subject_id).exists():
+                    continue
+                _former_customer_erase(subject, platform=platform, actor=actor, now=now or timezone.now())
+            erased += 1
     return erased
 
 

@@ -17,6 +17,7 @@ from consents.models import WithdrawalDuty
 from dsr import tasks
 from dsr.models import DataCategory, DataSubjectRequest, DeletionRecord, DisputeHold, LegalHold
 from dsr.selectors.former_customers import former_customers_past_retention
+from dsr.services import former_customers
 from dsr.services.former_customers import former_customers_erase_due
 from subjects.models import DataSubject
 from tests.consents.factories import grant, make_purpose, make_recipient
@@ -182,3 +183,24 @@ def test_a_deletion_answered_before_a_later_relationship_keeps_nobody_forever():
     # Answered after the relationship's end, the deletion erased them: nothing left for this job.
     DataSubjectRequest.objects.filter(pk=deletion.pk).update(closed_at=datetime(2015, 2, 2, 10, 0, tzinfo=VN))
     assert not former_customers_past_retention(today=TODAY).exists()
+
+
+def test_a_customer_left_out_under_the_lock_does_not_cut_the_batch_short(monkeypatch):
+    make_inventory()
+    disputed, *others = [_former(date(2015, 1, n)) for n in (1, 2, 3)]
+    locked = former_customers.subjects_locked
+
+    def dispute_recorded_meanwhile(**lookup):
+        # A hold for a dispute recorded between the list's reading and the customer's lock.
+        if lookup["pk"] == disputed.pk:
+            DisputeHold.objects.create(subject_id=disputed.pk, reason="court", reference="TA-2",
+                                       starts_on=date(2025, 1, 1), recorded_at=NOW)
+        return locked(**lookup)
+
+    monkeypatch.setattr(former_customers, "subjects_locked", dispute_recorded_meanwhile)
+
+    # A full batch erased: the job queues itself again for those still due (`again_if_full`).
+    assert former_customers_erase_due(now=NOW, limit=2) == 2
+    assert DataSubject.objects.filter(pk__in=[s.pk for s in others], retention_erased_at=NOW).count() == 2
+    disputed.refresh_from_db()
+    assert disputed.full_name and disputed.retention_erased_at is None
