@@ -25,6 +25,7 @@ class DsrConfig(AppConfig):
         from dsr import checks, clock_sources, navigation
         from dsr.selectors.deletions import deletion_verified_open
         from dsr.services.deletion import holds_redate_after_rectification
+        from dsr.services.former_customers import retention_mark_follow_relationship
         from dsr.services.requests import requests_lock_on_role_change, requests_return_on_role_change
         from subjects.follow_ups import register_after_rectification
 
@@ -195,6 +196,7 @@ class DsrConfig(AppConfig):
         )
         clock_sources.register()
         register_after_rectification(holds_redate_after_rectification)
+        register_after_rectification(retention_mark_follow_relationship)
         # A leaver's (or an auditor's) open requests go back to the queue with the role change.
         role_changing.connect(requests_lock_on_role_change, dispatch_uid="dsr.requests_lock")
         role_changed.connect(requests_return_on_role_change, dispatch_uid="dsr.requests_return")

@@ -8,9 +8,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
 
 from deadlines.local_days import add_months
 from deadlines.models import RequestType
+from deadlines.policy import LOCAL_TZ
 from dsr.models import DataSubjectRequest, LegalHold, RetentionRule, RetentionStart
 from dsr.selectors.deletions import RELEASED_AFTER_LAST_DAY, disputes_in_force, hold_ends_on
 from dsr.states import ANSWERS, OPEN
@@ -53,8 +55,9 @@ def former_customers_past_retention(*, today: date) -> QuerySet[DataSubject]:
     """The former customers whose relationship ended by `retention_ended_through`, not yet erased for
     it, the longest gone first; none with a request still open (a complaint included, or one they filed
     as a child's guardian), a legal hold not yet released or a hold for a dispute in force today: what
-    those may need is kept. A customer whose deletion was answered was erased by it, and its holds end
-    by the nightly release."""
+    those may need is kept; nor the guardian on record of a child whose own retention has not run out
+    (a current customer's guardian acts for them). A customer whose deletion was answered since the
+    relationship ended was erased by it, and its holds end by the nightly release."""
     return _ended_through(retention_ended_through(today=today), today=today)
 
 
@@ -65,12 +68,20 @@ def _ended_through(through: date | None, *, today: date) -> QuerySet[DataSubject
     requests = DataSubjectRequest.objects.filter(subject_id=customer)
     # The requests they filed as a child's guardian too: an open one must stay answerable.
     filed = DataSubjectRequest.objects.filter(Q(subject_id=customer) | Q(guardian_id=customer))
+    wards = DataSubject.objects.filter(guardian_id=customer)
+    # A deletion answered since the relationship ended erased them (its holds end by the release); one
+    # answered before a later relationship left what that relationship brought.
+    deletions_answered = requests.filter(type=RequestType.DELETE, status__in=sorted(ANSWERS)).annotate(
+        closed_on=TruncDate("closed_at", tzinfo=LOCAL_TZ)
+    )
     return (
         DataSubject.objects.filter(relationship_ended_on__lte=through, retention_erased_at__isnull=True)
         .exclude(Exists(filed.filter(status__in=sorted(OPEN))))
-        .exclude(Exists(requests.filter(type=RequestType.DELETE, status__in=sorted(ANSWERS))))
+        .exclude(Exists(deletions_answered.filter(closed_on__gte=OuterRef("relationship_ended_on"))))
         .exclude(Exists(LegalHold.objects.filter(subject_id=customer, released_at__isnull=True)))
         .exclude(Exists(disputes_in_force(on=today).filter(subject_id=customer)))
+        # The guardian on record of a child the bank still keeps acts for them and must stay reachable.
+        .exclude(Exists(wards.exclude(relationship_ended_on__lte=through)))
         .order_by("relationship_ended_on", "pk")
     )
 

@@ -8,6 +8,7 @@ a deletion. The nightly job runs it once the bank turns it on (`FORMER_CUSTOMERS
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +23,7 @@ from dsr.selectors.former_customers import former_customers_past_retention
 from dsr.selectors.inventory import platform_system
 from dsr.services.erasure import erase, platform_copies_erase
 from subjects.locks import subjects_locked
+from subjects.models import DataSubject
 
 # The `source` the erasure's withdrawals, duties and revocations record: no request is behind them.
 RETENTION_SOURCE = "dsr.retention"
@@ -41,14 +43,22 @@ def former_customers_erase_due(
         return 0
     today = timezone.localtime(now or timezone.now(), LOCAL_TZ).date()
     actor = Actor.system("dsr.former_customers_erase_due")
+    due = former_customers_past_retention(today=today)
     erased = 0
-    for subject_id in list(former_customers_past_retention(today=today).values_list("pk", flat=True)[:limit]):
-        with transaction.atomic(durable=True):
-            subject = subjects_locked(pk=subject_id).first()
-            if not former_customers_past_retention(today=today).filter(pk=subject_id).exists():
-                continue
-            _former_customer_erase(subject, platform=platform, actor=actor, now=now or timezone.now())
-        erased += 1
+    # The list is read again while the batch is not full: one left out under the lock is no longer
+    # listed (the same query, committed), so a skip neither cuts the batch short (the job would not queue
+    # itself again) nor comes back.
+    while erased < limit:
+        listed = list(due.values_list("pk", flat=True)[: limit - erased])
+        if not listed:
+            break
+        for subject_id in listed:
+            with transaction.atomic(durable=True):
+                subject = subjects_locked(pk=subject_id).first()
+                if not due.filter(pk=subject_id).exists():
+                    continue
+                _former_customer_erase(subject, platform=platform, actor=actor, now=now or timezone.now())
+            erased += 1
     return erased
 
 
@@ -80,3 +90,20 @@ def _former_customer_erase(subject, *, platform, actor: Actor, now: datetime) ->
             "categories": [category.code for category in categories],
         },
     )
+
+
+def retention_mark_follow_relationship(
+    *, subject: DataSubject, changed: frozenset, now: datetime, **kwargs: Any
+) -> None:
+    """After a rectification (`subjects.follow_ups`), in its transaction: a customer erased after the
+    retention who came back starts a new relationship. Its end cleared, or set later than the day of the
+    erasure, takes the mark off (`retention_erased_at`), so the new relationship's end counts and its
+    retention erases them again; a correction of the erased relationship's own end keeps it. The
+    rectification's audit entry records the change of the end."""
+    erased_at = subject.retention_erased_at
+    if "relationship_ended_on" not in changed or erased_at is None:
+        return
+    ended_on = subject.relationship_ended_on
+    if ended_on is None or ended_on > timezone.localtime(erased_at, LOCAL_TZ).date():
+        subject.retention_erased_at = None
+        subject.save(update_fields=["retention_erased_at", "updated_at"])

@@ -15,12 +15,13 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from consents.models import WithdrawalDuty
 from dsr import tasks
-from dsr.models import DataCategory, DeletionRecord, DisputeHold, LegalHold
+from dsr.models import DataCategory, DataSubjectRequest, DeletionRecord, DisputeHold, LegalHold
 from dsr.selectors.former_customers import former_customers_past_retention
+from dsr.services import former_customers
 from dsr.services.former_customers import former_customers_erase_due
 from subjects.models import DataSubject
 from tests.consents.factories import grant, make_purpose, make_recipient
-from tests.dsr.factories import VN, make_inventory, make_request
+from tests.dsr.factories import VN, make_inventory, make_request, verified_request
 from tests.factories import UserFactory, make_subject
 
 pytestmark = pytest.mark.django_db
@@ -152,3 +153,54 @@ def test_the_dpo_page_reads_in_a_flat_number_of_queries(client, dpo):
     with CaptureQueriesContext(connection) as many:
         client.get("/portal/requests/former-customers/")
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_guardian_is_kept_while_a_child_they_act_for_is_still_kept():
+    make_inventory()
+    guardian = _former(date(2015, 1, 1))
+    child = make_subject(date_of_birth=date(2015, 5, 1))
+    DataSubject.objects.filter(pk=child.pk).update(guardian=guardian, guardian_verified_at=NOW)
+
+    # The child is still a customer: the guardian who acts for them stays reachable and identifiable.
+    assert not former_customers_past_retention(today=TODAY).filter(pk=guardian.pk).exists()
+    DataSubject.objects.filter(pk=child.pk).update(relationship_ended_on=date(2024, 1, 1))
+    assert not former_customers_past_retention(today=TODAY).filter(pk=guardian.pk).exists()
+    # Once the child's own retention has run out too, both go.
+    DataSubject.objects.filter(pk=child.pk).update(relationship_ended_on=date(2016, 1, 1))
+    assert set(former_customers_past_retention(today=TODAY)) == {guardian, child}
+
+
+def test_a_deletion_answered_before_a_later_relationship_keeps_nobody_forever():
+    make_inventory()
+    came_back = _former(date(2015, 1, 1))
+    deletion = verified_request(came_back, type="delete")
+    # Erased by a deletion in 2012, then a customer again until 2015: what that relationship left is kept.
+    DataSubjectRequest.objects.filter(pk=deletion.pk).update(
+        status="completed", closed_at=datetime(2012, 5, 2, 10, 0, tzinfo=VN)
+    )
+    assert list(former_customers_past_retention(today=TODAY)) == [came_back]
+
+    # Answered after the relationship's end, the deletion erased them: nothing left for this job.
+    DataSubjectRequest.objects.filter(pk=deletion.pk).update(closed_at=datetime(2015, 2, 2, 10, 0, tzinfo=VN))
+    assert not former_customers_past_retention(today=TODAY).exists()
+
+
+def test_a_customer_left_out_under_the_lock_does_not_cut_the_batch_short(monkeypatch):
+    make_inventory()
+    disputed, *others = [_former(date(2015, 1, n)) for n in (1, 2, 3)]
+    locked = former_customers.subjects_locked
+
+    def dispute_recorded_meanwhile(**lookup):
+        # A hold for a dispute recorded between the list's reading and the customer's lock.
+        if lookup["pk"] == disputed.pk:
+            DisputeHold.objects.create(subject_id=disputed.pk, reason="court", reference="TA-2",
+                                       starts_on=date(2025, 1, 1), recorded_at=NOW)
+        return locked(**lookup)
+
+    monkeypatch.setattr(former_customers, "subjects_locked", dispute_recorded_meanwhile)
+
+    # A full batch erased: the job queues itself again for those still due (`again_if_full`).
+    assert former_customers_erase_due(now=NOW, limit=2) == 2
+    assert DataSubject.objects.filter(pk__in=[s.pk for s in others], retention_erased_at=NOW).count() == 2
+    disputed.refresh_from_db()
+    assert disputed.full_name and disputed.retention_erased_at is None
