@@ -172,6 +172,13 @@ class NationalIdShare(models.Model):
 class CustomerNumberKind(models.TextChoices):
     RENUMBERED = "renumbered", _("Core banking renumbered the customer")
     MISTYPED = "mistyped", _("Mistyped when the customer was first recorded")
+    # A person who was not a customer (a prospect, a guarantor) opened an account: their platform reference
+    # gives way to their CIF, and the record, with its consents and withdrawals, becomes the customer's.
+    BECAME_CUSTOMER = "became_customer", _("The person opened an account and became a customer")
+
+
+# The kinds whose former number still means the same person: a caller sending it is told the new number.
+SAME_PERSON_NUMBER_KINDS = (CustomerNumberKind.RENUMBERED, CustomerNumberKind.BECAME_CUSTOMER)
 
 
 class CustomerNumberChange(models.Model):

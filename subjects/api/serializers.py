@@ -158,6 +158,8 @@ class CustomerNumberChangeSerializer(serializers.Serializer):
     )
     kind = serializers.ChoiceField(
         choices=CustomerNumberKind.choices,
-        help_text="`renumbered` (core banking gave a new number) or `mistyped` (wrong when first recorded).",
+        help_text="`renumbered` (core banking gave a new number), `mistyped` (wrong when first recorded) or "
+        "`became_customer` (a person who was not a customer opened an account: their NC- reference gives way "
+        "to their CIF and they become a customer).",
     )
     reason = serializers.CharField(max_length=500, help_text="Why, with core banking's reference.")
