@@ -63,3 +63,17 @@ def test_renumbering_a_guarantor_keeps_them_a_guarantor(as_user, officer, dpo):
 
     assert DataSubject.objects.get(pk=body["id"]).relationship == SubjectRelationship.GUARANTOR
 
+
+def test_registering_a_guarantor_again_as_a_customer_is_told_to_move_their_record(as_user, officer):
+    client = as_user(officer)
+    guarantor = client.post("/api/v1/subjects/", {**PROSPECT, "relationship": "guarantor",
+                                                  "national_id": "001190000777"}, format="json").json()
+
+    again = client.post("/api/v1/subjects/", {"external_ref": "CIF7800009", "full_name": "Đỗ Thị Tiềm",
+                                              "national_id": "001190000777"}, format="json")
+
+    assert again.status_code == 409, again.content
+    assert guarantor["external_ref"] in again.json()["detail"]
+    assert again.json()["relationship"] == "guarantor"
+    assert "became_customer" in again.json()["detail"]
+    assert not DataSubject.objects.filter(external_ref="CIF7800009").exists()
