@@ -5,10 +5,13 @@ and withdrawals when they later open an account."""
 
 from __future__ import annotations
 
+import html
+
 import pytest
 
 from audit.models import AuditEntry
 from subjects.models import DataSubject, SubjectRelationship
+from tests.factories import make_subject, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +89,17 @@ def test_the_counter_still_asks_a_customer_for_their_customer_number(client, off
 
     assert response.status_code == 200
     assert not DataSubject.objects.exists()
+
+
+def test_the_look_up_and_the_page_say_who_is_a_guarantor_not_a_customer(officer):
+    make_subject(phone="0912000222")
+    guarantor = make_subject(external_ref="", relationship="guarantor", phone="0912000222")
+    client = signed_in(officer)
+
+    listed = html.unescape(client.post("/en/portal/customers/", {"q": "0912000222"}).content.decode())
+    page = html.unescape(client.get(f"/en/portal/customers/{guarantor.pk}/").content.decode())
+
+    assert listed.count('data-testid="lookup-relationship"') == 2
+    assert "Guarantor or co-borrower" in listed
+    assert "Customer <span" not in page
+    assert f"Guarantor or co-borrower <span class=\"mono\">{guarantor.external_ref}" in page
