@@ -153,9 +153,8 @@ def subject_create(
         audit_record(
             action="core.subject.created", actor=actor, subject=subject, target=subject,
             data={"fields": sorted(k for k, v in fields.items() if v and not k.endswith("_index")),
-                  "guardian": str(guardian.pk) if guardian else None,
-                  "preferred_language": preferred_language, "adult_verified": adult_verified,
-                  "relationship": relationship},
+                  "guardian": str(guardian.pk) if guardian else None, "relationship": relationship,
+                  "preferred_language": preferred_language, "adult_verified": adult_verified},
         )
         _viewed_in_answer(actor, subject, viewed)
     return subject
