@@ -16,7 +16,7 @@ from core.db import value_locked
 from core.errors import Conflict, InvalidInput
 from core.text import nfc
 from subjects.crypto import blind_index, blind_index_candidates
-from subjects.models import DataSubject, NationalIdShare
+from subjects.models import DataSubject, NationalIdShare, SubjectRelationship
 from subjects.validators import (
     normalize_email,
     normalize_national_id,
@@ -121,6 +121,13 @@ def _iso_date(value: Any) -> date:
 
 # One person, one customer number: a second CIF with their citizen ID, or the passport a foreign national
 # is known by, would split their consents and requests in two. (message naming the CIF holding it, code)
+# The holder of the number is not a customer (a guarantor, a prospect): the person opening an account is
+# most likely them, whose record must become the customer's rather than be split in two.
+HELD_BY_NON_CUSTOMER = _(
+    "This identity document belongs to %(cif)s, a person registered as not a customer (%(relationship)s). "
+    "If they have opened an account, move that record to the customer number (kind became_customer) "
+    "instead of registering them again: their consents and withdrawals stay with them."
+)
 ONE_HOLDER_DOCUMENTS = {
     "national_id": (
         _("This citizen ID already belongs to customer %(cif)s; one citizen ID has one customer number."),
@@ -149,14 +156,19 @@ def identity_documents_unclaimed_check(fields: dict[str, Any], *, external_ref: 
         holder = (
             DataSubject.objects.filter(**{f"{field}_index__in": blind_index_candidates(number)})
             .exclude(pk=subject_id)
-            .values_list("pk", "external_ref")
+            .values_list("pk", "external_ref", "relationship")
             .first()
         )
         shared = holder is not None and NationalIdShare.objects.filter(
             subject_id=holder[0], external_ref=external_ref
         ).exists()
-        if holder is not None and not shared:
-            raise Conflict(message, code=code, cif=holder[1])
+        if holder is None or shared:
+            continue
+        _, holder_ref, relationship = holder
+        if relationship != SubjectRelationship.CUSTOMER:
+            raise Conflict(HELD_BY_NON_CUSTOMER, code=code, data={"relationship": relationship},
+                           cif=holder_ref, relationship=SubjectRelationship(relationship).label)
+        raise Conflict(message, code=code, cif=holder_ref)
 
 
 def subject_changes_check(

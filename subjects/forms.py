@@ -3,7 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
 from core.forms import DayFormField, LanguageSelect
-from subjects.models import GuardianDocument, RepresentativeAuthority, RepresentativeScope
+from subjects.models import (
+    GuardianDocument,
+    RepresentativeAuthority,
+    RepresentativeScope,
+    SubjectRelationship,
+)
 
 
 class SubjectSearchForm(forms.Form):
@@ -16,7 +21,17 @@ class SubjectSearchForm(forms.Form):
 
 
 class SubjectCreateForm(forms.Form):
-    external_ref = forms.CharField(label=_("Customer number (CIF)"), max_length=64)
+    relationship = forms.ChoiceField(
+        label=_("Who is this person to the bank?"), choices=SubjectRelationship.choices,
+        initial=SubjectRelationship.CUSTOMER, required=False,
+        help_text=_("People who are not customers (a guarantor, a corporate client's director or signatory, "
+                    "a prospect) have the same rights over their data."),
+    )
+    external_ref = forms.CharField(
+        label=_("Customer number (CIF)"), max_length=64, required=False,
+        help_text=_("Required for a customer. Leave it empty for a person who is not a customer: the "
+                    "platform gives them a reference."),
+    )
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     national_id = forms.CharField(label=_("Citizen ID (CCCD)"), max_length=20, required=False)
     date_of_birth = DayFormField(label=_("Date of birth"), required=False,
@@ -38,6 +53,10 @@ class SubjectCreateForm(forms.Form):
         label=_("Preferred language"), choices=Language.choices, initial=Language.VI, widget=LanguageSelect,
         help_text=_("The bank writes to the customer in this language."),
     )
+
+    def clean_relationship(self) -> str:
+        # A form sent without the choice (an older page still open in a tab) registers a customer.
+        return self.cleaned_data["relationship"] or SubjectRelationship.CUSTOMER
 
 
 class RelationshipEndForm(forms.Form):

@@ -32,11 +32,36 @@ class GuardianDocument(models.TextChoices):
     GUARDIANSHIP_REGISTRATION = "guardianship_registration", _("Guardianship registration")
 
 
+class SubjectRelationship(models.TextChoices):
+    """What the person is to the bank. Law 91/2025 gives the same rights to everyone whose data the bank
+    holds, customer or not: a loan's guarantor, a corporate client's director or signatory, a prospect
+    from a web form. Such a person has no customer number (CIF) of their own until they open an account;
+    the platform gives them a reference (`NON_CUSTOMER_REF_PREFIX`)."""
+
+    CUSTOMER = "customer", _("Customer")
+    PROSPECT = "prospect", _("Prospect (not yet a customer)")
+    GUARANTOR = "guarantor", _("Guarantor or co-borrower")
+    CORPORATE_PERSON = "corporate_person", _("Director, signatory or beneficial owner of a corporate client")
+    PAYEE = "payee", _("Payee or other party to a customer's transaction")
+    JOB_APPLICANT = "job_applicant", _("Job applicant")
+    OTHER = "other", _("Other person who is not a customer")
+
+
+# The reference of a person who is not a customer, where a customer's CIF would be: never a core-banking
+# number, so it cannot collide with the CIF they get when they open an account.
+NON_CUSTOMER_REF_PREFIX = "NC-"
+
+
 class DataSubject(models.Model):
-    """An individual customer of the bank whose personal data the platform protects."""
+    """A person whose personal data the platform protects: a customer of the bank, or someone it holds
+    data about without their being one (`relationship`)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     external_ref = models.CharField(_("customer number (CIF)"), max_length=64, unique=True)
+    relationship = models.CharField(
+        _("relationship with the bank"), max_length=20, choices=SubjectRelationship.choices,
+        default=SubjectRelationship.CUSTOMER,
+    )
     full_name = EncryptedCharField(_("full name"), max_length=200)
     national_id = EncryptedCharField(_("citizen ID (CCCD)"), max_length=12, blank=True)
     national_id_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
@@ -156,6 +181,13 @@ class NationalIdShare(models.Model):
 class CustomerNumberKind(models.TextChoices):
     RENUMBERED = "renumbered", _("Core banking renumbered the customer")
     MISTYPED = "mistyped", _("Mistyped when the customer was first recorded")
+    # A person who was not a customer (a prospect, a guarantor) opened an account: their platform reference
+    # gives way to their CIF, and the record, with its consents and withdrawals, becomes the customer's.
+    BECAME_CUSTOMER = "became_customer", _("The person opened an account and became a customer")
+
+
+# The kinds whose former number still means the same person: a caller sending it is told the new number.
+SAME_PERSON_NUMBER_KINDS = (CustomerNumberKind.RENUMBERED, CustomerNumberKind.BECAME_CUSTOMER)
 
 
 class CustomerNumberChange(models.Model):

@@ -30,7 +30,14 @@ from subjects.children import guardian_minor_error, guardian_unfit
 from subjects.crypto import fingerprint, fingerprint_salt_new
 from subjects.follow_ups import after_rectification
 from subjects.locks import subject_locked, subjects_locked
-from subjects.models import CustomerAccount, DataSubject, GuardianDocument, NationalIdShare
+from subjects.models import (
+    CustomerAccount,
+    DataSubject,
+    GuardianDocument,
+    NationalIdShare,
+    SubjectRelationship,
+)
+from subjects.non_customers import subject_reference
 from subjects.selectors import access_reason_normalised, former_number_check
 from subjects.staff_records import own_record_check
 from subjects.validators import validate_external_ref
@@ -95,7 +102,7 @@ def _wards_unverify(*, actor: Actor, guardian: DataSubject, changed: dict, now: 
 def subject_create(
     *,
     actor: Actor,
-    external_ref: str,
+    external_ref: str = "",
     full_name: str,
     national_id: str = "",
     passport_number: str = "",
@@ -107,6 +114,7 @@ def subject_create(
     preferred_language: str = Language.VI,
     adult_verified: bool = False,
     relationship_ended_on: date | None = None,
+    relationship: str = SubjectRelationship.CUSTOMER,
     viewed: ViewedInAnswer | None = None,
     now: datetime | None = None,
 ) -> DataSubject:
@@ -115,10 +123,11 @@ def subject_create(
     `preferred_language` is the language the bank writes to them in (Vietnamese unless told);
     `adult_verified` records an eKYC check that the customer is an adult when no date of birth is
     on file (children's rules apply to anyone not known to be one); `relationship_ended_on`, for a
-    former customer registered late, is the day retention periods run from (today or earlier).
+    former customer registered late, is the day retention periods run from (today or earlier);
+    `relationship`, what the person is to the bank: one who is not a customer needs no CIF.
     `viewed`: the answer shows the values in full, and the view is recorded with its reason."""
     now = now or timezone.now()
-    external_ref = validate_external_ref(external_ref)
+    external_ref = subject_reference(external_ref, relationship)
     preferred_language = language_clean(preferred_language)
     fields = personal_fields_clean(
         {"full_name": full_name, "national_id": national_id, "passport_number": passport_number,
@@ -135,8 +144,8 @@ def subject_create(
         former_number_check(external_ref)
         identity_documents_unclaimed_check(fields, external_ref=external_ref)
         subject = DataSubject(
-            external_ref=external_ref, guardian=guardian, preferred_language=preferred_language,
-            adult_verified=adult_verified, **fields
+            external_ref=external_ref, relationship=relationship, guardian=guardian,
+            preferred_language=preferred_language, adult_verified=adult_verified, **fields
         )
         _check_guardian(subject.pk, guardian)
         with conflict_on_duplicate(duplicate):
@@ -144,7 +153,7 @@ def subject_create(
         audit_record(
             action="core.subject.created", actor=actor, subject=subject, target=subject,
             data={"fields": sorted(k for k, v in fields.items() if v and not k.endswith("_index")),
-                  "guardian": str(guardian.pk) if guardian else None,
+                  "guardian": str(guardian.pk) if guardian else None, "relationship": relationship,
                   "preferred_language": preferred_language, "adult_verified": adult_verified},
         )
         _viewed_in_answer(actor, subject, viewed)

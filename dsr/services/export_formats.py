@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from consents.models import Purpose
 from consents.selectors import recipient_names_en
 from core.erased import erased_words_shown
+from core.labels import choice_label
 from deadlines.policy import LOCAL_TZ
 from dsr.export_breaches import readable_breaches_told
 from dsr.models import System, request_reference
@@ -48,6 +49,7 @@ from dsr.services.export_passed_on import (
     readable_passed_on,
     request_references,
 )
+from subjects.models import SubjectRelationship
 
 # Calendar dates among the profile's fields, shown dd/mm/yyyy.
 SUBJECT_DATES = ("date_of_birth", "relationship_ended_on")
@@ -221,6 +223,8 @@ def _readable_settings(content: dict[str, Any]) -> list[dict[str, str]]:
 def _subject_value(name: str, value: str) -> str:
     if name in SUBJECT_DATES:
         return local_time(value)
+    if name == "relationship":
+        return choice_label(SubjectRelationship.choices, value)
     return language_label(value) if name == "preferred_language" else value
 
 

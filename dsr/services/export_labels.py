@@ -46,6 +46,7 @@ SUBJECT_LABELS = {
     "address": _("Address"),
     "preferred_language": _("Language the bank writes to me in"),
     "relationship_ended_on": _("My relationship with the bank ended on"),
+    "relationship": _("The bank holds my data as"),
 }
 # The words of `who_acted_for_customer` (the customer's receipts), said the same way here.
 RECORDED_BY_WORDS = {

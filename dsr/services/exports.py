@@ -53,10 +53,12 @@ SUBJECT_FIELDS = (
     "phone",
     "email",
     "address",
-    # Settings rather than identity, but the customer's: the language the bank writes to them in, and
-    # the day their relationship with the bank ended (from which retention periods run).
+    # Settings rather than identity, but the customer's: the language the bank writes to them in, the day
+    # their relationship with the bank ended (from which retention periods run), and what they are to the
+    # bank (a guarantor or a prospect is told the bank holds their data as such, not as a customer's).
     "preferred_language",
     "relationship_ended_on",
+    "relationship",
 )
 
 

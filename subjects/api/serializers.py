@@ -6,7 +6,7 @@ from rest_framework import serializers
 from accounts.languages import LANGUAGE_CHOICE_MESSAGE
 from accounts.models import Language
 from core.api.inputs import ChangeSerializer
-from subjects.models import CustomerNumberKind, DataSubject, GuardianDocument
+from subjects.models import CustomerNumberKind, DataSubject, GuardianDocument, SubjectRelationship
 from subjects.selectors import PERSONAL_FIELDS, personal_value_masked
 
 
@@ -38,7 +38,7 @@ class SubjectOutputSerializer(serializers.ModelSerializer):
         fields = [
             "id", "external_ref", "full_name", "national_id", "passport_number", "date_of_birth", "phone",
             "email", "address", "guardian", "guardian_verified_at", "adult_verified", "preferred_language",
-            "relationship_ended_on", "deceased_on", "created_at", "updated_at", "masked",
+            "relationship_ended_on", "deceased_on", "relationship", "created_at", "updated_at", "masked",
         ]
         read_only_fields = fields
 
@@ -56,7 +56,16 @@ class SubjectOutputSerializer(serializers.ModelSerializer):
 
 
 class SubjectCreateSerializer(serializers.Serializer):
-    external_ref = serializers.CharField(max_length=64, help_text="Core-banking customer number (CIF).")
+    external_ref = serializers.CharField(
+        max_length=64, required=False, allow_blank=True,
+        help_text="Core-banking customer number (CIF); required for a customer. Leave it out for a person "
+        "who is not a customer: the platform gives them a reference starting with NC-.",
+    )
+    relationship = serializers.ChoiceField(
+        choices=SubjectRelationship.choices, required=False, default=SubjectRelationship.CUSTOMER,
+        help_text="What the person is to the bank: a customer, or someone whose data it holds without their "
+        "being one (a guarantor, a corporate client's director or signatory, a prospect...).",
+    )
     full_name = serializers.CharField(max_length=200)
     national_id = serializers.CharField(
         max_length=20, required=False, allow_blank=True, help_text="CCCD, 12 digits."
@@ -149,6 +158,8 @@ class CustomerNumberChangeSerializer(serializers.Serializer):
     )
     kind = serializers.ChoiceField(
         choices=CustomerNumberKind.choices,
-        help_text="`renumbered` (core banking gave a new number) or `mistyped` (wrong when first recorded).",
+        help_text="`renumbered` (core banking gave a new number), `mistyped` (wrong when first recorded) or "
+        "`became_customer` (a person who was not a customer opened an account: their NC- reference gives way "
+        "to their CIF and they become a customer).",
     )
     reason = serializers.CharField(max_length=500, help_text="Why, with core banking's reference.")

@@ -10,7 +10,7 @@ from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, Value, Wh
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import Conflict, DomainError, InvalidInput, NotFound
-from subjects.models import CustomerNumberChange, CustomerNumberKind, DataSubject
+from subjects.models import SAME_PERSON_NUMBER_KINDS, CustomerNumberChange, DataSubject
 from subjects.selectors.records import subject_for_ref
 from subjects.validators import cif_candidates, cif_pick, cif_spellings
 
@@ -21,14 +21,15 @@ NUMBER_MOVED = _(
 
 
 def customer_numbers_now(external_refs: Iterable[str]) -> dict[str, str]:
-    """Each of these numbers, as sent, that core banking renumbered → the number its record carries now
+    """Each of these numbers, as sent, that core banking renumbered (or a non-customer's reference left
+    when they opened an account) → the number its record carries now
     (one query; asked once no record carries them, so a caller is told where the customer went). A
     mistyped number is not forwarded: it is likely another person's, whom it must not send to this one."""
     refs = [ref for ref in external_refs if ref]
     if not refs:
         return {}
     left = CustomerNumberChange.objects.filter(
-        old_ref__in=set().union(*map(cif_spellings, refs)), kind=CustomerNumberKind.RENUMBERED
+        old_ref__in=set().union(*map(cif_spellings, refs)), kind__in=SAME_PERSON_NUMBER_KINDS
     )
     # Oldest first, so a number left twice maps to the record that left it last.
     now_carried = dict(left.order_by("changed_at").values_list("old_ref", "subject__external_ref"))

@@ -1,0 +1,29 @@
+"""People the bank holds data about without their being its customers (`SubjectRelationship`): the
+reference they are known by in place of a customer number (CIF)."""
+from __future__ import annotations
+
+import secrets
+
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import InvalidInput
+from subjects.models import NON_CUSTOMER_REF_PREFIX, SubjectRelationship
+from subjects.validators import validate_external_ref
+
+
+def subject_reference(external_ref: str, relationship: str) -> str:
+    """The record's reference: a customer's CIF as core banking writes it; for someone who is not a
+    customer, the number the bank gave them if any, else a new platform reference. The platform's
+    prefix is never taken from outside, so a number typed or sent cannot pass for one it issued."""
+    if relationship not in SubjectRelationship.values:
+        raise InvalidInput(_("Choose what the person is to the bank."), field="relationship")
+    if not (external_ref or "").strip() and relationship != SubjectRelationship.CUSTOMER:
+        return f"{NON_CUSTOMER_REF_PREFIX}{secrets.token_hex(5).upper()}"
+    ref = validate_external_ref(external_ref)
+    if ref.startswith(NON_CUSTOMER_REF_PREFIX):
+        raise InvalidInput(
+            _("Numbers starting with %(prefix)s are given by the platform to people who are not customers; "
+              "leave the customer number empty for them.") % {"prefix": NON_CUSTOMER_REF_PREFIX},
+            field="external_ref",
+        )
+    return ref
