@@ -89,17 +89,22 @@ def test_the_request_page_says_why_without_naming_the_dispute(under_review, priv
     assert "police" not in callout and "125/CV-PC03" not in callout
 
 
-def test_a_hold_that_runs_out_does_not_let_the_deletion_close_untold(subject, privacy_officer, dpo):
-    """A hold with a last day ends without anyone lifting it: before, nothing sent the systems the
-    instructions it kept back, and with no task open the deletion could be completed, every system
-    still holding the data."""
+def _deletion_under_a_hold_ending_monday(subject, privacy_officer, dpo):
+    """A week's hold for a dispute whose last day is MONDAY, with nobody lifting it, and a deletion the
+    customer filed under it, verified."""
     make_inventory()
     last_day = timezone.localdate(MONDAY, LOCAL_TZ)
     services.dispute_hold_record(
         actor=actor_for_user(dpo), subject_id=subject.pk, reason="Thanh tra NHNN", reference="12/QĐ-TTGSNH",
         starts_on=last_day - timedelta(days=7), ends_on=last_day, now=MONDAY - timedelta(days=7),
     )
-    request = verified_request(subject, type="delete", actor=actor_for_user(privacy_officer))
+    return verified_request(subject, type="delete", actor=actor_for_user(privacy_officer))
+
+def test_a_hold_that_runs_out_does_not_let_the_deletion_close_untold(subject, privacy_officer, dpo):
+    """A hold with a last day ends without anyone lifting it: before, nothing sent the systems the
+    instructions it kept back, and with no task open the deletion could be completed, every system
+    still holding the data."""
+    request = _deletion_under_a_hold_ending_monday(subject, privacy_officer, dpo)
     assert not FulfilmentTask.objects.filter(request=request).exists()
     services.request_approve(actor=actor_for_user(dpo), request_id=request.pk, now=MONDAY)
     after = MONDAY + timedelta(days=1)
@@ -110,13 +115,7 @@ def test_a_hold_that_runs_out_does_not_let_the_deletion_close_untold(subject, pr
 
 
 def test_the_night_after_a_hold_runs_out_the_systems_are_told(subject, privacy_officer, dpo):
-    make_inventory()
-    last_day = timezone.localdate(MONDAY, LOCAL_TZ)
-    services.dispute_hold_record(
-        actor=actor_for_user(dpo), subject_id=subject.pk, reason="Thanh tra NHNN", reference="12/QĐ-TTGSNH",
-        starts_on=last_day - timedelta(days=7), ends_on=last_day, now=MONDAY - timedelta(days=7),
-    )
-    request = verified_request(subject, type="delete", actor=actor_for_user(privacy_officer))
+    request = _deletion_under_a_hold_ending_monday(subject, privacy_officer, dpo)
     deletions_follow_disputes(now=MONDAY + timedelta(hours=14))
     assert not FulfilmentTask.objects.filter(request=request).exists()
     deletions_follow_disputes(now=MONDAY + timedelta(days=1))

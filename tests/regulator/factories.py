@@ -3,6 +3,7 @@ customers with consents, and a breach recorded through the real services."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,7 +12,10 @@ from django.utils import timezone
 from consents.models import Purpose
 from core.actors import Actor
 from dsr.models import DataCategory, System
+from integrations.jobs import job_cancel
+from integrations.states import JobStatus
 from regulator import services
+from regulator.services import breach_mailing
 from subjects.models import DataSubject
 from tests.consents.factories import grant, make_purpose, make_recipient, publish_notice
 from tests.dsr.factories import make_aml_rule
@@ -164,3 +168,14 @@ def breach_page_body(**over) -> dict:
     }
     body.update(over)
     return body
+
+
+def mail_again_stopped_after_one_chunk(breach, monkeypatch) -> None:
+    """A later mailing of the breach that tells one chunk of two customers, runs out of its time budget and
+    is then cancelled by the DPO: what a stopped mailing leaves behind."""
+    again = services.breach_customers_notify_start(actor=DPO, breach_id=breach.pk, dispatch=False)
+    clock = itertools.chain([0.0, 0.0], itertools.repeat(5.0))
+    monkeypatch.setattr(breach_mailing.time_module, "monotonic", lambda: next(clock))
+    services.breach_customers_notify_run(job_id=again.pk, chunk_size=2, budget_seconds=1)
+    job_cancel(actor=DPO, job_id=again.pk)
+    assert services.breach_customers_notify_run(job_id=again.pk, chunk_size=2).status == JobStatus.CANCELLED

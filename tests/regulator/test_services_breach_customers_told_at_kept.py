@@ -4,16 +4,20 @@ nor the DPO's decision time forward, or the register would date the notice after
 
 from __future__ import annotations
 
-import itertools
 from datetime import timedelta
 
 import pytest
 
-from integrations.jobs import job_cancel
-from integrations.states import JobStatus
 from regulator import services
-from regulator.services import breach_mailing
-from tests.regulator.factories import DPO, MONDAY, make_breach, make_catalogue, make_customer, make_inventory
+from tests.regulator.factories import (
+    DPO,
+    MONDAY,
+    mail_again_stopped_after_one_chunk,
+    make_breach,
+    make_catalogue,
+    make_customer,
+    make_inventory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -43,11 +47,6 @@ def test_a_later_mailing_stopped_early_keeps_the_count_of_customers_told(
     breach = make_breach(systems=["core_banking"], categories=["accounts"])
     with django_capture_on_commit_callbacks():
         services.breach_customers_notify(actor=DPO, breach_id=breach.pk)
-    again = services.breach_customers_notify_start(actor=DPO, breach_id=breach.pk, dispatch=False)
-    clock = itertools.chain([0.0, 0.0], itertools.repeat(5.0))
-    monkeypatch.setattr(breach_mailing.time_module, "monotonic", lambda: next(clock))
-    services.breach_customers_notify_run(job_id=again.pk, chunk_size=2, budget_seconds=1)
-    job_cancel(actor=DPO, job_id=again.pk)
-    assert services.breach_customers_notify_run(job_id=again.pk, chunk_size=2).status == JobStatus.CANCELLED
+    mail_again_stopped_after_one_chunk(breach, monkeypatch)
     breach.refresh_from_db()
     assert breach.customers_notified == 6  # all six were told by the first; the second went through two
