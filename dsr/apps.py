@@ -43,6 +43,8 @@ class DsrConfig(AppConfig):
             {
                 "dsr.request.received": _("Data-subject request received"),
                 "dsr.request.transitioned": _("Data-subject request changed status"),
+                "dsr.request.answered_with_first": _("Repeated request answered together with the request "
+                                                     "it repeats"),
                 "dsr.request.assigned": _("Data-subject request assigned"),
                 "dsr.request.identity_verified": _("Requester's identity verified"),
                 "dsr.request.identity_code_sent": _("Verification code sent to the registered phone"),

@@ -119,21 +119,27 @@ _RETENTION = ReasonFit(
         "the law keeps is held and the rest erased. It is no ground to refuse a request."
     ),
 )
-_ANY_TIME = ReasonFit(ends=NEEDS_REASON, types=None, verified=None, held=False, misfit="")
+
 # A withdrawal of consent is the customer's at any time, as easy as giving it (Law 91/2025; domain notes):
-# refused as excessive, it would leave the consent live after the customer said no. A repeat costs nothing,
-# as a consent already withdrawn withdraws nothing again.
-_EXCESSIVE = ReasonFit(
-    ends=NEEDS_REASON,
-    types=frozenset(RequestType.values) - {RequestType.WITHDRAW},
-    verified=None,
-    held=False,
-    misfit=_(
-        "A withdrawal of consent cannot be refused as unfounded or excessive: the customer may withdraw at "
-        "any time. Verify who asks and carry it out; a consent already withdrawn is simply not withdrawn "
-        "again."
-    ),
-)
+# refused on the bank's judgement, as excessive or for a reason of its own, it would leave the consent live
+# after the customer said no. A repeat costs nothing, as a consent already withdrawn withdraws nothing
+# again; the intake takes in only purposes that rest on consent, so there is always a consent to withdraw.
+_NOT_WITHDRAWALS = frozenset(RequestType.values) - {RequestType.WITHDRAW}
+
+
+def _never_for_a_withdrawal(misfit: str) -> ReasonFit:
+    return ReasonFit(ends=NEEDS_REASON, types=_NOT_WITHDRAWALS, verified=None, held=False, misfit=misfit)
+
+
+_EXCESSIVE = _never_for_a_withdrawal(_(
+    "A withdrawal of consent cannot be refused as unfounded or excessive: the customer may withdraw at "
+    "any time. Verify who asks and carry it out; a consent already withdrawn is simply not withdrawn "
+    "again."
+))
+_OTHER = _never_for_a_withdrawal(_(
+    "A withdrawal of consent cannot be refused for a reason of the bank's: the customer may withdraw at "
+    "any time. Only a requester whose identity cannot be verified is refused; otherwise carry it out."
+))
 
 # Which legal reason fits which request (`dsr.selectors.request_refusal_reasons`, read by the service that
 # moves a request, the refuse and complete forms and the API). A retention law keeps some data, so it never
@@ -144,7 +150,7 @@ _EXCESSIVE = ReasonFit(
 # the bank keeps AML records on the customer, or that a law forbids the disclosure, would tip them off, so
 # both wait for a verified requester; a failed identity check refuses only a requester not (or no longer,
 # a former guardian) verified. An unfounded or excessive request (Law 91: a fee or a refusal), or another
-# reason written in the note, may be answered at any time; no withdrawal of consent is excessive.
+# reason written in the note, may be answered at any time; neither refuses a withdrawal of consent.
 REASON_FITS: dict[str, ReasonFit] = {
     OutcomeReason.AML_RETENTION: _RETENTION,
     OutcomeReason.OTHER_RETENTION: _RETENTION,
@@ -166,7 +172,7 @@ REASON_FITS: dict[str, ReasonFit] = {
             "disclosure or the change says too much about the customer."
         ),
     ),
-    OutcomeReason.OTHER: _ANY_TIME,
+    OutcomeReason.OTHER: _OTHER,
 }
 # The reasons that explain nothing on their own: the note says it, and the customer reads it. Calling a
 # request manifestly unfounded or excessive is a judgement on the customer (Law 91): they learn why, e.g.

@@ -38,6 +38,7 @@ from dsr.services.exports import export_build
 from dsr.services.in_force import restriction_put_in_force, withdrawal_put_in_force
 from dsr.services.intake import correction_refused
 from dsr.services.moves import RESTRICTION_TYPES, move, move_check
+from dsr.services.repeat_answers import repeats_answer_with
 from dsr.sources import request_source
 from dsr.states import LiftReason, RequestStatus
 from subjects.changes import subject_changes_check
@@ -142,9 +143,9 @@ def request_complete_locked(
         raise InvalidInput(_("Write the answer to the complaint; the customer reads it."), field="note")
     if request.type == RequestType.WITHDRAW or request.type in RESTRICTION_TYPES:
         _recipients_check(request_recipients_open(request) if open_recipients is None else open_recipients)
-    return move(
-        request, to=target, actor=actor, reason=reason, note=note, overdue_reason=overdue_reason, now=now
-    )
+    move(request, to=target, actor=actor, reason=reason, note=note, overdue_reason=overdue_reason, now=now)
+    repeats_answer_with(request, actor=actor, now=now)
+    return request
 
 
 def _recipients_check(duties: list[WithdrawalDuty]) -> None:

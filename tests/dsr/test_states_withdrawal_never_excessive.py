@@ -42,3 +42,23 @@ def test_an_access_request_may_still_be_refused_as_excessive_with_its_note(subje
         actor=STAFF, request_id=request.pk, reason="manifestly_unfounded", note=NOTE
     )
     assert refused.status == "rejected"
+
+
+def test_a_withdrawal_is_not_refused_for_another_reason_of_the_banks(subject):
+    """The catch-all "Other reason (explained in the note)" is the bank's judgement too: refused so before
+    the requester is verified, the consent stays live after the customer said no. Only a requester who
+    cannot be verified is refused (once verified, the withdrawal is in force and is refused no more)."""
+    consent = grant(subject, make_purpose("marketing"))
+    request = make_request(subject, type="withdraw", purposes=["marketing"])
+
+    assert request_refusal_reasons(request, to=RequestStatus.REJECTED) == ["identity_not_verified"]
+    with pytest.raises(InvalidInput) as refused:
+        services.request_reject(actor=STAFF, request_id=request.pk, reason="other", note=NOTE)
+    assert refused.value.field == "reason"
+    assert Consent.objects.get(pk=consent.pk).status == "granted"
+
+
+def test_an_access_request_may_still_be_refused_for_another_reason_in_the_note(subject):
+    request = make_request(subject, type="access")
+    refused = services.request_reject(actor=STAFF, request_id=request.pk, reason="other", note=NOTE)
+    assert refused.status == "rejected"
