@@ -16,13 +16,13 @@ been so; a row a migration adds (a new regime or request type) likewise times pa
 from __future__ import annotations
 
 import copy
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 from django.core.exceptions import FieldDoesNotExist
 
 from audit.models import AuditEntry
 from deadlines.models import DeadlinePolicy
-from deadlines.policy import rows_in_force
+from deadlines.policy import LOCAL_TZ, rows_in_force
 
 POLICY_CHANGED = "dsr.policy.changed"
 # How an edit's entry writes a value it had before (`str(value)`): an empty one reads back as empty.
@@ -70,6 +70,16 @@ class PolicyHistory:
             for name, values in changed.items():
                 _undo(rows[row_id], name, values["before"])
         return rows_in_force(rows.values(), received_at, occurred_at)
+
+
+    def changes_between(self, since: datetime, until: datetime) -> list[datetime]:
+        """The moments in `(since, until)` the rows changed at, the earliest first: an edit, or the local
+        day a row came into force or ended."""
+        edited = [recorded_at for recorded_at, _row, _changed in self.edits]
+        days = [row.effective_from for row in self.rows if row.effective_from is not None]
+        days += [row.effective_to + timedelta(days=1) for row in self.rows if row.effective_to is not None]
+        started = [datetime.combine(day, time(), tzinfo=LOCAL_TZ) for day in days]
+        return sorted(moment for moment in {*edited, *started} if since < moment < until)
 
 
 def _undo(row: DeadlinePolicy, name: str, before: str) -> None:

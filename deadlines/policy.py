@@ -226,6 +226,13 @@ def binding_period(
     What a page quotes ("recipients stop within 72 hours"); None when no row sets one."""
     at = at or timezone.now()
     rows = _policies_in_force(request_type, at, None)
+    return binding_period_among(rows, at, processor_involved=processor_involved)
+
+
+def binding_period_among(
+    rows: list[DeadlinePolicy], at: datetime, *, processor_involved: bool = False
+) -> BindingPeriod | None:
+    """`binding_period` of `rows` in force at `at`, as they stand or stood (`deadlines.history`)."""
     binding = _bank_row(rows)
     if binding is None:
         law = [row for row in rows if row.regime != DeadlineRegime.BANK and row.period is not None]

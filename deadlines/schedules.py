@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 
 from celery import current_app
 from django.db import transaction
@@ -49,15 +49,27 @@ def report_times() -> list[ReportTime]:
     times = []
     for name, label in REPORTS.items():
         row = rows.get(name)
-        if row is not None and row.crontab is not None:
-            hour, minute = int(row.crontab.hour), int(row.crontab.minute)
-        else:
-            schedule = current_app.conf.beat_schedule[name]["schedule"]
-            hour, minute = min(schedule.hour), min(schedule.minute)
+        at = _time_of_day(name, row)
         times.append(
-            ReportTime(name, str(label), hour, minute, row is not None and row.description == CHANGED_BY_DPO)
+            ReportTime(
+                name, str(label), at.hour, at.minute, row is not None and row.description == CHANGED_BY_DPO
+            )
         )
     return times
+
+
+def job_time_of_day(name: str) -> time:
+    """The local time of day beat runs the daily job `name` of `config/celery.py`, as `report_times`
+    reads it, for the pages that tell when a job acts."""
+    return _time_of_day(name, PeriodicTask.objects.filter(name=name).select_related("crontab").first())
+
+
+def _time_of_day(name: str, row: PeriodicTask | None) -> time:
+    """A daily job's time: its beat row's when beat has written it, else `config/celery.py`'s."""
+    if row is not None and row.crontab is not None:
+        return time(int(row.crontab.hour), int(row.crontab.minute))
+    schedule = current_app.conf.beat_schedule[name]["schedule"]
+    return time(min(schedule.hour), min(schedule.minute))
 
 
 def _cron_field(values: set[int], every: range) -> str:

@@ -4,10 +4,14 @@ that show the deadline policy, the pages and texts that tell how soon recipients
 
 from __future__ import annotations
 
+from datetime import datetime
+from functools import reduce
+
 from django.utils.translation import gettext, ngettext
 
+from deadlines.history import PolicyHistory
 from deadlines.models import PeriodUnit
-from deadlines.policy import binding_period
+from deadlines.policy import BindingPeriod, binding_period, binding_period_among
 
 
 def _hours(count: int) -> str:
@@ -54,7 +58,30 @@ def binding_period_named(request_type: str, *, processor_involved: bool = False)
     """The period that times work of `request_type` now (`deadlines.policy.binding_period`), named by
     whose it is: "the bank's commitment (72 hours)", or "the legal deadline (20 calendar days)" where the
     bank sets none and the law's period times the work; a dash where no row sets one."""
-    period = binding_period(request_type, processor_involved=processor_involved)
+    return _named(binding_period(request_type, processor_involved=processor_involved))
+
+
+def binding_periods_named_between(
+    request_type: str, since: datetime, until: datetime, *, processor_involved: bool = False
+) -> str:
+    """The periods that timed work of `request_type` received in `[since, until)`, as the rules stood then
+    (`deadlines.history`: a report of a past month quotes that month's, not today's), each named as
+    `binding_period_named` names it: one, or each in turn where the DPO changed it within ("the bank's
+    commitment (72 hours), then the bank's commitment (48 hours)")."""
+    history = PolicyHistory.since(request_type, since)
+    moments = [since, *history.changes_between(since, until)]
+    named = dict.fromkeys(
+        _named(binding_period_among(history.in_force(at), at, processor_involved=processor_involved))
+        for at in moments
+    )
+    return reduce(_then, named)
+
+
+def _then(before: str, after: str) -> str:
+    return gettext("%(before)s, then %(after)s") % {"before": before, "after": after}
+
+
+def _named(period: BindingPeriod | None) -> str:
     if period is None:
         return NO_PERIOD
     words = period_in_words(period.amount, period.unit)

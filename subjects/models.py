@@ -101,6 +101,9 @@ class DataSubject(models.Model):
     # When the platform erased the former customer's data because the bank's retention had ended
     # (`dsr.services.former_customers`): the mark that keeps the nightly job from erasing them twice.
     retention_erased_at = models.DateTimeField(_("erased after retention"), null=True, blank=True)
+    # The last day a relationship's end just brought forward (`dsr.services.deletion.corrected_last_day`)
+    # keeps the former customer from the retention's erasure: a mistyped year is put right first.
+    retention_kept_through = models.DateField(_("kept after a corrected end through"), null=True, blank=True)
     # Law 91/2025: a deceased person's data is processed only with the consent of their spouse or adult
     # children (or parents); the consents they gave stop on the day staff record the death.
     deceased_on = models.DateField(_("deceased on"), null=True, blank=True)

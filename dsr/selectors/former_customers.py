@@ -54,9 +54,10 @@ def retention_ended_through(*, today: date) -> date | None:
 def former_customers_past_retention(*, today: date) -> QuerySet[DataSubject]:
     """The former customers whose relationship ended by `retention_ended_through`, not yet erased for
     it, the longest gone first; none with a request still open (a complaint included, or one they filed
-    as a child's guardian), a legal hold not yet released or a hold for a dispute in force today: what
-    those may need is kept; nor the guardian on record of a child whose own retention has not run out
-    (a current customer's guardian acts for them). A customer whose deletion was answered since the
+    as a child's guardian), an end corrected within its grace (`retention_kept_through`), a legal hold
+    not yet released or a hold for a dispute in force today: what those may need is kept; nor the
+    guardian on record of a child whose own retention has not run out (a current customer's guardian
+    acts for them). A customer whose deletion was answered since the
     relationship ended was erased by it, and its holds end by the nightly release."""
     return _ended_through(retention_ended_through(today=today), today=today)
 
@@ -76,6 +77,8 @@ def _ended_through(through: date | None, *, today: date) -> QuerySet[DataSubject
     )
     return (
         DataSubject.objects.filter(relationship_ended_on__lte=through, retention_erased_at__isnull=True)
+        # An end just brought forward waits its correction's grace, as a legal hold's would.
+        .exclude(retention_kept_through__gt=today - RELEASED_AFTER_LAST_DAY)
         .exclude(Exists(filed.filter(status__in=sorted(OPEN))))
         .exclude(Exists(deletions_answered.filter(closed_on__gte=OuterRef("relationship_ended_on"))))
         .exclude(Exists(LegalHold.objects.filter(subject_id=customer, released_at__isnull=True)))

@@ -300,6 +300,17 @@ def holds_dated_audit(dated: list[LegalHold], *, actor: Actor, now: datetime) ->
     )
 
 
+def corrected_last_day(corrected: date | None, *, previous: date | None, today: date) -> date | None:
+    """The last day kept after a correction of the relationship's end moved it from `previous` to
+    `corrected` (a hold's end, or the end itself): one brought forward, or set, to a day already past or
+    within `HOLD_CORRECTION_GRACE` becomes the grace's end, so a correction made the wrong way is put
+    right before anything is erased for it. Cleared, or put back: `corrected` itself (the grace guards
+    only an end brought forward)."""
+    if corrected is None or (previous is not None and corrected >= previous):
+        return corrected
+    return max(corrected, today + HOLD_CORRECTION_GRACE)
+
+
 def holds_redate_after_rectification(
     *, actor: Actor, subject: DataSubject, changed: frozenset, before: Mapping[str, Any], now: datetime,
     source: str = "", **kwargs: Any,
@@ -313,7 +324,6 @@ def holds_redate_after_rectification(
     if "relationship_ended_on" not in changed:
         return
     today = timezone.localtime(now, LOCAL_TZ).date()
-    earliest = today + HOLD_CORRECTION_GRACE
     waiting = LegalHold.objects.filter(subject_id=subject.pk, released_at__isnull=True).exclude(
         start_event=RetentionStart.REQUEST
     )
@@ -323,11 +333,7 @@ def holds_redate_after_rectification(
             period_months=hold.period_months,
             relationship_ended_on=subject.relationship_ended_on,
         )
-        if legal_end is None or (hold.ends_on is not None and legal_end >= hold.ends_on):
-            # Cleared, or put back: the law's date itself (the grace guards only an end brought forward).
-            ends_on = legal_end
-        else:
-            ends_on = max(legal_end, earliest)
+        ends_on = corrected_last_day(legal_end, previous=hold.ends_on, today=today)
         if ends_on == hold.ends_on:
             continue
         previous, hold.ends_on = hold.ends_on, ends_on

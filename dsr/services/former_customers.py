@@ -7,6 +7,7 @@ a deletion. The nightly job runs it once the bank turns it on (`FORMER_CUSTOMERS
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +22,7 @@ from core.actors import Actor
 from deadlines.policy import LOCAL_TZ
 from dsr.selectors.former_customers import former_customers_past_retention
 from dsr.selectors.inventory import platform_system
+from dsr.services.deletion import corrected_last_day
 from dsr.services.erasure import erase, platform_copies_erase
 from subjects.locks import subjects_locked
 from subjects.models import DataSubject
@@ -93,17 +95,25 @@ def _former_customer_erase(subject, *, platform, actor: Actor, now: datetime) ->
 
 
 def retention_mark_follow_relationship(
-    *, subject: DataSubject, changed: frozenset, now: datetime, **kwargs: Any
+    *, subject: DataSubject, changed: frozenset, before: Mapping[str, Any], now: datetime, **kwargs: Any
 ) -> None:
-    """After a rectification (`subjects.follow_ups`), in its transaction: a customer erased after the
-    retention who came back starts a new relationship. Its end cleared, or set later than the day of the
-    erasure, takes the mark off (`retention_erased_at`), so the new relationship's end counts and its
-    retention erases them again; a correction of the erased relationship's own end keeps it. The
-    rectification's audit entry records the change of the end."""
-    erased_at = subject.retention_erased_at
-    if "relationship_ended_on" not in changed or erased_at is None:
+    """After a rectification (`subjects.follow_ups`), in its transaction: a relationship's end brought
+    forward, or set, keeps the customer from the erasure through the grace a legal hold's end so
+    corrected gets (`corrected_last_day`): a year mistyped the wrong way would otherwise erase them that
+    night, irreversibly. A customer erased after the retention who came back starts a new relationship:
+    its end cleared, or set later than the day of the erasure, takes the mark off
+    (`retention_erased_at`), so the new relationship's end counts and its retention erases them again;
+    a correction of the erased relationship's own end keeps it. The rectification's audit entry records
+    the change of the end."""
+    if "relationship_ended_on" not in changed:
         return
+    today = timezone.localtime(now, LOCAL_TZ).date()
     ended_on = subject.relationship_ended_on
-    if ended_on is None or ended_on > timezone.localtime(erased_at, LOCAL_TZ).date():
+    subject.retention_kept_through = corrected_last_day(
+        ended_on, previous=before.get("relationship_ended_on"), today=today
+    )
+    erased_at = subject.retention_erased_at
+    came_back = ended_on is None or ended_on > timezone.localtime(erased_at or now, LOCAL_TZ).date()
+    if erased_at is not None and came_back:
         subject.retention_erased_at = None
-        subject.save(update_fields=["retention_erased_at", "updated_at"])
+    subject.save(update_fields=["retention_kept_through", "retention_erased_at", "updated_at"])

@@ -9,10 +9,13 @@ from django.utils import timezone
 
 from core.access import staff_required
 from deadlines.policy import LOCAL_TZ
+from deadlines.schedules import job_time_of_day
 from dsr.selectors.former_customers import former_customers_past_retention_listed
 
 # The customers a page lists; the count says how many more there are.
 CUSTOMERS_LISTED = 200
+# The beat entry of `config/celery.py` that erases them.
+FORMER_CUSTOMERS_JOB = "erase-former-customers"
 
 
 @staff_required("deadlines.view_deadline_report")
@@ -24,6 +27,7 @@ def former_customers_page(request):
         {
             **former_customers_past_retention_listed(today=today, limit=CUSTOMERS_LISTED),
             "job_on": settings.FORMER_CUSTOMERS_ERASED_AFTER_RETENTION,
+            "job_at": job_time_of_day(FORMER_CUSTOMERS_JOB),
             "today": today,
         },
     )
