@@ -71,7 +71,6 @@ class PolicyHistory:
                 _undo(rows[row_id], name, values["before"])
         return rows_in_force(rows.values(), received_at, occurred_at)
 
-
     def changes_between(self, since: datetime, until: datetime) -> list[datetime]:
         """The moments in `(since, until)` the rows changed at, the earliest first: an edit, or the local
         day a row came into force or ended."""

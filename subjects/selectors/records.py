@@ -253,21 +253,17 @@ def subject_search(query: str) -> QuerySet[DataSubject]:
     )
     digits = re.sub(r"[\s.+()-]", "", query)
     if "@" in query:
-        try:
-            conditions |= Q(email_index__in=blind_index_candidates(normalize_email(query)))
-        except InvalidInput:
-            pass
+        typed = ("email",)
     elif digits.isdigit():
-        indexes = ((normalize_national_id, "national_id_index"), (normalize_phone, "phone_index"))
-        for normalize, field in indexes:
-            try:
-                conditions |= Q(**{f"{field}__in": blind_index_candidates(normalize(query))})
-            except InvalidInput:
-                continue
-    try:
-        conditions |= Q(passport_number_index__in=blind_index_candidates(passport_number_searched(query)))
-    except InvalidInput:
-        pass
+        typed = ("national_id", "phone")
+    else:
+        typed = ()
+    # A passport number may be all letters and digits or all digits: it is tried whatever was typed.
+    for field in (*typed, "passport_number"):
+        try:
+            conditions |= _index_match(field, query)
+        except InvalidInput:
+            continue
     return DataSubject.objects.filter(conditions).order_by("external_ref")
 
 
@@ -284,5 +280,10 @@ def subject_filter_by_index(
 ) -> QuerySet[DataSubject]:
     """Exact match on one encrypted identifier through its blind index; a malformed value is an
     InvalidInput naming the field (it could match nothing)."""
-    normalized = SEARCHABLE_FIELDS[field](value)
-    return queryset.filter(**{f"{field}_index__in": blind_index_candidates(normalized)})
+    return queryset.filter(_index_match(field, value))
+
+
+def _index_match(field: str, value: str) -> Q:
+    """`value` matched whole on `field`'s blind index, in the field's one form (`SEARCHABLE_FIELDS`);
+    InvalidInput naming the field when it is malformed."""
+    return Q(**{f"{field}_index__in": blind_index_candidates(SEARCHABLE_FIELDS[field](value))})
