@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import reduce
+from itertools import groupby
 
 from django.utils.translation import gettext, ngettext
 
@@ -70,11 +71,12 @@ def binding_periods_named_between(
     commitment (72 hours), then the bank's commitment (48 hours)")."""
     history = PolicyHistory.since(request_type, since)
     moments = [since, *history.changes_between(since, until)]
-    named = dict.fromkeys(
+    named = (
         _named(binding_period_among(history.in_force(at), at, processor_involved=processor_involved))
         for at in moments
     )
-    return reduce(_then, named)
+    # A period changed and changed back is quoted in each turn; only a change that named the same is merged.
+    return reduce(_then, (name for name, _turn in groupby(named)))
 
 
 def _then(before: str, after: str) -> str:

@@ -61,3 +61,18 @@ def test_a_years_report_quotes_every_period_of_the_year(dpo, logged_in):
     year = _recipients_paragraph(client, year="2025")
 
     assert before in year and after in year
+
+
+def test_a_period_changed_and_changed_back_within_the_month_is_quoted_in_each_turn(dpo, logged_in):
+    with translation.override("en"):
+        first = binding_period_named("withdraw", processor_involved=True)
+    original_hours = DeadlinePolicy.objects.get(request_type="withdraw", regime=DeadlineRegime.BANK).period
+    _withdrawal_period_edited(hours=12, on=datetime(2026, 4, 10, 9, tzinfo=VN))
+    with translation.override("en"):
+        shorter = binding_period_named("withdraw", processor_involved=True)
+    _withdrawal_period_edited(hours=original_hours, on=datetime(2026, 4, 20, 9, tzinfo=VN))
+    client = logged_in(dpo)
+
+    april = _recipients_paragraph(client, month="2026-04")
+
+    assert f"{first}, then {shorter}, then {first}" in april
