@@ -145,10 +145,6 @@ def breach_notices(breach: Breach) -> Iterator[Notification]:
     return notices.prefetch_related("attempts").order_by("created_at", "pk").iterator(chunk_size=_CHUNK)
 
 
-def notice_outcome(notice: Notification) -> str:
-    return _outcome(notice.status, notice.channel)
-
-
 def _outcome(status: str, channel: str) -> str:
     if status == Notification.Status.PENDING:
         return BEING_SENT
@@ -183,13 +179,12 @@ def breach_notices_csv(breach: Breach) -> tuple[str, int]:
     count = 0
     for notice in breach_notices(breach):
         count += 1
-        outcome = notice_outcome(notice)
         writer.writerow(
             (
                 notice.subject.external_ref,
                 notice.language,
                 local_isoformat(notice.created_at),
-                outcome,
+                _outcome(notice.status, notice.channel),
                 notice.channel,
                 local_isoformat(notice.delivered_at) or "",
                 _attempts_in_words(notice),

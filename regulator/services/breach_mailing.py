@@ -232,18 +232,18 @@ def _mailing_end(
         # Each customer is told once, by whichever mailing reached them first: a mailing adds the notices
         # it created, not the rows it went through (a later one, stopped early or reaching customers found
         # since, goes through customers told already and some new ones).
-        breach.customers_notified += job_checkpoint_noted(job).get("queued", 0)
+        queued = job_checkpoint_noted(job).get("queued", 0)
+        breach.customers_notified += queued
         fields = ["customers_notified"]
-        # When they were told is the first mailing's end: a later one (pressed again, or reaching customers
-        # found since) must not date the notice after it went.
-        if to == JobStatus.DONE and breach.customers_notified_at is None:
-            breach.customers_notified_at = now
-            fields.append("customers_notified_at")
         if to == JobStatus.DONE:
+            # When they were told is the first mailing's end: a later one (pressed again, or reaching
+            # customers found since) must not date the notice after it went.
+            if breach.customers_notified_at is None:
+                breach.customers_notified_at = now
+                fields.append("customers_notified_at")
             audit_record(
                 action="regulator.breach.customers_notified", actor=actor, target=breach, now=now,
-                data={"reference": breach.reference, "messages": job.rows_done,
-                      "queued": job_checkpoint_noted(job).get("queued", 0)},
+                data={"reference": breach.reference, "messages": job.rows_done, "queued": queued},
             )
         breach.save(update_fields=fields)
         return job_move(job, to=to, actor=Actor.system("breach-mailing"), now=now)

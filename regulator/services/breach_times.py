@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import Conflict, InvalidInput, required_text
 from core.moments import check_in_range
 from deadlines.history import policies_as_of
-from deadlines.policy import deadline_fallen_due, deadlines_for
+from deadlines.policy import Deadlines, deadline_fallen_due, deadlines_for
 from regulator.models import Breach
 from regulator.policy import BREACH_NOTIFICATION
 from regulator.selectors import breach_times_correctable
@@ -39,6 +39,15 @@ def breach_times_check(occurred_at: datetime | None, detected_at: datetime | Non
         raise InvalidInput(_("A breach cannot be detected before it occurred."), field="detected_at")
     if detected_at > now:
         raise InvalidInput(_("The detection time cannot be in the future."), field="detected_at")
+
+
+def breach_clocks(occurred_at: datetime | None, detected_at: datetime) -> Deadlines:
+    """The notification deadlines of a breach with these times, by the policy as it stood at the
+    detection: a later edit of it moves no breach's 72 hours."""
+    return deadlines_for(
+        request_type=BREACH_NOTIFICATION, received_at=detected_at, occurred_at=occurred_at,
+        policies=policies_as_of(BREACH_NOTIFICATION, detected_at, occurred_at),
+    )
 
 
 def before_after(before: Any, after: Any) -> dict[str, Any]:
@@ -90,11 +99,7 @@ def breach_times_correct(
     reason = _correction_reason(changes.get(CORRECTION_REASON_FIELD))
     times = {name: corrected.get(name, getattr(breach, name)) for name in BREACH_TIMES}
     breach_times_check(times["occurred_at"], times["detected_at"], now=now)
-    # Timed by the policy as it stood at the detection: a later edit of it moves no breach's 72 hours.
-    clocks = deadlines_for(
-        request_type=BREACH_NOTIFICATION, received_at=times["detected_at"], occurred_at=times["occurred_at"],
-        policies=policies_as_of(BREACH_NOTIFICATION, times["detected_at"], times["occurred_at"]),
-    )
+    clocks = breach_clocks(times["occurred_at"], times["detected_at"])
     wanted = dict(times)
     if not deadline_fallen_due(breach.notify_due_at, now=now):
         wanted["notify_due_at"] = clocks.answer_by

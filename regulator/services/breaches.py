@@ -24,8 +24,6 @@ from core.actors import Actor
 from core.db import value_locked
 from core.errors import Conflict, InvalidInput
 from deadlines.clocks import deadline_missed_record
-from deadlines.history import policies_as_of
-from deadlines.policy import deadlines_for
 from dsr.models import DataCategory, System
 from regulator.clock_sources import BREACH_CLOCK, BREACH_SOURCE
 from regulator.documents import form08
@@ -37,7 +35,6 @@ from regulator.models import (
     BreachStatus,
     BreachStatusChange,
 )
-from regulator.policy import BREACH_NOTIFICATION
 from regulator.selectors import (
     breach_affected_subjects,
     breach_customers_mailing_live,
@@ -45,7 +42,12 @@ from regulator.selectors import (
     breach_needs_customer_notice,
 )
 from regulator.services._lookup import breach_for_update, codes_lookup
-from regulator.services.breach_times import before_after, breach_times_check, breach_times_correct
+from regulator.services.breach_times import (
+    before_after,
+    breach_clocks,
+    breach_times_check,
+    breach_times_correct,
+)
 from regulator.states import BREACH_MACHINE
 
 _TEXT_FIELDS = (
@@ -135,8 +137,7 @@ def breach_record(
         raise InvalidInput(_("Name at least one affected system."), field="systems")
     if not category_rows:
         raise InvalidInput(_("Name at least one affected data category."), field="categories")
-    clocks = deadlines_for(request_type=BREACH_NOTIFICATION, received_at=detected_at, occurred_at=occurred_at,
-                           policies=policies_as_of(BREACH_NOTIFICATION, detected_at, occurred_at))
+    clocks = breach_clocks(occurred_at, detected_at)
     with transaction.atomic(durable=True):
         breach = Breach.objects.create(
             reference=_next_reference(timezone.localtime(detected_at).year),
