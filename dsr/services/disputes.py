@@ -103,8 +103,7 @@ def dispute_hold_lift(*, actor: Actor, dispute_id, reason: str, now: datetime | 
 
 
 def _deletions_resume(subject_id, *, actor: Actor, now: datetime) -> None:
-    if dispute_keeps_customer_data(subject_id, now=now):
-        return
+    # `tasks_fan_out` sends nothing to a deletion while another hold for a dispute is in force.
     for request in _deletions_worked_on(subject_id):
         tasks_fan_out(request, actor=actor, now=now)
 
