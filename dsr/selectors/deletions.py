@@ -12,14 +12,13 @@ from django.utils import timezone
 from deadlines.local_days import LOCAL_TZ, add_months
 from deadlines.models import RequestType
 from dsr.models import (
-    LIVE_SYSTEM_TASK,
     DataSubjectRequest,
     DisputeHold,
     LegalHold,
     RetentionStart,
-    System,
     TaskStatus,
 )
+from dsr.selectors.inventory import systems_untasked
 from dsr.states import OPEN, WORKED_ON
 from subjects.models import DataSubject
 
@@ -69,9 +68,7 @@ def deletion_systems_untold(request: DataSubjectRequest) -> bool:
     back, or its tasks called off, by a hold for a dispute)."""
     if request.identity_verified_at is None:
         return False
-    told = set(request.tasks.filter(LIVE_SYSTEM_TASK).values_list("system_id", flat=True))
-    active = System.objects.filter(active=True)
-    return any(system.acts_on(request.type) and system.pk not in told for system in active)
+    return bool(systems_untasked(request))
 
 
 def deletions_worked_on() -> QuerySet[DataSubjectRequest]:
