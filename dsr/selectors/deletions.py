@@ -12,14 +12,13 @@ from django.utils import timezone
 from deadlines.local_days import LOCAL_TZ, add_months
 from deadlines.models import RequestType
 from dsr.models import (
-    LIVE_SYSTEM_TASK,
     DataSubjectRequest,
     DisputeHold,
     LegalHold,
     RetentionStart,
-    System,
     TaskStatus,
 )
+from dsr.selectors.inventory import systems_untasked
 from dsr.states import OPEN, WORKED_ON
 from subjects.models import DataSubject
 
@@ -69,17 +68,22 @@ def deletion_systems_untold(request: DataSubjectRequest) -> bool:
     back, or its tasks called off, by a hold for a dispute)."""
     if request.identity_verified_at is None:
         return False
-    told = set(request.tasks.filter(LIVE_SYSTEM_TASK).values_list("system_id", flat=True))
-    active = System.objects.filter(active=True)
-    return any(system.acts_on(request.type) and system.pk not in told for system in active)
+    return bool(systems_untasked(request))
+
+
+def deletions_worked_on() -> QuerySet[DataSubjectRequest]:
+    """Verified deletions being worked on: those whose systems a hold for a dispute stands down, or lets
+    be told again once it ends."""
+    return DataSubjectRequest.objects.filter(
+        type=RequestType.DELETE, status__in=sorted(WORKED_ON), identity_verified_at__isnull=False
+    )
 
 
 def deletions_erasing_under_disputes(*, on: date) -> QuerySet[DataSubjectRequest]:
     """Verified deletions being worked on, an erase task still open, of customers a hold for a dispute
     in force on the local day `on` keeps (a hold dated to start later, come into force)."""
-    return DataSubjectRequest.objects.filter(
-        subject_id__in=disputes_in_force(on=on).values("subject_id"), type=RequestType.DELETE,
-        status__in=sorted(WORKED_ON), identity_verified_at__isnull=False,
+    return deletions_worked_on().filter(
+        subject_id__in=disputes_in_force(on=on).values("subject_id"),
         tasks__status=TaskStatus.OPEN, tasks__hold__isnull=True,
     ).distinct()
 
@@ -88,10 +92,9 @@ def deletions_awaiting_instructions(*, on: date) -> QuerySet[DataSubjectRequest]
     """Verified deletions being worked on of customers a hold for a dispute kept, run out before the
     local day `on` and not lifted, and none in force now: their systems are told the night after."""
     ran_out = DisputeHold.objects.filter(lifted_at__isnull=True, ends_on__lt=on).values("subject_id")
-    return DataSubjectRequest.objects.filter(
-        subject_id__in=ran_out, type=RequestType.DELETE, status__in=sorted(WORKED_ON),
-        identity_verified_at__isnull=False,
-    ).exclude(subject_id__in=disputes_in_force(on=on).values("subject_id"))
+    return deletions_worked_on().filter(subject_id__in=ran_out).exclude(
+        subject_id__in=disputes_in_force(on=on).values("subject_id")
+    )
 
 
 def disputes_of_customer(subject_id, *, on: date) -> QuerySet[DisputeHold]:

@@ -46,6 +46,17 @@ def systems_inventory() -> dict[str, Any]:
     }
 
 
+def systems_untasked(request) -> list[System]:
+    """The active systems acting on `request`'s type that have no live task of it (`LIVE_SYSTEM_TASK`), by
+    code: those its fan-out gives one (`dsr.services.fanout.tasks_fan_out`)."""
+    tasked = set(request.tasks.filter(LIVE_SYSTEM_TASK).values_list("system_id", flat=True))
+    return [
+        system
+        for system in System.objects.filter(active=True).select_related("integration_client").order_by("code")
+        if system.acts_on(request.type) and system.pk not in tasked
+    ]
+
+
 def platform_system() -> System | None:
     """The platform itself as a system of the inventory, when it is there and active."""
     return System.objects.filter(code=PLATFORM_SYSTEM, active=True).first()

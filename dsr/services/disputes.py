@@ -14,16 +14,15 @@ from audit.services import audit_record
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound
 from deadlines.local_days import LOCAL_TZ
-from deadlines.models import RequestType
 from dsr.models import DataSubjectRequest, DisputeHold
 from dsr.selectors.deletions import (
     deletions_awaiting_instructions,
     deletions_erasing_under_disputes,
+    deletions_worked_on,
     dispute_keeps_customer_data,
 )
 from dsr.services.fanout import tasks_fan_out
 from dsr.services.task_moves import tasks_call_off
-from dsr.states import WORKED_ON
 from subjects.locks import subjects_lock
 from subjects.staff_records import own_record_check
 
@@ -104,18 +103,14 @@ def dispute_hold_lift(*, actor: Actor, dispute_id, reason: str, now: datetime | 
 
 
 def _deletions_resume(subject_id, *, actor: Actor, now: datetime) -> None:
-    if dispute_keeps_customer_data(subject_id, now=now):
-        return
+    # `tasks_fan_out` sends nothing to a deletion while another hold for a dispute is in force.
     for request in _deletions_worked_on(subject_id):
         tasks_fan_out(request, actor=actor, now=now)
 
 
 def _deletions_worked_on(subject_id) -> list[DataSubjectRequest]:
     """The customer's verified deletions being worked on, locked (their customer locked by the caller)."""
-    return list(DataSubjectRequest.objects.select_for_update().filter(
-        subject_id=subject_id, type=RequestType.DELETE, status__in=WORKED_ON,
-        identity_verified_at__isnull=False,
-    ).order_by("pk"))
+    return list(deletions_worked_on().select_for_update().filter(subject_id=subject_id).order_by("pk"))
 
 
 def deletions_follow_disputes(*, now: datetime | None = None) -> int:

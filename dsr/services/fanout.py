@@ -11,8 +11,9 @@ from django.db.models import Exists, OuterRef, Q
 from audit.services import audit_record
 from core.actors import Actor
 from deadlines.models import RequestType
-from dsr.models import LIVE_SYSTEM_TASK, DataSubjectRequest, FulfilmentTask, System
+from dsr.models import DataSubjectRequest, FulfilmentTask, System
 from dsr.selectors.deletions import dispute_keeps_customer_data
+from dsr.selectors.inventory import systems_untasked
 from dsr.services.base import clock_processor_involved, request_locked
 from dsr.services.deletion import (
     deletion_instructions,
@@ -35,12 +36,6 @@ def tasks_fan_out(request: DataSubjectRequest, *, actor: Actor, now: datetime) -
     if request.type == RequestType.DELETE and dispute_keeps_customer_data(request.subject_id, now=now):
         return []
     with transaction.atomic(savepoint=False):
-        systems = [
-            s
-            for s in System.objects.filter(active=True).select_related("integration_client").order_by("code")
-            if s.acts_on(request.type)
-        ]
-        existing = set(request.tasks.filter(LIVE_SYSTEM_TASK).values_list("system_id", flat=True))
         created = [
             FulfilmentTask(
                 request=request,
@@ -48,8 +43,7 @@ def tasks_fan_out(request: DataSubjectRequest, *, actor: Actor, now: datetime) -
                 created_at=now,
                 instructions=deletion_instructions(request, s) if request.type == RequestType.DELETE else [],
             )
-            for s in systems
-            if s.pk not in existing
+            for s in systems_untasked(request)
         ]
         FulfilmentTask.objects.bulk_create(created)
         if created:

@@ -113,7 +113,9 @@ def retention_mark_follow_relationship(
         ended_on, previous=before.get("relationship_ended_on"), today=today
     )
     erased_at = subject.retention_erased_at
-    came_back = ended_on is None or ended_on > timezone.localtime(erased_at or now, LOCAL_TZ).date()
-    if erased_at is not None and came_back:
+    came_back = erased_at is not None and (
+        ended_on is None or ended_on > timezone.localtime(erased_at, LOCAL_TZ).date()
+    )
+    if came_back:
         subject.retention_erased_at = None
     subject.save(update_fields=["retention_kept_through", "retention_erased_at", "updated_at"])

@@ -80,6 +80,13 @@ def test_lifting_the_hold_sends_the_systems_their_instructions(under_review, pri
     assert answered.status == "partially_completed"
 
 
+
+def test_lifting_one_hold_sends_nothing_while_another_is_in_force(under_review, subject, dpo):
+    request, dispute = under_review
+    _hold(dpo, subject)
+    services.dispute_hold_lift(actor=actor_for_user(dpo), dispute_id=dispute.pk, reason="Vụ việc đã kết thúc")
+    assert not FulfilmentTask.objects.filter(request=request).exists()
+
 def test_the_request_page_says_why_without_naming_the_dispute(under_review, privacy_officer, client):
     request, _dispute = under_review
     client.force_login(privacy_officer)
