@@ -27,3 +27,18 @@ def subject_reference(external_ref: str, relationship: str) -> str:
             field="external_ref",
         )
     return ref
+
+
+def relationship_corrected(value: str) -> str:
+    """The relationship a record registered by mistake is corrected to (a guarantor recorded as a payee).
+    Becoming a customer is no correction: the record moves to the customer number core banking gave
+    (`customer_number_change`, kind became_customer), which the CIF-keyed systems follow."""
+    if value not in SubjectRelationship.values:
+        raise InvalidInput(_("Choose what the person is to the bank."), field="relationship")
+    if value == SubjectRelationship.CUSTOMER:
+        raise InvalidInput(
+            _("A person becomes a customer when their record moves to the customer number (CIF) core banking "
+              "gave them (number change of kind became_customer), not by a correction."),
+            field="relationship",
+        )
+    return value
