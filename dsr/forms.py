@@ -26,6 +26,7 @@ from dsr.models import OutcomeReason
 from dsr.selectors import request_refusal_reasons
 from dsr.services.policy import POLICY_FIELDS
 from dsr.states import LiftReason, RequestStatus
+from subjects.non_customers import SUBJECT_REFERENCE_LABEL
 
 BLANK = [("", NO_CHOICE)]
 CUSTOMER_TYPES = [(value, label) for value, label in RequestType.choices]
@@ -75,7 +76,7 @@ class QueueFilterForm(_AssigneeChoicesMixin, forms.Form):
     type = forms.ChoiceField(label=_("Type"), choices=BLANK + RequestType.choices, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=BLANK + RequestStatus.choices, required=False)
     # The customer page's link to all of one customer's requests.
-    subject = forms.CharField(label=_("Customer (CIF)"), max_length=64, required=False)
+    subject = forms.CharField(label=SUBJECT_REFERENCE_LABEL, max_length=64, required=False)
     # With a customer: also the requests they filed as guardian for a ward, as the customer page counts.
     as_guardian = forms.BooleanField(label=_("Include those filed as guardian"), required=False)
     assignee = UserChoiceField(label=_("Assigned to"), required=False)
@@ -173,7 +174,7 @@ class StaffIntakeForm(CorrectionFields):
     field_order = ["subject_ref", "type", "channel", "received_on", "details", "purposes", "guardian_ref",
                    "representative_id_number", "repeat_confirmed"]
 
-    subject_ref = forms.CharField(label=_("Customer number (CIF)"), max_length=64)
+    subject_ref = forms.CharField(label=SUBJECT_REFERENCE_LABEL, max_length=64)
     # Both chosen, never pre-selected: an officer in a hurry would otherwise record a phone call as a
     # branch visit, a deletion as an access request. Staff profiles carry no desk to default from.
     type = forms.ChoiceField(label=_("Request type"), choices=BLANK + RequestType.choices)

@@ -10,6 +10,10 @@ from core.errors import InvalidInput
 from subjects.models import NON_CUSTOMER_REF_PREFIX, SubjectRelationship
 from subjects.validators import validate_external_ref
 
+# The label of a field that finds a person by the number they are known by: a customer's CIF, or the
+# reference of someone who is not a customer (`NON_CUSTOMER_REF_PREFIX`).
+SUBJECT_REFERENCE_LABEL = _("Customer number (CIF) or reference")
+
 
 def subject_reference(external_ref: str, relationship: str) -> str:
     """The record's reference: a customer's CIF as core banking writes it; for someone who is not a
