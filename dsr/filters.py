@@ -1,6 +1,7 @@
 """The request list's query parameters in one FilterSet: `status`, `subject` (CIF) with `as_guardian`,
-`type`, `assignee`, and the deadline flags `overdue`, `due_soon` and `acknowledgement_overdue`; a bad
-value is a 400 naming the parameter. The API list and the staff queue page read it alike.
+`type`, `relationship` (the person's, `SubjectRelationship`), `assignee`, and the deadline flags
+`overdue`, `due_soon` and `acknowledgement_overdue`; a bad value is a 400 naming the parameter. The API
+list and the staff queue page read it alike.
 `REQUEST_FILTERS` describes the same parameters in the OpenAPI schema. The open fulfilment tasks narrow
 by `request` and `system` (`TaskFilterSet`)."""
 
@@ -18,11 +19,16 @@ from deadlines.models import RequestType
 from dsr.selectors import DUE_SOON, requests_by_deadline, requests_of_customer, staff_member_exists
 from dsr.states import RequestStatus
 from subjects.filters import SubjectStatusFilterSet
+from subjects.models import SubjectRelationship
 from subjects.selectors import subject_id_for_cif
 
 
 class RequestFilterSet(SubjectStatusFilterSet):
     type = django_filters.ChoiceFilter(field_name="type", choices=RequestType.choices)
+    # The requests of guarantors, payees... apart from customers' (the regulator's figures ask for them).
+    relationship = django_filters.ChoiceFilter(
+        field_name="subject__relationship", choices=SubjectRelationship.choices
+    )
     # A user id is a positive 64-bit integer; longer digit strings overflow the database driver.
     assignee = django_filters.CharFilter(
         field_name="assignee_id", validators=[RegexValidator(r"^[0-9]{1,18}\Z")]
@@ -37,6 +43,7 @@ class RequestFilterSet(SubjectStatusFilterSet):
     messages = {
         **SubjectStatusFilterSet.messages,
         "type": _("Unknown request type."),
+        "relationship": _("Unknown relationship with the bank."),
         "assignee": _("Give the assignee as a user id."),
         "as_guardian": FLAG_MESSAGE,
         "overdue": FLAG_MESSAGE,
@@ -103,6 +110,11 @@ class RequestFilterSet(SubjectStatusFilterSet):
 REQUEST_FILTERS = [
     OpenApiParameter("status", str, enum=RequestStatus.values),
     OpenApiParameter("type", str, enum=RequestType.values),
+    OpenApiParameter(
+        "relationship", str, enum=SubjectRelationship.values,
+        description="Only the requests of people with this relationship with the bank (`guarantor`, "
+        "`payee`...): non-customers' requests apart from customers'.",
+    ),
     OpenApiParameter(
         "overdue", bool,
         description="Only open requests past a deadline, the bank's or the law's, on a running clock.",

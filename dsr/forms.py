@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -13,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consents.selectors import purposes_active
 from consents.services.rules import witnessed_channel_choices
-from core.forms import NO_CHOICE, DayFormField, ModelChoiceField, MomentFormField, email_input, phone_input
+from core.forms import NO_CHOICE, DayFormField, ModelChoiceField, email_input, phone_input
 from deadlines.models import (
     OCCURRENCE_TYPES,
     PERIOD_MAX,
@@ -26,6 +24,7 @@ from dsr.models import OutcomeReason
 from dsr.selectors import request_refusal_reasons
 from dsr.services.policy import POLICY_FIELDS
 from dsr.states import LiftReason, RequestStatus
+from subjects.non_customers import SUBJECT_REFERENCE_LABEL
 
 BLANK = [("", NO_CHOICE)]
 CUSTOMER_TYPES = [(value, label) for value, label in RequestType.choices]
@@ -49,56 +48,6 @@ class _AssigneeChoicesMixin:
         super().__init__(*args, **kwargs)
         if staff_queryset is not None:
             self.fields["assignee"].queryset = staff_queryset
-
-
-class ClosedDateInput(forms.DateInput):
-    """A date picker for the queue's closed-date filters. The report's links carry exact ISO moments
-    ("2026-03-09T00:00:00+07:00"); the picker shows their day, which a date input can hold."""
-
-    input_type = "date"
-
-    def format_value(self, value):
-        if isinstance(value, datetime):
-            return (timezone.localtime(value) if timezone.is_aware(value) else value).date().isoformat()
-        if isinstance(value, str) and re.match(r"\d{4}-\d{2}-\d{2}", value):
-            return value[:10]
-        return super().format_value(value)
-
-
-class QueueFilterForm(_AssigneeChoicesMixin, forms.Form):
-    reference = forms.CharField(
-        label=_("Request reference"),
-        max_length=60,
-        required=False,
-        help_text=_("As on the receipt or in the e-mail, e.g. YC-261202-CDE639"),
-    )
-    type = forms.ChoiceField(label=_("Type"), choices=BLANK + RequestType.choices, required=False)
-    status = forms.ChoiceField(label=_("Status"), choices=BLANK + RequestStatus.choices, required=False)
-    # The customer page's link to all of one customer's requests.
-    subject = forms.CharField(label=_("Customer (CIF)"), max_length=64, required=False)
-    # With a customer: also the requests they filed as guardian for a ward, as the customer page counts.
-    as_guardian = forms.BooleanField(label=_("Include those filed as guardian"), required=False)
-    assignee = UserChoiceField(label=_("Assigned to"), required=False)
-    due = forms.ChoiceField(
-        label=_("Deadline"),
-        required=False,
-        choices=BLANK
-        + [
-            ("soon", _("Due in 24 hours")),
-            ("overdue", _("Overdue")),
-            ("acknowledgement", _("Past the acknowledgement deadline")),
-            ("attention", _("Overdue, past the acknowledgement deadline or due in 24 hours")),
-        ],
-    )
-    closed = forms.ChoiceField(
-        label=_("Answered"),
-        required=False,
-        choices=BLANK + [("late", _("Closed late")), ("on_time", _("Closed on time")),
-                         ("late_by_law", _("Closed after the statutory deadline"))],
-    )
-    # Dates or the exact ISO moments the report's links carry (its period need not start at midnight).
-    since = MomentFormField(label=_("Closed from"), required=False, widget=ClosedDateInput)
-    until = MomentFormField(label=_("until (not included)"), required=False, widget=ClosedDateInput)
 
 
 class PurposeChoiceField(forms.MultipleChoiceField):
@@ -173,7 +122,7 @@ class StaffIntakeForm(CorrectionFields):
     field_order = ["subject_ref", "type", "channel", "received_on", "details", "purposes", "guardian_ref",
                    "representative_id_number", "repeat_confirmed"]
 
-    subject_ref = forms.CharField(label=_("Customer number (CIF)"), max_length=64)
+    subject_ref = forms.CharField(label=SUBJECT_REFERENCE_LABEL, max_length=64)
     # Both chosen, never pre-selected: an officer in a hurry would otherwise record a phone call as a
     # branch visit, a deletion as an access request. Staff profiles carry no desk to default from.
     type = forms.ChoiceField(label=_("Request type"), choices=BLANK + RequestType.choices)

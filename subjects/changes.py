@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from core.db import value_locked
 from core.errors import Conflict, InvalidInput
 from core.text import nfc
-from subjects.crypto import blind_index, blind_index_candidates
+from subjects.crypto import blind_index, blind_index_candidates, fingerprint
 from subjects.models import DataSubject, NationalIdShare, SubjectRelationship
+from subjects.non_customers import relationship_corrected
 from subjects.validators import (
     normalize_email,
     normalize_national_id,
@@ -64,6 +65,8 @@ def personal_fields_clean(
             value = validate_date_of_birth(_iso_date(value), today=timezone.localdate(now))
         elif name == "address":
             value = value.strip()
+        elif name == "relationship":
+            value = relationship_corrected(value)
         elif name == "relationship_ended_on" and value is not None:
             # Retention periods (AML: 5 years) run from it, so it cannot be a date still to come.
             if not isinstance(value, date) or value > timezone.localdate(now):
@@ -96,6 +99,17 @@ def relationship_end_bounds_check(ended_on: date, date_of_birth: date | None) ->
             _("The day the relationship ended is before the customer was born; check the dates."),
             field="relationship_ended_on",
         )
+
+
+# Fields that are not personal data, audited with their old and new values rather than fingerprints.
+PLAIN_AUDITED_FIELDS = ("relationship",)
+
+
+def change_audited(name: str, old: Any, new: Any, *, salt: str) -> dict[str, str]:
+    """The audit's before and after of one corrected field: keyed fingerprints of personal values."""
+    if name in PLAIN_AUDITED_FIELDS:
+        return {"before": old, "after": new}
+    return {"before": fingerprint(old, salt=salt), "after": fingerprint(new, salt=salt)}
 
 
 def personal_value_same(name: str, stored: Any, value: Any) -> bool:

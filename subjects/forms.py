@@ -61,7 +61,15 @@ class SubjectCreateForm(forms.Form):
 
 class RelationshipEndForm(forms.Form):
     """Staff record the day the customer relationship ended (retention periods run from it) and the day
-    the customer died, each ending their consents."""
+    the customer died, each ending their consents; and correct what the person is to the bank when it was
+    registered by mistake (never to a customer: `relationship_corrected`)."""
+
+    relationship = forms.ChoiceField(
+        label=_("Correct the relationship with the bank"), required=False,
+        choices=[("", _("Unchanged")), *((value, label) for value, label in SubjectRelationship.choices
+                                          if value != SubjectRelationship.CUSTOMER)],
+        help_text=_("Only to correct a mistake (a guarantor recorded as a payee)."),
+    )
 
     relationship_ended_on = DayFormField(
         label=_("Relationship ended on"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
@@ -72,6 +80,12 @@ class RelationshipEndForm(forms.Form):
         help_text=_("From the death certificate you saw. The customer's consents stop; their family's "
                     "consent is needed to process their data (Law 91/2025)."),
     )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not cleaned.get("relationship"):
+            cleaned.pop("relationship", None)  # left unchanged: no correction asked
+        return cleaned
 
 
 class GuardianVerifyForm(forms.Form):

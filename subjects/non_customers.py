@@ -10,6 +10,10 @@ from core.errors import InvalidInput
 from subjects.models import NON_CUSTOMER_REF_PREFIX, SubjectRelationship
 from subjects.validators import validate_external_ref
 
+# The label of a field that finds a person by the number they are known by: a customer's CIF, or the
+# reference of someone who is not a customer (`NON_CUSTOMER_REF_PREFIX`).
+SUBJECT_REFERENCE_LABEL = _("Customer number (CIF) or reference")
+
 
 def subject_reference(external_ref: str, relationship: str) -> str:
     """The record's reference: a customer's CIF as core banking writes it; for someone who is not a
@@ -27,3 +31,18 @@ def subject_reference(external_ref: str, relationship: str) -> str:
             field="external_ref",
         )
     return ref
+
+
+def relationship_corrected(value: str) -> str:
+    """The relationship a record registered by mistake is corrected to (a guarantor recorded as a payee).
+    Becoming a customer is no correction: the record moves to the customer number core banking gave
+    (`customer_number_change`, kind became_customer), which the CIF-keyed systems follow."""
+    if value not in SubjectRelationship.values:
+        raise InvalidInput(_("Choose what the person is to the bank."), field="relationship")
+    if value == SubjectRelationship.CUSTOMER:
+        raise InvalidInput(
+            _("A person becomes a customer when their record moves to the customer number (CIF) core banking "
+              "gave them (number change of kind became_customer), not by a correction."),
+            field="relationship",
+        )
+    return value

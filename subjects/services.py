@@ -21,6 +21,7 @@ from core.db import conflict_on_duplicate, durable_entry_point
 from core.errors import Conflict, InvalidInput, required_text
 from core.roles import Role, user_role
 from subjects.changes import (
+    change_audited,
     identity_documents_unclaimed_check,
     personal_fields_clean,
     personal_value_same,
@@ -44,9 +45,7 @@ from subjects.validators import validate_external_ref
 
 RECTIFIABLE_FIELDS = (
     "full_name", "national_id", "passport_number", "date_of_birth", "phone", "email", "address", "guardian",
-    "relationship_ended_on",
-    "deceased_on",
-    "adult_verified",
+    "relationship", "relationship_ended_on", "deceased_on", "adult_verified",
 )
 
 
@@ -214,7 +213,7 @@ def subject_rectify_in_transaction(
             old = getattr(subject, name)
             if not personal_value_same(name, old, value):
                 before[name] = old
-                diff[name] = {"before": fingerprint(old, salt=salt), "after": fingerprint(value, salt=salt)}
+                diff[name] = change_audited(name, old, value, salt=salt)
                 setattr(subject, name, value)
         if not diff:
             _viewed_in_answer(actor, subject, viewed)

@@ -106,8 +106,8 @@ def guardian_verify(request, pk):
 @require_POST
 @staff_required("subjects.change_datasubject")
 def customer_relationship_end(request, pk):
-    """Record (or clear) the end of the customer relationship and the customer's death, as an audited
-    rectification."""
+    """Record (or clear) the end of the customer relationship and the customer's death, and correct a
+    relationship registered by mistake, as an audited rectification."""
     form = RelationshipEndForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -123,7 +123,7 @@ def customer_relationship_end(request, pk):
     except DomainError as error:
         messages.error(request, error.text)
     else:
-        messages.success(request, _("The end of the relationship is recorded."))
+        messages.success(request, _("The relationship with the bank is recorded."))
     return redirect("subjects:customer_detail", pk=pk)
 
 

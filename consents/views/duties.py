@@ -22,6 +22,7 @@ from core.erased import erased_words_shown
 from core.errors import InvalidInput
 from core.forms import form_errors_as_messages, form_submit, form_submit_with_messages
 from core.paging import offset_page
+from subjects.non_customers import SUBJECT_REFERENCE_LABEL
 from subjects.selectors import subject_field_label
 
 DUTY_STATUS_ALL = "all"
@@ -115,6 +116,7 @@ def _duty_list_page(request, *, refused: tuple | None = None):
             "kind": kind,
             "kinds": WithdrawalDuty.Kind.choices,
             "subject_ref": subject_ref,
+            "subject_ref_label": SUBJECT_REFERENCE_LABEL,
             "recipient": recipient,
             "period": period,
             # Appended to each row's forms (confirmation, late reason): their answer comes back here.

@@ -53,11 +53,12 @@ CHILD_FILES_ALONE = frozenset({RequestType.WITHDRAW, RequestType.OBJECT, Request
 
 MAX_PURPOSES = 50
 
-# Guardians are corrected through their own procedure (authority re-checked); the relationship's end, a
-# death and an eKYC check of adulthood are the bank's records, not a customer's correction.
+# Guardians are corrected through their own procedure (authority re-checked); what the person is to the
+# bank, the relationship's end, a death and an eKYC check of adulthood are the bank's records, not a
+# customer's correction.
 CORRECTABLE_FIELDS = tuple(
     f for f in RECTIFIABLE_FIELDS
-    if f not in ("guardian", "relationship_ended_on", "deceased_on", "adult_verified")
+    if f not in ("guardian", "relationship", "relationship_ended_on", "deceased_on", "adult_verified")
 )
 
 # What a correction may remove rather than replace: a contact detail or passport number that is not the

@@ -15,8 +15,8 @@ from core.paging import offset_page
 from core.spreadsheets import spreadsheet_download
 from dsr import services
 from dsr.filters import RequestFilterSet
-from dsr.forms import QueueFilterForm
 from dsr.queue_csv import queue_csv
+from dsr.queue_forms import QueueFilterForm
 from dsr.selectors import (
     DUE_SOON,
     request_queue,
@@ -88,6 +88,7 @@ def queue(request):
     who = {
         "type": data.get("type", ""),
         "status": data.get("status", ""),
+        "relationship": data.get("relationship", ""),
         "subject": subject_ref,
         # The box adds to a customer's requests; ticked alone it meant nothing, and still does.
         "as_guardian": "true" if subject_ref and data.get("as_guardian") else "",

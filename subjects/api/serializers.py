@@ -98,6 +98,12 @@ class SubjectRectifySerializer(ChangeSerializer):
     email = serializers.CharField(max_length=254, required=False, allow_blank=True)
     address = serializers.CharField(max_length=500, required=False, allow_blank=True)
     guardian = serializers.UUIDField(required=False, allow_null=True)
+    relationship = serializers.CharField(
+        max_length=20, required=False,
+        help_text="Corrects what the person is to the bank when it was registered by mistake (guarantor, "
+        "payee...); audited with the old and new value. Not `customer`: use the became_customer number "
+        "change.",
+    )
     relationship_ended_on = serializers.DateField(
         required=False,
         allow_null=True,
