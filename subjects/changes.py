@@ -192,6 +192,10 @@ def subject_changes_check(
     blind indexes), or the refusal it would raise: a value that is not valid, or a citizen ID or passport
     another customer holds. A rectification request's intake asks it too, so a value is refused when the
     request is received rather than when it is answered."""
+    if changes.get("relationship") == subject.relationship:
+        # What the record already is, sent back as a GET answered it: no correction, so not refused as one
+        # (a customer's "customer" would be, `relationship_corrected`).
+        changes = {name: value for name, value in changes.items() if name != "relationship"}
     # The date of birth is decrypted (and loaded, when deferred) only when the end is compared with it.
     born = subject.date_of_birth if changes.get("relationship_ended_on") is not None else None
     clean = personal_fields_clean(changes, now=now or timezone.now(), date_of_birth=born)
