@@ -15,12 +15,16 @@ from subjects.validators import validate_external_ref
 SUBJECT_REFERENCE_LABEL = _("Customer number (CIF) or reference")
 
 
+def relationship_known(value: str) -> None:
+    """Refuse, naming the field, a relationship the platform does not know."""
+    if value not in SubjectRelationship.values:
+        raise InvalidInput(_("Choose what the person is to the bank."), field="relationship")
+
 def subject_reference(external_ref: str, relationship: str) -> str:
     """The record's reference: a customer's CIF as core banking writes it; for someone who is not a
     customer, the number the bank gave them if any, else a new platform reference. The platform's
     prefix is never taken from outside, so a number typed or sent cannot pass for one it issued."""
-    if relationship not in SubjectRelationship.values:
-        raise InvalidInput(_("Choose what the person is to the bank."), field="relationship")
+    relationship_known(relationship)
     if not (external_ref or "").strip() and relationship != SubjectRelationship.CUSTOMER:
         return f"{NON_CUSTOMER_REF_PREFIX}{secrets.token_hex(5).upper()}"
     ref = validate_external_ref(external_ref)
@@ -37,8 +41,7 @@ def relationship_corrected(value: str) -> str:
     """The relationship a record registered by mistake is corrected to (a guarantor recorded as a payee).
     Becoming a customer is no correction: the record moves to the customer number core banking gave
     (`customer_number_change`, kind became_customer), which the CIF-keyed systems follow."""
-    if value not in SubjectRelationship.values:
-        raise InvalidInput(_("Choose what the person is to the bank."), field="relationship")
+    relationship_known(value)
     if value == SubjectRelationship.CUSTOMER:
         raise InvalidInput(
             _("A person becomes a customer when their record moves to the customer number (CIF) core banking "
