@@ -7,6 +7,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from core.access import subject_for_user
 from tests.consents.factories import grant, make_purpose
@@ -76,7 +77,8 @@ def test_staff_are_warned_before_an_idle_sign_out_and_can_stay(page, login, live
     with page.expect_response(lambda response: response.request.method == "POST") as kept:
         stay.click()
     assert kept.value.ok
-    assert warning.is_hidden()
+    # The page closes the warning once it has read the answer's body, a moment after the response.
+    expect(warning).to_be_hidden()
 
 
 def test_a_page_does_not_warn_when_another_tab_kept_the_session(page, login, live_url, officer, settings,
