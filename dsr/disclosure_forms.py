@@ -28,3 +28,9 @@ class AuthorityDisclosureForm(forms.Form):
                                    max_length=1000)
     disclosed_at = MomentFormField(label=_("Disclosed at (empty: now)"), required=False,
                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    customer_may_be_told = forms.BooleanField(
+        label=_("The customer may be told of it"), required=False,
+        help_text=_("Only where no law and no request of the authority forbids it (never for an "
+                    "anti-money-laundering or police request under secrecy). The customer's data export "
+                    "then lists it: to whom, when, which data, under which law."),
+    )

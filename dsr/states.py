@@ -100,13 +100,15 @@ class ReasonFit:
     """Where a legal reason may be given: the answers it explains (`NEEDS_REASON`), the request types
     it answers (None: every type), whether the requester must be verified (True), must not be (False)
     or either (None), whether it names the law of a part the deletion holds, and the words that tell
-    staff where it fits when it does not."""
+    staff where it fits when it does not (`wrong_type`, when given, for a request of a type it never
+    answers)."""
 
     ends: frozenset[str]
     types: frozenset[str] | None
     verified: bool | None
     held: bool
     misfit: str
+    wrong_type: str = ""
 
 
 _RETENTION = ReasonFit(
@@ -150,7 +152,8 @@ _OTHER = _never_for_a_withdrawal(_(
 # the bank keeps AML records on the customer, or that a law forbids the disclosure, would tip them off, so
 # both wait for a verified requester; a failed identity check refuses only a requester not (or no longer,
 # a former guardian) verified. An unfounded or excessive request (Law 91: a fee or a refusal), or another
-# reason written in the note, may be answered at any time; neither refuses a withdrawal of consent.
+# reason written in the note, may be answered at any time; neither, nor a law's prohibition, answers a
+# withdrawal of consent.
 REASON_FITS: dict[str, ReasonFit] = {
     OutcomeReason.AML_RETENTION: _RETENTION,
     OutcomeReason.OTHER_RETENTION: _RETENTION,
@@ -162,14 +165,22 @@ REASON_FITS: dict[str, ReasonFit] = {
         held=False,
         misfit=_("The requester's identity is verified: choose the reason the request is refused for."),
     ),
+    # Withdrawing consent stops what rests on consent; what a law makes the bank keep runs on that law,
+    # another basis, and goes on beside the withdrawal: it refuses no part of it (domain notes, "Consent
+    # rules").
     OutcomeReason.LEGAL_PROHIBITION: ReasonFit(
         ends=NEEDS_REASON,
-        types=None,
+        types=_NOT_WITHDRAWALS,
         verified=True,
         held=False,
         misfit=_(
             "Verify the requester's identity first: telling someone not verified that a law forbids the "
             "disclosure or the change says too much about the customer."
+        ),
+        wrong_type=_(
+            "A withdrawal of consent is never refused or answered in part because a law forbids it: it stops "
+            "what rests on consent, and what a law makes the bank keep runs on another basis and goes on "
+            "beside it. Carry the withdrawal out in full; the answer may tell the customer what a law keeps."
         ),
     ),
     OutcomeReason.OTHER: _OTHER,

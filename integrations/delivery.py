@@ -30,6 +30,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from core.plain_text import render_plain_text, render_subject_line
@@ -224,10 +225,11 @@ SMS_WHERE_TO_READ = _(
 # with more to read or not, names the hotline the bank set and its branches.
 SMS_WHERE_TO_ASK = _("Questions: call %(hotline)s or ask at any branch.")
 SMS_WHERE_TO_ASK_NO_HOTLINE = _("Questions: ask at any branch.")
-# A phone abroad reads "by 24/03/2026" on its own clock (California is 14 to 15 hours behind): its SMS
-# with a date says whose. A phone is kept in international form ("+1...") only when it is foreign
-# (`subjects.validators.normalize_phone`), so a Vietnamese one gets no word more.
-SMS_VIETNAM_TIME = _("Dates and times are Vietnam time (UTC+7).")
+# A reader abroad reads "by 24/03/2026" on their own clock (California is 14 to 15 hours behind): a message
+# with a date says whose, in these words, the SMS and the e-mail alike (`vietnam_time_note`). A phone is
+# kept in international form ("+1...") only when it is foreign (`subjects.validators.normalize_phone`), so
+# an SMS to a Vietnamese one gets no word more; an e-mail address tells nothing of where its reader is.
+VIETNAM_TIME = _("Dates and times are Vietnam time (UTC+7).")
 
 
 SENTENCE_ENDS = (".", "!", "?", "…")
@@ -246,6 +248,20 @@ def where_to_ask_sentence() -> str:
     return str(SMS_WHERE_TO_ASK % {"hotline": hotline} if hotline else SMS_WHERE_TO_ASK_NO_HOTLINE)
 
 
+def _holds_a_time(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_holds_a_time(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_holds_a_time(item) for item in value)
+    return isinstance(value, datetime)
+
+
+def vietnam_time_note(context: dict[str, Any]) -> str:
+    """`VIETNAM_TIME` in the active language when the message's context gives a date or a time (in a list
+    of items too), else ""."""
+    return str(VIETNAM_TIME) if _holds_a_time(context) else ""
+
+
 def render_sms(message: OutboxMessage) -> str:
     """The text message a stored template stands for: its subject line, then, when it gives a date and
     goes to a phone abroad, that the date is Vietnam time; then, when the message has a
@@ -257,8 +273,7 @@ def render_sms(message: OutboxMessage) -> str:
     with translation.override(body.get("language") or settings.LANGUAGE_CODE):
         subject = render_subject_line(f"{body['template']}_subject.txt", context)
         where_to_read = str(SMS_WHERE_TO_READ) if context.get("link") else ""
-        dated = any(isinstance(value, datetime) for value in context.values())
-        vietnam_time = str(SMS_VIETNAM_TIME) if dated and message.destination.startswith("+") else ""
+        vietnam_time = vietnam_time_note(context) if message.destination.startswith("+") else ""
         # A one-time code is the code and its warning alone: a number to call beside a code is what a
         # scam SMS looks like, and the code's SMS is long enough already.
         where_to_ask = "" if "code" in context else where_to_ask_sentence()
@@ -293,7 +308,8 @@ def _send_sms(message: OutboxMessage, now: datetime) -> str:
 
 def render_email(message: OutboxMessage) -> EmailMultiAlternatives:
     """The e-mail a stored message stands for, rendered in its language; its templates may give the
-    hotline's number (`bank_hotline`)."""
+    hotline's number (`bank_hotline`). One that gives a date or a time ends saying it is Vietnam time
+    (`vietnam_time_note`)."""
     body = json.loads(message.payload)
     context = {**revive_context(body["context"]), "bank_hotline": bank_hotline()}
     template = body["template"]
@@ -304,6 +320,10 @@ def render_email(message: OutboxMessage) -> EmailMultiAlternatives:
             html = render_to_string(f"{template}.html", context)
         except TemplateDoesNotExist:
             html = None
+        vietnam_time = vietnam_time_note(context)
+    if vietnam_time:
+        text = f"{text.rstrip()}\n\n{vietnam_time}\n"
+        html = html and html.replace("</body>", f"<p>{escape(vietnam_time)}</p></body>", 1)
     # A message to a customer names them (`subject_id`); staff mail names nobody.
     prefix = settings.CUSTOMER_EMAIL_SUBJECT_PREFIX if message.subject_id else settings.EMAIL_SUBJECT_PREFIX
     email = EmailMultiAlternatives(

@@ -1,7 +1,8 @@
 """A disclosure of a customer's data to a competent authority on its written request (police, court or
 procuracy, the State Bank's inspection or anti-money-laundering department, tax). Law 91/2025 and
 Decree 356/2025 let the bank disclose without consent where a law requires it; the DPO proves each one
-with this record. The customer is not told: AML law forbids tipping off (Law 14/2022/QH15)."""
+with this record. The customer is not told unless the DPO marks it so (`customer_may_be_told`): AML law
+forbids tipping off (Law 14/2022/QH15), as may the authority's own request."""
 
 from __future__ import annotations
 
@@ -35,6 +36,10 @@ class AuthorityDisclosure(models.Model):
     data_disclosed = EncryptedTextField(_("what was disclosed"))
     disclosed_to = EncryptedTextField(_("disclosed to (official and channel)"))
     disclosed_at = models.DateTimeField(_("disclosed at"))
+    # Not unless the DPO decides: a police, court or AML request may forbid telling the customer, and a
+    # word of it would tip them off; one under no such ban (a tax authority's request) is theirs to know
+    # of, and their access export lists it.
+    customer_may_be_told = models.BooleanField(_("the customer may be told of it"), default=False)
     recorded_at = models.DateTimeField()
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

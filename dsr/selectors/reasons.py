@@ -47,11 +47,9 @@ def _misfit(facts: _Facts, *, to: str, reason: str) -> InvalidInput | None:
     fit = REASON_FITS.get(reason)
     if fit is None:
         return InvalidInput(_("Choose the legal reason; the customer will see it."), field="reason")
-    if (
-        to not in fit.ends
-        or (fit.types is not None and facts.request.type not in fit.types)
-        or (fit.verified is not None and fit.verified != facts.verified)
-    ):
+    if fit.types is not None and facts.request.type not in fit.types:
+        return InvalidInput(fit.wrong_type or fit.misfit, field="reason")
+    if to not in fit.ends or (fit.verified is not None and fit.verified != facts.verified):
         return InvalidInput(fit.misfit, field="reason")
     if fit.held and not facts.held_laws & RETENTION_REASON_LAWS[reason]:
         return InvalidInput(

@@ -53,11 +53,13 @@ def authority_disclosure_record(
     data_disclosed: str,
     disclosed_to: str,
     disclosed_at: datetime | None = None,
+    customer_may_be_told: bool = False,
     now: datetime | None = None,
 ) -> AuthorityDisclosure:
     """Record that the customer's data was disclosed to a competent authority on its written request
     (Law 91/2025, Decree 356/2025: processing without consent where a law requires it). `disclosed_at`
-    None: now. Nothing here reaches the customer (Law 14/2022/QH15 forbids tipping off)."""
+    None: now. Nothing of it reaches the customer (Law 14/2022/QH15 forbids tipping off) unless the DPO
+    says the customer may be told (`customer_may_be_told`): then their access export lists it."""
     texts = _cleaned({
         "authority_name": authority_name, "document_number": document_number, "legal_basis": legal_basis,
         "data_disclosed": data_disclosed, "disclosed_to": disclosed_to,
@@ -78,7 +80,8 @@ def authority_disclosure_record(
         own_record_check(actor, subject_id)
         disclosure = AuthorityDisclosure.objects.create(
             subject_id=subject_id, authority_kind=authority_kind, document_date=document_date,
-            disclosed_at=disclosed_at, recorded_at=now, recorded_by_id=actor.user_id, **texts,
+            disclosed_at=disclosed_at, customer_may_be_told=customer_may_be_told, recorded_at=now,
+            recorded_by_id=actor.user_id, **texts,
         )
         audit_record(
             action="dsr.authority_disclosure.recorded",
@@ -92,6 +95,7 @@ def authority_disclosure_record(
                 "document_date": document_date.isoformat(),
                 "legal_basis": texts["legal_basis"],
                 "disclosed_at": disclosed_at.isoformat(),
+                "customer_may_be_told": customer_may_be_told,
                 "data_disclosed_sha256": _digest(texts["data_disclosed"]),
                 "disclosed_to_sha256": _digest(texts["disclosed_to"]),
             },

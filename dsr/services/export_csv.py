@@ -190,6 +190,18 @@ def _breaches_told(data: dict[str, Any]) -> Iterator[list[str]]:
             )
 
 
+def _disclosures_told(data: dict[str, Any]) -> Iterator[list[str]]:
+    for disclosure in data["disclosures_to_authorities"]:
+        for label, value in [
+            (_("Data disclosed"), disclosure["data_disclosed"]),
+            (_("Legal basis"), disclosure["legal_basis"]),
+        ]:
+            yield _row(
+                _("Disclosed to an authority"), "", disclosure["authority"], at=disclosure["disclosed_at"],
+                detail=label, value=value,
+            )
+
+
 def _shared_out(data: dict[str, Any]) -> Iterator[list[str]]:
     for m in data["messages_sent"]:
         outcome = f"{m['status_label']} ({m['delivered_at']})" if m["delivered_at"] else m["status_label"]
@@ -227,6 +239,7 @@ def export_csv(content: dict[str, Any]) -> str:
     out = io.StringIO()
     writer = SpreadsheetWriter(out)
     writer.writerow([str(header) for header in CSV_HEADERS])
-    for part in (_profile, _consents, _requests, _as_guardian, _breaches_told, _shared_out):
+    parts = (_profile, _consents, _requests, _as_guardian, _breaches_told, _disclosures_told, _shared_out)
+    for part in parts:
         writer.writerows(part(data))
     return out.getvalue()

@@ -22,6 +22,7 @@ from core.erased import erased_words_shown
 from core.labels import choice_label
 from deadlines.policy import LOCAL_TZ
 from dsr.export_breaches import readable_breaches_told
+from dsr.export_disclosures import label_disclosures_told, readable_disclosures_told
 from dsr.models import System, request_reference
 from dsr.services.export_labels import (
     SUBJECT_LABELS,
@@ -308,6 +309,7 @@ def export_readable(content: dict[str, Any], *, offset: bool = False) -> dict[st
             for m in content.get("messages_sent", [])
         ],
         "breaches_told": readable_breaches_told(content, when),
+        "disclosures_to_authorities": readable_disclosures_told(content, when),
         "third_party_access": [
             {
                 "id": a.get("id", ""),
@@ -368,6 +370,7 @@ def export_labelled(content: dict[str, Any]) -> dict[str, Any]:
             line["from_label"] = conversation_label(line)
     for message in labelled.get("messages_sent", []):
         message.update(message_labels(message))
+    label_disclosures_told(labelled)
     for r in labelled.get("requests_as_guardian", []):
         r["reference"] = _reference(r)
         r.update(guardian_request_labels(r))

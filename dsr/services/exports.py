@@ -22,6 +22,7 @@ from core.spreadsheets import CSV_CONTENT_TYPE, spreadsheet_file
 from deadlines.models import RequestType
 from deadlines.policy import local_isoformat
 from dsr.export_breaches import breaches_told_entries
+from dsr.export_disclosures import disclosures_told_entries
 from dsr.models import DataSubjectRequest, FulfilmentTask, RequestExport, TaskStatus
 from dsr.services.export_csv import export_csv
 from dsr.services.export_formats import export_labelled, export_readable, local_time
@@ -86,6 +87,7 @@ def export_content(request: DataSubjectRequest, *, now: datetime) -> dict[str, A
         "messages_sent": message_entries(subject),
         # The breaches their data was in that the bank told them of (`dsr.export_breaches`).
         "breaches_told": breaches_told_entries(subject),
+        "disclosures_to_authorities": disclosures_told_entries(subject),
         # Third-party access (authorisations/): who the customer let read what, and what they read.
         "third_party_access": third_party_entries(subject),
         # The name as the bank wrote it; downloads show the system's name in the reader's language.

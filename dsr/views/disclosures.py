@@ -1,5 +1,6 @@
 """The DPO's register of disclosures to competent authorities on the customer page: recorded here through
-`dsr.services.authority_disclosure_record`; the auditor reads them in the audit trail."""
+`dsr.services.authority_disclosure_record`; the auditor reads them in the audit trail, and the customer's
+access export lists those the DPO marked as theirs to be told of."""
 
 from __future__ import annotations
 
@@ -12,7 +13,14 @@ from core.actors import actor_for_user
 from core.forms import form_submit_with_messages
 from dsr import services
 from dsr.disclosure_forms import AuthorityDisclosureForm
+from dsr.models import AuthorityDisclosure
 from integrations.form_once import posted_once
+
+
+def _told_or_not(disclosure: AuthorityDisclosure) -> str:
+    if disclosure.customer_may_be_told:
+        return str(_("The disclosure to the authority is recorded. The customer's data export lists it."))
+    return str(_("The disclosure to the authority is recorded. The customer is not told of it."))
 
 
 @require_POST
@@ -24,6 +32,6 @@ def authority_disclosure_new(request, pk):
         request, form,
         lambda: services.authority_disclosure_record(actor=actor_for_user(request.user), subject_id=pk,
                                                      **form.cleaned_data),
-        _("The disclosure to the authority is recorded. The customer is not told of it."),
+        _told_or_not,
     )
     return redirect("subjects:customer_detail", pk=pk)

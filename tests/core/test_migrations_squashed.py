@@ -180,10 +180,12 @@ def sqlite_rows(path: Path, only: dict[str, list[str]]) -> dict[str, tuple[int, 
             table: _digest(db.execute(f'SELECT {_select_list(only, table, "*")} FROM "{table}"').fetchall())  # noqa: S608
             for table in tables
         }
-        # The counters of AUTOINCREMENT keys, less those that recording a migration and the role sync move.
+        # The counters of AUTOINCREMENT keys, less those that recording a migration and the role sync move,
+        # and those at 0: a table a later migration remakes while still empty (dsr 0040 adding a column)
+        # leaves a counter of 0, which hands out the same keys as none.
         digests["sqlite_sequence"] = _digest([
             row for row in db.execute("SELECT * FROM sqlite_sequence").fetchall()
-            if row[0] not in ("django_migrations", *SYNCED)
+            if row[0] not in ("django_migrations", *SYNCED) and row[1]
         ])
         return digests
     finally:

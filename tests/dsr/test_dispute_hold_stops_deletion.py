@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from core.actors import actor_for_user
 from core.errors import Conflict
@@ -175,3 +176,21 @@ def test_a_hold_dated_to_start_later_calls_the_erase_tasks_off_the_night_it_star
     deletions_follow_disputes(now=MONDAY + timedelta(days=1))
     statuses = FulfilmentTask.objects.filter(request=request).values_list("status", flat=True)
     assert set(statuses) == {"called_off"}
+
+
+def test_the_request_page_says_the_deadline_runs_on_and_what_staff_can_do(
+    under_review, privacy_officer, client
+):
+    """Follow-up review: the callout told staff they could "wait for the DPO" while the statutory clock ran
+    on (Law 91 knows no pause). It now gives the date to answer by, says the hold does not stop it, and
+    what to do before then: refuse with the neutral legal reason if the data is still kept."""
+    request, _dispute = under_review
+    client.force_login(privacy_officer)
+    text = client.get(f"/en/portal/requests/{request.pk}/").content.decode()
+    callout = text.split('data-testid="erasure-held">', 1)[1].split("</p>", 1)[0]
+    with translation.override("en"):
+        due = date_format(timezone.localtime(request.answer_by, LOCAL_TZ), "SHORT_DATETIME_FORMAT")
+    assert due in callout
+    assert "does not stop" in callout
+    assert "A law forbids disclosure or the change requested" in callout
+    assert "wait" not in callout

@@ -8,6 +8,8 @@ be refused as excessive, with the note that says why."""
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
+from django.utils import translation
 
 from consents.models import Consent
 from core.errors import InvalidInput
@@ -15,7 +17,7 @@ from dsr import services
 from dsr.selectors import request_refusal_reasons
 from dsr.states import RequestStatus
 from tests.consents.factories import grant, make_purpose
-from tests.dsr.factories import STAFF, make_request
+from tests.dsr.factories import STAFF, make_request, verified_request
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +64,40 @@ def test_an_access_request_may_still_be_refused_for_another_reason_in_the_note(s
     request = make_request(subject, type="access")
     refused = services.request_reject(actor=STAFF, request_id=request.pk, reason="other", note=NOTE)
     assert refused.status == "rejected"
+
+
+def test_a_verified_withdrawal_is_not_answered_in_part_because_a_law_forbids_it(subject):
+    """Follow-up review: "a law forbids" was still offered for a partial answer of a verified withdrawal.
+    Withdrawing consent stops what rests on consent; what a law makes the bank keep runs on another basis
+    and is no refusal of the withdrawal, so no law's prohibition answers a withdrawal in part."""
+    grant(subject, make_purpose("marketing"))
+    request = verified_request(subject, type="withdraw", purposes=["marketing"])
+
+    assert "legal_prohibition" not in request_refusal_reasons(request, to=RequestStatus.PARTIALLY_COMPLETED)
+    with pytest.raises(InvalidInput) as refused:
+        services.request_complete(
+            actor=STAFF, request_id=request.pk, partial=True, reason="legal_prohibition", note=NOTE
+        )
+    assert refused.value.field == "reason"
+    with translation.override("en"):
+        assert "another basis" in refused.value.text
+    request.refresh_from_db()
+    assert request.status == RequestStatus.IN_PROGRESS
+
+
+def test_the_complete_page_answers_a_partial_withdrawal_under_a_law_with_a_form_error(
+    subject, privacy_officer, client
+):
+    grant(subject, make_purpose("marketing"))
+    request = verified_request(subject, type="withdraw", purposes=["marketing"])
+    client.force_login(privacy_officer)
+    with translation.override("en"):  # the pages in English: /en/...
+        page = reverse("dsr:detail", args=[request.pk])
+        complete = reverse("dsr:act", args=[request.pk, "complete"])
+
+    assert 'value="legal_prohibition"' not in client.get(page).content.decode()
+    response = client.post(complete, {"partial": "on", "reason": "legal_prohibition", "note": NOTE})
+    assert response.status_code == 400
+    assert "another basis" in response.content.decode()
+    request.refresh_from_db()
+    assert request.status == RequestStatus.IN_PROGRESS
