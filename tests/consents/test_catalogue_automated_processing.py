@@ -14,7 +14,7 @@ from django.urls import reverse
 from consents.models import Purpose
 from consents.scope import latest_scope, purpose_scope, scope_widenings
 from regulator.documents import processing_record, processing_record_csv
-from tests.consents.factories import make_purpose, version_in_force_since
+from tests.consents.factories import grant, make_purpose, version_in_force_since
 from tests.factories import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +115,15 @@ def test_the_privacy_page_names_the_purposes_decided_by_automated_means(customer
 
     assert 'data-testid="automated-credit-scoring-v1"' in page
     assert 'data-testid="automated-plain-v1"' not in page
+
+
+def test_the_receipt_says_the_purpose_agreed_to_profiles(customer_a):
+    purpose = make_purpose("segments", category="marketing", automated_processing="profiling")
+    consent = grant(customer_a.customer_account.subject, purpose)
+    client = signed_in(customer_a)
+
+    page = client.get(reverse("consents:me_receipt", args=[consent.pk])).content.decode()
+    document = client.get(reverse("consents:me_receipt", args=[consent.pk]) + "?format=json").json()
+
+    assert document["purpose"]["automated_processing"] == "profiling"
+    assert 'data-testid="receipt-automated"' in page
