@@ -127,3 +127,18 @@ def test_the_receipt_says_the_purpose_agreed_to_profiles(customer_a):
 
     assert document["purpose"]["automated_processing"] == "profiling"
     assert 'data-testid="receipt-automated"' in page
+
+
+def test_the_dpo_sets_it_on_the_purpose_page(dpo):
+    created = signed_in(dpo).post(
+        "/en/portal/purposes/new/",
+        {
+            "code": "fraud-rules", "name_vi": "Quy tắc chống gian lận", "name_en": "Fraud rules",
+            "description_vi": "Khoá thẻ tự động", "description_en": "Blocks cards automatically",
+            "category": "security", "legal_basis": "contract", "automated_processing": "automated_decision",
+            "active": "on", "notice_version": "v1",
+        },
+    )
+
+    assert created.status_code == 302
+    assert Purpose.objects.get(code="fraud-rules").automated_processing == "automated_decision"
