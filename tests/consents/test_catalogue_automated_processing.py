@@ -13,8 +13,9 @@ from django.urls import reverse
 
 from consents.models import Purpose
 from consents.scope import latest_scope, purpose_scope, scope_widenings
+from consents.services import purpose_update
 from regulator.documents import processing_record, processing_record_csv
-from tests.consents.factories import grant, make_purpose, version_in_force_since
+from tests.consents.factories import SYSTEM, grant, make_purpose, version_in_force_since
 from tests.factories import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +143,14 @@ def test_the_dpo_sets_it_on_the_purpose_page(dpo):
 
     assert created.status_code == 302
     assert Purpose.objects.get(code="fraud-rules").automated_processing == "automated_decision"
+
+
+def test_rewording_a_purpose_stored_before_the_field_makes_no_new_version():
+    purpose = make_purpose("older", category="analytics")
+    notice = purpose.notices.get()
+    notice.scope.pop("automated_processing", None)
+    notice.save(update_fields=["scope"])
+
+    purpose_update(actor=SYSTEM, code="older", changes={"name_en": "Older purpose, reworded"})
+
+    assert purpose.notices.count() == 1
