@@ -224,6 +224,12 @@ def consent_receipt(
             "cross_border": abroad,
             "destination_country": destinations,
             "retention_months": scope["retention_months"],
+            # Said only where the version agreed to records it: a receipt issued before keeps its bytes.
+            **(
+                {"automated_processing": scope["automated_processing"]}
+                if scope.get("automated_processing")
+                else {}
+            ),
         },
         "recipients": [{k: r[k] for k in ("name", "kind", "country")} for r in scope["recipients"]],
         "notice": {

@@ -12,14 +12,15 @@ row, which the job updates only minutes after a new version takes effect.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from consents.catalogue import purpose_in_force
-from consents.models import LegalBasis, ProcessingRestriction, Purpose, PurposeCategory
+from consents.catalogue import purpose_entry_of
+from consents.models import AutomatedProcessing, LegalBasis, ProcessingRestriction, Purpose, PurposeCategory
 
 # Processing a customer may stop whatever its basis: marketing, profiling and disclosure.
 RESTRICTABLE_CATEGORIES = frozenset(
@@ -39,6 +40,14 @@ EXEMPTION_REASONS = {
     LegalBasis.PUBLIC_INTEREST: _("This processing serves the public interest under the law; it continues."),
 }
 
+# An objection to a purpose that decides about the customer by automated means (a credit score, a fraud
+# rule) is answered by a person's review of the decision, whatever keeps the processing itself going (Law
+# 91/2025/QH15 Art. 4, the right to object; Decree 356/2025).
+PERSON_REVIEWS = _(
+    "It decides about you by automated means: a person at the bank reviews the decision you object to, "
+    "and the answer says what they found."
+)
+
 
 def restriction_reaches(kind: str, *, legal_basis: str, category: str) -> bool:
     """Does a restriction of `kind` stop processing for a purpose of this basis and category?"""
@@ -54,17 +63,26 @@ class RestrictionScope:
     covered: list[Any]
     # (purpose, the legal reason it is not covered)
     not_covered: list[tuple[Any, Any]]
+    # Those not covered whose automated decision an objection has a person review (`PERSON_REVIEWS`).
+    reviewed: list[Any] = field(default_factory=list)
 
 
 def restriction_scope(*, kind: str, purposes: Iterable[Purpose], now: datetime) -> RestrictionScope:
     """Split purposes into those a restriction of `kind` reaches at `now` and those it leaves alone, each
     with its reason, judging each by its version in force as the consent check does (read from the
     versions `consents.catalogue.with_versions` prefetched, else one query a purpose)."""
-    covered, not_covered = [], []
+    covered, not_covered, reviewed = [], [], []
     for purpose in purposes:
-        in_force = purpose_in_force(purpose, now)
+        entry = purpose_entry_of(purpose)
+        in_force = entry.in_force(now)
         if restriction_reaches(kind, legal_basis=in_force.legal_basis, category=in_force.category):
             covered.append(purpose)
-        else:
-            not_covered.append((purpose, EXEMPTION_REASONS.get(in_force.legal_basis, "")))
-    return RestrictionScope(covered=covered, not_covered=not_covered)
+            continue
+        reason = EXEMPTION_REASONS.get(in_force.legal_basis, "")
+        scope = entry.scope_in_force(now) or {"automated_processing": purpose.automated_processing}
+        deciding = scope.get("automated_processing") == AutomatedProcessing.AUTOMATED_DECISION
+        if kind == ProcessingRestriction.Kind.OBJECT and deciding:
+            reason = format_lazy("{} {}", reason, PERSON_REVIEWS)
+            reviewed.append(purpose)
+        not_covered.append((purpose, reason))
+    return RestrictionScope(covered=covered, not_covered=not_covered, reviewed=reviewed)

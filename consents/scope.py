@@ -14,7 +14,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from consents.models import (
+    AUTOMATED_PROCESSING_REACH,
     SENSITIVE_DATA_CATEGORIES,
+    AutomatedProcessing,
     Consent,
     DataCategory,
     NoticeVersion,
@@ -37,6 +39,7 @@ SCOPE_FIELDS = (
     "legal_basis",
     "retention_months",
     "transfer_exemption",
+    "automated_processing",
 )
 
 
@@ -72,6 +75,12 @@ def data_categories_named(codes) -> list[dict[str, Any]]:
     ]
 
 
+def automated_processing_named(code: str | None) -> str:
+    """What a scope's automated processing is, as a page tells the customer, in the reader's language;
+    blank when the purpose neither profiles nor decides by automated means."""
+    return str(AutomatedProcessing(code).label) if code in AutomatedProcessing.values else ""
+
+
 def purpose_scope(purpose: Purpose, recipients: list[Recipient] | None = None) -> dict[str, Any]:
     """The scope of `purpose` as its fields stand (with `recipients` instead of its saved ones).
     `cross_border` and `destination_country` are the DPO's flag; `destinations` is where the data
@@ -89,6 +98,7 @@ def purpose_scope(purpose: Purpose, recipients: list[Recipient] | None = None) -
         "legal_basis": purpose.legal_basis,
         "retention_months": purpose.retention_months,
         "transfer_exemption": purpose.transfer_exemption,
+        "automated_processing": purpose.automated_processing,
     }
 
 
@@ -108,7 +118,12 @@ def latest_scope(purpose: Purpose) -> dict[str, Any]:
     latest = purpose.notices.order_by("-effective_at").first()
     if latest is None:
         return purpose_scope(purpose)
-    return {"category": purpose.category, **latest.scope, "destinations": told_destinations(latest.scope)}
+    return {
+        "category": purpose.category,
+        "automated_processing": "",
+        **latest.scope,
+        "destinations": told_destinations(latest.scope),
+    }
 
 
 def destinations_of(cross_border: bool, destination_country: str, recipients: list[dict]) -> list[str]:
@@ -169,7 +184,15 @@ def scope_widenings(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
         widened.append("retention_months")
     if new["transfer_exemption"] and new["transfer_exemption"] != old["transfer_exemption"]:
         widened.append("transfer_exemption")
+    if scope_automated_reach(new) > scope_automated_reach(old):
+        widened.append("automated_processing")
     return widened
+
+
+def scope_automated_reach(scope: dict[str, Any]) -> int:
+    """How far a scope's automated processing reaches (`AUTOMATED_PROCESSING_REACH`); a version stored
+    before the catalogue recorded it reads as none, as its customers were told."""
+    return AUTOMATED_PROCESSING_REACH.get(scope.get("automated_processing", ""), 0)
 
 
 def text_sha256(text_vi: str, text_en: str) -> str:

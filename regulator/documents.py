@@ -206,6 +206,9 @@ def _purpose_facts(purpose: Purpose) -> dict[str, Any]:
         "category": purpose.category,
         "legal_basis": purpose.legal_basis,
         "sensitive": purpose.sensitive,
+        # Only when the purpose profiles or decides by automated means: a dossier's facts (and their
+        # fingerprint) stay as they were for every other purpose.
+        **({"automated_processing": purpose.automated_processing} if purpose.automated_processing else {}),
         "notice_version": notice.version if notice else None,
         "cross_border": purpose.cross_border,
         "destination_country": purpose.destination_country,
@@ -298,6 +301,7 @@ def processing_record(*, now: datetime | None = None) -> dict[str, Any]:
                 "name_en": facts["name_en"],
                 "legal_basis": facts["legal_basis"],
                 "sensitive": facts["sensitive"] or any(c["sensitive"] for c in facts["categories"]),
+                "automated_processing": facts.get("automated_processing", ""),
                 "categories": [c["code"] for c in facts["categories"]],
                 "category_names": [c["name"] for c in facts["categories"]],
                 "data_subjects": facts["data_subjects"],
@@ -330,6 +334,7 @@ PROCESSING_RECORD_CSV_COLUMNS = (
     "name_en",
     "legal_basis",
     "sensitive",
+    "automated_processing",
     "categories",
     "data_subjects",
     "recipients",

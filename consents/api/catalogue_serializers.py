@@ -11,6 +11,7 @@ from rest_framework import serializers
 from accounts.models import Language
 from consents.catalogue import purpose_entry
 from consents.models import (
+    AutomatedProcessing,
     DataCategory,
     LegalBasis,
     NoticeVersion,
@@ -107,6 +108,7 @@ IN_FORCE_FIELDS = (
     "data_categories",
     "retention_months",
     "transfer_exemption",
+    "automated_processing",
 )
 
 
@@ -125,6 +127,10 @@ class PurposeOutputSerializer(serializers.ModelSerializer):
     )
     data_categories = serializers.ListField(
         child=serializers.ChoiceField(choices=DataCategory.choices), read_only=True
+    )
+    # Blank when the purpose neither profiles the customer nor decides about them by automated means.
+    automated_processing = serializers.ChoiceField(
+        choices=AutomatedProcessing.choices, allow_blank=True, read_only=True
     )
     recipients = serializers.SerializerMethodField()
     # Read from `destinations`, so where the data goes is worked out once.
@@ -155,6 +161,7 @@ class PurposeOutputSerializer(serializers.ModelSerializer):
             "data_categories",
             "retention_months",
             "transfer_exemption",
+            "automated_processing",
             "consequences",
             "consequences_vi",
             "consequences_en",
@@ -227,6 +234,9 @@ class PurposeCreateSerializer(serializers.Serializer):
     transfer_exemption = serializers.ChoiceField(
         choices=TransferExemption.choices, required=False, allow_blank=True, default=""
     )
+    automated_processing = serializers.ChoiceField(
+        choices=AutomatedProcessing.choices, required=False, allow_blank=True, default=""
+    )
     consequences_vi = serializers.CharField(required=False, allow_blank=True, default="")
     consequences_en = serializers.CharField(required=False, allow_blank=True, default="")
     notice_version = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
@@ -271,6 +281,9 @@ class PurposeUpdateSerializer(ChangeSerializer):
     retention_months = serializers.IntegerField(min_value=1, max_value=1200, required=False, allow_null=True)
     transfer_exemption = serializers.ChoiceField(
         choices=TransferExemption.choices, required=False, allow_blank=True
+    )
+    automated_processing = serializers.ChoiceField(
+        choices=AutomatedProcessing.choices, required=False, allow_blank=True
     )
     recipients = serializers.PrimaryKeyRelatedField(
         queryset=recipient_list(), many=True, required=False

@@ -2,8 +2,10 @@
 sub-domain; import from here (Django finds every model through this module)."""
 
 from consents.models.catalogue import (
+    AUTOMATED_PROCESSING_REACH,
     SENSITIVE_DATA_CATEGORIES,
     AnnouncementStatusChange,
+    AutomatedProcessing,
     DataCategory,
     LegalBasis,
     NoticeAnnouncement,
@@ -38,7 +40,9 @@ __all__ = [
     "REASON_ERASED",
     "SELF_SERVICE_CHANNELS",
     "WITNESSED_CHANNELS",
+    "AUTOMATED_PROCESSING_REACH",
     "AnnouncementStatusChange",
+    "AutomatedProcessing",
     "Channel",
     "Consent",
     "ConsentEvent",

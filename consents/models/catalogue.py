@@ -96,6 +96,27 @@ class PurposeCategory(models.TextChoices):
     ANALYTICS = "analytics", _("Analytics")
 
 
+class AutomatedProcessing(models.TextChoices):
+    """Whether a purpose evaluates or decides about the customer by automated means, which the notices must
+    say (Law 91/2025/QH15 Art. 4, the right to object; Decree 356/2025). Blank: neither. The choices run
+    from the least to the most reaching: a move down the list is a widening (`consents.scope`)."""
+
+    PROFILING = "profiling", _(
+        "Profiling: automated evaluation of the customer's behaviour, interests or situation"
+    )
+    AUTOMATED_DECISION = "automated_decision", _(
+        "Decisions about the customer made by automated means (such as credit scoring or fraud rules)"
+    )
+
+
+# How far each kind reaches, blank (none) lowest: starting or deepening automated processing widens a scope.
+AUTOMATED_PROCESSING_REACH = {
+    "": 0,
+    AutomatedProcessing.PROFILING: 1,
+    AutomatedProcessing.AUTOMATED_DECISION: 2,
+}
+
+
 class Recipient(models.Model):
     """Someone the bank shares personal data with, who must stop when a consent is withdrawn."""
 
@@ -175,6 +196,9 @@ class Purpose(models.Model):
         max_length=32,
         choices=TransferExemption.choices,
         blank=True,
+    )
+    automated_processing = models.CharField(
+        _("automated processing"), max_length=32, choices=AutomatedProcessing.choices, blank=True, default=""
     )
     consequences_vi = models.TextField(_("consequences of withdrawing (Vietnamese)"), blank=True)
     consequences_en = models.TextField(_("consequences of withdrawing (English)"), blank=True)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consents.models import (
+    AutomatedProcessing,
     ConsentState,
     ConsentStatus,
     DataCategory,
@@ -90,7 +91,8 @@ def announcement_affected_counts(notices: list[NoticeVersion]) -> dict[int, int]
 def notice_widenings_in_words(notice: NoticeVersion) -> list[str]:
     """What this version reaches further than the one before it (`consents.scope.scope_widenings`), one
     sentence each, in the active language: new recipients (named as the reader reads them), destinations
-    abroad, kinds of data, sensitivity, a longer retention, another legal basis, category or exemption."""
+    abroad, kinds of data, sensitivity, a longer retention, another legal basis, category or exemption,
+    profiling or decisions by automated means."""
     return _widenings_in_words(_version_before(notice), notice, names_en=None)
 
 
@@ -134,6 +136,14 @@ def _widenings_in_words(
     if "transfer_exemption" in widened:
         exemption = TransferExemption(new["transfer_exemption"]).label
         lines.append(_("New exemption from consent: %(exemption)s.") % {"exemption": exemption})
+    if "automated_processing" in widened:
+        kind = AutomatedProcessing(new["automated_processing"])
+        said = (
+            _("Decisions about you are made by automated means: %(kind)s.")
+            if kind == AutomatedProcessing.AUTOMATED_DECISION
+            else _("Your data is used to profile you by automated means: %(kind)s.")
+        )
+        lines.append(said % {"kind": kind.label})
     return lines
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import audit_record
 from consents.catalogue import catalogue_invalidate
 from consents.models import (
+    AutomatedProcessing,
     DataCategory,
     LegalBasis,
     Purpose,
@@ -90,6 +91,9 @@ def _clean_purpose(fields: dict[str, Any]) -> dict[str, Any]:
             raise InvalidInput(_("Unknown data category."), field="data_categories")
     if fields.get("transfer_exemption") and fields["transfer_exemption"] not in TransferExemption.values:
         raise InvalidInput(_("Unknown exemption."), field="transfer_exemption")
+    automated = fields.get("automated_processing")
+    if automated and automated not in AutomatedProcessing.values:
+        raise InvalidInput(_("Unknown kind of automated processing."), field="automated_processing")
     return fields
 
 

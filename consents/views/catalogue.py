@@ -11,11 +11,9 @@ from django.views.decorators.http import require_POST
 
 from consents import selectors, services
 from consents.catalogue import purpose_entry_of
+from consents.catalogue_forms import HistoricalNoticeForm, NoticeForm, PurposeForm
 from consents.forms import (
-    HistoricalNoticeForm,
     ImportForm,
-    NoticeForm,
-    PurposeForm,
     RecipientContactForm,
     RecipientEndForm,
     RecipientEnglishNameForm,

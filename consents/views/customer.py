@@ -16,7 +16,12 @@ from django.views.decorators.http import require_POST
 
 from consents import selectors, services
 from consents.models import Channel
-from consents.scope import data_categories_named, purpose_scope, scope_recipients_in_reader_language
+from consents.scope import (
+    automated_processing_named,
+    data_categories_named,
+    purpose_scope,
+    scope_recipients_in_reader_language,
+)
 from consents.selectors.rule import own_agreement_due
 from core.access import customer_required, found_or_404
 from core.actors import actor_for_user
@@ -85,6 +90,7 @@ def _rows(
                 "scope": scope,
                 "recipients": scope_recipients_in_reader_language(scope["recipients"], names_en),
                 "data_categories": data_categories_named(scope.get("data_categories")),
+                "automated": automated_processing_named(scope.get("automated_processing")),
             }
         )
     return rows

@@ -18,7 +18,11 @@ from consents.receipts import (
     representative_named,
     who_acted_for_customer,
 )
-from consents.scope import data_categories_named, scope_recipients_in_reader_language
+from consents.scope import (
+    automated_processing_named,
+    data_categories_named,
+    scope_recipients_in_reader_language,
+)
 from consents.services.who_answered import AnsweredBy, NoticeGiven
 from core.access import customer_required, found_or_404
 from core.actors import actor_display
@@ -126,6 +130,7 @@ def _receipt_context(request, consent, receipt, consent_events, disclosure, *, f
             category["label"]
             for category in data_categories_named(receipt["purpose"].get("data_categories"))
         ],
+        "automated": automated_processing_named(receipt["purpose"].get("automated_processing")),
         # The basis of the version the customer agreed to, frozen in the receipt as its download
         # says it: not the purpose row's, which a later version changes.
         "legal_basis": LegalBasis(receipt["purpose"]["legal_basis"]).label,

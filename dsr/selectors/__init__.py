@@ -76,7 +76,6 @@ from dsr.selectors.requests import (
     request_for_work_check,
     request_identity_verified,
     request_list,
-    request_not_covered,
     request_purposes_named,
     request_ready_to_answer,
     request_tasks_open,
@@ -87,8 +86,6 @@ from dsr.selectors.requests import (
     requests_of_customer,
     requests_of_customer_newest_first,
     requests_open_count_for_subject,
-    restriction_in_force,
-    restriction_lifted_by_cancel,
     staff_member_exists,
     subject_acts_on_request,
     subject_request_by_id,
@@ -96,6 +93,12 @@ from dsr.selectors.requests import (
     visible_request_detail,
     visible_requests,
     work_staff,
+)
+from dsr.selectors.restrictions import (
+    request_decisions_to_review,
+    request_not_covered,
+    restriction_in_force,
+    restriction_lifted_by_cancel,
 )
 from dsr.selectors.rights import (
     REQUEST_TYPE_EXPLAINED,
@@ -165,6 +168,7 @@ __all__ = [
     "request_requester",
     "requester_is",
     "request_list",
+    "request_decisions_to_review",
     "request_not_covered",
     "request_purposes_named",
     "request_queue",

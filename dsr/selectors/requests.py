@@ -13,9 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consents.catalogue import with_versions
-from consents.models import ProcessingRestriction, Purpose
-from consents.restrictions import restriction_scope
+from consents.models import Purpose
 from core.access import subject_for_user
 from core.actors import actor_for_user
 from core.errors import PermissionDenied
@@ -35,7 +33,7 @@ from dsr.selectors.deletions import request_erasure_held
 from dsr.selectors.guardians import request_guardian_refusal
 from dsr.selectors.identity import identity_check_awaited
 from dsr.selectors.recipients import request_recipients_open
-from dsr.sources import request_source
+from dsr.selectors.restrictions import restriction_in_force
 from dsr.states import (
     OPEN,
     REQUEST_MACHINE,
@@ -252,49 +250,11 @@ def holds_for_request(request: DataSubjectRequest) -> QuerySet[LegalHold]:
     return request.legal_holds.select_related("category", "system").order_by("ends_on")
 
 
-def restriction_in_force(request: DataSubjectRequest) -> bool:
-    """Whether the restriction or objection this request put in place still stands."""
-
-    in_force = ProcessingRestriction.objects.filter(source=request_source(request), lifted_at__isnull=True)
-    return in_force.exists()
-
-
-def restriction_lifted_by_cancel(request: DataSubjectRequest) -> list[str]:
-    """What cancelling this request would lift, as the customer reads it: the names of the purposes its
-    restriction or objection in force covers ("all purposes" where it covers every one); empty when
-    nothing it asked for is in force. The cancel page says it before the customer confirms."""
-    in_force = ProcessingRestriction.objects.filter(
-        source=request_source(request), lifted_at__isnull=True
-    ).select_related("purpose").order_by("started_at", "pk")
-    return [
-        str(restriction.purpose.name) if restriction.purpose_id else str(_("all purposes"))
-        for restriction in in_force
-    ]
-
-
 def request_purposes_named(request: DataSubjectRequest) -> list[dict[str, str]]:
     """The purposes the request names, in its order, each with the name people read (a code the
     catalogue no longer holds keeps its code as its name)."""
     names = {purpose.code: purpose.name for purpose in Purpose.objects.filter(code__in=request.purposes)}
     return [{"code": code, "name": names.get(code, code)} for code in request.purposes]
-
-
-def request_not_covered(request: DataSubjectRequest, *, now: datetime | None = None) -> list[dict[str, str]]:
-    """The purposes a restriction or objection leaves alone at `now`, each with the legal reason the
-    customer reads (a request naming no purpose is read against every active purpose), each purpose
-    judged by its version in force, as the restriction itself is."""
-    if request.type not in (RequestType.RESTRICT, RequestType.OBJECT):
-        return []
-    purposes = Purpose.objects.filter(active=True)
-    if request.purposes:
-        purposes = Purpose.objects.filter(code__in=request.purposes)
-    scope = restriction_scope(
-        kind=request.type, purposes=with_versions(purposes.order_by("code")), now=now or timezone.now()
-    )
-    return [
-        {"purpose": purpose.code, "name": purpose.name, "reason": str(reason)}
-        for purpose, reason in scope.not_covered
-    ]
 
 
 def request_corrections(request: DataSubjectRequest) -> dict[str, str]:

@@ -27,6 +27,7 @@ from dsr.models import DataSubjectRequest, OutcomeReason, RestrictionLift, Reten
 from dsr.notifications import customer_notify
 from dsr.selectors import (
     request_corrections,
+    request_decisions_to_review,
     request_not_covered,
     request_recipients_open,
     request_restriction_notices,
@@ -121,7 +122,7 @@ def request_complete_locked(
                   "runs manage.py tell_restriction_recipients, then each recipient confirms."),
                 code="restriction_recipients_not_told",
             )
-        left_alone = _left_alone(request, now=now)
+        left_alone = _left_alone(request, note=note, now=now)
         if left_alone:
             # A named purpose the law keeps going is not fulfilled: the answer is partial and says why.
             target, partial = S.PARTIALLY_COMPLETED, True
@@ -214,15 +215,25 @@ def _rectify(request: DataSubjectRequest, *, actor: Actor, now: datetime, partia
         )
 
 
-def _left_alone(request: DataSubjectRequest, *, now: datetime) -> str:
+def _left_alone(request: DataSubjectRequest, *, note: str, now: datetime) -> str:
     """The customer's words on each purpose a restriction or objection names but may not reach (a legal
     obligation, a contract), with the legal reason it goes on ("" when it names none, or none such:
-    empty means every purpose the right reaches). Naming only such purposes stops nothing: refused."""
+    empty means every purpose the right reaches). Naming only such purposes stops nothing: refused,
+    unless the objection is to a decision made by automated means, which a person reviews: then `note`
+    (what they found, which the customer reads) is required."""
+    # Checked before a request naming no purpose returns: its answer too lists the decisions it leaves
+    # to a person.
+    reviewed = request_decisions_to_review(request, now=now)
+    if reviewed and not note:
+        raise InvalidInput(
+            _("Write what the person who reviewed the automated decision found; the customer reads it."),
+            field="note",
+        )
     if not request.purposes:
         return ""
     with translation.override(language_for_subject(request.subject)):
         rows = request_not_covered(request, now=now)
-        if len(rows) == len(set(request.purposes)):
+        if len(rows) == len(set(request.purposes)) and not reviewed:
             raise Conflict(
                 _("None of the purposes this request names may be restricted or objected to: the law or a "
                   "contract keeps them going. Refuse the request, giving the legal reason."),

@@ -57,7 +57,8 @@ def my_requests(request, subject):
 @customer_required
 @posted_once
 def new_request(request, subject):
-    initial = {"type": request.GET.get("type", "")}
+    # From a purpose's "Object to this processing": the objection names that purpose, not every one.
+    initial = {"type": request.GET.get("type", ""), "purposes": request.GET.getlist("purpose")}
     # From a refused answer's "Send a complaint": the complaint starts by naming the request it challenges.
     challenged = request_challenged(subject, request.GET.get("about"))
     if challenged is not None:

@@ -13,7 +13,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from consents.models import LegalBasis, Purpose, Recipient
+from consents.models import AutomatedProcessing, LegalBasis, Purpose, Recipient
 from core.labels import choice_label
 from dsr.models.inventory import retention_start_in_reader_language
 from regulator.models import DossierVersion, ProcessingActivity
@@ -43,6 +43,11 @@ def document_time(value: str | None) -> datetime | None:
 @register.filter
 def legal_basis_label(code: str) -> str:
     return choice_label(LegalBasis.choices, code)
+
+
+@register.filter
+def automated_processing_label(code: str) -> str:
+    return choice_label(AutomatedProcessing.choices, code)
 
 
 @register.filter

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from consents.forms import PurposeForm
+from consents.catalogue_forms import PurposeForm
 from consents.selectors import recipient_choices
 from tests.consents.factories import make_purpose, make_recipient
 
