@@ -229,6 +229,8 @@ def _shared_out(data: dict[str, Any]) -> Iterator[list[str]]:
             yield _row(
                 _("What the bank's systems hold"), system["code"], system["name"], detail=label, value=value
             )
+    for sentence in data["left_out"]:
+        yield _row(_("What this copy leaves out"), value=sentence)
 
 
 def export_csv(content: dict[str, Any]) -> str:

@@ -43,6 +43,7 @@ from dsr.services.export_labels import (
     system_field_label,
     withdrawal_duty_labels,
 )
+from dsr.services.export_left_out import label_left_out, readable_left_out
 from dsr.services.export_passed_on import (
     PASSED_ON_SECTIONS,
     label_passed_on,
@@ -331,6 +332,7 @@ def export_readable(content: dict[str, Any], *, offset: bool = False) -> dict[st
             for a in content.get("third_party_access", [])
         ],
         "systems": systems,
+        "left_out": readable_left_out(content),
     }
 
 
@@ -354,6 +356,7 @@ def export_labelled(content: dict[str, Any]) -> dict[str, Any]:
     for restriction in labelled.get("restrictions", []):
         restriction.update(restriction_labels(restriction, purposes))
     label_legal_holds(labelled, references=request_references(content), when=local_time)
+    label_left_out(labelled)
     subject = labelled.get("subject", {})
     if subject.get("preferred_language"):
         labelled["preferred_language_label"] = language_label(subject["preferred_language"])

@@ -26,6 +26,7 @@ from dsr.models import DataSubjectRequest, FulfilmentTask, RequestExport, TaskSt
 from dsr.services.export_csv import export_csv
 from dsr.services.export_formats import export_labelled, export_readable, local_time
 from dsr.services.export_holds import legal_hold_entries
+from dsr.services.export_left_out import left_out_entries
 from dsr.services.export_sections import (
     consent_sections,
     guardian_request_entries,
@@ -92,6 +93,8 @@ def export_content(request: DataSubjectRequest, *, now: datetime) -> dict[str, A
         # Third-party access (authorisations/): who the customer let read what, and what they read.
         "third_party_access": third_party_entries(subject),
         # The name as the bank wrote it; downloads show the system's name in the reader's language.
+        # What this export leaves out, so no reader takes it for everything (`dsr.services.export_left_out`).
+        "left_out": left_out_entries(request),
         "systems": [
             {
                 "system": t.system.code,
