@@ -272,26 +272,6 @@ def restriction_lifted_by_cancel(request: DataSubjectRequest) -> list[str]:
     ]
 
 
-# What a request of each purpose type naming no purpose covers.
-_COVERS_EVERY_PURPOSE = {
-    RequestType.WITHDRAW: _("Every consent (no purpose named)"),
-    RequestType.RESTRICT: _("Every purpose (none named)"),
-    RequestType.OBJECT: _("Every purpose (none named)"),
-}
-
-
-def request_purposes_named(request: DataSubjectRequest) -> list[dict[str, str]]:
-    """The purposes the request names, in its order, each with the name people read (a code the
-    catalogue no longer holds keeps its code as its name). A withdrawal, restriction or objection naming
-    none covers them all (the intake says so): one entry saying it, with no code, so a receipt or a page
-    never leaves what it covers unsaid."""
-    if not request.purposes:
-        covers_all = _COVERS_EVERY_PURPOSE.get(request.type)
-        return [{"code": "", "name": str(covers_all)}] if covers_all else []
-    names = {purpose.code: purpose.name for purpose in Purpose.objects.filter(code__in=request.purposes)}
-    return [{"code": code, "name": names.get(code, code)} for code in request.purposes]
-
-
 def request_not_covered(request: DataSubjectRequest, *, now: datetime | None = None) -> list[dict[str, str]]:
     """The purposes a restriction or objection leaves alone at `now`, each with the legal reason the
     customer reads (a request naming no purpose is read against every active purpose), each purpose
