@@ -114,7 +114,6 @@ from consents.selectors.withdrawals import (
     withdrawal_duties_of_consents,
     withdrawal_duties_open,
     withdrawal_duties_open_counts,
-    withdrawal_duties_open_of_source,
     withdrawal_recipients,
     withdrawal_stops,
     withdrawal_told,
@@ -230,7 +229,6 @@ __all__ = [
     "withdrawal_stops",
     "withdrawal_duties_open",
     "withdrawal_duties_open_counts",
-    "withdrawal_duties_open_of_source",
     "withdrawal_recipients",
     "withdrawal_told",
 ]

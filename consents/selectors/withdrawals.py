@@ -237,20 +237,6 @@ def withdrawal_duties_open_counts(*, now: datetime) -> tuple[int, int]:
     return counts["open"], counts["overdue"]
 
 
-def withdrawal_duties_open_of_source(*, subject_id, source: str) -> QuerySet[WithdrawalDuty]:
-    """The open duties of the consents `source` withdrew (opaque here: a request's "dsr.request:<uuid>"),
-    the first due first, each with its recipient."""
-    return (
-        WithdrawalDuty.objects.stops().filter(
-            subject_id=subject_id,
-            consent_id__in=_withdrawn_by(subject_id, source),
-            status=WithdrawalDuty.Status.OPEN,
-        )
-        .select_related("recipient")
-        .order_by("due_at", "recipient__name")
-    )
-
-
 def stop_notices_of_source(
     *, subject_id, source: str, now: datetime | None = None
 ) -> QuerySet[WithdrawalDuty]:

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db.models import QuerySet
+
 from consents.models import WithdrawalDuty
 from consents.selectors import (
     notices_of_source,
     restriction_stops_open_of_source,
     stop_notices_of_source,
-    withdrawal_duties_open_of_source,
+    withdrawal_duties,
 )
 from deadlines.models import RequestType
 from dsr.models import DataSubjectRequest
@@ -24,10 +26,23 @@ def request_recipients_open(request: DataSubjectRequest) -> list[WithdrawalDuty]
     for other types)."""
     source = request_source(request)
     if request.type == RequestType.WITHDRAW:
-        return list(withdrawal_duties_open_of_source(subject_id=request.subject_id, source=source))
+        stops = _stops_open_covered(request).select_related("recipient")
+        return list(stops.order_by("due_at", "recipient__name"))
     if request.type in (RequestType.RESTRICT, RequestType.OBJECT):
         return list(restriction_stops_open_of_source(subject_id=request.subject_id, source=source))
     return []
+
+
+def _stops_open_covered(request: DataSubjectRequest) -> QuerySet[WithdrawalDuty]:
+    """The open stops of the customer's consents to the purposes a withdrawal request covers (every one
+    when it names none), whichever act ended them: the request's own, and those of an act before it (the
+    customer's switch in the app, the platform's stop when the relationship ended, an expiry). The
+    customer asked that those recipients stop processing; one that has not confirmed keeps the request
+    from being answered as done, whoever told it first."""
+    stops = WithdrawalDuty.objects.stops().filter(
+        subject_id=request.subject_id, status=WithdrawalDuty.Status.OPEN
+    )
+    return stops.filter(consent__purpose__code__in=request.purposes) if request.purposes else stops
 
 
 def request_rectification_notices(
@@ -78,9 +93,11 @@ def request_recipients_told(
     confirmed or called off, each duty with its recipient, due time, acknowledgement and `late`: the
     customer's request page answers "has every company my data went to done it?" from them."""
     if request.type == RequestType.WITHDRAW:
-        return list(
-            stop_notices_of_source(subject_id=request.subject_id, source=request_source(request), now=now)
-        )
+        source = request_source(request)
+        own = list(stop_notices_of_source(subject_id=request.subject_id, source=source, now=now))
+        earlier = withdrawal_duties(now=now).filter(pk__in=_stops_open_covered(request).values("pk"))
+        told = own + list(earlier.exclude(pk__in=[duty.pk for duty in own]))
+        return sorted(told, key=lambda duty: (duty.due_at, duty.recipient.name))
     return [
         *request_stop_notices(request, now=now),
         *request_erasure_notices(request, now=now),

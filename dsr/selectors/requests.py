@@ -13,7 +13,6 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consents.models import Purpose
 from core.access import subject_for_user
 from core.actors import actor_for_user
 from core.errors import PermissionDenied
@@ -248,13 +247,6 @@ def request_detail(request_id) -> DataSubjectRequest | None:
 
 def holds_for_request(request: DataSubjectRequest) -> QuerySet[LegalHold]:
     return request.legal_holds.select_related("category", "system").order_by("ends_on")
-
-
-def request_purposes_named(request: DataSubjectRequest) -> list[dict[str, str]]:
-    """The purposes the request names, in its order, each with the name people read (a code the
-    catalogue no longer holds keeps its code as its name)."""
-    names = {purpose.code: purpose.name for purpose in Purpose.objects.filter(code__in=request.purposes)}
-    return [{"code": code, "name": names.get(code, code)} for code in request.purposes]
 
 
 def request_corrections(request: DataSubjectRequest) -> dict[str, str]:

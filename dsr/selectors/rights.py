@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.languages import language_for_subject
 from consents.follow_ups import withdrawal_follow_ups_explained
+from consents.models import Purpose
 from consents.selectors import withdrawal_consequences_of_subject
 from core.errors import DomainError
 from deadlines.models import RequestType
@@ -162,3 +163,23 @@ def request_filer(subject, *, type: str, challenged: DataSubjectRequest | None) 
     if challenged.subject_id != subject.pk:
         return {"subject": challenged.subject, "guardian": subject, "challenges": challenged}
     return {"subject": subject, "guardian": None, "challenges": challenged}
+
+
+# What a request of each purpose type naming no purpose covers.
+_COVERS_EVERY_PURPOSE = {
+    RequestType.WITHDRAW: _("Every consent (no purpose named)"),
+    RequestType.RESTRICT: _("Every purpose (none named)"),
+    RequestType.OBJECT: _("Every purpose (none named)"),
+}
+
+
+def request_purposes_named(request: DataSubjectRequest) -> list[dict[str, str]]:
+    """The purposes the request names, in its order, each with the name people read (a code the
+    catalogue no longer holds keeps its code as its name). A withdrawal, restriction or objection naming
+    none covers them all (the intake says so): one entry saying it, with no code, so a receipt or a page
+    never leaves what it covers unsaid."""
+    if not request.purposes:
+        covers_all = _COVERS_EVERY_PURPOSE.get(request.type)
+        return [{"code": "", "name": str(covers_all)}] if covers_all else []
+    names = {purpose.code: purpose.name for purpose in Purpose.objects.filter(code__in=request.purposes)}
+    return [{"code": code, "name": names.get(code, code)} for code in request.purposes]

@@ -46,7 +46,7 @@ from dsr.models import (
 from dsr.selectors.deletions import hold_ends_on, holds_to_date
 from dsr.selectors.inventory import ERASE, HOLD, deletion_held_parts, platform_system
 from dsr.services.erasure import deletion_record_write, erase, platform_copies_erase
-from dsr.sources import request_source
+from dsr.sources import hold_source, request_source
 from subjects.models import DataSubject
 
 # A correction of the relationship's end that would end a hold already (a mistyped year) leaves it this
@@ -189,10 +189,6 @@ def deletion_stops_third_parties(request: DataSubjectRequest, *, actor: Actor, n
     authorisations_revoke_for_subject_locked(
         actor=actor, subject=request.subject, source=request_source(request), now=now, channel=request.channel
     )
-
-
-def hold_source(request: DataSubjectRequest) -> str:
-    return f"dsr.hold:{request.pk}"
 
 
 def _hold(

@@ -85,6 +85,16 @@ def _consents(data: dict[str, Any]) -> Iterator[list[str]]:
         )
 
 
+def _legal_holds(data: dict[str, Any]) -> Iterator[list[str]]:
+    """What a law still keeps, one row per data category and system: until when, why and under which law."""
+    for h in data["legal_holds"]:
+        yield _row(
+            _("What we must keep for now"), h["request_reference"],
+            f"{h['category_label']} ({h['system_label']})", h["kept_until_label"], h["since"],
+            detail=h["reason_label"], value=h["legal_reference_label"],
+        )
+
+
 def _passed_on(data: dict[str, Any]) -> Iterator[list[str]]:
     """The recipients the customer's restriction or objection told to stop, and their erasure to delete:
     one row each, by the request that told it."""
@@ -231,6 +241,8 @@ def _shared_out(data: dict[str, Any]) -> Iterator[list[str]]:
             yield _row(
                 _("What the bank's systems hold"), system["code"], system["name"], detail=label, value=value
             )
+    for sentence in data["left_out"]:
+        yield _row(_("What this copy leaves out"), value=sentence)
 
 
 def export_csv(content: dict[str, Any]) -> str:
@@ -239,7 +251,10 @@ def export_csv(content: dict[str, Any]) -> str:
     out = io.StringIO()
     writer = SpreadsheetWriter(out)
     writer.writerow([str(header) for header in CSV_HEADERS])
-    parts = (_profile, _consents, _requests, _as_guardian, _breaches_told, _disclosures_told, _shared_out)
+    parts = (
+        _profile, _consents, _legal_holds, _requests, _as_guardian, _breaches_told, _disclosures_told,
+        _shared_out,
+    )
     for part in parts:
         writer.writerows(part(data))
     return out.getvalue()

@@ -24,6 +24,7 @@ from deadlines.policy import LOCAL_TZ
 from dsr.export_breaches import readable_breaches_told
 from dsr.export_disclosures import label_disclosures_told, readable_disclosures_told
 from dsr.models import System, request_reference
+from dsr.services.export_holds import label_legal_holds, readable_legal_holds
 from dsr.services.export_labels import (
     SUBJECT_LABELS,
     access_labels,
@@ -43,6 +44,7 @@ from dsr.services.export_labels import (
     system_field_label,
     withdrawal_duty_labels,
 )
+from dsr.services.export_left_out import label_left_out, readable_left_out
 from dsr.services.export_passed_on import (
     PASSED_ON_SECTIONS,
     label_passed_on,
@@ -295,6 +297,7 @@ def export_readable(content: dict[str, Any], *, offset: bool = False) -> dict[st
             {**restriction_labels(r, purposes), "since": when(r["since"])}
             for r in content.get("restrictions", [])
         ],
+        "legal_holds": readable_legal_holds(content, references=request_references(content), when=when),
         "requests": [_readable_request(r, when) for r in content.get("requests", [])],
         "requests_as_guardian": [
             _readable_guardian_request(r, when) for r in content.get("requests_as_guardian", [])
@@ -331,6 +334,7 @@ def export_readable(content: dict[str, Any], *, offset: bool = False) -> dict[st
             for a in content.get("third_party_access", [])
         ],
         "systems": systems,
+        "left_out": readable_left_out(content),
     }
 
 
@@ -353,6 +357,8 @@ def export_labelled(content: dict[str, Any]) -> dict[str, Any]:
     label_passed_on(labelled, purposes=purposes, names_en=names_en, references=request_references(content))
     for restriction in labelled.get("restrictions", []):
         restriction.update(restriction_labels(restriction, purposes))
+    label_legal_holds(labelled, references=request_references(content), when=local_time)
+    label_left_out(labelled)
     subject = labelled.get("subject", {})
     if subject.get("preferred_language"):
         labelled["preferred_language_label"] = language_label(subject["preferred_language"])

@@ -33,7 +33,7 @@ from core.actors import ActorKind
 from core.roles import STAFF_ROLES, user_roles
 from deadlines.policy import local_isoformat
 from dsr.models import DataSubjectRequest, RequestStatusChange
-from dsr.sources import request_id_of_source
+from dsr.sources import request_id_behind_restriction, request_id_of_source
 from dsr.states import REQUEST_MACHINE, RequestStatus
 from notifications.selectors import notifications_sent
 from subjects.models import CustomerAccount, DataSubject
@@ -213,10 +213,11 @@ def _notice_entry(notice: WithdrawalDuty, *, now: datetime) -> dict[str, Any]:
 
 def restriction_entries(subject: DataSubject) -> list[dict[str, Any]]:
     """The restrictions, objections and legal holds in force: the purpose (None: every purpose the kind
-    reaches), since when, and the request that put it in force."""
+    reaches), since when, and the request that put it in force (a legal hold's: the deletion it kept data
+    from)."""
     entries = []
     for restriction in restrictions_in_force(subject).order_by("started_at"):
-        request_id = request_id_of_source(restriction.source)
+        request_id = request_id_behind_restriction(restriction.source)
         entries.append({
             "kind": restriction.kind,
             "purpose": restriction.purpose.code if restriction.purpose else None,

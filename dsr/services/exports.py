@@ -26,6 +26,8 @@ from dsr.export_disclosures import disclosures_told_entries
 from dsr.models import DataSubjectRequest, FulfilmentTask, RequestExport, TaskStatus
 from dsr.services.export_csv import export_csv
 from dsr.services.export_formats import export_labelled, export_readable, local_time
+from dsr.services.export_holds import legal_hold_entries
+from dsr.services.export_left_out import left_out_entries
 from dsr.services.export_sections import (
     consent_sections,
     guardian_request_entries,
@@ -81,6 +83,8 @@ def export_content(request: DataSubjectRequest, *, now: datetime) -> dict[str, A
         # and their erasure told to delete, under the purpose each received it for.
         **passed_on_sections(subject, now=now),
         "restrictions": restriction_entries(subject),
+        # What a law still keeps after a deletion, where, why and until when (`dsr.services.export_holds`).
+        "legal_holds": legal_hold_entries(subject),
         "requests": request_entries(subject),
         # Those they filed as guardian for a child: their own part only (docs/requests.md).
         "requests_as_guardian": guardian_request_entries(subject, acting_for={ward.pk for ward in wards}),
@@ -91,6 +95,8 @@ def export_content(request: DataSubjectRequest, *, now: datetime) -> dict[str, A
         # Third-party access (authorisations/): who the customer let read what, and what they read.
         "third_party_access": third_party_entries(subject),
         # The name as the bank wrote it; downloads show the system's name in the reader's language.
+        # What this export leaves out, so no reader takes it for everything (`dsr.services.export_left_out`).
+        "left_out": left_out_entries(request),
         "systems": [
             {
                 "system": t.system.code,

@@ -39,6 +39,7 @@ from dsr.selectors import (
     request_detail,
     request_for_work_check,
     request_identity_verified,
+    request_purposes_named,
     request_work_check,
     restriction_lifted_by_cancel,
     visible_request_by_id,
@@ -146,6 +147,7 @@ def receipt(request, pk):
         "dsr/receipt.html",
         {
             "req": found,
+            "purposes": request_purposes_named(found),
             "controller": settings.BANK_NAME,
             # Handed over or read out: in the customer's language, whatever the portal's.
             "customer_language": language_for_subject(found.subject),
