@@ -158,8 +158,8 @@ def test_a_consent_given_is_read_out_at_its_card(page, login, live_url, customer
     make_purpose("marketing", category="marketing")
     login(page, customer_a.username, path="/en/accounts/login/")
     page.goto(live_url("/en/me/consents/"))
-    page.get_by_test_id("purpose-marketing").locator(".switch").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_test_id("purpose-marketing").locator(".switch").click()
     said = _after_reload(page, page.get_by_test_id("confirm-consent"))
     assert said[0] not in ("BODY", "HTML") and "recorded" in said[1], said
 
