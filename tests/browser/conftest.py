@@ -70,12 +70,12 @@ def login(live_url):
         page.goto(live_url(path))
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", password)
-        page.click("[data-testid=login-submit]")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.click("[data-testid=login-submit]")
         if device is not None and "/accounts/2fa/" in page.url:
             page.fill("input[name=otp_token]", totp_code(device))
-            page.click("[data-testid=otp-submit]")
-            page.wait_for_load_state()
+            with page.expect_navigation():
+                page.click("[data-testid=otp-submit]")
         return page
 
     return do_login

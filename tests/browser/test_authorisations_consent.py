@@ -55,11 +55,11 @@ def test_customer1_authorises_in_vietnamese_then_stops_access(page, login, live_
     assert page.get_by_role("heading", level=1).inner_text() == "Ai có thể đọc dữ liệu của tôi"
     card = page.get_by_test_id(f"authorisation-{authorisation.pk}")
     assert "Đang hiệu lực" in card.get_by_test_id("status").inner_text()
-    card.get_by_test_id("revoke").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        card.get_by_test_id("revoke").click()
     assert "Dừng quyền đọc dữ liệu" in page.get_by_role("heading", level=1).inner_text()
-    page.get_by_test_id("confirm-revoke").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_test_id("confirm-revoke").click()
     assert "không thể đọc dữ liệu của bạn nữa" in page.locator(".flash").first.inner_text()
     assert "Đã thu hồi" in page.get_by_test_id(f"authorisation-{authorisation.pk}").inner_text()
 

@@ -45,20 +45,20 @@ def test_customer_switches_marketing_on_then_withdraws_after_reading_the_consequ
     assert "Nhận biết khách hàng" in page.get_by_test_id("purpose-kyc").inner_text()
     assert page.get_by_test_id("switch-kyc").count() == 0  # legal-basis purposes have no switch
 
-    page.get_by_test_id("purpose-marketing").locator(".switch").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_test_id("purpose-marketing").locator(".switch").click()
     assert "/me/consents/marketing/confirm/" in page.url  # switching on asks first, too
-    page.get_by_test_id("confirm-consent").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_test_id("confirm-consent").click()
     assert "đã được ghi nhận" in page.locator(".flash").first.inner_text()
     assert page.get_by_test_id("switch-marketing").is_checked()
 
-    page.get_by_test_id("purpose-marketing").locator(".switch").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_test_id("purpose-marketing").locator(".switch").click()
     assert "/me/consents/marketing/withdraw/" in page.url
     assert "không còn nhận ưu đãi" in page.get_by_test_id("consequences").inner_text()
-    page.get_by_test_id("confirm-withdraw").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_test_id("confirm-withdraw").click()
     assert page.url.endswith("/me/consents/#purpose-marketing")  # back to the same purpose
     assert not page.get_by_test_id("switch-marketing").is_checked()
 
@@ -72,20 +72,21 @@ def test_officer_records_a_sensitive_consent_and_prints_the_receipt(page, login,
     subject = make_subject()
     login(page, "officer_d")
     page.goto(live_url(f"/en/portal/customers/{subject.pk}/"))
-    page.get_by_test_id("record-consent").click()
+    with page.expect_navigation():
+        page.get_by_test_id("record-consent").click()
     page.get_by_test_id("purpose-biometric").get_by_label("Yes, agrees").check()
     page.select_option("select[name=channel]", "branch")  # no channel is pre-chosen
     page.fill("input[name=evidence]", "form BA-77")
     # Asked, never pre-selected (`consents.services.who_answered`).
     page.get_by_label("The customer answered themselves", exact=True).check()
     page.get_by_label("The notice was handed over and the customer read it").check()
-    page.get_by_test_id("save-consent").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_test_id("save-consent").click()
     assert "sensitive" in page.locator(".error, [role=alert]").first.inner_text()
 
     page.check("input[name=sensitive_biometric]")
-    page.get_by_test_id("save-consent").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_test_id("save-consent").click()
     assert "/receipt/" in page.url
     receipt = page.get_by_test_id("receipt").inner_text()
     assert (
@@ -127,8 +128,8 @@ def test_each_control_repeated_per_purpose_names_its_purpose(
 
     for name in names:
         page.get_by_role("region", name=name).get_by_role("radio").nth(1).check()  # yes, agrees
-    page.get_by_test_id("save-consent").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_test_id("save-consent").click()
     lines = page.get_by_test_id("error-summary").get_by_role("listitem").all_inner_texts()
     for name in names:
         assert len([line for line in lines if name in line]) == 1, lines

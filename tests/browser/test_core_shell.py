@@ -45,15 +45,15 @@ def test_language_switch_changes_the_page_and_keeps_the_place(page, login):
     login(page, "dpo_b")
     page.goto(page.url.replace("/portal/", "/portal/customers/"))
 
-    page.get_by_test_id("lang-en").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_test_id("lang-en").click()
 
     assert "/en/portal/customers/" in page.url
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("heading", name="Customer look-up").is_visible()
 
-    page.get_by_test_id("lang-vi").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_test_id("lang-vi").click()
     assert "/en/" not in page.url
     assert page.get_by_role("heading", name="Tra cứu khách hàng").is_visible()
 
@@ -67,14 +67,14 @@ def test_staff_finds_a_customer_by_phone_and_the_view_is_audited(page, login):
 
     page.goto(page.url + "customers/")
     page.fill("input[name=q]", "0912345999")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
 
     # Need to know: masked until the officer says why they need it.
     assert page.get_by_test_id("subject-name").inner_text() == "B*** V*** T***"
     page.select_option("select[name=reason]", "customer_present")
-    page.get_by_test_id("reveal").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_test_id("reveal").click()
     assert page.get_by_test_id("subject-name").inner_text() == "Bùi Văn Tám"
     views = AuditEntry.objects.filter(action="core.subject.viewed", subject_id=subject.pk)
     views = views.order_by("sequence")

@@ -131,8 +131,8 @@ def test_ok_form_errors_sit_next_to_the_field_in_the_page_language(phone, live_u
         page.goto(live_url(f"{prefix}/me/profile/"))
         page.fill("textarea[name=address], input[name=address]", "")
         page.fill("input[name=email]", "khong-phai-email")
-        page.get_by_test_id("save-profile").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_test_id("save-profile").click()
         field_error = page.locator(".field--error .error").first.inner_text()
         assert field_error, lang
         vietnamese = bool(re.search(VIETNAMESE_LETTERS, field_error, re.I))
@@ -233,8 +233,8 @@ def test_the_customers_receipt_can_be_printed_and_downloaded(phone, live_url, cu
     renders: selfservice/base.html has no such block, so the customer's receipt has neither."""
     page = phone("en")
     page.goto(live_url("/en/me/consents/"))
-    page.get_by_test_id("purpose-marketing").get_by_role("link", name="Receipt").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_test_id("purpose-marketing").get_by_role("link", name="Receipt").click()
     assert "/receipt/" in page.url
     screenshot(page, "phone-receipt-no-download-en.png")
     assert page.get_by_test_id("receipt-download").count() == 1

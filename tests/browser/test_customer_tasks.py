@@ -34,10 +34,6 @@ def customer():
     return make_customer(subject=make_subject(), username="lan")
 
 
-def _settle(page):
-    page.wait_for_load_state()
-
-
 def _within_viewport(page, selector: str) -> None:
     """Every visible element matching `selector` lies inside the viewport's width, and the page itself
     does not scroll sideways. On a phone the tab bar is one row that scrolls sideways (phone review: the
@@ -71,14 +67,14 @@ def test_customer_switches_marketing_on_with_a_confirmation_and_off_again(screen
     page.goto(live_url("/en/me/consents/"))
     _within_viewport(page, "nav.tabs a, main a, main button, main .switch")
 
-    page.get_by_test_id("purpose-marketing").locator(".switch").click()
-    _settle(page)
+    with page.expect_navigation():
+        page.get_by_test_id("purpose-marketing").locator(".switch").click()
     assert "/en/me/consents/marketing/confirm/" in page.url
     assert "What you agree to" in page.get_by_test_id("consent-summary").inner_text()
     assert page.get_by_test_id("confirm-notice").is_visible()
     _within_viewport(page, "main a, main button")
-    page.get_by_test_id("confirm-consent").click()
-    _settle(page)
+    with page.expect_navigation():
+        page.get_by_test_id("confirm-consent").click()
     assert page.url.endswith("/en/me/consents/#purpose-marketing")
     assert "is recorded" in page.locator(".flash").first.inner_text()
     assert page.get_by_test_id("switch-marketing").is_checked()
@@ -86,12 +82,12 @@ def test_customer_switches_marketing_on_with_a_confirmation_and_off_again(screen
     box = page.get_by_test_id("purpose-marketing").bounding_box()
     assert box is not None and box["y"] < page.viewport_size["height"]
 
-    page.get_by_test_id("purpose-marketing").locator(".switch").click()
-    _settle(page)
+    with page.expect_navigation():
+        page.get_by_test_id("purpose-marketing").locator(".switch").click()
     assert "/en/me/consents/marketing/withdraw/" in page.url
     _within_viewport(page, "main a, main button")
-    page.get_by_test_id("confirm-withdraw").click()
-    _settle(page)
+    with page.expect_navigation():
+        page.get_by_test_id("confirm-withdraw").click()
     assert page.url.endswith("#purpose-marketing")
     assert not page.get_by_test_id("switch-marketing").is_checked()
 
@@ -110,8 +106,8 @@ def test_customer_files_an_access_request_then_cancels_it_after_a_confirmation(
     assert "one-time code (OTP)" in page.get_by_test_id("identity-how").inner_text()
 
     page.check("input[name=type][value=access]")
-    page.get_by_test_id("submit-request").click()
-    _settle(page)
+    with page.expect_navigation():
+        page.get_by_test_id("submit-request").click()
     # The code is asked for and typed on the request's own page, never read out to someone who calls.
     assert "ask for a code" in page.locator(".flash").first.inner_text()
     assert page.get_by_test_id("identity-code-send").is_visible()
@@ -122,22 +118,22 @@ def test_customer_files_an_access_request_then_cancels_it_after_a_confirmation(
     _within_viewport(page, "nav.tabs a, main a, main button")
     details = page.get_by_test_id("request-details").first
     assert details.is_visible()
-    details.click()
-    _settle(page)
+    with page.expect_navigation():
+        details.click()
     assert page.url == detail_url
 
-    page.get_by_test_id("cancel").click()
-    _settle(page)
+    with page.expect_navigation():
+        page.get_by_test_id("cancel").click()
     assert "Yes, cancel my request" in page.get_by_test_id("confirm-cancel").inner_text()
     _within_viewport(page, "main a, main button")
-    page.get_by_test_id("keep-request").click()  # changing one's mind keeps the request
-    _settle(page)
+    with page.expect_navigation():
+        page.get_by_test_id("keep-request").click()  # changing one's mind keeps the request
     assert page.get_by_test_id("status").inner_text() != "Cancelled by you"
 
-    page.get_by_test_id("cancel").click()
-    _settle(page)
-    page.get_by_test_id("confirm-cancel").click()
-    _settle(page)
+    with page.expect_navigation():
+        page.get_by_test_id("cancel").click()
+    with page.expect_navigation():
+        page.get_by_test_id("confirm-cancel").click()
     assert page.get_by_test_id("status").inner_text() == "Cancelled by you"
     assert "Answered" not in page.locator("main").inner_text()
 
@@ -193,8 +189,8 @@ def test_a_failed_request_on_a_phone_focuses_the_error_summary_with_tap_sized_ch
     assert not page.get_by_test_id("field-corrections").is_visible()
     page.check("input[name=type][value=access]")
     page.evaluate("document.querySelector('input[name=type]:checked').checked = false")
-    page.get_by_test_id("submit-request").click()
-    _settle(page)
+    with page.expect_navigation():
+        page.get_by_test_id("submit-request").click()
     summary = page.get_by_test_id("error-summary")
     assert page.evaluate("document.activeElement.dataset.testid") == "error-summary"
     box = summary.bounding_box()

@@ -20,9 +20,11 @@ def test_customer_makes_a_request_and_sees_its_status_and_deadline(page, login, 
     login(page, "mai")
 
     page.goto(live_url("/me/requests/"))
-    page.get_by_test_id("new-request").click()
+    with page.expect_navigation():
+        page.get_by_test_id("new-request").click()
     page.get_by_label("Truy cập dữ liệu cá nhân").check()
-    page.get_by_test_id("submit-request").click()
+    with page.expect_navigation():
+        page.get_by_test_id("submit-request").click()
 
     assert "/me/requests/" in page.url
     assert page.get_by_test_id("status").inner_text() == "Đã tiếp nhận"
@@ -72,11 +74,13 @@ def test_staff_queue_counts_down_and_highlights_then_staff_answer(page, login, l
     # The number on the customer's citizen ID, checked against the record (no method is pre-chosen).
     page.locator("input[name=method][value=branch_documents]").check()
     page.fill("input[name=document_number]", subject.national_id)
-    page.get_by_test_id("verify").click()
+    with page.expect_navigation():
+        page.get_by_test_id("verify").click()
     assert page.get_by_test_id("status").inner_text() == "Đang xử lý"
     # Acknowledged after its deadline, the request's breach is recorded at once: its answer says why late.
     page.locator("form:has([data-testid=complete]) [name=overdue_reason]").fill("Chờ hồ sơ từ chi nhánh")
-    page.get_by_test_id("complete").click()
+    with page.expect_navigation():
+        page.get_by_test_id("complete").click()
     assert page.get_by_test_id("status").inner_text() == "Đã hoàn thành"
     assert "Đã hoàn thành" in page.get_by_test_id("timeline").inner_text()
 
@@ -95,24 +99,24 @@ def test_enter_in_the_identity_check_checks_and_never_sends_a_new_code(page, log
     code_box = page.locator("input[name=otp_code]").bounding_box()
     send_box = page.get_by_test_id("send-code").bounding_box()
     assert code_box["y"] < send_box["y"] < page.get_by_test_id("verify").bounding_box()["y"]
-    page.get_by_test_id("send-code").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_test_id("send-code").click()
     request.refresh_from_db()
     code_sent = request.identity_otp_hash
     assert code_sent
 
     page.locator("input[name=method][value=otp_phone]").check()
     page.fill("input[name=otp_code]", "000000")  # not the code sent: refused, and the code still stands
-    page.press("input[name=otp_code]", "Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.press("input[name=otp_code]", "Enter")
     assert page.get_by_test_id("verify-form").get_by_test_id("error-summary").is_visible()
     request.refresh_from_db()
     assert request.identity_otp_hash == code_sent
 
     page.locator("input[name=method][value=branch_documents]").check()
     page.fill("input[name=document_number]", subject.national_id)
-    page.press("input[name=document_number]", "Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.press("input[name=document_number]", "Enter")
     assert page.get_by_test_id("status").inner_text() == "Đang xử lý"
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
+from playwright.sync_api import expect
 
 from core.roles import Role
 from tests.factories import UserFactory, make_subject
@@ -35,6 +36,7 @@ def test_dpo_reads_the_report_and_moves_the_daily_report(page, login, live_url):
     row.locator("input[name=hour]").fill("7")
     row.locator("input[name=minute]").fill("45")
     row.get_by_role("button", name="Save").click()
-    assert "Report time saved" in page.content()
+    # The click may return before the answer replaces the page: wait for the message, not a snapshot.
+    expect(page.locator("body")).to_contain_text("Report time saved")
     task = PeriodicTask.objects.get(name="deadline-report-daily")
     assert (task.crontab.hour, task.crontab.minute) == ("7", "45")

@@ -91,8 +91,12 @@ def test_a_page_does_not_warn_when_another_tab_kept_the_session(page, login, liv
     page.goto(live_url("/en/portal/requests/"))
     both_clocks(page, minutes=20)
     assert page.request.get(live_url("/en/portal/")).ok  # the other tab
-    both_clocks(page, minutes=8, seconds=30)
-    page.wait_for_timeout(500)  # the page asks the server
+    # The page asks the server before it warns; the warning hidden before the answer has been read
+    # proves nothing, so the test waits for the answer, then for the page to read it.
+    with page.expect_response(lambda response: response.url.endswith("/accounts/session/")) as asked:
+        both_clocks(page, minutes=8, seconds=30)
+    asked.value.finished()
+    page.wait_for_timeout(300)
     assert page.get_by_test_id("session-warning").is_hidden(), "warned of a session another tab kept"
     both_clocks(page, minutes=20)
     page.get_by_role("alertdialog").wait_for()
@@ -158,8 +162,8 @@ def test_a_consent_given_is_read_out_at_its_card(page, login, live_url, customer
     make_purpose("marketing", category="marketing")
     login(page, customer_a.username, path="/en/accounts/login/")
     page.goto(live_url("/en/me/consents/"))
-    page.get_by_test_id("purpose-marketing").locator(".switch").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_test_id("purpose-marketing").locator(".switch").click()
     said = _after_reload(page, page.get_by_test_id("confirm-consent"))
     assert said[0] not in ("BODY", "HTML") and "recorded" in said[1], said
 

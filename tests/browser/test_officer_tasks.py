@@ -60,8 +60,8 @@ def test_officer_records_a_paper_form_yes_to_marketing_no_to_sharing(page, login
     page.set_viewport_size({"width": 1280, "height": 1500})
     page.evaluate("window.scrollTo(0, 0)")
     screenshot(page, "officer-consent-form.png")
-    page.get_by_test_id("save-consent").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_test_id("save-consent").click()
 
     assert "/consents/recorded/" in page.url
     assert "Refused" in page.get_by_test_id("recorded-sharing").inner_text()
@@ -69,16 +69,16 @@ def test_officer_records_a_paper_form_yes_to_marketing_no_to_sharing(page, login
     assert consent_check(subject_ref=subject.external_ref, purpose_code="sharing").reason == "refused"
     assert consent_check(subject_ref=subject.external_ref, purpose_code="marketing").allowed is True
 
-    page.get_by_test_id("receipt-link-sharing").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_test_id("receipt-link-sharing").click()
     assert "PF-2026-0042" in page.get_by_test_id("receipt").inner_text()
     assert "Refused" in page.get_by_test_id("receipt-status").inner_text()
-    page.get_by_test_id("record-another").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_test_id("record-another").click()
     assert page.url.endswith(f"/portal/customers/{subject.pk}/consents/new/")
     page.go_back()
-    page.get_by_test_id("back-to-customer").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_test_id("back-to-customer").click()
     assert page.url.endswith(f"/portal/customers/{subject.pk}/")
 
 
@@ -103,8 +103,8 @@ def test_officer_takes_in_a_request_and_verifies_identity_in_vietnamese(page, lo
     # Nothing is pre-selected: the customer came to the branch, and the officer says so.
     page.select_option("select[name=channel]", "branch")
     page.fill("input[name=subject_ref]", subject.external_ref)
-    page.get_by_test_id("save-request").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_test_id("save-request").click()
 
     # A reference and a printable receipt to hand over.
     request = DataSubjectRequest.objects.get(subject=subject)
@@ -114,8 +114,8 @@ def test_officer_takes_in_a_request_and_verifies_identity_in_vietnamese(page, lo
     assert not page.get_by_test_id("to-request").is_visible()
     assert page.get_by_test_id("request-receipt").is_visible()
     page.emulate_media(media="screen")
-    page.get_by_test_id("to-request").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_test_id("to-request").click()
 
     # A deletion just received: no Complete (nothing verified, nothing approved).
     assert page.get_by_test_id("complete").count() == 0
@@ -125,8 +125,8 @@ def test_officer_takes_in_a_request_and_verifies_identity_in_vietnamese(page, lo
     form = page.get_by_test_id("verify-form")
     form.get_by_label("Giấy tờ tùy thân đã đối chiếu với hồ sơ khách hàng").check()
     page.fill("input[name=document_number]", stranger.national_id)
-    page.get_by_test_id("verify").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_test_id("verify").click()
     assert "không khớp với hồ sơ khách hàng" in page.get_by_test_id("verify-form").inner_text()
     assert page.locator("input[name=method][value=branch_documents]").is_checked()
     assert page.input_value("input[name=document_number]") == stranger.national_id
@@ -139,8 +139,8 @@ def test_officer_takes_in_a_request_and_verifies_identity_in_vietnamese(page, lo
     assert not page.locator("input[name=document_number]").is_visible()
     page.locator("input[name=method][value=branch_documents]").check()
     page.fill("input[name=document_number]", subject.national_id)
-    page.get_by_test_id("verify").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_test_id("verify").click()
 
     identity = page.get_by_test_id("identity").inner_text()
     assert "•" in identity and subject.national_id[-3:] in identity and subject.national_id not in identity

@@ -36,19 +36,19 @@ def test_dpo_records_a_breach_then_notifies_the_authority_on_form_08(page, login
     page.fill("input[name=subjects_affected]", "12")
     page.fill("input[name=records_affected]", "40")
     page.fill("textarea[name=likely_consequences]", "Statements seen by staff without a need to know.")
-    page.get_by_role("button", name="Record", exact=True).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Record", exact=True).click()
     assert page.get_by_test_id("breach-status").inner_text() == "Awaiting notification"
-    page.get_by_role("button", name="Submit to the authority").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Submit to the authority").click()
     # Measures not yet known: the initial notification says they follow, or it is refused.
     assert page.get_by_test_id("breach-status").inner_text() == "Awaiting notification"
     page.check("input[name=to_follow][value=measures_taken]")
-    page.get_by_role("button", name="Submit to the authority").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Submit to the authority").click()
     assert page.get_by_test_id("breach-status").inner_text() == "Authority notified"
-    page.get_by_role("link", name="Form 08").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Form 08").click()
     document = page.get_by_test_id("form08").inner_text()
     assert "Statement batch in the wrong folder" in document
     assert "Likely consequences" in document

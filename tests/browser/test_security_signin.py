@@ -43,10 +43,12 @@ def test_five_wrong_passwords_show_the_lock_out_page_in_english(page, live_url):
         page.goto(live_url("/en/accounts/login/"))
         page.fill("input[name=username]", "lan")
         page.fill("input[name=password]", "not-the-password")
-        page.click("[data-testid=login-submit]")
+        with page.expect_navigation():  # the attempt reaches the server before the next page is opened
+            page.click("[data-testid=login-submit]")
     page.goto(live_url("/en/accounts/login/"))
     page.fill("input[name=username]", "lan")
     page.fill("input[name=password]", "correct-horse-battery")
-    page.click("[data-testid=login-submit]")
+    with page.expect_navigation():
+        page.click("[data-testid=login-submit]")
     assert page.get_by_role("heading", level=1).inner_text() == "Sign-in locked"
     assert "locked after 5 failed sign-in attempts" in page.get_by_test_id("locked-out").inner_text()

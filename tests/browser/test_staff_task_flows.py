@@ -47,8 +47,8 @@ def test_privacy_officer_works_tasks_to_ready_to_answer(page, login, live_url):
         item = page.locator(f"#task-{task.pk}")
         item.locator("textarea[name=note]").fill(f"Đã trích xuất phần {n + 1}")
         item.locator("input[name=evidence]").fill(f"PHIEU-{n + 1}")
-        item.get_by_test_id("task-done").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            item.get_by_test_id("task-done").click()
         assert page.url.endswith(f"#task-{task.pk}")
         assert "PHIEU-" in page.locator(f"#task-{task.pk}").inner_text()
     assert "Sẵn sàng trả lời" in page.get_by_test_id("ready-to-answer").inner_text()
@@ -116,7 +116,8 @@ def test_dpo_drafts_a_notice_version_from_the_current_text_and_previews_it(page,
     assert "30 days" in page.locator(".switch__state--on").inner_text()
     page.fill("input[name=version]", "v2")
     page.fill("textarea[name=text_en]", "New text for customers")
-    page.get_by_test_id("notice-preview-button").click()
+    with page.expect_navigation():
+        page.get_by_test_id("notice-preview-button").click()
     assert "New text for customers" in page.get_by_test_id("notice-preview").inner_text()
     assert NoticeVersion.objects.filter(purpose=purpose).count() == 1
 
@@ -136,8 +137,8 @@ def test_a_document_mismatch_is_shown_at_the_verify_form_on_the_request_page(pag
     form = page.get_by_test_id("verify-form")
     form.locator("input[name=method][value=branch_documents]").check()  # no method is pre-chosen
     form.locator("input[name=document_number]").fill("000000000000")
-    form.get_by_test_id("verify").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        form.get_by_test_id("verify").click()
     assert page.url.endswith(detail)
     summary = form.get_by_test_id("error-summary")
     assert page.evaluate("document.activeElement.dataset.testid") == "error-summary"

@@ -50,7 +50,8 @@ def test_me_privacy_in_vietnamese_on_a_phone(phone_page, login, live_url):
     assert _fits_the_screen(page)
     screenshot(page, "me-privacy.png", full_page=True)
     # The security guidance, from the footer every self-service page carries.
-    page.get_by_test_id("footer-security").click()
+    with page.expect_navigation():
+        page.get_by_test_id("footer-security").click()
     assert "/me/security/" in page.url
     assert "2345/QĐ-NHNN" in page.get_by_test_id("security-guidance").inner_text()
     assert not page.console_errors
@@ -65,7 +66,8 @@ def test_me_profile_new_email_confirmed_by_code_on_a_phone(phone_page, login, li
     assert page.get_by_role("heading", level=1).inner_text() == "Thông tin liên hệ của tôi"
     assert _fits_the_screen(page)
     page.fill("input[name=email]", "hung.moi@example.vn")
-    page.get_by_test_id("save-profile").click()
+    with page.expect_navigation():
+        page.get_by_test_id("save-profile").click()
     pending = page.get_by_test_id("pending-email")
     assert "hung.moi@example.vn" in pending.inner_text()
 
@@ -74,12 +76,14 @@ def test_me_profile_new_email_confirmed_by_code_on_a_phone(phone_page, login, li
     ).group(1)
     wrong = "000000" if code != "000000" else "111111"
     pending.locator("input[autocomplete=one-time-code]").fill(wrong)
-    page.get_by_test_id("confirm-email").click()
+    with page.expect_navigation():
+        page.get_by_test_id("confirm-email").click()
     assert "Mã không đúng" in page.get_by_test_id("pending-email").inner_text()
     assert DataSubject.objects.get(pk=subject.pk).email != "hung.moi@example.vn"
 
     page.get_by_test_id("pending-email").locator("input[autocomplete=one-time-code]").fill(code)
-    page.get_by_test_id("confirm-email").click()
+    with page.expect_navigation():
+        page.get_by_test_id("confirm-email").click()
     assert "Đã xác nhận" in page.locator("body").inner_text()
     assert page.get_by_test_id("pending-email").count() == 0
     assert DataSubject.objects.get(pk=subject.pk).email == "hung.moi@example.vn"
