@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from core.labels import choice_label
 from deadlines.policy import local_isoformat
 from dsr.models import AuthorityKind
 from dsr.selectors.disclosures import authority_disclosures_customer_may_know
@@ -32,7 +33,7 @@ def disclosures_told_entries(subject: DataSubject) -> list[dict[str, Any]]:
 
 
 def _kind_label(code: str) -> str:
-    return str(dict(AuthorityKind.choices).get(code, code))
+    return choice_label(AuthorityKind.choices, code)
 
 
 def label_disclosures_told(labelled: dict[str, Any]) -> None:

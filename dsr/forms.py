@@ -188,6 +188,8 @@ class ReasonForm(forms.Form):
     is late. Given the request, it offers only the reasons that fit its answer (`answer`)."""
 
     answer = RequestStatus.REJECTED
+    # Whether some legal reason fits the answer: a form for no request offers them all.
+    offers_reason = True
     reason = forms.ChoiceField(
         label=_("Legal reason (shown to the customer)"), choices=BLANK + OutcomeReason.choices, required=False
     )
@@ -213,6 +215,7 @@ class ReasonForm(forms.Form):
             offered = {"", *request_refusal_reasons(for_request, to=self.answer)}
             field = self.fields["reason"]
             field.widget.choices = [(value, label) for value, label in field.choices if value in offered]
+            self.offers_reason = len(offered) > 1
 
 
 class CancelForm(forms.Form):
@@ -228,7 +231,8 @@ class OverdueReasonForm(forms.Form):
 
 
 class CompleteForm(ReasonForm):
-    # A reason is given only when the answer is partial.
+    # A reason is given only when the answer is partial: where none fits (a withdrawal of consent), the
+    # page offers no partial answer; one posted anyway reaches the service, which refuses it.
     answer = RequestStatus.PARTIALLY_COMPLETED
     partial = forms.BooleanField(label=_("Only partly fulfilled"), required=False)
 

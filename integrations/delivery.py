@@ -262,6 +262,14 @@ def vietnam_time_note(context: dict[str, Any]) -> str:
     return str(VIETNAM_TIME) if _holds_a_time(context) else ""
 
 
+def email_body_text(template: str, context: dict[str, Any]) -> str:
+    """The plain-text body of an e-mail in the active language, as sent and as a page previews it: the
+    template's text, ending, when it gives a date or a time, with `vietnam_time_note`."""
+    text = render_plain_text(f"{template}.txt", context)
+    vietnam_time = vietnam_time_note(context)
+    return f"{text.rstrip()}\n\n{vietnam_time}\n" if vietnam_time else text
+
+
 def render_sms(message: OutboxMessage) -> str:
     """The text message a stored template stands for: its subject line, then, when it gives a date and
     goes to a phone abroad, that the date is Vietnam time; then, when the message has a
@@ -315,15 +323,14 @@ def render_email(message: OutboxMessage) -> EmailMultiAlternatives:
     template = body["template"]
     with translation.override(body.get("language") or settings.LANGUAGE_CODE):
         subject = render_subject_line(f"{template}_subject.txt", context)
-        text = render_plain_text(f"{template}.txt", context)
+        text = email_body_text(template, context)
         try:
             html = render_to_string(f"{template}.html", context)
         except TemplateDoesNotExist:
             html = None
         vietnam_time = vietnam_time_note(context)
-    if vietnam_time:
-        text = f"{text.rstrip()}\n\n{vietnam_time}\n"
-        html = html and html.replace("</body>", f"<p>{escape(vietnam_time)}</p></body>", 1)
+    if html and vietnam_time:
+        html = html.replace("</body>", f"<p>{escape(vietnam_time)}</p></body>", 1)
     # A message to a customer names them (`subject_id`); staff mail names nobody.
     prefix = settings.CUSTOMER_EMAIL_SUBJECT_PREFIX if message.subject_id else settings.EMAIL_SUBJECT_PREFIX
     email = EmailMultiAlternatives(

@@ -8,7 +8,11 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 
+from core.errors import Conflict
 from deadlines.local_days import LOCAL_TZ, add_months
 from deadlines.models import RequestType
 from dsr.models import (
@@ -61,6 +65,32 @@ def request_erasure_held(request: DataSubjectRequest, *, now: datetime) -> bool:
     if request.type != RequestType.DELETE or request.status not in OPEN:
         return False
     return dispute_keeps_customer_data(request.subject_id, now=now) or deletion_systems_untold(request)
+
+
+# Said alike to whoever works a held deletion, on its page and in the API's 409: the date to answer by, as
+# the hold does not stop the clock (Law 91 allows no pause), and nothing of the dispute itself, which
+# front-line officers are not told of (the refusal's reason names none either: it would tip the customer off).
+ERASURE_HELD = _(
+    "This deletion cannot be completed now: the DPO keeps this customer's data for a legal reason, and no "
+    "system has been told to erase it. The deadline runs on: answer the customer by %(by)s; keeping the data "
+    "does not stop the clock (the law allows no pause). It can be completed only once the DPO releases the "
+    "data and every system has reported; if the data is still kept as that date nears, refuse the request by "
+    "then with the reason “A law forbids disclosure or the change requested”. Never tell the customer "
+    "why the data is kept."
+)
+
+
+def _answer_by_shown(request: DataSubjectRequest) -> str:
+    answer_by = request.answer_by
+    return date_format(timezone.localtime(answer_by, LOCAL_TZ), "SHORT_DATETIME_FORMAT") if answer_by else "—"
+
+
+def request_erasure_held_refusal(request: DataSubjectRequest, *, now: datetime) -> Conflict | None:
+    """Why a held deletion cannot be completed (`request_erasure_held`), as the 409 `dispute_hold_in_force`
+    the service raises and the request page shows, its date in the reader's language; None when it can."""
+    if not request_erasure_held(request, now=now):
+        return None
+    return Conflict(ERASURE_HELD, code="dispute_hold_in_force", by=lazy(_answer_by_shown, str)(request))
 
 
 def deletion_systems_untold(request: DataSubjectRequest) -> bool:

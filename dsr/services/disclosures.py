@@ -29,6 +29,12 @@ _REQUIRED = {
 }
 
 
+# A report to the State Bank's anti-money-laundering department is never told to the customer: AML law
+# forbids tipping them off (Law 14/2022/QH15), whatever the DPO ticks. Other authorities may or may not
+# forbid it; the DPO reads their request.
+_NEVER_TOLD = frozenset({AuthorityKind.SBV_AML})
+
+
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -66,6 +72,12 @@ def authority_disclosure_record(
     })
     if authority_kind not in AuthorityKind.values:
         raise InvalidInput(_("Choose the kind of authority that asked."), field="authority_kind")
+    if customer_may_be_told and authority_kind in _NEVER_TOLD:
+        raise InvalidInput(
+            _("A disclosure to the anti-money-laundering department is never told to the customer: the law "
+              "forbids tipping them off. Leave “The customer may be told of it” unticked."),
+            field="customer_may_be_told",
+        )
     now = now or timezone.now()
     disclosed_at = disclosed_at or now
     if disclosed_at > now:

@@ -32,7 +32,7 @@ from dsr.selectors import (
     request_recipients_open,
     request_restriction_notices,
 )
-from dsr.selectors.deletions import request_erasure_held
+from dsr.selectors.deletions import request_erasure_held_refusal
 from dsr.services.base import request_locked
 from dsr.services.deletion import deletion_fulfil, deletion_stops_third_parties
 from dsr.services.exports import export_build
@@ -83,19 +83,13 @@ def request_complete_locked(
         # What could not be corrected comes first in the answer: the note is cut at its maximum length.
         note = "\n\n".join(filter(None, [_rectify(request, actor=actor, now=now, partial=partial), note]))
     elif request.type == RequestType.DELETE:
-        if request_erasure_held(request, now=now):
+        held = request_erasure_held_refusal(request, now=now)
+        if held:
             # Erasing would destroy what a court, an inspection or the police needs (Law 91/2025: a
             # deletion gives way to the data a competent authority requires), and once the hold ends its
             # systems are told only the night after. The refusal's reason is the neutral "a law forbids
             # the change": naming the dispute would tip the customer off.
-            raise Conflict(
-                _("A hold for a dispute (a court case, an inspection, a police request) keeps this "
-                  "customer's data: nothing of it may be erased while it is in force, and the systems are "
-                  "told to erase only the night after it ends. Refuse the deletion with the reason \"A law "
-                  "forbids disclosure or the change requested\", or complete it once the hold has ended "
-                  "and the systems report."),
-                code="dispute_hold_in_force",
-            )
+            raise held
         if request.approved_by_id is None or request.approved_by_id == actor.user_id:
             # Deletion is irreversible: a second responsible person approves it (four eyes).
             raise Conflict(

@@ -48,7 +48,7 @@ from dsr.selectors import (
     task_allowed_actions,
     work_staff,
 )
-from dsr.selectors.deletions import request_erasure_held
+from dsr.selectors.deletions import request_erasure_held_refusal
 from dsr.views.common import deadline_tone
 from subjects.disclosure import subject_view
 from subjects.forms import AccessReasonForm
@@ -115,6 +115,7 @@ def request_page(request, pk, *, reveal_post=None, failed=None, task_failed=None
     # the ward turned 16): said once above the actions, which then offer the refusal (or, for a
     # withdrawal already in force, the completion).
     guardian_refusal = request_guardian_notice(found, now=now) if found.is_open else None
+    erasure_held = request_erasure_held_refusal(found, now=now)
     context = {
         "req": found,
         "timeline": timeline,
@@ -123,7 +124,8 @@ def request_page(request, pk, *, reveal_post=None, failed=None, task_failed=None
         "can_work": can_work,
         "actions": actions,
         "guardian_refusal": guardian_refusal or "",
-        "erasure_held": request_erasure_held(found, now=now),
+        # In the words of the 409 the completion would answer.
+        "erasure_held": erasure_held.text if erasure_held else "",
         "identity_lapsed": identity_check_lapsed(found),
         # Their own request (their ward's, their guardian's) offers them nothing: said up front, in the
         # words the services refuse with, as the customer page does.

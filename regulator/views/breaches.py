@@ -22,10 +22,10 @@ from core.forms import (
     form_succeeded,
 )
 from core.moments import parse_year
-from core.plain_text import render_plain_text, render_subject_line
+from core.plain_text import render_subject_line
 from core.spreadsheets import spreadsheet_download, spreadsheet_sha256
 from deadlines.local_days import LOCAL_TZ
-from integrations.delivery import revive_context
+from integrations.delivery import email_body_text, revive_context
 from integrations.form_once import posted_once
 from integrations.jobs import job_allowed_actions, job_cancel
 from integrations.progress import job_progress_page
@@ -229,7 +229,7 @@ def breach_customers(request, pk):
         context = revive_context(notice_context(breach)(get_language()))
         preview = {
             "subject": render_subject_line(f"{CUSTOMER_TEMPLATE}_subject.txt", context),
-            "body": render_plain_text(f"{CUSTOMER_TEMPLATE}.txt", context),
+            "body": email_body_text(CUSTOMER_TEMPLATE, context),
         }
         return render(
             request,

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from audit.models import AuditEntry
+from core.errors import InvalidInput
 from deadlines.policy import local_isoformat
 from dsr.models import AuthorityDisclosure
 from dsr.services.export_csv import export_csv
@@ -77,3 +78,20 @@ def test_the_export_lists_only_the_disclosures_the_customer_may_be_told_of(subje
     for text in (page, csv):
         assert TOLD_DATA in text and TAX_LAW in text
         assert SECRET_DATA not in text
+
+
+def test_a_disclosure_to_the_anti_money_laundering_department_is_never_the_customers_to_be_told_of(
+    subject, dpo
+):
+    """Re-read: the form's help said "never for an anti-money-laundering request", yet the service took the
+    mark for one, and the customer's export would then list it: the tipping-off AML law forbids (Law
+    14/2022/QH15). The service refuses the mark for the State Bank's AML department, on the field, and
+    records nothing."""
+    with pytest.raises(InvalidInput) as refused:
+        _record(dpo, subject, authority_kind="sbv_aml", customer_may_be_told=True)
+    assert refused.value.field == "customer_may_be_told"
+    with translation.override("en"):
+        assert "tipping" in refused.value.text
+    assert not AuthorityDisclosure.objects.exists()
+    assert not AuditEntry.objects.filter(action="dsr.authority_disclosure.recorded").exists()
+    assert _record(dpo, subject, authority_kind="sbv_aml").customer_may_be_told is False

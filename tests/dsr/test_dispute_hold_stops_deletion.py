@@ -11,8 +11,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.html import escape
 
 from core.actors import actor_for_user
 from core.errors import Conflict
@@ -194,3 +196,31 @@ def test_the_request_page_says_the_deadline_runs_on_and_what_staff_can_do(
     assert "does not stop" in callout
     assert "A law forbids disclosure or the change requested" in callout
     assert "wait" not in callout
+
+
+@pytest.mark.parametrize("language", ["en", "vi"])
+def test_the_api_409_says_the_deadline_runs_on_as_the_page_does(
+    under_review, privacy_officer, dpo, as_user, client, language
+):
+    """Follow-up review: the 409 `dispute_hold_in_force` said nothing of the statutory deadline running on,
+    gave no date to answer by, and named the dispute the page keeps from front-line officers. The API and
+    the page now say the same, in the reader's language: the date to answer by, and that the hold does not
+    stop it."""
+    request, _dispute = under_review
+    services.request_approve(actor=actor_for_user(dpo), request_id=request.pk)
+    request.refresh_from_db()
+    with translation.override(language):
+        due = date_format(timezone.localtime(request.answer_by, LOCAL_TZ), "SHORT_DATETIME_FORMAT")
+        page_url = reverse("dsr:detail", args=[request.pk])
+    refused = as_user(privacy_officer).post(
+        f"/api/v1/requests/{request.pk}/complete/", {}, format="json", HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "dispute_hold_in_force"
+    detail = refused.json()["detail"]
+    assert due in detail
+    assert "dispute" not in detail and "tranh chấp" not in detail
+    client.force_login(privacy_officer)
+    page = client.get(page_url).content.decode()
+    callout = page.split('data-testid="erasure-held">', 1)[1].split("</p>", 1)[0]
+    assert callout == escape(detail)

@@ -101,3 +101,22 @@ def test_the_complete_page_answers_a_partial_withdrawal_under_a_law_with_a_form_
     assert "another basis" in response.content.decode()
     request.refresh_from_db()
     assert request.status == RequestStatus.IN_PROGRESS
+
+
+def test_the_complete_form_offers_no_partial_answer_for_a_withdrawal(subject, privacy_officer, client):
+    """Follow-up review: with no legal reason left to answer a withdrawal in part, the complete form still
+    showed the "Only partly fulfilled" box (and an empty reason list): it is hidden for a withdrawal, and
+    shown for a request some reason answers in part. The server still refuses a partial withdrawal."""
+    grant(subject, make_purpose("marketing"))
+    withdrawal = verified_request(subject, type="withdraw", purposes=["marketing"])
+    access = verified_request(subject, type="access")
+    client.force_login(privacy_officer)
+
+    def complete_form(request) -> str:
+        page = client.get(reverse("dsr:detail", args=[request.pk])).content.decode()
+        return page.split('data-testid="complete"', 1)[0].rsplit("<form", 1)[1]
+
+    assert 'name="partial"' in complete_form(access) and 'name="reason"' in complete_form(access)
+    assert 'name="partial"' not in complete_form(withdrawal)
+    assert 'name="reason"' not in complete_form(withdrawal)
+    assert 'name="note"' in complete_form(withdrawal)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from audit.models import AuditEntry
+from integrations.delivery import VIETNAM_TIME
 from integrations.jobs import STALE_AFTER, job_cancel
 from integrations.models import BackgroundJob, OutboxMessage
 from integrations.states import JobStatus
@@ -233,3 +234,15 @@ def test_a_customer_leaving_the_affected_list_mid_mailing_makes_nobody_else_miss
     assert _told(breach) == sorted(str(c.pk) for c in customers)  # every one of them, each once
     breach.refresh_from_db()
     assert breach.customers_notified == 10
+
+
+def test_the_preview_ends_as_the_e_mail_does_saying_its_dates_are_vietnam_time(client, dpo):
+    """Re-read: the e-mail to an affected customer now ends saying its dates are Vietnam time, but the page
+    that shows the DPO "the message they get" left that sentence out: the preview and the e-mail share one
+    rendering of the body."""
+    breach, _customers = _breach_with_customers(1)
+    client.force_login(dpo)
+    with translation.override("en"):
+        page = client.post(reverse("regulator:breach_customers", args=[breach.pk])).content.decode()
+        sentence = str(VIETNAM_TIME)
+    assert sentence in page
