@@ -144,6 +144,17 @@ def purpose_in_force(purpose: Purpose, now: datetime) -> PurposeEntry:
     return purpose_entry_of(purpose).in_force(now)
 
 
+def automated_processing_in_force(purpose: Purpose, now: datetime) -> str:
+    """Whether the version in force at `now` profiles the customer or decides about them by automated
+    means (an `AutomatedProcessing` code, blank for neither), whether or not the job has copied it onto the
+    purpose row yet: a widening scheduled ahead does not count before it takes effect, and a version stored
+    before the catalogue recorded it reads as neither, as its customers were told. A purpose with no
+    version reads its row. Reads the versions `with_versions` prefetched, else one query."""
+    in_force = purpose_entry_of(purpose).scope_in_force(now)
+    scope = in_force or {"automated_processing": purpose.automated_processing}
+    return scope.get("automated_processing", "")
+
+
 def with_versions(purposes: QuerySet[Purpose]) -> QuerySet[Purpose]:
     """The purposes with their versions prefetched for `purpose_in_force` (one query for all)."""
     return purposes.prefetch_related(versions_prefetch())

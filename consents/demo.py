@@ -26,14 +26,19 @@ RECIPIENTS = [
 ]
 
 # What each purpose processes (Law 91/2025, Decree 356/2025: customer information a credit
-# institution holds is sensitive, as are biometrics), how long it is kept, and for the non-consent
-# purposes that share data, the exemption the law gives.
+# institution holds is sensitive, as are biometrics), how long it is kept, for the non-consent purposes
+# that share data, the exemption the law gives, and whether it profiles the customer by automated means.
 SCOPE = {
     "banking-services": {
         "data_categories": ["identity", "contact", "credit_customer"],
         "retention_months": 120,
     },
-    "kyc-aml": {"data_categories": ["identity", "credit_customer"], "retention_months": 60},
+    # Transaction monitoring evaluates how the customer transacts by automated means: profiling.
+    "kyc-aml": {
+        "data_categories": ["identity", "credit_customer"],
+        "retention_months": 60,
+        "automated_processing": "profiling",
+    },
     "customer-support": {"data_categories": ["contact"], "retention_months": 24},
     "marketing": {"data_categories": ["contact", "preferences"], "retention_months": 24},
     "group-sharing": {"data_categories": ["contact", "credit_customer"], "retention_months": 36},
@@ -79,8 +84,10 @@ PURPOSES = [
         "kyc-aml",
         "Nhận biết khách hàng và phòng, chống rửa tiền",
         "Know-your-customer and anti-money-laundering checks",
-        "Xác minh danh tính và theo dõi giao dịch theo Luật Phòng, chống rửa tiền.",
-        "Verifying your identity and monitoring transactions as the Anti-Money Laundering Law requires.",
+        "Xác minh danh tính và theo dõi giao dịch theo Luật Phòng, chống rửa tiền: hệ thống tự động "
+        "đánh giá giao dịch của bạn để phát hiện giao dịch đáng ngờ.",
+        "Verifying your identity and monitoring transactions as the Anti-Money Laundering Law requires: an "
+        "automated system evaluates your transactions to detect suspicious ones.",
         "compliance",
         "legal_obligation",
         False,

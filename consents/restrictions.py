@@ -19,7 +19,7 @@ from typing import Any
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from consents.catalogue import purpose_entry_of
+from consents.catalogue import automated_processing_in_force, purpose_in_force
 from consents.models import AutomatedProcessing, LegalBasis, ProcessingRestriction, Purpose, PurposeCategory
 
 # Processing a customer may stop whatever its basis: marketing, profiling and disclosure.
@@ -73,14 +73,12 @@ def restriction_scope(*, kind: str, purposes: Iterable[Purpose], now: datetime) 
     versions `consents.catalogue.with_versions` prefetched, else one query a purpose)."""
     covered, not_covered, reviewed = [], [], []
     for purpose in purposes:
-        entry = purpose_entry_of(purpose)
-        in_force = entry.in_force(now)
+        in_force = purpose_in_force(purpose, now)
         if restriction_reaches(kind, legal_basis=in_force.legal_basis, category=in_force.category):
             covered.append(purpose)
             continue
         reason = EXEMPTION_REASONS.get(in_force.legal_basis, "")
-        scope = entry.scope_in_force(now) or {"automated_processing": purpose.automated_processing}
-        deciding = scope.get("automated_processing") == AutomatedProcessing.AUTOMATED_DECISION
+        deciding = automated_processing_in_force(purpose, now) == AutomatedProcessing.AUTOMATED_DECISION
         if kind == ProcessingRestriction.Kind.OBJECT and deciding:
             reason = format_lazy("{} {}", reason, PERSON_REVIEWS)
             reviewed.append(purpose)

@@ -2,6 +2,7 @@
 import from here."""
 
 from consents.selectors.as_of import StateAt, consent_states_at
+from consents.selectors.automated import purposes_automated_without_consent
 from consents.selectors.catalogue import (
     SAID_NO,
     announcement_allowed_actions,
@@ -186,6 +187,7 @@ __all__ = [
     "ChangeInWords",
     "notice_widenings_in_words",
     "notice_versions",
+    "purposes_automated_without_consent",
     "notice_summary_written_for",
     "notices_in_force_for_consent",
     "purpose_by_code",

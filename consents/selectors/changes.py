@@ -137,13 +137,15 @@ def _widenings_in_words(
         exemption = TransferExemption(new["transfer_exemption"]).label
         lines.append(_("New exemption from consent: %(exemption)s.") % {"exemption": exemption})
     if "automated_processing" in widened:
-        kind = AutomatedProcessing(new["automated_processing"])
-        said = (
-            _("Decisions about you are made by automated means: %(kind)s.")
-            if kind == AutomatedProcessing.AUTOMATED_DECISION
-            else _("Your data is used to profile you by automated means: %(kind)s.")
+        # In the customer's words, not the catalogue's label, which speaks of "the customer" to the DPO.
+        lines.append(
+            _("Decisions about you are made by automated means, such as credit scoring or fraud rules.")
+            if new["automated_processing"] == AutomatedProcessing.AUTOMATED_DECISION
+            else _(
+                "Your data is used to profile you: an automated system evaluates your behaviour, interests "
+                "or situation."
+            )
         )
-        lines.append(said % {"kind": kind.label})
     return lines
 
 

@@ -69,6 +69,11 @@ def _consents(data: dict[str, Any]) -> Iterator[list[str]]:
             )
     for c in data["consents"]:
         yield from _consent_rows(c)
+    for a in data["automated_processing"]:
+        yield _row(
+            _("Profiling or automated decisions without my consent"), "", a["purpose"],
+            a["automated_processing"], detail=_("Legal basis"), value=a["legal_basis"],
+        )
     for c in data["corrections"]:
         if c["acknowledged_at"]:
             said = _("corrected, confirmed on %(date)s") % {"date": c["acknowledged_at"]}

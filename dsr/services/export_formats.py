@@ -24,6 +24,7 @@ from deadlines.policy import LOCAL_TZ
 from dsr.export_breaches import readable_breaches_told
 from dsr.export_disclosures import label_disclosures_told, readable_disclosures_told
 from dsr.models import System, request_reference
+from dsr.services.export_automated import label_automated_processing, readable_automated_processing
 from dsr.services.export_holds import label_legal_holds, readable_legal_holds
 from dsr.services.export_labels import (
     SUBJECT_LABELS,
@@ -103,7 +104,9 @@ def _purpose_names(content: dict[str, Any]) -> dict[str, str]:
     """The name in the active language of each purpose the export names, read when it is downloaded."""
     codes = {
         entry["purpose"]
-        for section in ("consent_events", "consents", "corrections_passed_on", "restrictions")
+        for section in (
+            "consent_events", "consents", "automated_processing", "corrections_passed_on", "restrictions"
+        )
         + PASSED_ON_SECTIONS
         for entry in content.get(section, [])
         if entry.get("purpose")
@@ -291,6 +294,7 @@ def export_readable(content: dict[str, Any], *, offset: bool = False) -> dict[st
         "consents": [
             _readable_consent(c, purposes, names_en, when) for c in content.get("consents", [])
         ],
+        "automated_processing": readable_automated_processing(content, purposes),
         "corrections": readable_corrections(content, purposes=purposes, names_en=names_en, when=when),
         **{section: passed_on(section) for section in PASSED_ON_SECTIONS},
         "restrictions": [
@@ -354,6 +358,7 @@ def export_labelled(content: dict[str, Any]) -> dict[str, Any]:
             recipient.update(recipient_labels(recipient, names_en))
         for duty in consent.get("withdrawal_duties", []):
             duty.update(withdrawal_duty_labels(duty, names_en))
+    label_automated_processing(labelled, purposes)
     label_passed_on(labelled, purposes=purposes, names_en=names_en, references=request_references(content))
     for restriction in labelled.get("restrictions", []):
         restriction.update(restriction_labels(restriction, purposes))

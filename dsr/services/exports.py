@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record, audit_record_many
+from consents.selectors import purposes_automated_without_consent
 from core.actors import Actor
 from core.errors import Conflict, InvalidInput, NotFound
 from core.spreadsheets import CSV_CONTENT_TYPE, spreadsheet_file
@@ -79,6 +80,9 @@ def export_content(request: DataSubjectRequest, *, now: datetime) -> dict[str, A
         # The consent history, and per consent whom it let the bank share with and whom its withdrawal
         # told to stop (domain notes: the customer's right to know the recipients).
         **consent_sections(subject, now=now),
+        # What profiles them or decides about them by automated means without their consent (a contract, a
+        # law): no consent lists it, yet it is theirs to know (`dsr.services.export_automated`).
+        "automated_processing": purposes_automated_without_consent(now=now),
         # Whom a correction of their data was passed on to, their restriction or objection told to stop
         # and their erasure told to delete, under the purpose each received it for.
         **passed_on_sections(subject, now=now),

@@ -1,0 +1,24 @@
+"""Reads on the purposes that profile customers or decide about them by automated means."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from consents.catalogue import automated_processing_in_force, purpose_in_force, with_versions
+from consents.models import LegalBasis, Purpose
+
+
+def purposes_automated_without_consent(*, now: datetime) -> list[dict[str, str]]:
+    """The active purposes that, at `now`, profile the customer or decide about them by automated means on
+    another basis than consent (a contract, a legal obligation), each judged by its version in force:
+    `purpose` (its code), `legal_basis` and `automated_processing` (codes), by code. The customer's right to
+    know reaches them though no consent of theirs lists them (Law 91/2025 Art. 4, Decree 356/2025)."""
+    rows = []
+    for purpose in with_versions(Purpose.objects.filter(active=True).order_by("code")):
+        automated = automated_processing_in_force(purpose, now)
+        legal_basis = purpose_in_force(purpose, now).legal_basis
+        if automated and legal_basis != LegalBasis.CONSENT:
+            rows.append(
+                {"purpose": purpose.code, "legal_basis": legal_basis, "automated_processing": automated}
+            )
+    return rows
