@@ -26,6 +26,7 @@ class DsrConfig(AppConfig):
         from dsr.selectors.deletions import deletion_verified_open
         from dsr.services.deletion import holds_redate_after_rectification
         from dsr.services.former_customers import retention_mark_follow_relationship
+        from dsr.services.relationship_end_notice import relationship_end_notify
         from dsr.services.requests import requests_lock_on_role_change, requests_return_on_role_change
         from subjects.follow_ups import register_after_rectification
 
@@ -87,6 +88,8 @@ class DsrConfig(AppConfig):
                 "dsr.hold.released": _("Legal hold ended"),
                 "dsr.former_customer.erased": _("Former customer's data erased, the bank's retention having "
                                                 "ended"),
+                "dsr.relationship_end.told": _("Customer told which consents the end of the relationship "
+                                               "stopped and what the bank keeps"),
                 "dsr.hold.redated": _("Legal hold re-dated after a correction of the relationship's end"),
                 "dsr.dispute_hold.recorded": _("Customer's held data kept for a dispute (court, inspection, "
                                                "police)"),
@@ -199,6 +202,8 @@ class DsrConfig(AppConfig):
         clock_sources.register()
         register_after_rectification(holds_redate_after_rectification)
         register_after_rectification(retention_mark_follow_relationship)
+        # After the consents' own follow-up (the consents app is installed first), which stops them.
+        register_after_rectification(relationship_end_notify)
         # A leaver's (or an auditor's) open requests go back to the queue with the role change.
         role_changing.connect(requests_lock_on_role_change, dispatch_uid="dsr.requests_lock")
         role_changed.connect(requests_return_on_role_change, dispatch_uid="dsr.requests_return")

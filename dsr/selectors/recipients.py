@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from consents.models import WithdrawalDuty
 from consents.selectors import (
@@ -26,22 +26,28 @@ def request_recipients_open(request: DataSubjectRequest) -> list[WithdrawalDuty]
     for other types)."""
     source = request_source(request)
     if request.type == RequestType.WITHDRAW:
-        stops = _stops_open_covered(request).select_related("recipient")
+        stops = _stops_covered(request).filter(status=WithdrawalDuty.Status.OPEN).select_related("recipient")
         return list(stops.order_by("due_at", "recipient__name"))
     if request.type in (RequestType.RESTRICT, RequestType.OBJECT):
         return list(restriction_stops_open_of_source(subject_id=request.subject_id, source=source))
     return []
 
 
-def _stops_open_covered(request: DataSubjectRequest) -> QuerySet[WithdrawalDuty]:
-    """The open stops of the customer's consents to the purposes a withdrawal request covers (every one
-    when it names none), whichever act ended them: the request's own, and those of an act before it (the
-    customer's switch in the app, the platform's stop when the relationship ended, an expiry). The
-    customer asked that those recipients stop processing; one that has not confirmed keeps the request
-    from being answered as done, whoever told it first."""
-    stops = WithdrawalDuty.objects.stops().filter(
-        subject_id=request.subject_id, status=WithdrawalDuty.Status.OPEN
+def _stops_covered(request: DataSubjectRequest) -> QuerySet[WithdrawalDuty]:
+    """The stops of the customer's consents to the purposes a withdrawal request covers (every one when it
+    names none) that were open while the request was, whichever act ended them: the request's own, and
+    those of an act before it (the customer's switch in the app, the platform's stop when the relationship
+    ended, an expiry). The customer asked that those recipients stop processing; one that has not
+    confirmed keeps the request from being answered as done, whoever told it first, and its confirmation
+    stays on the request's page. A stop opened after the request closed, or closed before it arrived, is
+    another act's."""
+    stops = WithdrawalDuty.objects.stops().filter(subject_id=request.subject_id).filter(
+        Q(status=WithdrawalDuty.Status.OPEN)
+        | Q(acknowledged_at__gte=request.received_at)
+        | Q(called_off_at__gte=request.received_at)
     )
+    if request.closed_at is not None:
+        stops = stops.filter(received_at__lte=request.closed_at)
     return stops.filter(consent__purpose__code__in=request.purposes) if request.purposes else stops
 
 
@@ -95,7 +101,7 @@ def request_recipients_told(
     if request.type == RequestType.WITHDRAW:
         source = request_source(request)
         own = list(stop_notices_of_source(subject_id=request.subject_id, source=source, now=now))
-        earlier = withdrawal_duties(now=now).filter(pk__in=_stops_open_covered(request).values("pk"))
+        earlier = withdrawal_duties(now=now).filter(pk__in=_stops_covered(request).values("pk"))
         told = own + list(earlier.exclude(pk__in=[duty.pk for duty in own]))
         return sorted(told, key=lambda duty: (duty.due_at, duty.recipient.name))
     return [

@@ -45,6 +45,11 @@ from subjects.selectors import wards_verified
 # Long enough for a customer to come back for it, short enough not to leave a copy lying around.
 EXPORT_AVAILABLE_FOR = timedelta(days=30)
 FORMATS = ("json", "html", "csv")
+# The layout of the stored export and its JSON download (`format_version`), for a program reading it (the
+# customer's new bank): raised whenever a section or field is added, renamed or changes meaning, with a
+# line in docs/requests.md saying what that version changed. Stored with the export, so a later download
+# says the layout it was built under; one built before versions were numbered carries none.
+EXPORT_FORMAT_VERSION = 1
 # The requests whose systems' results the nightly purge empties once closed that long: every type but a
 # deletion, whose tasks' reports (what each system erased or kept) are the proof that it was done.
 RESULTS_PURGED_OF = tuple(sorted(set(RequestType.values) - {RequestType.DELETE}))
@@ -71,6 +76,7 @@ def export_content(request: DataSubjectRequest, *, now: datetime) -> dict[str, A
     subject = request.subject
     wards = list(wards_verified(subject))
     return {
+        "format_version": EXPORT_FORMAT_VERSION,
         "generated_at": local_isoformat(now),
         "request": str(request.pk),
         "subject": {name: _plain(getattr(subject, name)) for name in SUBJECT_FIELDS},

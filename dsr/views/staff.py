@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -142,15 +143,19 @@ def receipt(request, pk):
     found = request_detail(pk)
     if found is None:
         raise Http404
+    # Handed over or read out: in the customer's language, whatever the portal's; the purposes' names too,
+    # which are read when named.
+    customer_language = language_for_subject(found.subject)
+    with translation.override(customer_language):
+        purposes = request_purposes_named(found)
     return render(
         request,
         "dsr/receipt.html",
         {
             "req": found,
-            "purposes": request_purposes_named(found),
+            "purposes": purposes,
             "controller": settings.BANK_NAME,
-            # Handed over or read out: in the customer's language, whatever the portal's.
-            "customer_language": language_for_subject(found.subject),
+            "customer_language": customer_language,
         },
     )
 

@@ -46,3 +46,21 @@ def test_named_purposes_are_listed_on_the_receipt(officer, customer_a):
     pages = _pages(request, officer, customer_a)
     assert all("Marketing offers" in page for page in pages.values())
     assert not any("Every consent" in page for page in pages.values())
+
+
+def test_the_receipt_names_the_purposes_in_the_customers_language_whatever_the_portals(officer, customer_a):
+    subject = customer_a.customer_account.subject
+    DataSubject.objects.filter(pk=subject.pk).update(preferred_language="en")
+    marketing = make_purpose(
+        "marketing", category="marketing", name_vi="Tiếp thị", name_en="Marketing offers"
+    )
+    grant(subject, marketing)
+    named = make_request(subject, type="withdraw", purposes=["marketing"])
+    every = make_request(subject, type="withdraw", purposes=[])
+    receipt = {
+        request: signed_in(officer).get(f"/portal/requests/{request.pk}/receipt/").content.decode()
+        for request in (named, every)
+    }
+    assert "Marketing offers" in receipt[named]
+    assert "Tiếp thị" not in receipt[named]
+    assert "Every consent (no purpose named)" in receipt[every]

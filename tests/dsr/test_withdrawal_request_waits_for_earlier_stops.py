@@ -56,3 +56,14 @@ def test_a_stop_of_another_purpose_does_not_hold_up_the_answer(subject, sharing)
     request = verified_request(subject, type="withdraw", purposes=["marketing"], now=timezone.now())
     assert request_recipients_told(request) == []
     assert services.request_complete(actor=STAFF, request_id=request.pk).status == "completed"
+
+
+def test_the_answered_request_still_shows_the_partner_it_waited_for_and_no_later_stop(subject, sharing):
+    consent_withdraw(actor=STAFF, consent_id=sharing.pk, channel="branch")
+    request = verified_request(subject, type="withdraw", purposes=["sharing"], now=timezone.now())
+    _answer_waits_for_the_partner(subject, request)
+    # Months later she consents again and switches it off in the app: another stop, not this request's.
+    consent_withdraw(actor=STAFF, consent_id=grant(subject, sharing.purpose).pk, channel="branch")
+    request.refresh_from_db()
+    told = request_recipients_told(request)
+    assert [(duty.recipient.name, duty.status) for duty in told] == [("Partner Y", "acknowledged")]
