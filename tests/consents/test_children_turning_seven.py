@@ -4,7 +4,7 @@ every check answers "consent must be asked again", and the guardian's page says 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from unittest.mock import ANY
 
 import pytest
@@ -62,13 +62,23 @@ def _sixteen_with_a_consent_given_at_five():
     return child, purpose, grant(child, purpose, guardian=guardian, now=at5)
 
 
+def _latest_birth_for_age(day: date, age: int) -> date:
+    """The last date of birth by which one is `age` on `day`: `day` that many years back, or 28 February
+    when `day` is 29 February and that year has none (no one turns `age` on a 29 February then)."""
+    try:
+        return day.replace(year=day.year - age)
+    except ValueError:
+        return date(day.year - age, 2, 28)
+
+
 def test_the_customers_own_agreement_is_due_from_seven_with_no_upper_bound():
     day = timezone.localdate()
-    assert not own_agreement_due(day.replace(year=day.year - 6), on=day)
-    assert own_agreement_due(day.replace(year=day.year - 7), on=day)
-    assert own_agreement_due(day.replace(year=day.year - 15), on=day)
-    assert own_agreement_due(day.replace(year=day.year - 16), on=day)
-    assert own_agreement_due(day.replace(year=day.year - 40), on=day)
+    assert not own_agreement_due(_latest_birth_for_age(day, 6), on=day)
+    assert not own_agreement_due(_latest_birth_for_age(day, 7) + timedelta(days=1), on=day)
+    assert own_agreement_due(_latest_birth_for_age(day, 7), on=day)
+    assert own_agreement_due(_latest_birth_for_age(day, 15), on=day)
+    assert own_agreement_due(_latest_birth_for_age(day, 16), on=day)
+    assert own_agreement_due(_latest_birth_for_age(day, 40), on=day)
     assert not own_agreement_due(None, on=day)
 
 

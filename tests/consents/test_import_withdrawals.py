@@ -5,7 +5,7 @@ platform learns of it."""
 from __future__ import annotations
 
 import unicodedata
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -13,17 +13,20 @@ from django.utils import timezone
 from consents.models import Consent, ConsentEvent, WithdrawalDuty
 from consents.selectors import consent_check
 from consents.services import consents_import_csv
+from deadlines.policy import LOCAL_TZ
 from tests.consents.factories import make_purpose, make_recipient
 from tests.consents.import_files import IMPORTER, csv_lines
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
+# Before every date the legacy files give.
+IN_FORCE_BEFORE_THE_FILES = datetime(2023, 1, 1, tzinfo=LOCAL_TZ)
 
 
 @pytest.fixture
 def marketing():
     return make_purpose("marketing", category="marketing", recipients=[make_recipient("Partner Insurance")],
-                        effective_at=timezone.now().replace(year=2023))
+                        effective_at=IN_FORCE_BEFORE_THE_FILES)
 
 
 def test_a_legacy_withdrawal_ends_the_consent_on_its_day_and_its_stops_run_from_the_import(marketing):

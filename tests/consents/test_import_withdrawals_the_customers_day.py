@@ -4,7 +4,7 @@ legal basis since still ends on the day the customer withdrew it."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -13,6 +13,7 @@ from consents.catalogue import catalogue_invalidate
 from consents.models import Consent, ConsentStatus, NoticeVersion
 from consents.scope import purpose_scope
 from consents.services import consents_import_csv
+from deadlines.policy import LOCAL_TZ
 from tests.consents.factories import child_of, grant, make_purpose, make_recipient
 from tests.consents.import_files import IMPORTER, csv_lines
 from tests.factories import make_subject
@@ -108,7 +109,7 @@ def test_a_withdrawal_after_the_term_ran_out_finds_the_consent_expired():
 def test_a_withdrawal_given_while_the_purpose_relied_on_consent_is_recorded_after_the_basis_moved():
     now = timezone.now()
     purpose = make_purpose("offers", category="service", recipients=[make_recipient("Partner")],
-                           effective_at=now.replace(year=2023))
+                           effective_at=datetime(2023, 1, 1, tzinfo=LOCAL_TZ))
     a = make_subject()
     run = consents_import_csv(actor=IMPORTER, filename="g.csv", lines=csv_lines(
         f"{a.external_ref},offers,v1,paper_form,SCAN-1,2024-01-10,,,granted"))
