@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.actors import actor_for_user
 from core.errors import InvalidInput
-from core.roles import Role, user_role
+from core.roles import Role, is_staff_user, user_role
 from integrations.models import ApiToken
 from subjects import services
 from subjects.models import DataSubject
@@ -131,3 +131,15 @@ def subject_view(
         revealed=disclosure.revealed,
     )
     return disclosure
+
+
+def subjects_listed(subjects: Iterable[DataSubject], *, user, context: str) -> None:
+    """A page of records naming customers (consents, requests) read by staff: each customer it names is
+    recorded as looked at, masked, one insert for the page ("who looked at her data?" covers lists). A
+    client's or customer's reads are not: a token's scopes bound a system, whose hot paths pay no write."""
+    if not is_staff_user(user):
+        return
+    named = list({subject.pk: subject for subject in subjects}.values())
+    services.subject_personal_data_viewed(
+        actor=actor_for_user(user), subjects=named, context=context, revealed=False
+    )
