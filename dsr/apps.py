@@ -21,9 +21,11 @@ class DsrConfig(AppConfig):
             register_menu,
             register_subject_panel,
         )
+        from core.references import register_request_reference_check
         from core.roles import Role, grant_permissions
         from dsr import checks, clock_sources, navigation
         from dsr.selectors.deletions import deletion_verified_open
+        from dsr.selectors.requests import request_names_subject
         from dsr.services.deletion import holds_redate_after_rectification
         from dsr.services.former_customers import retention_mark_follow_relationship
         from dsr.services.requests import requests_lock_on_role_change, requests_return_on_role_change
@@ -198,6 +200,7 @@ class DsrConfig(AppConfig):
         )
         clock_sources.register()
         register_after_rectification(holds_redate_after_rectification)
+        register_request_reference_check(request_names_subject)
         register_after_rectification(retention_mark_follow_relationship)
         # A leaver's (or an auditor's) open requests go back to the queue with the role change.
         role_changing.connect(requests_lock_on_role_change, dispatch_uid="dsr.requests_lock")
