@@ -141,8 +141,8 @@ class AccessReasonForm(forms.Form):
             self.subject.pk, note
         ):
             self.add_error("note", _(
-                "This is not one of this customer's requests or complaints: give the reference of the one you "
-                "are working on (as on its page, e.g. YC-260315-3F9A1C), or choose another reason."
+                "This is not one of this customer's requests or complaints: give the reference of the one "
+                "you are working on (as on its page, e.g. YC-260315-3F9A1C), or choose another reason."
             ))
         return data
 
