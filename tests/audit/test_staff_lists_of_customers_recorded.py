@@ -65,3 +65,12 @@ def test_the_record_of_a_list_costs_the_same_whatever_its_length(as_user, office
     _customers_with_consents(18)
     many = queries_of(lambda: api.get("/api/v1/consents/", {"limit": 500}))
     assert many == few
+
+
+def test_staff_paging_through_the_queue_page_is_recorded_per_customer(logged_in, officer):
+    customers = [make_subject() for _ in range(2)]
+    for customer in customers:
+        make_request(customer)
+    page = logged_in(officer).get("/en/portal/requests/")
+    assert page.status_code == 200 and customers[0].external_ref in page.content.decode()
+    assert _views("portal.queue") == sorted((officer.username, str(c.pk), False) for c in customers)
