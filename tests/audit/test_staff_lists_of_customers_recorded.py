@@ -74,3 +74,15 @@ def test_staff_paging_through_the_queue_page_is_recorded_per_customer(logged_in,
     page = logged_in(officer).get("/en/portal/requests/")
     assert page.status_code == 200 and customers[0].external_ref in page.content.decode()
     assert _views("portal.queue") == sorted((officer.username, str(c.pk), False) for c in customers)
+
+
+def test_staff_asking_the_consent_check_about_a_customer_is_recorded_and_a_system_is_not(
+    as_user, officer, client_user
+):
+    [customer] = _customers_with_consents(1)
+    purpose = customer.consents.get().purpose.code
+    query = {"subject": customer.external_ref, "purpose": purpose}
+    assert as_user(client_user).get("/api/v1/consent-check/", query).status_code == 200
+    assert _views("api.consent_check") == []
+    assert as_user(officer).get("/api/v1/consent-check/", query).status_code == 200
+    assert _views("api.consent_check") == [(officer.username, str(customer.pk), False)]
