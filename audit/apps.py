@@ -20,6 +20,7 @@ class AuditConfig(AppConfig):
             "audit.restore.since_checkpoint": _("Restore from a backup newer than the last checkpoint "
                                                 "recorded"),
             "audit.checkpoints.restarted": _("Lost checkpoints of the audit trail given up"),
+            "audit.access.unusual": _("Staff member who looked at unusually many customers noticed"),
         })
         from core.navigation import MenuItem, register_menu
 

@@ -23,3 +23,7 @@ checkpoints_restarted = Signal()
 # inside the transaction that notes a restore from a backup newer than the last checkpoint: nothing signed
 # names it, so the DPO must be told which window of records to record again.
 restore_since_checkpoint_recorded = Signal()
+
+# A staff member looked at many customers in a short time (`audit.services.unusual`): `entry`, the trail's
+# record of it, sent inside the transaction that writes it.
+unusual_access = Signal()

@@ -7,7 +7,12 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.contrib.auth import get_user_model
 
-from audit.services import audit_chain_check, audit_chain_unfinished_record, audit_checkpoint_write
+from audit.services import (
+    audit_chain_check,
+    audit_chain_unfinished_record,
+    audit_checkpoint_write,
+    audit_unusual_access_sweep,
+)
 from core.actors import actor_for_user
 
 logger = logging.getLogger(__name__)
@@ -58,3 +63,8 @@ def write_checkpoint() -> bool:
         logger.error("audit chain broken at entry id=%s, no checkpoint written: %s",
                      result.first_invalid, result.reason)
     return result.valid
+
+
+@shared_task(name="audit.unusual_access_sweep")
+def unusual_access_sweep() -> int:
+    return audit_unusual_access_sweep()

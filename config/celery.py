@@ -64,6 +64,8 @@ app.conf.beat_schedule = {
     # Every hour at :05: verify the audit chain since the last checkpoint and append a signed
     # checkpoint of its head outside the database (AUDIT_CHECKPOINT_DIR, and e-mail when configured).
     "write-audit-checkpoint": beat_entry("audit.write_checkpoint", crontab(minute=5), expires=HOUR),
+    # Every 15 minutes: notice staff who looked at unusually many customers in the last hour.
+    "notice-unusual-access": beat_entry("audit.unusual_access_sweep", 15 * MINUTE, expires=15 * MINUTE),
     # Every minute: hand due outbox messages (webhooks, retries after backoff) to delivery tasks.
     "dispatch-due-outbox": beat_entry("core.dispatch_due_outbox", MINUTE, expires=MINUTE),
     # Every minute: hand background jobs (CSV imports) whose worker died or never came back to a

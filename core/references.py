@@ -13,6 +13,7 @@ NO_SUBJECT = uuid.UUID(int=0)
 
 _cif_lookup: Callable[[str], uuid.UUID | None] | None = None
 _cifs_of: Callable[[Iterable[uuid.UUID]], dict[uuid.UUID, str]] | None = None
+_request_of_subject: Callable[[uuid.UUID, str], bool] | None = None
 
 
 def register_cif_lookup(
@@ -43,3 +44,18 @@ def subject_id_for_reference(reference: str | None) -> uuid.UUID | None:
         return uuid.UUID(reference)
     except ValueError:
         return NO_SUBJECT
+
+
+def register_request_reference_check(check: Callable[[uuid.UUID, str], bool]) -> None:
+    """`check(subject_id, word)`: whether the word is the reference or id of one of this customer's
+    requests (registered by the app that owns requests, for the need-to-know reason below it)."""
+    global _request_of_subject
+    _request_of_subject = check
+
+
+def names_request_of_subject(subject_id: uuid.UUID, text: str) -> bool:
+    """Whether `text` names (any of its words) one of this customer's requests or complaints; True when
+    no app registered the check, as a platform without requests has none to name."""
+    if _request_of_subject is None:
+        return True
+    return any(_request_of_subject(subject_id, word) for word in text.replace(",", " ").split()[:5])

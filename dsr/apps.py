@@ -21,9 +21,11 @@ class DsrConfig(AppConfig):
             register_menu,
             register_subject_panel,
         )
+        from core.references import register_request_reference_check
         from core.roles import Role, grant_permissions
         from dsr import checks, clock_sources, navigation
         from dsr.selectors.deletions import deletion_verified_open
+        from dsr.selectors.requests import request_names_subject
         from dsr.services.deletion import holds_redate_after_rectification
         from dsr.services.former_customers import retention_mark_follow_relationship
         from dsr.services.relationship_end_notice import relationship_end_notify
@@ -201,6 +203,7 @@ class DsrConfig(AppConfig):
         )
         clock_sources.register()
         register_after_rectification(holds_redate_after_rectification)
+        register_request_reference_check(request_names_subject)
         register_after_rectification(retention_mark_follow_relationship)
         # After the consents' own follow-up (the consents app is installed first), which stops them.
         register_after_rectification(relationship_end_notify)

@@ -35,6 +35,22 @@ def audit_chain_unfinished_email_dpo(*, job: str, scope: str, limit_seconds: int
     )
 
 
+def audit_unusual_access_email_dpo(*, entry, **kwargs) -> None:
+    """E-mail every DPO that a staff member looked at unusually many customers, in the transaction that
+    records it: whom to ask, how many customers, and over which window (the trail, narrowed to them, lists
+    whom and why)."""
+    data = entry.data
+    outbox_email_staff(
+        roles=[Role.DPO],
+        template="integrations/email/unusual_access",
+        context={"who": data["who"], "customers": data["customers"], "since_at": data["since"],
+                 "until_at": data["until"]},
+        topic="audit.access.unusual",
+        dedupe_key=f"audit-unusual-access:{entry.sequence}",
+        now=entry.recorded_at,
+    )
+
+
 def audit_checkpoint_email_internal_audit(*, line: str, result, now, **kwargs) -> None:
     """Send each signed checkpoint to internal audit's mailboxes (AUDIT_CHECKPOINT_EMAIL), a copy
     of the anchor that nobody with database access can rewrite."""

@@ -20,6 +20,7 @@ class IntegrationsConfig(AppConfig):
             checkpoints_restarted,
             restore_recorded,
             restore_since_checkpoint_recorded,
+            unusual_access,
         )
         from core.navigation import MenuItem, register_dashboard_cards, register_menu
         from core.roles import Role, grant_permissions
@@ -34,6 +35,8 @@ class IntegrationsConfig(AppConfig):
         chain_broken.connect(alerts.audit_chain_broken_email_dpo, dispatch_uid="integrations.audit_alert")
         chain_unfinished.connect(alerts.audit_chain_unfinished_email_dpo,
                                  dispatch_uid="integrations.audit_unfinished_alert")
+        unusual_access.connect(alerts.audit_unusual_access_email_dpo,
+                               dispatch_uid="integrations.unusual_access")
         checkpoint_written.connect(alerts.audit_checkpoint_email_internal_audit,
                                    dispatch_uid="integrations.audit_checkpoint")
         restore_recorded.connect(alerts.audit_restore_email, dispatch_uid="integrations.audit_restore")

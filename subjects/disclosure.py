@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.actors import actor_for_user
 from core.errors import InvalidInput
-from core.roles import Role, user_role
+from core.roles import Role, is_staff_user, user_role
 from integrations.models import ApiToken
 from subjects import services
 from subjects.models import DataSubject
@@ -24,6 +24,7 @@ from subjects.selectors import (
     access_reason_normalised,
     personal_value_masked,
     subject_field_label,
+    subject_for_ref,
 )
 
 # The token scope an integration client needs to receive personal values unmasked.
@@ -131,3 +132,26 @@ def subject_view(
         revealed=disclosure.revealed,
     )
     return disclosure
+
+
+def subjects_listed(subjects: Iterable[DataSubject], *, user, context: str) -> None:
+    """A page of records naming customers (consents, requests) read by staff: each customer it names is
+    recorded as looked at, masked, one insert for the page ("who looked at her data?" covers lists). A
+    client's or customer's reads are not: a token's scopes bound a system, whose hot paths pay no write."""
+    if not is_staff_user(user):
+        return
+    named = list({subject.pk: subject for subject in subjects}.values())
+    services.subject_personal_data_viewed(
+        actor=actor_for_user(user), subjects=named, context=context, revealed=False
+    )
+
+
+def subject_ref_asked_about(external_ref: str, *, user, context: str) -> None:
+    """Staff asked about the customer with this CIF (whether they consent to a purpose): a look at that
+    customer, recorded as `subjects_listed` records one. Nothing is looked up for a client or customer:
+    a system's consent check is the platform's hottest read and pays no write."""
+    if not is_staff_user(user):
+        return
+    found = subject_for_ref(external_ref)
+    if found is not None:
+        subjects_listed([found], user=user, context=context)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Language
 from core.forms import DayFormField, LanguageSelect
+from core.references import names_request_of_subject
 from subjects.models import (
     GuardianDocument,
     RepresentativeAuthority,
@@ -125,10 +126,24 @@ class AccessReasonForm(forms.Form):
     reason = forms.ChoiceField(label=_("Why do you need to see it?"), choices=REASONS)
     note = forms.CharField(label=_("Number or explanation"), max_length=300, required=False)
 
+    def __init__(self, *args, subject=None, **kwargs):
+        """`subject`: the customer whose values the reason would show; a request given as the reason
+        must then be one of theirs, not any number typed."""
+        super().__init__(*args, **kwargs)
+        self.subject = subject
+
     def clean(self):
         data = super().clean()
-        if data.get("reason") in self.NEEDS_NOTE and not (data.get("note") or "").strip():
+        note = (data.get("note") or "").strip()
+        if data.get("reason") in self.NEEDS_NOTE and not note:
             self.add_error("note", _("Give the request, complaint or case number, or explain."))
+        elif data.get("reason") == "request" and self.subject is not None and not names_request_of_subject(
+            self.subject.pk, note
+        ):
+            self.add_error("note", _(
+                "This is not one of this customer's requests or complaints: give the reference of the one "
+                "you are working on (as on its page, e.g. YC-260315-3F9A1C), or choose another reason."
+            ))
         return data
 
     def reason_text(self) -> str:

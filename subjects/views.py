@@ -58,7 +58,7 @@ def customer_detail(request, pk):
     """The customer page: personal values masked until the staff member gives a reason (need to know),
     which the audit entry of the view records."""
     subject = found_or_404(subject_by_id(pk))
-    reason_form = AccessReasonForm(request.POST or None)
+    reason_form = AccessReasonForm(request.POST or None, subject=subject)
     reason = reason_form.reason_text() if request.method == "POST" and reason_form.is_valid() else None
     shown = subject_view(subject, user=request.user, context="portal.detail", reason=reason)
     revealed, personal = shown.revealed, shown.values(subject)
@@ -158,7 +158,7 @@ def representatives(request, pk):
     subject = found_or_404(subject_by_id(pk))
     # The page's two posts: the reason to see the representatives in full (need to know), or a new one.
     revealing = request.method == "POST" and "reason" in request.POST
-    reason_form = AccessReasonForm(request.POST if revealing else None)
+    reason_form = AccessReasonForm(request.POST if revealing else None, subject=subject)
     form = RepresentativeForm(request.POST if request.method == "POST" and not revealing else None)
     if form.is_bound and form_submit(
         request, form,

@@ -21,6 +21,7 @@ from core.api.filters import query_parameters_check
 from core.api.inputs import validated_body
 from core.errors import InvalidInput
 from core.moments import parse_moment
+from subjects.disclosure import subject_ref_asked_about
 
 
 def _past_moment(value: str, *, field: str) -> datetime:
@@ -88,6 +89,7 @@ class ConsentCheckView(APIView):
         }
         if request.query_params.get("at"):
             answer["notice_version"] = result.notice_version
+        subject_ref_asked_about(subject, user=request.user, context="api.consent_check")
         return Response(answer)
 
 

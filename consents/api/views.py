@@ -33,7 +33,7 @@ from core.api.inputs import validated_body
 from core.api.permissions import caller_subject
 from core.errors import DomainError, InvalidInput, NotFound
 from integrations.api.idempotency import idempotent
-from subjects.disclosure import ACCESS_REASON_HEADER, subject_view
+from subjects.disclosure import ACCESS_REASON_HEADER, subject_view, subjects_listed
 from subjects.filters import SubjectStatusFilterSet
 from subjects.selectors import subject_by_cif_or_400
 
@@ -76,6 +76,7 @@ class ConsentListCreateView(generics.GenericAPIView):
     @extend_schema(parameters=CONSENT_FILTERS, responses=ConsentOutputSerializer(many=True))
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
+        subjects_listed((consent.subject for consent in page), user=request.user, context="api.consents")
         shown = ConsentOutputSerializer(page, many=True, context={"request": request})
         return self.get_paginated_response(shown.data)
 

@@ -320,7 +320,7 @@ def staff_receipt(request, pk):
     staff member says why they need them (need to know), which the audit entry of the view records."""
     consent = found_or_404(selectors.consent_by_id(pk))
     events = list(selectors.consent_events_with_actors(consent))
-    reason_form = AccessReasonForm(request.POST or None)
+    reason_form = AccessReasonForm(request.POST or None, subject=consent.subject)
     reason = reason_form.reason_text() if request.method == "POST" and reason_form.is_valid() else None
     return receipt_response(
         request,

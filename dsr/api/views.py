@@ -49,7 +49,7 @@ from dsr.selectors import (
 from dsr.views.common import attachment
 from integrations.api.idempotency import idempotent
 from integrations.audience import is_processor
-from subjects.disclosure import ACCESS_REASON_HEADER, disclosure_for, subject_view
+from subjects.disclosure import ACCESS_REASON_HEADER, disclosure_for, subject_view, subjects_listed
 from subjects.selectors import self_or_ward_by_ref, subject_by_cif_or_400
 
 
@@ -77,6 +77,7 @@ class RequestListCreateView(generics.GenericAPIView):
     @extend_schema(parameters=REQUEST_FILTERS, responses=s.RequestOutputSerializer(many=True))
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
+        subjects_listed((found.subject for found in page), user=request.user, context="api.requests")
         return self.get_paginated_response(
             s.RequestOutputSerializer(page, many=True, context=_context(request)).data
         )

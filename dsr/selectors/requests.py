@@ -152,6 +152,16 @@ def requests_by_reference(text: str) -> QuerySet[DataSubjectRequest]:
     return found.order_by("-received_at", "-pk")
 
 
+def request_names_subject(subject_id: uuid.UUID, word: str) -> bool:
+    """Whether `word` is the reference or id of a request for this customer or filed by them as guardian:
+    the request staff give as their need to see the customer's values (`core.references`)."""
+    try:
+        named = request_list().filter(pk=uuid.UUID(word))
+    except ValueError:
+        named = requests_by_reference(word)
+    return named.filter(Q(subject_id=subject_id) | Q(guardian_id=subject_id)).exists()
+
+
 def visible_requests(user, *, filed_only: bool = False) -> QuerySet[DataSubjectRequest]:
     """Every request for staff and clients; a customer's own (and their wards') for a customer.
     `filed_only`: those `user` filed, for a processor (a client serving some purposes only), which has

@@ -26,6 +26,7 @@ from dsr.selectors import (
     work_staff,
 )
 from dsr.views.common import deadline_tone
+from subjects.disclosure import subjects_listed
 
 PAGE_SIZE = 50
 # A download bigger than a month of any bank's requests is a filter forgotten: the page asks to narrow it.
@@ -74,6 +75,7 @@ def queue(request):
         matches = list(requests_by_reference(reference)[:PAGE_SIZE])
         if len(matches) == 1:
             return redirect("dsr:detail", pk=matches[0].pk)
+        subjects_listed((found.subject for found in matches), user=request.user, context="portal.queue")
         rows = [{"obj": r, "tone": deadline_tone(r, now)} for r in matches]
         return render(
             request,
@@ -120,6 +122,8 @@ def queue(request):
         return _download(request, listed, _filters_said(who, data))
     # "Page N" without counting the list: unfiltered, it holds every request ever received.
     page = offset_page(listed, params=request.GET, size=PAGE_SIZE)
+    # Each row names its customer by number: the page is a look at each of them.
+    subjects_listed((found.subject for found in page.rows), user=request.user, context="portal.queue")
     rows = [{"obj": r, "tone": deadline_tone(r, now)} for r in page.rows]
     # Said in words: the customer's rows include the requests they filed as guardian for a ward.
     as_guardian_of = subject_ref if who["as_guardian"] else None

@@ -90,6 +90,7 @@ def request_page(request, pk, *, reveal_post=None, failed=None, task_failed=None
     reason_form = AccessReasonForm(
         reveal_post,
         initial={"reason": "request", "note": str(found.pk)},
+        subject=found.subject,
         prefix="access",  # the complete and refuse forms on this page have `reason` and `note` too
     )
     reason = reason_form.reason_text() if reveal_post is not None and reason_form.is_valid() else None

@@ -1,0 +1,66 @@
+"""Noticing a staff member who looks at many customers in a short time: a departing officer walking
+through a branch's customers, an agent searching one famous customer after another's neighbours. Every
+look is already in the trail (`core.subject.viewed`, one entry per customer, lists included); this sweep
+reads those entries after the fact, so the pages and the API pay nothing more for it (Law 91 / Decree
+356: the controller detects and stops unauthorised access; "who used it is responsible")."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from audit.services.trail import _locked_head, audit_record
+from audit.signals import unusual_access
+from core.actors import Actor
+
+VIEWED = "core.subject.viewed"
+UNUSUAL_ACCESS = "audit.access.unusual"
+# Ten times what a busy branch desk or call-centre agent opens in an hour: more is a walk through
+# customers, not serving the ones in front of you.
+UNUSUAL_ACCESS_CUSTOMERS = 50
+UNUSUAL_ACCESS_WINDOW = timedelta(hours=1)
+SWEEP_JOB = "audit.unusual_access_sweep"
+
+
+def audit_unusual_access_sweep(*, now: datetime | None = None) -> int:
+    """Record, and tell the DPO (`unusual_access`), each staff member who looked at
+    `UNUSUAL_ACCESS_CUSTOMERS` or more different customers within the last `UNUSUAL_ACCESS_WINDOW`, once
+    per window: someone already noticed within it is not noticed again. Returns how many were noticed."""
+    now = now or timezone.now()
+    since = now - UNUSUAL_ACCESS_WINDOW
+    with transaction.atomic(durable=True):
+        # Held first, so a second sweep running at once reads this one's entries and notices no one twice.
+        _locked_head()
+        noticed = set(
+            AuditEntry.objects.filter(action=UNUSUAL_ACCESS, recorded_at__gt=since, target_type=_user_label())
+            .values_list("target_id", flat=True)
+        )
+        heavy = (
+            AuditEntry.objects.filter(
+                action=VIEWED, recorded_at__gt=since, recorded_at__lte=now, actor_user_id__isnull=False
+            )
+            .values("actor_user_id", "actor_label")
+            .annotate(customers=Count("subject_id", distinct=True))
+            .filter(customers__gte=UNUSUAL_ACCESS_CUSTOMERS)
+            .order_by("actor_user_id")
+        )
+        fresh = [row for row in heavy if str(row["actor_user_id"]) not in noticed]
+        staff = get_user_model().objects.in_bulk([row["actor_user_id"] for row in fresh])
+        for row in fresh:
+            entry = audit_record(
+                action=UNUSUAL_ACCESS, actor=Actor.system(SWEEP_JOB), target=staff.get(row["actor_user_id"]),
+                data={"user_id": row["actor_user_id"], "who": row["actor_label"],
+                      "customers": row["customers"], "since": since.isoformat(), "until": now.isoformat()},
+                now=now,
+            )
+            unusual_access.send(sender=audit_unusual_access_sweep, entry=entry)
+    return len(fresh)
+
+
+def _user_label() -> str:
+    return get_user_model()._meta.label_lower

@@ -1,0 +1,63 @@
+"""A staff member looking at many customers in a short time (a departing officer walking through a
+branch's customers, a curious agent searching one famous customer after another) is noticed: the hourly
+sweep records it in the trail and e-mails the DPO, once per person and window; a colleague's ordinary
+day of look-ups raises nothing."""
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from audit.services import audit_record_many, audit_unusual_access_sweep
+from audit.services.unusual import UNUSUAL_ACCESS_CUSTOMERS, UNUSUAL_ACCESS_WINDOW
+from core.actors import actor_for_user
+from core.roles import Role
+from integrations.models import OutboxMessage
+from tests.factories import UserFactory, subjects_in_bulk
+
+pytestmark = pytest.mark.django_db
+
+UNUSUAL = "audit.access.unusual"
+VIEWED = "core.subject.viewed"
+
+
+def _looked_at(user, subjects, *, now):
+    with transaction.atomic():
+        audit_record_many([
+            {"action": VIEWED, "actor": actor_for_user(user), "subject": subject, "target": subject,
+             "data": {"context": "portal.detail", "revealed": False, "reason": ""}, "now": now}
+            for subject in subjects
+        ])
+
+
+def test_many_customers_in_the_window_are_noticed_once(officer, privacy_officer):
+    UserFactory(username="dpo_on_call", role=Role.DPO, email="dpo.on.call@bank.test")
+    now = timezone.now()
+    customers = subjects_in_bulk(UNUSUAL_ACCESS_CUSTOMERS)
+    _looked_at(officer, customers, now=now - timedelta(minutes=10))
+    # Looking at the same customer again and again is not many customers.
+    _looked_at(privacy_officer, customers[:1] * 3, now=now - timedelta(minutes=10))
+    assert audit_unusual_access_sweep(now=now) == 1
+    [entry] = AuditEntry.objects.filter(action=UNUSUAL)
+    assert entry.data["user_id"] == officer.pk and entry.data["customers"] == UNUSUAL_ACCESS_CUSTOMERS
+    assert entry.target_id == str(officer.pk)
+    [mail] = OutboxMessage.objects.filter(topic=UNUSUAL)
+    assert mail.destination == "dpo.on.call@bank.test"
+    assert json.loads(mail.payload)["context"]["who"] == officer.username
+    # The next sweep, in the same window, adds nothing.
+    assert audit_unusual_access_sweep(now=now + timedelta(minutes=15)) == 0
+    assert AuditEntry.objects.filter(action=UNUSUAL).count() == 1
+
+
+def test_fewer_customers_or_an_older_window_raise_nothing(officer):
+    now = timezone.now()
+    customers = subjects_in_bulk(UNUSUAL_ACCESS_CUSTOMERS)
+    _looked_at(officer, customers[:-1], now=now - timedelta(minutes=5))
+    assert audit_unusual_access_sweep(now=now) == 0
+    _looked_at(officer, customers, now=now - UNUSUAL_ACCESS_WINDOW - timedelta(minutes=1))
+    assert audit_unusual_access_sweep(now=now) == 0
+    assert not OutboxMessage.objects.filter(topic=UNUSUAL).exists()
