@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from consents.models import AutomatedProcessing, LegalBasis
+from consents.models import LegalBasis
+from consents.scope import automated_processing_named
 from core.labels import choice_label
 from dsr.services.export_labels import purpose_label
 
@@ -20,9 +21,8 @@ def _labels(entry: dict[str, Any], purposes: dict[str, str]) -> dict[str, str]:
     return {
         "purpose_label": purpose_label(purposes, entry["purpose"]),
         "legal_basis_label": choice_label(LegalBasis.choices, entry["legal_basis"]),
-        "automated_processing_label": choice_label(
-            AutomatedProcessing.choices, entry["automated_processing"]
-        ),
+        # Said to the customer, whose export it is, not in the catalogue's words for the DPO.
+        "automated_processing_label": automated_processing_named(entry["automated_processing"]),
     }
 
 
