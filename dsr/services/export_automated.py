@@ -2,7 +2,8 @@
 consent, which their access or copy export lists (`automated_processing`) beside their consents: a credit
 score under the loan contract, screening the law requires (Law 91/2025 Art. 4, Decree 356/2025: the right
 to know, and to object). Read from `consents.selectors.purposes_automated_without_consent` as their
-versions in force have them when the export is built. Each entry, stored as the export's content, in
+versions in force have them when the export is built, those that can apply to the person only (one on a
+contract, to customers). Each entry, stored as the export's content, in
 codes: `purpose`, `legal_basis`, `automated_processing`; the purpose's name is read when downloaded."""
 
 from __future__ import annotations
