@@ -13,6 +13,8 @@ import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 from consents.models import (
     AUTOMATED_PROCESSING_REACH,
     SENSITIVE_DATA_CATEGORIES,
@@ -75,10 +77,23 @@ def data_categories_named(codes) -> list[dict[str, Any]]:
     ]
 
 
+# Each kind said to the customer: the catalogue's labels speak of "the customer" to the DPO.
+AUTOMATED_PROCESSING_TO_THE_CUSTOMER = {
+    AutomatedProcessing.PROFILING: gettext_lazy(
+        "Your data is used to profile you: an automated system evaluates your behaviour, interests or "
+        "situation."
+    ),
+    AutomatedProcessing.AUTOMATED_DECISION: gettext_lazy(
+        "Decisions about you are made by automated means, such as credit scoring or fraud rules."
+    ),
+}
+
+
 def automated_processing_named(code: str | None) -> str:
-    """What a scope's automated processing is, as a page tells the customer, in the reader's language;
-    blank when the purpose neither profiles nor decides by automated means."""
-    return str(AutomatedProcessing(code).label) if code in AutomatedProcessing.values else ""
+    """What a scope's automated processing is, as the customer's pages, receipt, export and announcements
+    tell the customer, in the reader's language; blank when the purpose neither profiles nor decides by
+    automated means."""
+    return str(AUTOMATED_PROCESSING_TO_THE_CUSTOMER[code]) if code in AutomatedProcessing.values else ""
 
 
 def purpose_scope(purpose: Purpose, recipients: list[Recipient] | None = None) -> dict[str, Any]:

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consents.models import (
-    AutomatedProcessing,
     ConsentState,
     ConsentStatus,
     DataCategory,
@@ -24,7 +23,12 @@ from consents.models import (
     PurposeCategory,
     TransferExemption,
 )
-from consents.scope import scope_recipients_in_reader_language, scope_widenings, told_destinations
+from consents.scope import (
+    automated_processing_named,
+    scope_recipients_in_reader_language,
+    scope_widenings,
+    told_destinations,
+)
 from consents.selectors.catalogue import SAID_NO, consents_on_notice_older_than_counts, recipient_names_en
 
 
@@ -137,15 +141,7 @@ def _widenings_in_words(
         exemption = TransferExemption(new["transfer_exemption"]).label
         lines.append(_("New exemption from consent: %(exemption)s.") % {"exemption": exemption})
     if "automated_processing" in widened:
-        # In the customer's words, not the catalogue's label, which speaks of "the customer" to the DPO.
-        lines.append(
-            _("Decisions about you are made by automated means, such as credit scoring or fraud rules.")
-            if new["automated_processing"] == AutomatedProcessing.AUTOMATED_DECISION
-            else _(
-                "Your data is used to profile you: an automated system evaluates your behaviour, interests "
-                "or situation."
-            )
-        )
+        lines.append(automated_processing_named(new["automated_processing"]))
     return lines
 
 

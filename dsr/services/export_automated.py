@@ -2,14 +2,16 @@
 consent, which their access or copy export lists (`automated_processing`) beside their consents: a credit
 score under the loan contract, screening the law requires (Law 91/2025 Art. 4, Decree 356/2025: the right
 to know, and to object). Read from `consents.selectors.purposes_automated_without_consent` as their
-versions in force have them when the export is built. Each entry, stored as the export's content, in
+versions in force have them when the export is built, those that can apply to the person only (one on a
+contract, to customers). Each entry, stored as the export's content, in
 codes: `purpose`, `legal_basis`, `automated_processing`; the purpose's name is read when downloaded."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from consents.models import AutomatedProcessing, LegalBasis
+from consents.models import LegalBasis
+from consents.scope import automated_processing_named
 from core.labels import choice_label
 from dsr.services.export_labels import purpose_label
 
@@ -20,9 +22,8 @@ def _labels(entry: dict[str, Any], purposes: dict[str, str]) -> dict[str, str]:
     return {
         "purpose_label": purpose_label(purposes, entry["purpose"]),
         "legal_basis_label": choice_label(LegalBasis.choices, entry["legal_basis"]),
-        "automated_processing_label": choice_label(
-            AutomatedProcessing.choices, entry["automated_processing"]
-        ),
+        # Said to the customer, whose export it is, not in the catalogue's words for the DPO.
+        "automated_processing_label": automated_processing_named(entry["automated_processing"]),
     }
 
 

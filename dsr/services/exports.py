@@ -87,8 +87,9 @@ def export_content(request: DataSubjectRequest, *, now: datetime) -> dict[str, A
         # told to stop (domain notes: the customer's right to know the recipients).
         **consent_sections(subject, now=now),
         # What profiles them or decides about them by automated means without their consent (a contract, a
-        # law): no consent lists it, yet it is theirs to know (`dsr.services.export_automated`).
-        "automated_processing": purposes_automated_without_consent(now=now),
+        # law), as far as it can apply to them: no consent lists it, yet it is theirs to know
+        # (`dsr.services.export_automated`).
+        "automated_processing": purposes_automated_without_consent(subject, now=now),
         # Whom a correction of their data was passed on to, their restriction or objection told to stop
         # and their erasure told to delete, under the purpose each received it for.
         **passed_on_sections(subject, now=now),

@@ -24,5 +24,5 @@ def test_a_contract_purpose_deciding_by_automated_means_says_so_with_the_link_to
 
     assert 'data-testid="automated-credit-scoring"' in page
     assert reverse("dsr:me_new") + "?type=object&amp;purpose=credit-scoring" in page
-    assert "Decisions about the customer made by automated means" in page
+    assert "Decisions about you are made by automated means" in page
     assert page.count(">Automated processing</span>") == 1

@@ -53,13 +53,13 @@ def test_the_export_lists_automated_processing_on_other_bases(subject, catalogue
         labelled = export_labelled(content)["automated_processing"][1]
         assert labelled["purpose_label"] == "Credit scoring"
         assert labelled["legal_basis_label"] == "Contract"
-        assert labelled["automated_processing_label"].startswith("Decisions about the customer")
+        assert labelled["automated_processing_label"].startswith("Decisions about you")
         readable = export_readable(content)
         page = render_to_string("dsr/export.html", {"data": readable})
         csv = export_csv(content)
     for text in (page, csv):
         assert "Credit scoring" in text and "Anti-money-laundering screening" in text
-        assert "Decisions about the customer made by automated means" in text and "Contract" in text
+        assert "Decisions about you are made by automated means" in text and "Contract" in text
     assert 'data-testid="export-automated-processing"' in page
 
 
