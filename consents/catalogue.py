@@ -54,6 +54,9 @@ class PurposeEntry:
     active: bool
     notices: tuple[NoticeEntry, ...] = field(default=())  # oldest first
     data_categories: tuple[str, ...] = ()
+    # Whether it profiles the customer or decides about them by automated means (an `AutomatedProcessing`
+    # code, blank for neither).
+    automated_processing: str = ""
 
     @property
     def consent_based(self) -> bool:
@@ -64,21 +67,31 @@ class PurposeEntry:
         return effective[-1] if effective else None
 
     def in_force(self, now: datetime) -> PurposeEntry:
-        """The purpose as the version in force at `now` has it: its legal basis, category and data
-        categories, which the job copies onto the purpose row up to five minutes after the version
-        takes effect."""
+        """The purpose as the version in force at `now` has it: its legal basis, category, data
+        categories and automated processing, which the job copies onto the purpose row up to five minutes
+        after the version takes effect. A version stored before the catalogue recorded automated
+        processing reads as neither, as its customers were told."""
         notice = self.current_notice(now)
         if notice is None:
             return self
         legal_basis, category = notice.legal_basis or self.legal_basis, notice.category or self.category
         data_categories = tuple(notice.scope.get("data_categories", self.data_categories))
-        if (legal_basis, category, data_categories) == (
+        scope = notice.scope or {"automated_processing": self.automated_processing}
+        automated = scope.get("automated_processing", "")
+        if (legal_basis, category, data_categories, automated) == (
             self.legal_basis,
             self.category,
             self.data_categories,
+            self.automated_processing,
         ):
             return self
-        return replace(self, legal_basis=legal_basis, category=category, data_categories=data_categories)
+        return replace(
+            self,
+            legal_basis=legal_basis,
+            category=category,
+            data_categories=data_categories,
+            automated_processing=automated,
+        )
 
     def scope_in_force(self, now: datetime) -> Mapping[str, Any]:
         """The scope of the version in force at `now` as stored (empty without one): what the purpose
@@ -119,6 +132,7 @@ def purpose_entry_of(purpose: Purpose) -> PurposeEntry:
         sensitive=purpose.sensitive,
         active=purpose.active,
         data_categories=tuple(purpose.data_categories),
+        automated_processing=purpose.automated_processing,
         notices=tuple(
             NoticeEntry(
                 id=n.pk,
@@ -142,17 +156,6 @@ def purpose_in_force(purpose: Purpose, now: datetime) -> PurposeEntry:
     too, or for up to five minutes it contradicts the check. Reads the versions `with_versions`
     prefetched, else one query."""
     return purpose_entry_of(purpose).in_force(now)
-
-
-def automated_processing_in_force(purpose: Purpose, now: datetime) -> str:
-    """Whether the version in force at `now` profiles the customer or decides about them by automated
-    means (an `AutomatedProcessing` code, blank for neither), whether or not the job has copied it onto the
-    purpose row yet: a widening scheduled ahead does not count before it takes effect, and a version stored
-    before the catalogue recorded it reads as neither, as its customers were told. A purpose with no
-    version reads its row. Reads the versions `with_versions` prefetched, else one query."""
-    in_force = purpose_entry_of(purpose).scope_in_force(now)
-    scope = in_force or {"automated_processing": purpose.automated_processing}
-    return scope.get("automated_processing", "")
 
 
 def with_versions(purposes: QuerySet[Purpose]) -> QuerySet[Purpose]:
@@ -186,7 +189,8 @@ def scope_in_force(
 
 def _load() -> dict[str, PurposeEntry]:
     purposes = Purpose.objects.only(
-        "id", "code", "legal_basis", "category", "sensitive", "active", "data_categories"
+        "id", "code", "legal_basis", "category", "sensitive", "active", "data_categories",
+        "automated_processing",
     )
     return {p.code: purpose_entry_of(p) for p in with_versions(purposes)}
 

@@ -19,7 +19,7 @@ from typing import Any
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from consents.catalogue import automated_processing_in_force, purpose_in_force
+from consents.catalogue import purpose_in_force
 from consents.models import AutomatedProcessing, LegalBasis, ProcessingRestriction, Purpose, PurposeCategory
 
 # Processing a customer may stop whatever its basis: marketing, profiling and disclosure.
@@ -78,7 +78,7 @@ def restriction_scope(*, kind: str, purposes: Iterable[Purpose], now: datetime) 
             covered.append(purpose)
             continue
         reason = EXEMPTION_REASONS.get(in_force.legal_basis, "")
-        deciding = automated_processing_in_force(purpose, now) == AutomatedProcessing.AUTOMATED_DECISION
+        deciding = in_force.automated_processing == AutomatedProcessing.AUTOMATED_DECISION
         if kind == ProcessingRestriction.Kind.OBJECT and deciding:
             reason = format_lazy("{} {}", reason, PERSON_REVIEWS)
             reviewed.append(purpose)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from consents.catalogue import automated_processing_in_force, purpose_in_force, with_versions
+from consents.catalogue import purpose_in_force, with_versions
 from consents.models import LegalBasis, Purpose
 from subjects.models import DataSubject, SubjectRelationship
 
@@ -24,8 +24,8 @@ def purposes_automated_without_consent(subject: DataSubject, *, now: datetime) -
     theirs lists them (Law 91/2025 Art. 4, Decree 356/2025)."""
     rows = []
     for purpose in with_versions(Purpose.objects.filter(active=True).order_by("code")):
-        automated = automated_processing_in_force(purpose, now)
-        legal_basis = purpose_in_force(purpose, now).legal_basis
+        in_force = purpose_in_force(purpose, now)
+        automated, legal_basis = in_force.automated_processing, in_force.legal_basis
         if automated and legal_basis != LegalBasis.CONSENT and legal_basis_reaches(legal_basis, subject):
             rows.append(
                 {"purpose": purpose.code, "legal_basis": legal_basis, "automated_processing": automated}
