@@ -6,6 +6,7 @@ its reader is, so every such e-mail says it, and one without a date says nothing
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -45,3 +46,19 @@ def test_only_a_message_with_a_date_or_time_says_whose_clock_it_is():
     due = datetime(2026, 3, 24, 10, tzinfo=UTC)
     assert vietnam_time_note({"reference": "YC-1", "items": [{"label": "x", "due_at": due}]})
     assert vietnam_time_note({"reference": "YC-1", "code": "123456"}) == ""
+
+
+def test_the_unusual_access_email_says_once_that_its_window_is_vietnam_time():
+    """Re-read: the DPO's e-mail about a staff member who looked at many customers said "(Vietnam time)"
+    after its window and then the shared sentence again."""
+    message = OutboxMessage(
+        kind=OutboxMessage.Kind.EMAIL, destination="dpo@example.vn", topic="audit.access.unusual",
+        payload=json.dumps({
+            "template": "integrations/email/unusual_access", "language": "en",
+            "context": {"who": "officer_x", "customers": 60, "since_at": "2026-03-24T03:00:00+00:00",
+                        "until_at": "2026-03-24T04:00:00+00:00"},
+        }),
+    )
+    body = render_email(message).body
+    assert "10:00 and 24/03/2026 11:00" in body
+    assert body.count("Vietnam time") == 1
