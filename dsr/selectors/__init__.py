@@ -94,10 +94,11 @@ from dsr.selectors.requests import (
     work_staff,
 )
 from dsr.selectors.restrictions import (
-    request_decisions_to_review,
     request_not_covered,
+    request_restriction_scope,
     restriction_in_force,
     restriction_lifted_by_cancel,
+    scope_not_covered,
 )
 from dsr.selectors.rights import (
     REQUEST_TYPE_EXPLAINED,
@@ -168,8 +169,9 @@ __all__ = [
     "request_requester",
     "requester_is",
     "request_list",
-    "request_decisions_to_review",
     "request_not_covered",
+    "request_restriction_scope",
+    "scope_not_covered",
     "request_purposes_named",
     "request_queue",
     "request_ready_to_answer",

@@ -13,15 +13,12 @@ from django.db.models.functions import TruncDate
 from deadlines.local_days import add_months
 from deadlines.models import RequestType
 from deadlines.policy import LOCAL_TZ
-from dsr.models import DataSubjectRequest, LegalHold, RetentionRule, RetentionStart
+from dsr.models import DataSubjectRequest, LegalHold
 from dsr.selectors.deletions import RELEASED_AFTER_LAST_DAY, disputes_in_force, hold_ends_on
+from dsr.selectors.relationship_end import rules_counted_from_relationship_end
 from dsr.states import ANSWERS, OPEN
 from subjects.models import DataSubject
 from subjects.selectors import personal_value_masked
-
-# The start events a rule counts from that a former customer's data has passed; a rule counted from a
-# deletion request keeps what that request produced, and a customer erased here filed none.
-_FROM_RELATIONSHIP_END = (RetentionStart.RELATIONSHIP_END, RetentionStart.ACCOUNTING_YEAR_END)
 
 
 def retention_ended_through(*, today: date) -> date | None:
@@ -29,11 +26,9 @@ def retention_ended_through(*, today: date) -> date | None:
     inventory has ended by the night of `today` (the night after the last day kept, as the legal holds'
     release): the longest rule decides. None when the bank keeps nothing from the relationship's end:
     no retention is set, so none has ended."""
-    rules = set(
-        RetentionRule.objects.filter(
-            categories__systems__active=True, start_event__in=_FROM_RELATIONSHIP_END
-        ).values_list("start_event", "period_months")
-    )
+    # Those counted from the relationship's end only: a rule counted from a deletion request keeps what
+    # that request produced, and a customer erased here filed none.
+    rules = set(rules_counted_from_relationship_end().values_list("start_event", "period_months"))
     if not rules:
         return None
     last_kept = today - RELEASED_AFTER_LAST_DAY

@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from django.db.models import QuerySet
+
 from consents.models import Consent
 from core.labels import in_language
 from dsr.models import RetentionRule, RetentionStart
@@ -15,6 +17,14 @@ from subjects.follow_ups import LIFE_END_SOURCES
 from subjects.models import DataSubject
 
 _FROM_RELATIONSHIP_END = (RetentionStart.RELATIONSHIP_END, RetentionStart.ACCOUNTING_YEAR_END)
+
+
+def rules_counted_from_relationship_end() -> QuerySet[RetentionRule]:
+    """The retention rules an active system holds data under that are counted from the end of the
+    relationship (or of the accounting year it ended in)."""
+    return RetentionRule.objects.filter(
+        categories__systems__active=True, start_event__in=_FROM_RELATIONSHIP_END
+    )
 
 
 def consents_stopped_for_relationship_end(subject: DataSubject, *, now: datetime) -> list[Consent]:
@@ -34,7 +44,7 @@ def kept_after_relationship_end(*, ended_on: date, language: str) -> list[dict[s
     """Each retention rule counted from the relationship's end that an active system holds data under: the
     rule's name and law in `language`, the data categories it keeps and the last day kept."""
     rules = (
-        RetentionRule.objects.filter(categories__systems__active=True, start_event__in=_FROM_RELATIONSHIP_END)
+        rules_counted_from_relationship_end()
         .distinct()
         .prefetch_related("categories")
         .order_by("period_months", "pk")

@@ -36,26 +36,13 @@ def restriction_lifted_by_cancel(request: DataSubjectRequest) -> list[str]:
     ]
 
 
-def request_not_covered(request: DataSubjectRequest, *, now: datetime | None = None) -> list[dict[str, str]]:
-    """The purposes a restriction or objection leaves alone at `now`, each with the legal reason the
-    customer reads (a request naming no purpose is read against every active purpose), each purpose
-    judged by its version in force, as the restriction itself is."""
-    scope = _restriction_scope(request, now=now)
-    return [
-        {"purpose": purpose.code, "name": purpose.name, "reason": str(reason)}
-        for purpose, reason in scope.not_covered
-    ] if scope else []
-
-
-def request_decisions_to_review(request: DataSubjectRequest, *, now: datetime | None = None) -> list[str]:
-    """The codes of the purposes an objection names that decide about the customer by automated means and
-    go on all the same: a person reviews each decision, and the answer says what they found
-    (`consents.restrictions.PERSON_REVIEWS`)."""
-    scope = _restriction_scope(request, now=now)
-    return [purpose.code for purpose in scope.reviewed] if scope else []
-
-
-def _restriction_scope(request: DataSubjectRequest, *, now: datetime | None) -> RestrictionScope | None:
+def request_restriction_scope(
+    request: DataSubjectRequest, *, now: datetime | None = None
+) -> RestrictionScope | None:
+    """What a restriction or objection reaches at `now` (None for another type): the purposes it covers,
+    those it leaves alone with the legal reason, and the automated decisions an objection has a person
+    review instead (`consents.restrictions.PERSON_REVIEWS`). A request naming no purpose is read against
+    every active purpose, each purpose judged by its version in force, as the restriction itself is."""
     if request.type not in (RequestType.RESTRICT, RequestType.OBJECT):
         return None
     purposes = Purpose.objects.filter(active=True)
@@ -64,3 +51,20 @@ def _restriction_scope(request: DataSubjectRequest, *, now: datetime | None) -> 
     return restriction_scope(
         kind=request.type, purposes=with_versions(purposes.order_by("code")), now=now or timezone.now()
     )
+
+
+def scope_not_covered(scope: RestrictionScope | None) -> list[dict[str, str]]:
+    """The purposes `scope` leaves alone, each with the legal reason the customer reads, in the active
+    language."""
+    if scope is None:
+        return []
+    return [
+        {"purpose": purpose.code, "name": purpose.name, "reason": str(reason)}
+        for purpose, reason in scope.not_covered
+    ]
+
+
+def request_not_covered(request: DataSubjectRequest, *, now: datetime | None = None) -> list[dict[str, str]]:
+    """The purposes a restriction or objection leaves alone at `now` (`request_restriction_scope`), each
+    with the legal reason the customer reads."""
+    return scope_not_covered(request_restriction_scope(request, now=now))

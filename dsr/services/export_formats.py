@@ -38,6 +38,7 @@ from dsr.services.export_labels import (
     humanise,
     language_label,
     message_labels,
+    names_by_code,
     notification_channel_labels,
     recipient_labels,
     request_labels,
@@ -111,7 +112,7 @@ def _purpose_names(content: dict[str, Any]) -> dict[str, str]:
         for entry in content.get(section, [])
         if entry.get("purpose")
     }
-    return {p.code: p.name for p in Purpose.objects.filter(code__in=codes)}
+    return names_by_code(Purpose, codes)
 
 
 def _system_words(content: dict[str, Any]) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from core.labels import choice_label, in_reader_language
 from deadlines.policy import local_isoformat
 from dsr.models import DataCategory, LegalHold, RetentionLaw, System
+from dsr.services.export_labels import names_by_code
 from subjects.models import DataSubject
 
 SECTION = "legal_holds"
@@ -50,10 +51,6 @@ def legal_hold_entries(subject: DataSubject) -> list[dict[str, Any]]:
         }
         for hold in holds
     ]
-
-
-def _names(model, codes: set[str]) -> dict[str, str]:
-    return {row.code: row.name for row in model.objects.filter(code__in=codes)}
 
 
 def _kept_until_words(hold: dict[str, Any], when: Callable[[str | None], str]) -> str:
@@ -88,8 +85,8 @@ def _labels(
 def _all_names(content: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
     holds = content.get(SECTION, [])
     return (
-        _names(DataCategory, {hold["category"] for hold in holds}),
-        _names(System, {hold["system"] for hold in holds}),
+        names_by_code(DataCategory, {hold["category"] for hold in holds}),
+        names_by_code(System, {hold["system"] for hold in holds}),
     )
 
 

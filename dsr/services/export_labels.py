@@ -75,6 +75,12 @@ CONTACT_PENDING_WORDS = {
 }
 
 
+def names_by_code(model, codes) -> dict[str, str]:
+    """The name in the active language of each of `model`'s rows (a purpose, a system, a data category)
+    an export names by code, read when it is downloaded: one query, none for no codes."""
+    return {row.code: row.name for row in model.objects.filter(code__in=codes)}
+
+
 def purpose_label(purposes: dict[str, str], code: str | None) -> str:
     """A purpose's name in the active language (`purposes`, read when the export is downloaded); None
     stands for every purpose a restriction reaches."""

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dsr.models import DataSubjectRequest, System
 from dsr.models.inventory import PLATFORM_SYSTEM
+from dsr.services.export_labels import names_by_code
 
 SECTION = "left_out"
 SYSTEMS_NOT_ASKED = "systems_not_asked"
@@ -62,8 +63,7 @@ def _label(entry: dict[str, Any], names: dict[str, str]) -> str:
 
 
 def _system_names(entries: list[dict[str, Any]]) -> dict[str, str]:
-    codes = {code for entry in entries for code in entry.get("systems", [])}
-    return {system.code: system.name for system in System.objects.filter(code__in=codes)} if codes else {}
+    return names_by_code(System, {code for entry in entries for code in entry.get("systems", [])})
 
 
 def readable_left_out(content: dict[str, Any]) -> list[str]:

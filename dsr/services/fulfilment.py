@@ -27,10 +27,10 @@ from dsr.models import DataSubjectRequest, OutcomeReason, RestrictionLift, Reten
 from dsr.notifications import customer_notify
 from dsr.selectors import (
     request_corrections,
-    request_decisions_to_review,
-    request_not_covered,
     request_recipients_open,
     request_restriction_notices,
+    request_restriction_scope,
+    scope_not_covered,
 )
 from dsr.selectors.deletions import request_erasure_held_refusal
 from dsr.services.base import request_locked
@@ -217,7 +217,8 @@ def _left_alone(request: DataSubjectRequest, *, note: str, now: datetime) -> str
     (what they found, which the customer reads) is required."""
     # Checked before a request naming no purpose returns: its answer too lists the decisions it leaves
     # to a person.
-    reviewed = request_decisions_to_review(request, now=now)
+    scope = request_restriction_scope(request, now=now)
+    reviewed = bool(scope and scope.reviewed)
     if reviewed and not note:
         raise InvalidInput(
             _("Write what the person who reviewed the automated decision found; the customer reads it."),
@@ -226,7 +227,7 @@ def _left_alone(request: DataSubjectRequest, *, note: str, now: datetime) -> str
     if not request.purposes:
         return ""
     with translation.override(language_for_subject(request.subject)):
-        rows = request_not_covered(request, now=now)
+        rows = scope_not_covered(scope)
         if len(rows) == len(set(request.purposes)) and not reviewed:
             raise Conflict(
                 _("None of the purposes this request names may be restricted or objected to: the law or a "

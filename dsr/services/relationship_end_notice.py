@@ -12,8 +12,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from django.utils import translation
-
 from accounts.languages import language_for_subject
 from audit.services import audit_record
 from core.actors import Actor
@@ -40,15 +38,15 @@ def relationship_end_notify(
     language = language_for_subject(subject)
     stopped = consents_stopped_for_relationship_end(subject, now=now)
     kept = kept_after_relationship_end(ended_on=subject.relationship_ended_on, language=language)
-    with translation.override(language):
-        context = {
-            "ended_on_at": subject.relationship_ended_on.isoformat(),
-            "stopped": [
-                in_language(consent.purpose.name_vi, consent.purpose.name_en, language=language)
-                for consent in stopped
-            ],
-            "kept": [{**rule, "kept_until": f"{rule['kept_until']:%d/%m/%Y}"} for rule in kept],
-        }
+    # Picked in the customer's language here; the notifier renders the template in it on delivery.
+    context = {
+        "ended_on_at": subject.relationship_ended_on.isoformat(),
+        "stopped": [
+            in_language(consent.purpose.name_vi, consent.purpose.name_en, language=language)
+            for consent in stopped
+        ],
+        "kept": [{**rule, "kept_until": f"{rule['kept_until']:%d/%m/%Y}"} for rule in kept],
+    }
     notification = notify(
         subject=subject,
         template=TEMPLATE,
