@@ -312,6 +312,10 @@ AUDIT_MAC_KEY = [key.strip() for key in env.list("AUDIT_MAC_KEY") if key.strip()
 AUDIT_CHECKPOINT_DIR = Path(env.str("AUDIT_CHECKPOINT_DIR", default=str(VAR_DIR / "audit-checkpoints")))
 # Internal audit's addresses: each checkpoint is also e-mailed there, a copy the platform cannot recall.
 AUDIT_CHECKPOINT_EMAIL = env.list("AUDIT_CHECKPOINT_EMAIL", default=[])
+# A staff member who looks at this many different customers within an hour is recorded and the DPOs are
+# e-mailed (audit.services.unusual): ten times what a busy branch desk or call-centre agent opens in an
+# hour, so more is a walk through customers, not serving the ones in front of them.
+UNUSUAL_ACCESS_CUSTOMERS = env.int("UNUSUAL_ACCESS_CUSTOMERS", default=50)
 # Webhooks go only to receivers on the internet (integrations/addresses.py): never to this machine or a
 # private network. On only where receivers are local: the demo's `.env` and the test run.
 WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=False)

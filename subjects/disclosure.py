@@ -24,7 +24,7 @@ from subjects.selectors import (
     access_reason_normalised,
     personal_value_masked,
     subject_field_label,
-    subject_for_ref,
+    subjects_for_refs,
 )
 
 # The token scope an integration client needs to receive personal values unmasked.
@@ -146,12 +146,11 @@ def subjects_listed(subjects: Iterable[DataSubject], *, user, context: str) -> N
     )
 
 
-def subject_ref_asked_about(external_ref: str, *, user, context: str) -> None:
-    """Staff asked about the customer with this CIF (whether they consent to a purpose): a look at that
-    customer, recorded as `subjects_listed` records one. Nothing is looked up for a client or customer:
-    a system's consent check is the platform's hottest read and pays no write."""
+def subject_refs_asked_about(external_refs: Iterable[str], *, user, context: str) -> None:
+    """Staff asked about the customers with these CIFs (whether they consent to a purpose, one or a
+    campaign's list): a look at each customer known, recorded as `subjects_listed` records one. Nothing is
+    looked up for a client or customer: a system's consent check is the platform's hottest read and pays
+    no write."""
     if not is_staff_user(user):
         return
-    found = subject_for_ref(external_ref)
-    if found is not None:
-        subjects_listed([found], user=user, context=context)
+    subjects_listed(subjects_for_refs(external_refs), user=user, context=context)

@@ -37,6 +37,7 @@ from core.api.inputs import validated_body
 from core.errors import InvalidInput
 from core.roles import Role, user_role
 from integrations.api.idempotency import idempotent
+from subjects.disclosure import subjects_listed
 
 
 class PurposeFilterSet(ListFilterSet):
@@ -213,6 +214,7 @@ class DutyListView(generics.GenericAPIView):
             client=request.user if user_role(request.user) == Role.CLIENT else None
         )
         page = self.paginate_queryset(DutyFilterSet.apply(request.query_params, duties))
+        subjects_listed((duty.subject for duty in page), user=request.user, context="api.duties")
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 

@@ -21,7 +21,7 @@ from core.api.filters import query_parameters_check
 from core.api.inputs import validated_body
 from core.errors import InvalidInput
 from core.moments import parse_moment
-from subjects.disclosure import subject_ref_asked_about
+from subjects.disclosure import subject_refs_asked_about
 
 
 def _past_moment(value: str, *, field: str) -> datetime:
@@ -89,7 +89,7 @@ class ConsentCheckView(APIView):
         }
         if request.query_params.get("at"):
             answer["notice_version"] = result.notice_version
-        subject_ref_asked_about(subject, user=request.user, context="api.consent_check")
+        subject_refs_asked_about([subject], user=request.user, context="api.consent_check")
         return Response(answer)
 
 
@@ -144,6 +144,8 @@ class ConsentCheckBulkView(APIView):
             actor=actor_for_user(request.user), purpose_code=data["purpose"], subject_refs=data["subjects"],
             processor=is_processor(request), recipients=recipients_asking(request),
         )
+        answered = [*answer.lists["allowed"], *(row["subject"] for row in answer.lists["not_allowed"])]
+        subject_refs_asked_about(answered, user=request.user, context="api.consent_check")
         return Response({"purpose": data["purpose"], **_with_proof(answer)})
 
 

@@ -22,6 +22,7 @@ from core.erased import erased_words_shown
 from core.errors import InvalidInput
 from core.forms import form_errors_as_messages, form_submit, form_submit_with_messages
 from core.paging import offset_page
+from subjects.disclosure import subjects_listed
 from subjects.non_customers import SUBJECT_REFERENCE_LABEL
 from subjects.selectors import subject_field_label
 
@@ -97,6 +98,8 @@ def _duty_list_page(request, *, refused: tuple | None = None):
         shown, filter_error = [], error.text
     actor = actor_for_user(request.user)
     recent = list(recent)
+    # Each row names its customer by number: the page is a look at each of them.
+    subjects_listed((duty.subject for duty in [*shown, *recent]), user=request.user, context="portal.duties")
     resumptions = selectors.widening_resumptions_told([*shown, *recent])
     return render(
         request,

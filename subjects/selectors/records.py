@@ -225,6 +225,20 @@ def subject_for_ref(external_ref: str | None) -> DataSubject | None:
     return _one_by_cif(DataSubject.objects.all(), external_ref)
 
 
+def subjects_for_refs(external_refs: Iterable[str]) -> list[DataSubject]:
+    """The customers these CIFs name, each as `subject_for_ref` finds it (unknown ones left out), in
+    one query per 1,000 numbers whatever the count (a campaign's list holds 10,000)."""
+    refs = list(dict.fromkeys(external_refs))
+    named: dict = {}
+    for start in range(0, len(refs), 1000):
+        chunk = refs[start : start + 1000]
+        stored = DataSubject.objects.filter(external_ref__in=set().union(*map(cif_spellings, chunk)))
+        found = {subject.external_ref: subject for subject in stored}
+        picked = filter(None, (cif_pick(found, ref) for ref in chunk))
+        named.update((subject.pk, subject) for subject in picked)
+    return list(named.values())
+
+
 
 def subject_guardian_by_id(guardian_id) -> DataSubject | None:
     """The customer named as guardian by id (None when none is named); 400 on the `guardian` field

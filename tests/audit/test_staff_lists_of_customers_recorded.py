@@ -86,3 +86,17 @@ def test_staff_asking_the_consent_check_about_a_customer_is_recorded_and_a_syste
     assert _views("api.consent_check") == []
     assert as_user(officer).get("/api/v1/consent-check/", query).status_code == 200
     assert _views("api.consent_check") == [(officer.username, str(customer.pk), False)]
+
+
+def test_staff_checking_a_list_of_customers_records_each_customer_and_a_system_does_not(
+    as_user, officer, client_user
+):
+    # The bulk check answers, for each customer number, whether they consent: a staff member sending the
+    # whole customer base looks at every customer it knows, as one GET consent-check/ a customer does.
+    customers = _customers_with_consents(3)
+    purpose = customers[0].consents.get().purpose.code
+    body = {"purpose": purpose, "subjects": [c.external_ref for c in customers] + ["NO-SUCH-CIF"]}
+    assert as_user(client_user).post("/api/v1/consent-check/bulk/", body, format="json").status_code == 200
+    assert _views("api.consent_check") == []
+    assert as_user(officer).post("/api/v1/consent-check/bulk/", body, format="json").status_code == 200
+    assert _views("api.consent_check") == sorted((officer.username, str(c.pk), False) for c in customers)

@@ -8,12 +8,14 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from audit.models import AuditEntry
 from audit.services import audit_record_many, audit_unusual_access_sweep
-from audit.services.unusual import UNUSUAL_ACCESS_CUSTOMERS, UNUSUAL_ACCESS_WINDOW
+from audit.services.unusual import UNUSUAL_ACCESS_WINDOW
 from core.actors import actor_for_user
 from core.roles import Role
 from integrations.models import OutboxMessage
@@ -37,13 +39,14 @@ def _looked_at(user, subjects, *, now):
 def test_many_customers_in_the_window_are_noticed_once(officer, privacy_officer):
     UserFactory(username="dpo_on_call", role=Role.DPO, email="dpo.on.call@bank.test")
     now = timezone.now()
-    customers = subjects_in_bulk(UNUSUAL_ACCESS_CUSTOMERS)
+    customers = subjects_in_bulk(settings.UNUSUAL_ACCESS_CUSTOMERS)
     _looked_at(officer, customers, now=now - timedelta(minutes=10))
     # Looking at the same customer again and again is not many customers.
     _looked_at(privacy_officer, customers[:1] * 3, now=now - timedelta(minutes=10))
     assert audit_unusual_access_sweep(now=now) == 1
     [entry] = AuditEntry.objects.filter(action=UNUSUAL)
-    assert entry.data["user_id"] == officer.pk and entry.data["customers"] == UNUSUAL_ACCESS_CUSTOMERS
+    assert entry.data["user_id"] == officer.pk
+    assert entry.data["customers"] == settings.UNUSUAL_ACCESS_CUSTOMERS
     assert entry.target_id == str(officer.pk)
     [mail] = OutboxMessage.objects.filter(topic=UNUSUAL)
     assert mail.destination == "dpo.on.call@bank.test"
@@ -55,9 +58,28 @@ def test_many_customers_in_the_window_are_noticed_once(officer, privacy_officer)
 
 def test_fewer_customers_or_an_older_window_raise_nothing(officer):
     now = timezone.now()
-    customers = subjects_in_bulk(UNUSUAL_ACCESS_CUSTOMERS)
+    customers = subjects_in_bulk(settings.UNUSUAL_ACCESS_CUSTOMERS)
     _looked_at(officer, customers[:-1], now=now - timedelta(minutes=5))
     assert audit_unusual_access_sweep(now=now) == 0
     _looked_at(officer, customers, now=now - UNUSUAL_ACCESS_WINDOW - timedelta(minutes=1))
     assert audit_unusual_access_sweep(now=now) == 0
     assert not OutboxMessage.objects.filter(topic=UNUSUAL).exists()
+
+
+def test_a_system_reading_many_customers_is_not_a_staff_member_walking_through_them(client_user):
+    # An integration client reading customers' records (core banking, the CRM) is recorded per look, and
+    # reads thousands an hour by design: the sweep is about staff, so it raises nothing about a system.
+    now = timezone.now()
+    customers = subjects_in_bulk(settings.UNUSUAL_ACCESS_CUSTOMERS)
+    _looked_at(client_user, customers, now=now - timedelta(minutes=5))
+    assert audit_unusual_access_sweep(now=now) == 0
+    assert not OutboxMessage.objects.filter(topic=UNUSUAL).exists()
+
+
+@override_settings(UNUSUAL_ACCESS_CUSTOMERS=3)
+def test_the_bank_sets_how_many_customers_in_an_hour_are_unusual(officer):
+    # A small bank's desk serves a handful of customers an hour: it lowers the bar.
+    now = timezone.now()
+    _looked_at(officer, subjects_in_bulk(3), now=now - timedelta(minutes=5))
+    assert audit_unusual_access_sweep(now=now) == 1
+    assert AuditEntry.objects.get(action=UNUSUAL).data["customers"] == 3
