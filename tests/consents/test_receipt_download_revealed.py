@@ -14,6 +14,7 @@ from audit.models import AuditEntry
 from consents import services
 from subjects.disclosure import MASKED_TEXT
 from tests.consents.factories import STAFF, grant
+from tests.dsr.factories import reference_of_a_request
 from tests.factories import make_subject, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -62,17 +63,18 @@ def test_a_download_from_the_revealed_page_is_revealed_with_the_pages_reason_and
     with translation.override("en"):
         page_url = reverse("consents:staff_receipt", args=[consent.pk])
     staff = signed_in(officer)
-    page = staff.post(page_url, {"reason": "request", "note": "YC-42"})
+    reference = reference_of_a_request(consent.subject)
+    page = staff.post(page_url, {"reason": "request", "note": reference})
     assert WORDS in page.content.decode()
 
     download = _downloads(page.content.decode(), testid)[-1]
     assert download["method"] == "post", "the revealed page's download is a masked GET link"
-    assert "YC-42" not in download["action"] and "request" not in download["action"].replace(page_url, "")
+    assert reference not in download["action"] and "request" not in download["action"].replace(page_url, "")
     seen = len(_views(consent))
     document = staff.post(page_url + download["action"], download["fields"]).json()
     assert document["events"][-1]["reason"] == WORDS
     assert _views(consent)[seen:] == [
-        {"context": "portal.consent_receipt", "revealed": True, "reason": "request — YC-42"}
+        {"context": "portal.consent_receipt", "revealed": True, "reason": f"request — {reference}"}
     ]
 
 

@@ -14,6 +14,7 @@ from consents import services
 from consents.receipts import consent_receipt
 from subjects.disclosure import MASKED_TEXT
 from tests.consents.factories import STAFF, grant
+from tests.dsr.factories import reference_of_a_request
 from tests.factories import make_subject, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -51,10 +52,11 @@ def test_the_staff_page_and_file_mask_the_reason_until_a_reason_to_see_it_is_giv
     document = signed_in(user).get(_page_url(withdrawn), {"format": "json"}).json()
     assert document["events"][-1]["reason"] == MASKED_TEXT
 
-    shown = signed_in(user).post(_page_url(withdrawn), {"reason": "request", "note": "YC-42"})
+    reference = reference_of_a_request(withdrawn.subject)
+    shown = signed_in(user).post(_page_url(withdrawn), {"reason": "request", "note": reference})
     assert shown.status_code == 200 and WORDS in shown.content.decode()
     assert _views(withdrawn)[-1] == (user.username, {"context": "portal.consent_receipt", "revealed": True,
-                                                     "reason": "request — YC-42"})
+                                                     "reason": f"request — {reference}"})
 
 
 def test_the_api_masks_the_reason_for_staff_without_a_reason_and_for_a_client_without_the_pii_scope(

@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 
 from audit.models import AuditEntry
+from tests.dsr.factories import reference_of_a_request
 from tests.factories import make_subject
 
 pytestmark = pytest.mark.django_db
@@ -80,9 +81,10 @@ def test_the_staff_page_is_masked_until_a_reason_is_given(officer, subject):
     assert 'data-testid="reveal-form"' in page
     missing_note = client.post(url, {"reason": "request"}).content.decode()
     assert "Võ Thị Sáu" not in missing_note and "Give the request" in missing_note
-    shown = client.post(url, {"reason": "request", "note": "DSR-7781"}).content.decode()
+    reference = reference_of_a_request(subject)
+    shown = client.post(url, {"reason": "request", "note": reference}).content.decode()
     assert "Võ Thị Sáu" in shown and "0912000111" in shown and 'data-testid="reveal-form"' not in shown
-    assert [v["reason"] for v in _views(subject)] == ["", "", "request — DSR-7781"]
+    assert [v["reason"] for v in _views(subject)] == ["", "", f"request — {reference}"]
     assert [v["revealed"] for v in _views(subject)] == [False, False, True]
 
 

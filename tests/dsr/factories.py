@@ -8,7 +8,15 @@ from zoneinfo import ZoneInfo
 from consents.models import WITNESSED_CHANNELS
 from core.actors import Actor
 from dsr import services
-from dsr.models import DataCategory, FulfilmentTask, IdentityMethod, PlatformData, RetentionRule, System
+from dsr.models import (
+    DataCategory,
+    FulfilmentTask,
+    IdentityMethod,
+    PlatformData,
+    RetentionRule,
+    System,
+    request_reference,
+)
 from dsr.services import inventory
 from tests.consents.factories import grant, make_purpose, recorder
 
@@ -120,6 +128,13 @@ def make_request(subject, *, type="access", actor=None, now=MONDAY, **fields):
     return services.request_create(
         actor=actor or recorder(channel), subject=subject, type=type, channel=channel, now=now, **fields
     )
+
+
+def reference_of_a_request(subject) -> str:
+    """The reference of a request this customer filed, as staff quote it for the reason "a request or
+    complaint" that shows a customer's values (it must be one of that customer's)."""
+    request = make_request(subject)
+    return request_reference(request.pk, request.received_at)
 
 
 def verified_request(subject, *, type="access", actor=STAFF, now=MONDAY, **fields):
