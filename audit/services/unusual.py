@@ -35,9 +35,10 @@ def audit_unusual_access_sweep(*, now: datetime | None = None) -> int:
     with transaction.atomic(durable=True):
         # Held first, so a second sweep running at once reads this one's entries and notices no one twice.
         _locked_head()
+        # By the id the entry keeps, not its target: a login deleted before the sweep leaves no target.
         noticed = set(
-            AuditEntry.objects.filter(action=UNUSUAL_ACCESS, recorded_at__gt=since, target_type=_user_label())
-            .values_list("target_id", flat=True)
+            AuditEntry.objects.filter(action=UNUSUAL_ACCESS, recorded_at__gt=since)
+            .values_list("data__user_id", flat=True)
         )
         heavy = (
             AuditEntry.objects.filter(
@@ -50,7 +51,7 @@ def audit_unusual_access_sweep(*, now: datetime | None = None) -> int:
             .filter(customers__gte=settings.UNUSUAL_ACCESS_CUSTOMERS)
             .order_by("actor_user_id")
         )
-        fresh = [row for row in heavy if str(row["actor_user_id"]) not in noticed]
+        fresh = [row for row in heavy if row["actor_user_id"] not in noticed]
         staff = get_user_model().objects.in_bulk([row["actor_user_id"] for row in fresh])
         for row in fresh:
             entry = audit_record(
@@ -61,7 +62,3 @@ def audit_unusual_access_sweep(*, now: datetime | None = None) -> int:
             )
             unusual_access.send(sender=audit_unusual_access_sweep, entry=entry)
     return len(fresh)
-
-
-def _user_label() -> str:
-    return get_user_model()._meta.label_lower

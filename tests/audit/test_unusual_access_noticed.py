@@ -83,3 +83,17 @@ def test_the_bank_sets_how_many_customers_in_an_hour_are_unusual(officer):
     _looked_at(officer, subjects_in_bulk(3), now=now - timedelta(minutes=5))
     assert audit_unusual_access_sweep(now=now) == 1
     assert AuditEntry.objects.get(action=UNUSUAL).data["customers"] == 3
+
+
+def test_a_login_deleted_after_its_walk_is_noticed_once(officer):
+    # The officer's login is removed the day they leave, before the sweep runs: the notice has no login
+    # to point at, yet it is the same person, who must not be noticed (and the DPOs e-mailed) again at
+    # every sweep of the hour.
+    now = timezone.now()
+    _looked_at(officer, subjects_in_bulk(settings.UNUSUAL_ACCESS_CUSTOMERS), now=now - timedelta(minutes=10))
+    officer_id = officer.pk
+    officer.delete()
+    assert audit_unusual_access_sweep(now=now) == 1
+    assert AuditEntry.objects.get(action=UNUSUAL).data["user_id"] == officer_id
+    assert audit_unusual_access_sweep(now=now + timedelta(minutes=15)) == 0
+    assert AuditEntry.objects.filter(action=UNUSUAL).count() == 1
