@@ -15,7 +15,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from audit.services.trail import _locked_head, audit_record
+from audit.services.trail import audit_chain_head_lock, audit_record
 from audit.signals import unusual_access
 from core.actors import Actor, ActorKind
 
@@ -34,7 +34,7 @@ def audit_unusual_access_sweep(*, now: datetime | None = None) -> int:
     since = now - UNUSUAL_ACCESS_WINDOW
     with transaction.atomic(durable=True):
         # Held first, so a second sweep running at once reads this one's entries and notices no one twice.
-        _locked_head()
+        audit_chain_head_lock()
         # By the id the entry keeps, not its target: a login deleted before the sweep leaves no target.
         noticed = set(
             AuditEntry.objects.filter(action=UNUSUAL_ACCESS, recorded_at__gt=since)
