@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
@@ -19,7 +20,8 @@ from audit.services.unusual import UNUSUAL_ACCESS_WINDOW
 from core.actors import actor_for_user
 from core.roles import Role
 from integrations.models import OutboxMessage
-from tests.factories import UserFactory, subjects_in_bulk
+from tests.dsr.factories import make_request
+from tests.factories import UserFactory, make_subject, subjects_in_bulk
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +99,21 @@ def test_a_login_deleted_after_its_walk_is_noticed_once(officer):
     assert AuditEntry.objects.get(action=UNUSUAL).data["user_id"] == officer_id
     assert audit_unusual_access_sweep(now=now + timedelta(minutes=15)) == 0
     assert AuditEntry.objects.filter(action=UNUSUAL).count() == 1
+
+
+@override_settings(UNUSUAL_ACCESS_CUSTOMERS=3)
+def test_a_queue_download_counts_the_customers_its_requests_are_of(logged_in, dpo):
+    # The queue's CSV is one entry however many requests it holds: thousands of requests' customers taken
+    # away at once are a walk through them too. The same customers downloaded again are not more of them.
+    customers = [make_subject() for _ in range(3)]
+    for customer in customers[:2]:
+        make_request(customer)
+    client = logged_in(dpo)
+    for _again in range(2):
+        assert client.get(reverse("dsr:queue"), {"format": "csv"}).status_code == 200
+    assert audit_unusual_access_sweep() == 0
+    make_request(customers[2])
+    client.get(reverse("dsr:queue"), {"format": "csv"})
+    assert audit_unusual_access_sweep() == 1
+    entry = AuditEntry.objects.get(action=UNUSUAL)
+    assert (entry.data["user_id"], entry.data["customers"]) == (dpo.pk, 3)
