@@ -34,7 +34,7 @@ def audit_record(
     """
     ensure_known(action)
     with transaction.atomic(savepoint=False):
-        head = _locked_head()
+        head = audit_chain_head_lock()
         entry = _entry(
             head, action=action, actor=actor, subject=subject, target=target, data=data, now=now,
             context=request_context(),
@@ -58,7 +58,7 @@ def audit_record_many(records: list[dict[str, Any]]) -> list[AuditEntry]:
         ensure_known(record["action"])
     context = request_context()
     with transaction.atomic(savepoint=False):
-        head = _locked_head()
+        head = audit_chain_head_lock()
         entries = []
         for record in records:
             entry = _entry(head, context=context, **record)
@@ -70,7 +70,10 @@ def audit_record_many(records: list[dict[str, Any]]) -> list[AuditEntry]:
     return entries
 
 
-def _locked_head() -> AuditChainHead:
+def audit_chain_head_lock() -> AuditChainHead:
+    """Lock the chain's head row for the rest of the caller's transaction (made at the first entry ever)
+    and return it: every writer of entries waits here, so a reader that locks it first reads all entries
+    committed before it and none written after it until it commits."""
     head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
     if head is None:
         # Made first and checked after: another writer may start the trail between a look for the head

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.languages import per_language
 from audit.services import audit_record
+from audit.services.unusual import CUSTOMERS_NAMED
 from core.actors import Actor
 from core.roles import Role
 from core.spreadsheets import spreadsheet_file
@@ -113,11 +114,13 @@ def report_send(*, kind: str, now: datetime | None = None) -> int:
     return queued
 
 
-def request_queue_export_record(*, actor: Actor, filters: dict[str, str], rows: int) -> None:
-    """Record that staff took the request queue away as CSV: who, with which filters, how many rows. The
-    file holds no personal data, but it leaves the platform and says who asked what when."""
+def request_queue_export_record(*, actor: Actor, filters: dict[str, str], requests: list) -> None:
+    """Record that staff took the request queue away as CSV: who, with which filters, how many rows and
+    of how many customers. The file holds no personal data, but it leaves the platform and says who asked
+    what when; its references lead to the customers, whom the unusual-access sweep counts from here."""
     with transaction.atomic(durable=True):
         audit_record(
             action="dsr.queue.exported", actor=actor, subject=None, target=None,
-            data={"filters": filters, "rows": rows},
+            data={"filters": filters, "rows": len(requests),
+                  CUSTOMERS_NAMED: len({request.subject_id for request in requests})},
         )

@@ -45,7 +45,7 @@ def _download(request, listed, filters: dict[str, str]):
             _("More than %(limit)s requests match: narrow the filters, for example to a closing period.")
             % {"limit": f"{CSV_LIMIT:,}"}
         )
-    services.request_queue_export_record(actor=actor_for_user(request.user), filters=filters, rows=len(rows))
+    services.request_queue_export_record(actor=actor_for_user(request.user), filters=filters, requests=rows)
     return spreadsheet_download(queue_csv(rows), f"request-queue-{timezone.localdate():%Y-%m-%d}.csv")
 
 

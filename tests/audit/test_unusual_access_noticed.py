@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
@@ -19,7 +20,8 @@ from audit.services.unusual import UNUSUAL_ACCESS_WINDOW
 from core.actors import actor_for_user
 from core.roles import Role
 from integrations.models import OutboxMessage
-from tests.factories import UserFactory, subjects_in_bulk
+from tests.dsr.factories import make_request
+from tests.factories import UserFactory, make_subject, subjects_in_bulk
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +85,35 @@ def test_the_bank_sets_how_many_customers_in_an_hour_are_unusual(officer):
     _looked_at(officer, subjects_in_bulk(3), now=now - timedelta(minutes=5))
     assert audit_unusual_access_sweep(now=now) == 1
     assert AuditEntry.objects.get(action=UNUSUAL).data["customers"] == 3
+
+
+def test_a_login_deleted_after_its_walk_is_noticed_once(officer):
+    # The officer's login is removed the day they leave, before the sweep runs: the notice has no login
+    # to point at, yet it is the same person, who must not be noticed (and the DPOs e-mailed) again at
+    # every sweep of the hour.
+    now = timezone.now()
+    _looked_at(officer, subjects_in_bulk(settings.UNUSUAL_ACCESS_CUSTOMERS), now=now - timedelta(minutes=10))
+    officer_id = officer.pk
+    officer.delete()
+    assert audit_unusual_access_sweep(now=now) == 1
+    assert AuditEntry.objects.get(action=UNUSUAL).data["user_id"] == officer_id
+    assert audit_unusual_access_sweep(now=now + timedelta(minutes=15)) == 0
+    assert AuditEntry.objects.filter(action=UNUSUAL).count() == 1
+
+
+@override_settings(UNUSUAL_ACCESS_CUSTOMERS=3)
+def test_a_queue_download_counts_the_customers_its_requests_are_of(logged_in, dpo):
+    # The queue's CSV is one entry however many requests it holds: thousands of requests' customers taken
+    # away at once are a walk through them too. The same customers downloaded again are not more of them.
+    customers = [make_subject() for _ in range(3)]
+    for customer in customers[:2]:
+        make_request(customer)
+    client = logged_in(dpo)
+    for _again in range(2):
+        assert client.get(reverse("dsr:queue"), {"format": "csv"}).status_code == 200
+    assert audit_unusual_access_sweep() == 0
+    make_request(customers[2])
+    client.get(reverse("dsr:queue"), {"format": "csv"})
+    assert audit_unusual_access_sweep() == 1
+    entry = AuditEntry.objects.get(action=UNUSUAL)
+    assert (entry.data["user_id"], entry.data["customers"]) == (dpo.pk, 3)
