@@ -41,7 +41,7 @@ class UserChoiceField(ModelChoiceField):
         return obj.get_username()
 
 
-class _AssigneeChoicesMixin:
+class AssigneeChoicesMixin:
     """A form with an `assignee` field whose choices are the staff the page passes as `staff_queryset`."""
 
     def __init__(self, *args, staff_queryset=None, **kwargs):
@@ -179,7 +179,7 @@ class CustomerRequestForm(CorrectionFields):
     )
 
 
-class AssignForm(_AssigneeChoicesMixin, forms.Form):
+class AssignForm(AssigneeChoicesMixin, forms.Form):
     assignee = UserChoiceField(label=_("Assign to"), required=False)
 
 

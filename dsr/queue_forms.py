@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import MomentFormField
 from deadlines.models import RequestType
-from dsr.forms import BLANK, UserChoiceField, _AssigneeChoicesMixin
+from dsr.forms import BLANK, AssigneeChoicesMixin, UserChoiceField
 from dsr.states import RequestStatus
 from subjects.models import SubjectRelationship
 from subjects.non_customers import SUBJECT_REFERENCE_LABEL
@@ -32,7 +32,7 @@ class ClosedDateInput(forms.DateInput):
         return super().format_value(value)
 
 
-class QueueFilterForm(_AssigneeChoicesMixin, forms.Form):
+class QueueFilterForm(AssigneeChoicesMixin, forms.Form):
     reference = forms.CharField(
         label=_("Request reference"),
         max_length=60,

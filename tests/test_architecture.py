@@ -170,17 +170,6 @@ def test_every_module_stays_under_the_size_a_reader_takes_in():
     assert long == [], f"split these along their seams (under {MODULE_LINES_LIMIT} lines): " + ", ".join(long)
 
 
-# Private names other modules still import, from before the test: each is to get a public name where it
-# is defined. No new one may join them.
-PRIVATE_IMPORTS_NOT_YET_RENAMED = {
-    ("consents/services/request_duties.py", "consents.services.duties._agreed_recipients_of"),
-    ("consents/services/request_duties.py", "consents.services.duties._customer_consents"),
-    ("consents/services/request_duties.py", "consents.services.duties._purposes_on_no_consent"),
-    ("consents/services/request_duties.py", "consents.services.duties._still_held"),
-    ("dsr/queue_forms.py", "dsr.forms._AssigneeChoicesMixin"),
-}
-
-
 def _private_imports():
     for path in _project_modules():
         for node in ast.walk(ast.parse(path.read_text())):
@@ -193,10 +182,7 @@ def _private_imports():
 def test_no_module_reaches_for_another_modules_private_names():
     # A leading underscore says "only this module relies on it": a function another module needs is given
     # a public name where it is defined, so whoever changes it knows who depends on it.
-    found = set(_private_imports())
-    assert sorted(found - PRIVATE_IMPORTS_NOT_YET_RENAMED) == [], "give these a public name where defined"
-    stale = PRIVATE_IMPORTS_NOT_YET_RENAMED - found
-    assert not stale, f"renamed: take them off PRIVATE_IMPORTS_NOT_YET_RENAMED: {sorted(stale)}"
+    assert sorted(set(_private_imports())) == [], "give these a public name where defined"
 
 
 @pytest.mark.parametrize("source, expected", [

@@ -56,7 +56,7 @@ WITHDRAWAL_NOTICE_TOPIC = "consent.withdrawn"
 RECTIFICATION_NOTICE_TOPIC = "consent.data_rectified"
 
 
-def _agreed_recipients_of(consents: list[Consent]) -> dict[Any, list[Recipient]]:
+def agreed_recipients_of(consents: list[Consent]) -> dict[Any, list[Recipient]]:
     """The recipients each consent's agreement names (`recipient_ids_agreed`; the purpose's, for one that
     names none), by consent id, with their endpoints: two queries however many consents."""
     named = {consent.pk: recipient_ids_agreed(consent) for consent in consents}
@@ -157,7 +157,7 @@ def _stop_notice(consent: Consent, *, now: datetime, due_at: datetime) -> dict[s
     }
 
 
-def _still_held(consent: Consent, now: datetime) -> bool:
+def still_held(consent: Consent, now: datetime) -> bool:
     """Whether the recipients of this consent may still hold the customer's data: while it is in force,
     and after it ended (withdrawn, expired, superseded) for the retention the customer agreed to. A
     purpose that keeps data only as long as it needs it (no retention) held it until the consent ended."""
@@ -171,7 +171,7 @@ def _still_held(consent: Consent, now: datetime) -> bool:
     return add_months(timezone.localdate(consent.ended_at), months) > timezone.localdate(now)
 
 
-def _customer_consents(subject: DataSubject) -> list[Consent]:
+def customer_consents(subject: DataSubject) -> list[Consent]:
     """The customer's consents that gave their data to recipients, by purpose, the latest first."""
     return list(
         consents_that_gave_data().filter(subject=subject).select_related("purpose", "notice")
@@ -189,7 +189,7 @@ def _fields_shared(consent: Consent, fields: list[str]) -> list[str]:
     return fields_shared(fields, categories or ())
 
 
-def _purposes_on_no_consent(now: datetime) -> list[Purpose]:
+def purposes_on_no_consent(now: datetime) -> list[Purpose]:
     """The active purposes resting on no consent (contract, legal obligation, public interest...) at
     `now` whose recipients process every customer's data of their categories, with their recipients and
     versions. The basis is the version's in force (`purpose_in_force`, as the consent check judges it),
@@ -205,10 +205,10 @@ def _purposes_on_no_consent(now: datetime) -> list[Purpose]:
 
 
 def _non_consent_purposes_sharing(fields: list[str], now: datetime) -> list[tuple[Purpose, list[str]]]:
-    """Of `_purposes_on_no_consent`, each with the corrected `fields` it shares (the same filter as a
+    """Of `purposes_on_no_consent`, each with the corrected `fields` it shares (the same filter as a
     consent's, `subjects.categories.fields_shared`)."""
     return [
-        (purpose, shared) for purpose in _purposes_on_no_consent(now)
+        (purpose, shared) for purpose in purposes_on_no_consent(now)
         if (shared := fields_shared(fields, purpose.data_categories or ()))
     ]
 
@@ -238,10 +238,10 @@ def duties_open_for_rectification(
     if not fields:
         return []
     held = [
-        (consent, shared) for consent in _customer_consents(subject)
-        if _still_held(consent, now) and (shared := _fields_shared(consent, fields))
+        (consent, shared) for consent in customer_consents(subject)
+        if still_held(consent, now) and (shared := _fields_shared(consent, fields))
     ]
-    agreed = _agreed_recipients_of([consent for consent, _shared in held])
+    agreed = agreed_recipients_of([consent for consent, _shared in held])
     told: dict[int, tuple[Recipient, Consent | None, Purpose, set[str], set[str]]] = {}
     reached = [
         (recipient, consent, consent.purpose, shared)

@@ -4,7 +4,7 @@ restriction or objection is in force, and to delete the customer's data after th
 Law 91/2025 and Decree 356/2025: the bank makes the processors and third parties it shared the data with
 stop (restriction, objection) or delete (erasure) as it does. Told: each recipient named in what the
 customer agreed to (`recipient_ids_agreed`, as a rectification's notice) of a consent under which it
-received the data and may still hold it (`_still_held`): one that never received this customer's data
+received the data and may still hold it (`still_held`): one that never received this customer's data
 is never told their number. One duty per recipient, whatever purposes it received the data for, with
 the request as its `source` ("dsr.request:<id>": the request's page and completion find them by it),
 due by the deadline policy with a processor involved, announced by a signed notice, audited; the
@@ -38,11 +38,11 @@ from consents.models import (
 )
 from consents.restrictions import restriction_scope
 from consents.services.duties import (
-    _agreed_recipients_of,
-    _customer_consents,
-    _purposes_on_no_consent,
-    _still_held,
+    agreed_recipients_of,
+    customer_consents,
     duty_transition,
+    purposes_on_no_consent,
+    still_held,
 )
 from consents.services.duty_evidence import duty_notices_cancel, duty_notices_waiting_locked
 from consents.services.duty_opening import duty_open, notice_withheld_for, recipients_audience
@@ -71,8 +71,8 @@ RECIPIENTS_TOLD_OF = (ProcessingRestriction.Kind.RESTRICT, ProcessingRestriction
 def _held_by_recipient(consents: list[Consent], now: datetime) -> Told:
     """The recipients that received the customer's data under these consents and may still hold it, by
     id, each with the first consent it received it under and the codes of the purposes it got it for."""
-    held = [consent for consent in consents if _still_held(consent, now)]
-    agreed = _agreed_recipients_of(held)
+    held = [consent for consent in consents if still_held(consent, now)]
+    agreed = agreed_recipients_of(held)
     told: Told = {}
     for consent in held:
         for recipient in agreed[consent.pk]:
@@ -98,8 +98,8 @@ def duties_open_for_restriction(
     if kind not in RECIPIENTS_TOLD_OF:
         return []
     purposes = {restriction.purpose_id for restriction in restrictions}
-    consents = _customer_consents(subject)
-    on_no_consent = _purposes_on_no_consent(now)
+    consents = customer_consents(subject)
+    on_no_consent = purposes_on_no_consent(now)
     if None in purposes:
         every = {c.purpose for c in consents} | set(on_no_consent)
         purposes = {purpose.pk for purpose in restriction_scope(kind=kind, purposes=every, now=now).covered}
@@ -277,9 +277,9 @@ def duties_open_for_erasure(
     notice naming the bank's `holds` (each `category`, `law`, `hold_until`), which it keeps for the
     bank's obligation alone. A recipient of a legal obligation, a public task or an emergency (the
     credit bureau, an authority) keeps the data under its own law, and the bank does not order it."""
-    told = _held_by_recipient(_customer_consents(subject), now)
+    told = _held_by_recipient(customer_consents(subject), now)
     contract_codes = set()
-    for purpose in _purposes_on_no_consent(now):
+    for purpose in purposes_on_no_consent(now):
         if purpose_in_force(purpose, now).legal_basis != LegalBasis.CONTRACT:
             continue
         contract_codes.add(purpose.code)
