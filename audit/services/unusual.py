@@ -36,20 +36,22 @@ def audit_unusual_access_sweep(*, now: datetime | None = None) -> int:
     Returns how many were noticed."""
     now = now or timezone.now()
     since = now - UNUSUAL_ACCESS_WINDOW
+    staff_entries = AuditEntry.objects.filter(
+        # Staff only: an integration client reads thousands of customers an hour by design.
+        recorded_at__gt=since, recorded_at__lte=now, actor_kind=ActorKind.STAFF, actor_user_id__isnull=False,
+    )
+    # Counted before the chain head is held: an hour of looks is a long read, and every audit write in the
+    # platform waits on that lock.
+    counted = _customers_looked_at(staff_entries)
     with transaction.atomic(durable=True):
-        # Held first, so a second sweep running at once reads this one's entries and notices no one twice.
+        # Held before reading who was noticed, so a second sweep running at once reads this one's entries
+        # and notices no one twice.
         audit_chain_head_lock()
         # By the id the entry keeps, not its target: a login deleted before the sweep leaves no target.
         noticed = set(
             AuditEntry.objects.filter(action=UNUSUAL_ACCESS, recorded_at__gt=since)
             .values_list("data__user_id", flat=True)
         )
-        staff_entries = AuditEntry.objects.filter(
-            # Staff only: an integration client reads thousands of customers an hour by design.
-            recorded_at__gt=since, recorded_at__lte=now, actor_kind=ActorKind.STAFF,
-            actor_user_id__isnull=False,
-        )
-        counted = _customers_looked_at(staff_entries)
         fresh = [row for row in counted if row["actor_user_id"] not in noticed]
         staff = get_user_model().objects.in_bulk([row["actor_user_id"] for row in fresh])
         for row in fresh:
